@@ -1,0 +1,134 @@
+/// A fast, allocation-free look at the top-level members of stored canonical event bytes.
+///
+/// Verification of a long log needs each event's `office`, `seq` and `prev` to check the chain,
+/// without building the whole JSON tree. The scanner walks the top-level object, skipping nested
+/// values, and returns the raw bytes of the members it was asked about. It checks structure only
+/// as far as needed to find member boundaries; full validation is ``Event/init(canonical:)``.
+public struct EnvelopeScanner {
+    /// The raw members of interest, as byte ranges in the scanned buffer.
+    public struct Fields {
+        public var office: Range<Int>?
+        public var seq: Int64?
+        public var prev: Range<Int>?
+        public var type: Range<Int>?
+        public var effective: Range<Int>?
+        public var hlc: Range<Int>?
+    }
+
+    /// Scans `buffer`; nil when it is not a JSON object with well-formed members.
+    public static func scan(_ buffer: UnsafeRawBufferPointer) -> Fields? {
+        var scanner = EnvelopeScanner(buffer: buffer)
+        return scanner.scanTopLevel()
+    }
+
+    private let buffer: UnsafeRawBufferPointer
+    private var index = 0
+
+    private init(buffer: UnsafeRawBufferPointer) {
+        self.buffer = buffer
+    }
+
+    private mutating func scanTopLevel() -> Fields? {
+        var fields = Fields()
+        guard index < buffer.count, buffer[index] == UInt8(ascii: "{") else { return nil }
+        index += 1
+        if index < buffer.count, buffer[index] == UInt8(ascii: "}") { return index + 1 == buffer.count ? fields : nil }
+        while true {
+            guard let key = skipString() else { return nil }
+            guard index < buffer.count, buffer[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            let valueStart = index
+            guard skipValue(depth: 0) else { return nil }
+            let value = valueStart..<index
+            let keyBytes = UnsafeRawBufferPointer(rebasing: buffer[(key.lowerBound + 1)..<(key.upperBound - 1)])
+            switch keyBytes.count {
+            case 3 where keyBytes.elementsEqual("seq".utf8): fields.seq = integer(in: value)
+            case 3 where keyBytes.elementsEqual("hlc".utf8): fields.hlc = value
+            case 4 where keyBytes.elementsEqual("prev".utf8): fields.prev = stringContents(value)
+            case 4 where keyBytes.elementsEqual("type".utf8): fields.type = stringContents(value)
+            case 6 where keyBytes.elementsEqual("office".utf8): fields.office = stringContents(value)
+            case 9 where keyBytes.elementsEqual("effective".utf8): fields.effective = stringContents(value)
+            default: break
+            }
+            guard index < buffer.count else { return nil }
+            if buffer[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            guard buffer[index] == UInt8(ascii: "}"), index + 1 == buffer.count else { return nil }
+            return fields
+        }
+    }
+
+    private func stringContents(_ range: Range<Int>) -> Range<Int>? {
+        guard range.count >= 2, buffer[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
+        return (range.lowerBound + 1)..<(range.upperBound - 1)
+    }
+
+    private func integer(in range: Range<Int>) -> Int64? {
+        guard !range.isEmpty, range.count <= 16 else { return nil }
+        var value: Int64 = 0
+        for position in range {
+            let byte = buffer[position]
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            value = value * 10 + Int64(byte - 0x30)
+        }
+        return value
+    }
+
+    /// Skips a string starting at `index`; returns its range including the quotes.
+    private mutating func skipString() -> Range<Int>? {
+        guard index < buffer.count, buffer[index] == UInt8(ascii: "\"") else { return nil }
+        let start = index
+        index += 1
+        while index < buffer.count {
+            switch buffer[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return start..<index
+            case UInt8(ascii: "\\"): index += 2
+            default: index += 1
+            }
+        }
+        return nil
+    }
+
+    private mutating func skipValue(depth: Int) -> Bool {
+        guard index < buffer.count, depth <= JSONParser.maximumDepth else { return false }
+        switch buffer[index] {
+        case UInt8(ascii: "\""): return skipString() != nil
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let close = buffer[index] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            let isObject = close == UInt8(ascii: "}")
+            index += 1
+            if index < buffer.count, buffer[index] == close {
+                index += 1
+                return true
+            }
+            while true {
+                if isObject {
+                    guard skipString() != nil, index < buffer.count, buffer[index] == UInt8(ascii: ":") else { return false }
+                    index += 1
+                }
+                guard skipValue(depth: depth + 1), index < buffer.count else { return false }
+                if buffer[index] == UInt8(ascii: ",") {
+                    index += 1
+                } else if buffer[index] == close {
+                    index += 1
+                    return true
+                } else {
+                    return false
+                }
+            }
+        default:
+            let start = index
+            while index < buffer.count {
+                switch buffer[index] {
+                case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"): return index > start
+                default: index += 1
+                }
+            }
+            return false
+        }
+    }
+}

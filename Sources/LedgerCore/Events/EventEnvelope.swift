@@ -1,0 +1,119 @@
+/// The version-1 event envelope (DESIGN §2).
+///
+/// Canonical JSON members, in canonical order: `author` (optional), `body`, `effective`, `hlc`
+/// (`{"logical":n,"wall":ms}`), `office`, `prev` (absent for seq 1), `seq`, `type`, `v` (1).
+public struct EventEnvelope: Sendable, Equatable {
+    public static let version: Int64 = 1
+    /// The largest canonical event accepted, in bytes.
+    public static let maximumCanonicalBytes = 64 * 1024
+    /// The largest `author` accepted, in bytes.
+    public static let maximumAuthorBytes = 256
+
+    public let office: String
+    public let seq: UInt64
+    public let prev: Hash?
+    public let hlc: HLCTimestamp
+    public let type: String
+    public let effective: LedgerDate
+    public let author: String?
+    public let body: JSONValue
+
+    /// Makes an envelope, checking every field.
+    ///
+    /// - Throws: ``EnvelopeError`` naming the first bad field.
+    public init(
+        office: String, seq: UInt64, prev: Hash?, hlc: HLCTimestamp, type: String, effective: LedgerDate,
+        author: String?, body: JSONValue
+    ) throws(EnvelopeError) {
+        guard Identifiers.isValidOffice(office) else { throw .badValue("office", "must match [a-z0-9-]{1,32}") }
+        guard seq >= 1, seq <= UInt64(JSONParser.maximumSafeInteger) else { throw .badValue("seq", "must be a positive safe integer") }
+        if seq == 1 {
+            guard prev == nil else { throw .badValue("prev", "must be absent for seq 1") }
+        } else {
+            guard let prev, prev.isWellFormed else { throw .badValue("prev", "must be the previous event's leaf hash for seq > 1") }
+        }
+        guard hlc.wall >= 0, hlc.logical >= 0, hlc.wall <= JSONParser.maximumSafeInteger, hlc.logical <= JSONParser.maximumSafeInteger else {
+            throw .badValue("hlc", "wall and logical must be non-negative safe integers")
+        }
+        guard Identifiers.isValidEventType(type) else { throw .badValue("type", "must look like `cost.incurred`") }
+        if let author {
+            guard !author.isEmpty, author.utf8.count <= Self.maximumAuthorBytes else {
+                throw .badValue("author", "must be 1 to \(Self.maximumAuthorBytes) bytes")
+            }
+        }
+        guard case .object = body else { throw .wrongType("body", expected: "an object", found: body) }
+        self.office = office
+        self.seq = seq
+        self.prev = prev
+        self.hlc = hlc
+        self.type = type
+        self.effective = effective
+        self.author = author
+        self.body = body
+    }
+
+    /// The envelope as a JSON object.
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("v", .integer(Self.version)),
+            ("office", .string(office)),
+            ("seq", .integer(Int64(seq))),
+            ("hlc", hlc.json),
+            ("type", .string(type)),
+            ("effective", .string(effective.description)),
+            ("body", body),
+        ]
+        if let prev { members.append(("prev", .string(prev.hex))) }
+        if let author { members.append(("author", .string(author))) }
+        return .object(members)
+    }
+
+    /// Reads an envelope from a parsed JSON object, refusing missing, mistyped and unknown fields.
+    public init(json value: JSONValue) throws(EnvelopeError) {
+        guard let members = value.objectValue else { throw .wrongType("event", expected: "an object", found: value) }
+        let known: Set<String> = ["v", "office", "seq", "prev", "hlc", "type", "effective", "author", "body"]
+        if let unknown = members.first(where: { !known.contains($0.0) }) { throw EnvelopeError(.unknownField(unknown.0)) }
+        guard let version = value["v"] else { throw .missingField("v") }
+        guard version.integerValue == Self.version else { throw .badValue("v", "only envelope version 1 is known") }
+        let office = try Self.string(value, "office")
+        let seqValue = try Self.integer(value, "seq")
+        guard seqValue >= 1 else { throw .badValue("seq", "must be 1 or more") }
+        var prev: Hash? = nil
+        if let prevValue = value["prev"] {
+            guard let text = prevValue.stringValue else { throw .wrongType("prev", expected: "a string", found: prevValue) }
+            guard let hash = Hash(hex: text), hash.hex == text else { throw .badValue("prev", "must be 64 lowercase hex digits") }
+            prev = hash
+        }
+        guard let hlcValue = value["hlc"] else { throw .missingField("hlc") }
+        guard let hlcMembers = hlcValue.objectValue else { throw .wrongType("hlc", expected: "an object", found: hlcValue) }
+        if let unknown = hlcMembers.first(where: { $0.0 != "wall" && $0.0 != "logical" }) {
+            throw EnvelopeError(.unknownField("hlc.\(unknown.0)"))
+        }
+        let wall = try Self.integer(hlcValue, "wall", path: "hlc.wall")
+        let logical = try Self.integer(hlcValue, "logical", path: "hlc.logical")
+        let type = try Self.string(value, "type")
+        let effectiveText = try Self.string(value, "effective")
+        guard let effective = LedgerDate(effectiveText) else { throw .badValue("effective", "must be a date YYYY-MM-DD") }
+        var author: String? = nil
+        if let authorValue = value["author"] {
+            guard let text = authorValue.stringValue else { throw .wrongType("author", expected: "a string", found: authorValue) }
+            author = text
+        }
+        guard let body = value["body"] else { throw .missingField("body") }
+        try self.init(
+            office: office, seq: UInt64(seqValue), prev: prev, hlc: HLCTimestamp(wall: wall, logical: logical), type: type,
+            effective: effective, author: author, body: body)
+    }
+
+    static func string(_ object: JSONValue, _ field: String, path: String? = nil) throws(EnvelopeError) -> String {
+        guard let value = object[field] else { throw .missingField(path ?? field) }
+        guard let text = value.stringValue else { throw .wrongType(path ?? field, expected: "a string", found: value) }
+        return text
+    }
+
+    static func integer(_ object: JSONValue, _ field: String, path: String? = nil) throws(EnvelopeError) -> Int64 {
+        guard let value = object[field] else { throw .missingField(path ?? field) }
+        guard let number = value.integerValue else { throw .wrongType(path ?? field, expected: "an integer", found: value) }
+        return number
+    }
+}

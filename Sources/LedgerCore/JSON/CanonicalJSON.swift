@@ -1,0 +1,117 @@
+/// RFC 8785 (JSON Canonicalization Scheme) serialization.
+///
+/// Object members are sorted by their UTF-16 code units, strings use the minimal JCS escapes,
+/// and numbers use the ECMAScript `Number.prototype.toString` form. No Unicode normalization
+/// happens here; the strict event profile normalizes when parsing.
+///
+/// ```swift
+/// let bytes = try CanonicalJSON.encode(.object([("b", .integer(1)), ("a", .null)]))
+/// // {"a":null,"b":1}
+/// ```
+public enum CanonicalJSON {
+    /// The canonical bytes of `value`.
+    ///
+    /// - Throws: ``JSONError`` when a number is not finite.
+    public static func encode(_ value: JSONValue) throws(JSONError) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        try write(value, into: &output)
+        return output
+    }
+
+    /// Parses any JSON text and returns its canonical form (the general profile).
+    public static func canonicalize(_ bytes: some Collection<UInt8>) throws(JSONError) -> [UInt8] {
+        try encode(JSONParser.parse(bytes, profile: .general))
+    }
+
+    static func write(_ value: JSONValue, into output: inout [UInt8]) throws(JSONError) {
+        switch value {
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .integer(let integer): output.append(contentsOf: String(integer).utf8)
+        case .number(let double): output.append(contentsOf: try ECMAScriptNumber.format(double).utf8)
+        case .string(let string): writeString(string, into: &output)
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            for (position, element) in elements.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                try write(element, into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            let sorted = members.map { (Array($0.0.utf16), $0.0, $0.1) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+            for (position, member) in sorted.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                writeString(member.1, into: &output)
+                output.append(UInt8(ascii: ":"))
+                try write(member.2, into: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    static func writeString(_ string: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case 0x22: output.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
+            case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}
+
+/// ECMAScript number serialization (ECMA-262 `Number::toString`), as RFC 8785 §3.2.2.3 requires.
+enum ECMAScriptNumber {
+    static func format(_ value: Double) throws(JSONError) -> String {
+        guard value.isFinite else { throw JSONError(.notEncodable("\(value) is not a finite number"), at: 0) }
+        if value == 0 { return "0" }
+        let negative = value < 0
+        // Swift's description is the shortest round-trip form; take its digits and exponent.
+        let text = value.magnitude.description
+        var mantissa = Substring(text)
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            mantissa = text[..<e]
+            exponent = Int(text[text.index(after: e)...]) ?? 0
+        }
+        var digits: [Character] = []
+        var pointPosition: Int? = nil
+        for character in mantissa {
+            if character == "." { pointPosition = digits.count } else { digits.append(character) }
+        }
+        var n = (pointPosition ?? digits.count) + exponent
+        while let first = digits.first, first == "0" {
+            digits.removeFirst()
+            n -= 1
+        }
+        while let last = digits.last, last == "0" { digits.removeLast() }
+        let k = digits.count
+        let digitString = String(digits)
+        var result: String
+        if k <= n && n <= 21 {
+            result = digitString + String(repeating: "0", count: n - k)
+        } else if 0 < n && n <= 21 {
+            result = String(digits[0..<n]) + "." + String(digits[n...])
+        } else if -6 < n && n <= 0 {
+            result = "0." + String(repeating: "0", count: -n) + digitString
+        } else {
+            let e = n - 1
+            let sign = e < 0 ? "-" : "+"
+            result = k == 1 ? digitString : String(digits[0]) + "." + String(digits[1...])
+            result += "e" + sign + String(abs(e))
+        }
+        return negative ? "-" + result : result
+    }
+}

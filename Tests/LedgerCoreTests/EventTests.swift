@@ -1,0 +1,64 @@
+import LedgerCore
+import Testing
+
+@Suite("Events")
+struct EventTests {
+    static func envelope(seq: UInt64 = 1, prev: Hash? = nil) throws -> EventEnvelope {
+        try EventEnvelope(
+            office: "transport", seq: seq, prev: prev, hlc: HLCTimestamp(wall: 1_764_230_000_000, logical: 2),
+            type: "district.defined", effective: try #require(LedgerDate("2026-01-15")), author: nil,
+            body: .object([("id", .string("d1")), ("population", .integer(1200))]))
+    }
+
+    @Test func canonicalBytesRoundTrip() throws {
+        let event = try Event(envelope: try Self.envelope())
+        let text = String(decoding: event.canonical, as: UTF8.self)
+        #expect(
+            text
+                == #"{"body":{"id":"d1","population":1200},"effective":"2026-01-15","hlc":{"logical":2,"wall":1764230000000},"office":"transport","seq":1,"type":"district.defined","v":1}"#
+        )
+        let reread = try Event(canonical: event.canonical)
+        #expect(reread.envelope == event.envelope)
+        #expect(reread.id == Hash.leaf(event.canonical).hex)
+    }
+
+    @Test func scannerFindsTheChainFields() throws {
+        let first = try Event(envelope: try Self.envelope())
+        let second = try Event(envelope: try Self.envelope(seq: 2, prev: first.leafHash))
+        let fields = try #require(second.canonical.withUnsafeBytes { EnvelopeScanner.scan($0) })
+        #expect(fields.seq == 2)
+        let prev = try #require(fields.prev)
+        #expect(String(decoding: second.canonical[prev], as: UTF8.self) == first.id)
+        let office = try #require(fields.office)
+        #expect(String(decoding: second.canonical[office], as: UTF8.self) == "transport")
+    }
+
+    @Test(arguments: [
+        #"{"body":{},"effective":"2026-01-15","hlc":{"logical":0,"wall":1},"office":"x","seq":1,"type":"a.b"}"#,
+        #"{"body":{},"effective":"2026-13-15","hlc":{"logical":0,"wall":1},"office":"x","seq":1,"type":"a.b","v":1}"#,
+        #"{"body":[],"effective":"2026-01-15","hlc":{"logical":0,"wall":1},"office":"x","seq":1,"type":"a.b","v":1}"#,
+        #"{"body":{},"effective":"2026-01-15","hlc":{"logical":0,"wall":1},"office":"X","seq":1,"type":"a.b","v":1}"#,
+        #"{"body":{},"effective":"2026-01-15","hlc":{"logical":0,"wall":1},"office":"x","seq":2,"type":"a.b","v":1}"#,
+        #"{"body":{},"effective":"2026-01-15","hlc":{"logical":0,"wall":1},"office":"x","seq":"1","type":"a.b","v":1}"#,
+        #"{"body":{},"effective":"2026-01-15","extra":1,"hlc":{"logical":0,"wall":1},"office":"x","seq":1,"type":"a.b","v":1}"#,
+        #"{"effective":"2026-01-15","body":{},"hlc":{"logical":0,"wall":1},"office":"x","seq":1,"type":"a.b","v":1}"#,
+    ])
+    func refusesBadEnvelopes(text: String) {
+        #expect(throws: EnvelopeError.self) { try Event(canonical: Array(text.utf8)) }
+    }
+
+    @Test func clockIsMonotonicAndRespectsReceipt() {
+        var clock = HybridLogicalClock(last: HLCTimestamp(wall: 100, logical: 5))
+        #expect(clock.tick(now: 50) == HLCTimestamp(wall: 100, logical: 6))
+        #expect(clock.tick(now: 200) == HLCTimestamp(wall: 200, logical: 0))
+        clock.receive(HLCTimestamp(wall: 500, logical: 3), now: 210)
+        #expect(clock.tick(now: 220) > HLCTimestamp(wall: 500, logical: 3))
+    }
+
+    @Test func datesRoundTrip() throws {
+        let date = try #require(LedgerDate("2024-02-29"))
+        #expect(LedgerDate(unixMilliseconds: date.unixMilliseconds) == date)
+        #expect(LedgerDate("2023-02-29") == nil)
+        #expect(LedgerDate(unixMilliseconds: 0).description == "1970-01-01")
+    }
+}
