@@ -1,0 +1,128 @@
+/// The test vectors published in `Protocol/vectors/`, generated from a fixed test key so another
+/// implementation can check its canonical bytes, hashes, roots, proofs and signatures against them.
+///
+/// The key's seed is SHA-256("civicledger protocol test key v1"); never use it for a real office.
+public enum ProtocolVectors {
+    public static let seedText = "civicledger protocol test key v1"
+    public static let origin = "civic/testville/transport"
+
+    /// File name → contents.
+    public static func files() throws -> [String: String] {
+        let signer = try NoteSigner(name: origin, seed: Hash.sha256(Array(seedText.utf8)).bytes)
+        let events = try sampleEvents()
+        let leaves = events.map(\.leafHash)
+
+        let key: JSONValue = .object([
+            ("seed_text", .string(seedText)),
+            ("seed_hex", .string(Hash.sha256(Array(seedText.utf8)).hex)),
+            ("vkey", .string(signer.verifier.vkey)),
+            ("skey", .string(signer.skey)),
+            ("key_id_hex", .string(HexEncoding.encode(signer.verifier.keyID))),
+        ])
+        let eventValues: [JSONValue] = events.map { event in
+            .object([
+                ("seq", .integer(Int64(event.envelope.seq))),
+                ("canonical", .string(String(decoding: event.canonical, as: UTF8.self))),
+                ("canonical_hex", .string(HexEncoding.encode(event.canonical))),
+                ("leaf_hash_hex", .string(event.leafHash.hex)),
+                ("id", .string(event.id)),
+            ])
+        }
+        var roots: [JSONValue] = []
+        var checkpoints: [JSONValue] = []
+        for size in 0...leaves.count {
+            let root = MerkleTree.root(leaves[0..<size])
+            roots.append(.object([("size", .integer(Int64(size))), ("root_hex", .string(root.hex)), ("root_base64", .string(root.base64))]))
+            if size > 0 {
+                let note = try SignedCheckpoint(checkpoint: Checkpoint(origin: origin, size: UInt64(size), root: root), signer: signer).note
+                checkpoints.append(.object([("size", .integer(Int64(size))), ("note", .string(note.serialized))]))
+            }
+        }
+        var inclusion: [JSONValue] = []
+        for index in 0..<leaves.count {
+            inclusion.append(.object([
+                ("leafIdx", .integer(Int64(index))),
+                ("treeSize", .integer(Int64(leaves.count))),
+                ("leafHash", .string(leaves[index].base64)),
+                ("root", .string(MerkleTree.root(leaves[...]).base64)),
+                ("proof", .array(MerkleTree.inclusionProof(index: index, leaves: leaves[...]).map { .string($0.base64) })),
+            ]))
+        }
+        var consistency: [JSONValue] = []
+        for old in 1..<leaves.count {
+            consistency.append(.object([
+                ("size1", .integer(Int64(old))),
+                ("size2", .integer(Int64(leaves.count))),
+                ("root1", .string(MerkleTree.root(leaves[0..<old]).base64)),
+                ("root2", .string(MerkleTree.root(leaves[...]).base64)),
+                ("proof", .array(MerkleTree.consistencyProof(oldSize: old, leaves: leaves[...]).map { .string($0.base64) })),
+            ]))
+        }
+        let strict: [JSONValue] = strictProfileCases().map { input, output in
+            .object([("input", .string(input)), ("canonical", output.map { .string($0) } ?? .null)])
+        }
+        return [
+            "key.json": try key.prettyPrinted(),
+            "events.json": try JSONValue.array(eventValues).prettyPrinted(),
+            "tree.json": try JSONValue.object([
+                ("roots", .array(roots)), ("inclusion", .array(inclusion)), ("consistency", .array(consistency)),
+            ]).prettyPrinted(),
+            "checkpoints.json": try JSONValue.array(checkpoints).prettyPrinted(),
+            "strict-profile.json": try JSONValue.array(strict).prettyPrinted(),
+        ]
+    }
+
+    /// Five events of one office with fixed clocks: the chain the vectors describe.
+    public static func sampleEvents() throws -> [Event] {
+        let bodies: [(String, String, JSONValue)] = [
+            ("office.registered", "2026-01-01", .object([
+                ("office", .string("transport")), ("name", .string("Transport Department")),
+                ("key", .string("civic/testville/transport+00000000+AQ==")),
+            ])),
+            ("district.defined", "2026-01-01", .object([
+                ("district", .string("riverside")), ("name", .string("Riverside")), ("population", .integer(41_200)),
+                ("need_index", .integer(72)), ("priority", .bool(true)),
+            ])),
+            ("district.defined", "2026-01-01", .object([
+                ("district", .string("old-town")), ("name", .string("Vieux-Bourg \u{E9}t\u{E9}")), ("population", .integer(18_950)),
+                ("need_index", .integer(35)), ("priority", .bool(false)),
+            ])),
+            ("cost.incurred", "2026-03-01", .object([
+                ("system", .string("lpr-2024")), ("amount", .integer(12_000_000)), ("currency", .string("USD")),
+                ("source", .string("general-fund")), ("category", .string("maintenance")),
+            ])),
+            ("district.defined", "2026-04-15", .object([
+                ("district", .string("harbour")), ("name", .string("Harbour \"Quay\" \\ 1\n")), ("population", .integer(0)),
+                ("need_index", .integer(0)), ("priority", .bool(false)),
+            ])),
+        ]
+        var events: [Event] = []
+        var prev: Hash? = nil
+        for (offset, (type, date, body)) in bodies.enumerated() {
+            guard let effective = LedgerDate(date) else { throw EnvelopeError.badValue("effective", date) }
+            let envelope = try EventEnvelope(
+                office: "transport", seq: UInt64(offset + 1), prev: prev,
+                hlc: HLCTimestamp(wall: 1_767_225_600_000 + Int64(offset) * 1000, logical: Int64(offset % 2)), type: type,
+                effective: effective, author: offset == 3 ? "clerk@transport" : nil, body: body)
+            let event = try Event(envelope: envelope)
+            events.append(event)
+            prev = event.leafHash
+        }
+        return events
+    }
+
+    /// Inputs to the strict event profile and their canonical form (nil: refused).
+    public static func strictProfileCases() -> [(String, String?)] {
+        let inputs = [
+            #"{"b":1,"a":"A\u030a"}"#, #"{"n":-0}"#, #"{"n":9007199254740991}"#, #"{"n":9007199254740992}"#, #"{"n":1.0}"#,
+            #"{"n":1e2}"#, #"{"a":1,"a":1}"#, #"{"s":"\u00e9\u0301"}"#, #"{"s":"tab\tand\u001f"}"#, #"{"s":"\ud83d\ude02"}"#,
+            #"{"s":"\udc00"}"#,
+        ]
+        return inputs.map { input in
+            guard let value = try? JSONParser.parse(Array(input.utf8), profile: .strict),
+                let bytes = try? CanonicalJSON.encode(value)
+            else { return (input, nil) }
+            return (input, String(decoding: bytes, as: UTF8.self))
+        }
+    }
+}

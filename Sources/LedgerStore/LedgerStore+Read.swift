@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// An event as stored: its exact canonical bytes and the indexed columns beside them.
+public struct StoredEvent: Sendable {
+    public let office: String
+    public let seq: UInt64
+    public let id: Hash
+    public let hlc: HLCTimestamp
+    public let type: String
+    public let effective: String
+    /// When this node stored the event (Unix ms): the arrival log.
+    public let arrivedMilliseconds: Int64
+    public let canonical: [UInt8]
+
+    init(row: Row) {
+        office = row["office"]
+        seq = UInt64(row["seq"] as Int64)
+        id = Hash(bytes: Array(row["id"] as Data))
+        hlc = HLCTimestamp(wall: row["hlc_wall"], logical: row["hlc_logical"])
+        type = row["type"]
+        effective = row["effective"]
+        arrivedMilliseconds = row["arrived_ms"]
+        canonical = Array(row["canonical"] as Data)
+    }
+}
+
+extension LedgerStore {
+    /// The head of every office held here, by office.
+    public func heads() throws -> [String: OfficeHead] {
+        try Self.wrapDatabaseErrors {
+            try pool.read { db in
+                var heads: [String: OfficeHead] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM office_heads") {
+                    let head = try OfficeHead(row: row)
+                    heads[head.office] = head
+                }
+                return heads
+            }
+        }
+    }
+
+    /// The head of one office, or nil when nothing of it is held.
+    public func head(office: String) throws -> OfficeHead? {
+        try Self.wrapDatabaseErrors {
+            try pool.read { db in try OfficeHead.fetch(db, office: office) }
+        }
+    }
+
+    /// Visits events in (office, seq) order, or only one office's, streaming from one read transaction.
+    ///
+    /// - Parameters:
+    ///   - office: only this office's events when given.
+    ///   - body: called for each event; return false to stop.
+    public func forEachEvent(office: String? = nil, _ body: (StoredEvent) throws -> Bool) throws {
+        try Self.wrapDatabaseErrors {
+            try pool.read { db in
+                let rows: RowCursor
+                if let office {
+                    rows = try Row.fetchCursor(db, sql: "SELECT * FROM events WHERE office = ? ORDER BY seq", arguments: [office])
+                } else {
+                    rows = try Row.fetchCursor(db, sql: "SELECT * FROM events ORDER BY office, seq")
+                }
+                while let row = try rows.next() {
+                    guard try body(StoredEvent(row: row)) else { return }
+                }
+            }
+        }
+    }
+
+    /// One office's event at `seq`, or nil.
+    public func event(office: String, seq: UInt64) throws -> StoredEvent? {
+        try Self.wrapDatabaseErrors {
+            try pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT * FROM events WHERE office = ? AND seq = ?", arguments: [office, Int64(seq)])
+                    .map(StoredEvent.init(row:))
+            }
+        }
+    }
+
+    /// The leaf hashes of the first `size` events of an office, in seq order.
+    ///
+    /// - Throws: ``StoreError`` when fewer than `size` events are held.
+    public func leafHashes(office: String, size: UInt64) throws -> [Hash] {
+        try Self.wrapDatabaseErrors {
+            try pool.read { db in
+                let ids = try Data.fetchAll(
+                    db, sql: "SELECT id FROM events WHERE office = ? AND seq <= ? ORDER BY seq", arguments: [office, Int64(size)])
+                guard ids.count == Int(size) else {
+                    throw StoreError(.notFound("office \(office) has \(ids.count) events here, fewer than \(size)"))
+                }
+                return ids.map { Hash(bytes: Array($0)) }
+            }
+        }
+    }
+
+    /// Number of events held, over all offices.
+    public func eventCount() throws -> Int {
+        try Self.wrapDatabaseErrors {
+            try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0 }
+        }
+    }
+}

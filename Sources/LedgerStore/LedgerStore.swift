@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// An office's ledger on disk: an SQLite database (WAL, `synchronous=FULL`) holding the append-only
+/// event log, the per-office Merkle heads and the latest signed checkpoint of each office.
+///
+/// ```swift
+/// let store = try LedgerStore.create(at: path, identity: identity, verifier: signer.verifier)
+/// let summary = try store.append(drafts: [draft], signer: signer)
+/// ```
+public final class LedgerStore: Sendable {
+    public let identity: LedgerIdentity
+    public let path: String
+    let pool: DatabasePool
+
+    private init(path: String, pool: DatabasePool, identity: LedgerIdentity) {
+        self.path = path
+        self.pool = pool
+        self.identity = identity
+    }
+
+    /// The connection settings every ledger uses: WAL (from DatabasePool), synchronous=FULL so a
+    /// committed transaction survives power loss, foreign keys on, a busy timeout for concurrent CLI use.
+    static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return configuration
+    }
+
+    /// Creates a new ledger database for `identity`, trusting `verifier` as the office's own key.
+    ///
+    /// - Throws: ``StoreError`` when a database already exists at `path` or cannot be created.
+    public static func create(at path: String, identity: LedgerIdentity, verifier: NoteVerifier) throws -> LedgerStore {
+        guard !FileManager.default.fileExists(atPath: path) else { throw StoreError(.alreadyExists(path)) }
+        guard verifier.name == identity.origin else {
+            throw StoreError(.badIdentity("key name \(verifier.name) is not the office origin \(identity.origin)"))
+        }
+        return try wrapDatabaseErrors {
+            let pool = try DatabasePool(path: path, configuration: configuration())
+            try migrator.migrate(pool)
+            try pool.write { db in
+                let meta = ["format": "1", "city": identity.city, "office": identity.office, "origin": identity.origin]
+                for (key, value) in meta {
+                    try db.execute(sql: "INSERT INTO ledger_meta(key, value) VALUES (?, ?)", arguments: [key, value])
+                }
+                try db.execute(sql: "INSERT INTO office_keys(office, vkey) VALUES (?, ?)", arguments: [identity.office, verifier.vkey])
+            }
+            return LedgerStore(path: path, pool: pool, identity: identity)
+        }
+    }
+
+    /// Opens an existing ledger, applying any pending schema migration.
+    ///
+    /// - Throws: ``StoreError`` when there is no ledger at `path` or it is not one.
+    public static func open(at path: String) throws -> LedgerStore {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError(.noLedger(path)) }
+        return try wrapDatabaseErrors {
+            let pool = try DatabasePool(path: path, configuration: configuration())
+            try migrator.migrate(pool)
+            let meta = try pool.read { db in
+                try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM ledger_meta").map {
+                    (($0["key"] as String?) ?? "", ($0["value"] as String?) ?? "")
+                })
+            }
+            guard let city = meta["city"], let office = meta["office"] else { throw StoreError(.corrupt("ledger_meta lacks city or office")) }
+            return LedgerStore(path: path, pool: pool, identity: try LedgerIdentity(city: city, office: office))
+        }
+    }
+
+    /// The verifier keys this node trusts, by office.
+    public func officeKeys() throws -> [String: NoteVerifier] {
+        try Self.wrapDatabaseErrors {
+            try pool.read { db in try Self.officeKeys(db) }
+        }
+    }
+
+    static func officeKeys(_ db: Database) throws -> [String: NoteVerifier] {
+        var keys: [String: NoteVerifier] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT office, vkey FROM office_keys") {
+            let office: String = row["office"]
+            do {
+                keys[office] = try NoteVerifier(vkey: row["vkey"])
+            } catch {
+                throw StoreError(.corrupt("stored key of office \(office): \(error)"))
+            }
+        }
+        return keys
+    }
+
+    /// Runs `body`, turning SQLite errors into ``StoreError`` and passing others through.
+    static func wrapDatabaseErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw StoreError(.database(error.message ?? error.description))
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import CivicDomain
+import Foundation
+import LedgerCore
+import LedgerStore
+
+/// `civic`: the command-line tool of CivicLedger. Thin: every verb calls the libraries.
+@main
+struct Civic: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "civic",
+        abstract: "CivicLedger: an append-only, verifiable ledger of a city's civic technology.",
+        version: "0.1.0",
+        subcommands: [
+            InitCommand.self, KeyCommand.self, RecordCommand.self, ImportCommand.self, LogCommand.self,
+            CheckpointCommand.self, VerifyCommand.self, ProofCommand.self, VectorsCommand.self,
+        ]
+    )
+
+    /// Runs the command; library errors become one line on stderr and exit status 1.
+    static func main() {
+        do {
+            var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            try command.run()
+        } catch let error as CLIFailure {
+            Terminal.error(error.message)
+            Foundation.exit(error.exitCode)
+        } catch let error where isLibraryError(error) {
+            Terminal.error(String(describing: error))
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// `civic --data DIR VERB …` means the same as `civic VERB --data DIR …`: a `--data` given before
+    /// the verb is passed on through `CIVIC_DATA`, which every verb reads.
+    static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
+        var remaining = arguments
+        var index = 0
+        while index < remaining.count, remaining[index].hasPrefix("-") {
+            if remaining[index] == "--data", index + 1 < remaining.count {
+                setenv("CIVIC_DATA", remaining[index + 1], 1)
+                remaining.removeSubrange(index...(index + 1))
+            } else if remaining[index].hasPrefix("--data=") {
+                setenv("CIVIC_DATA", String(remaining[index].dropFirst("--data=".count)), 1)
+                remaining.remove(at: index)
+            } else {
+                index += 1
+            }
+        }
+        return remaining
+    }
+
+    /// The ledger's own typed errors, whose descriptions are written for people.
+    private static func isLibraryError(_ error: any Error) -> Bool {
+        switch error {
+        case is StoreError, is VerificationFailure, is JSONError, is EnvelopeError, is CivicDomain.ValidationError, is NoteError, is ProofError:
+            return true
+        default:
+            return false
+        }
+    }
+}

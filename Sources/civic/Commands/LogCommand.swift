@@ -1,0 +1,56 @@
+import ArgumentParser
+import LedgerCore
+import LedgerStore
+
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "List events in (office, seq) order.",
+        discussion: "--format json prints one object per line: id, office, seq, hlc, type, effective, author, body, canonical (base64)."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Only this office's events.")
+    var office: String?
+
+    @Option(help: "table or json.")
+    var format: TableOrJSON = .table
+
+    func run() throws {
+        let opened = try global.open()
+        var output = OutputBuffer()
+        if format == .table {
+            output.write(pad("OFFICE", 12) + pad("SEQ", 8) + pad("HLC", 18) + pad("EFFECTIVE", 12) + pad("TYPE", 26) + "ID\n")
+        }
+        try opened.store.forEachEvent(office: office) { stored in
+            switch format {
+            case .table:
+                output.write(
+                    pad(stored.office, 12) + pad(String(stored.seq), 8) + pad(stored.hlc.description, 18) + pad(stored.effective, 12)
+                        + pad(stored.type, 26) + String(stored.id.hex.prefix(16)) + "\n")
+            case .json:
+                let event = try Event(canonical: stored.canonical)
+                var members: [(String, JSONValue)] = [
+                    ("id", .string(stored.id.hex)),
+                    ("office", .string(stored.office)),
+                    ("seq", .integer(Int64(stored.seq))),
+                    ("hlc", .object([("wall", .integer(stored.hlc.wall)), ("logical", .integer(stored.hlc.logical))])),
+                    ("type", .string(stored.type)),
+                    ("effective", .string(stored.effective)),
+                    ("body", event.envelope.body),
+                    ("canonical", .string(Base64Encoding.encode(stored.canonical))),
+                ]
+                if let author = event.envelope.author { members.append(("author", .string(author))) }
+                output.write(bytes: try CanonicalJSON.encode(.object(members)))
+                output.write("\n")
+            }
+            return true
+        }
+        output.flush()
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+}
