@@ -1,1 +1,180 @@
-print("bench placeholder")
+// civic-bench: measures the offline ledger (issue 2). Build and run in release:
+//   swift build -c release --product civic-bench && .build/release/civic-bench --events 100000,1000000
+// Prints one markdown table row per size. Not part of the test suite or CI.
+import CivicDomain
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerStore
+
+struct Options {
+    var sizes = [100_000, 1_000_000]
+    var directory = NSTemporaryDirectory() + "civic-bench-\(getpid())"
+    var batch = 10_000
+    var singles = 2_000
+    var civicBinary: String?
+    var processes = 200
+
+    init(_ arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--events": sizes = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
+            case "--dir": directory = iterator.next() ?? directory
+            case "--batch": batch = Int(iterator.next() ?? "") ?? batch
+            case "--singles": singles = Int(iterator.next() ?? "") ?? singles
+            case "--civic": civicBinary = iterator.next()
+            case "--processes": processes = Int(iterator.next() ?? "") ?? processes
+            default:
+                FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
+                exit(2)
+            }
+        }
+    }
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// A realistic `cost.incurred` import line (about 230 bytes).
+func line(_ index: Int) -> [UInt8] {
+    let categories = ["maintenance", "licence", "capital", "professional-services", "hardware-refresh", "energy"]
+    let sources = ["general-fund", "bond", "utility-surcharge", "grant", "vendor-subsidy", "fees"]
+    let month = index % 12 + 1
+    let text = """
+        {"type":"cost.incurred","effective":"2025-\(month < 10 ? "0" : "")\(month)-15","body":{"system":"sys-\(index % 500)",\
+        "amount":\(10_000 + (index * 7919) % 9_000_000),"currency":"USD","category":"\(categories[index % categories.count])",\
+        "source":"\(sources[index % sources.count])","payee":"Vendor \(index % 40) Inc.","note":"invoice \(index)"}}
+        """
+    return Array(text.utf8)
+}
+
+func fileSize(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.intValue ?? 0
+}
+
+func run(size: Int, options: Options) throws -> String {
+    let folder = options.directory + "/\(size)"
+    try? FileManager.default.removeItem(atPath: folder)
+    let directory = LedgerDirectory(path: folder)
+    let opened = try directory.initialize(identity: LedgerIdentity(city: "bench", office: "transport"))
+    let registry = EventTypeRegistry.version1
+    let fallback = LedgerDate("2025-01-01") ?? LedgerDate(unixMilliseconds: 0)
+
+    // Batched append: the import path (parse line, validate, canonicalize, hash, insert, sign per batch).
+    var appended = 0
+    let appendSeconds = try seconds {
+        while appended < size {
+            let end = min(size, appended + options.batch)
+            var index = appended
+            _ = try opened.store.append(signer: opened.signer, validate: { try registry.validate($0) }) {
+                guard index < end else { return nil }
+                defer { index += 1 }
+                return try EventDraft(jsonLine: line(index), defaultEffective: fallback)
+            }
+            appended = end
+        }
+    }
+
+    // The same rows through a plain prepared INSERT into an identical table, same batches, same pragmas.
+    let plainPath = folder + "/plain.sqlite"
+    var configuration = Configuration()
+    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+    let plain = try DatabasePool(path: plainPath, configuration: configuration)
+    try plain.write { db in
+        try db.execute(
+            sql: """
+                CREATE TABLE events (rowid INTEGER PRIMARY KEY, office TEXT NOT NULL, seq INTEGER NOT NULL, id BLOB NOT NULL,
+                  hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, type TEXT NOT NULL, effective TEXT NOT NULL,
+                  arrived_ms INTEGER NOT NULL, canonical BLOB NOT NULL, UNIQUE (office, seq));
+                CREATE UNIQUE INDEX events_by_id ON events(id);
+                CREATE INDEX events_in_city_order ON events(hlc_wall, hlc_logical, office, seq);
+                """)
+    }
+    var rows: [StoredEvent] = []
+    rows.reserveCapacity(size)
+    try opened.store.forEachEvent { rows.append($0); return true }
+    let plainSeconds = try seconds {
+        var start = 0
+        while start < rows.count {
+            let end = min(rows.count, start + options.batch)
+            try plain.write { db in
+                let insert = try db.cachedStatement(
+                    sql: "INSERT INTO events(office, seq, id, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical) VALUES (?,?,?,?,?,?,?,?,?)")
+                for row in rows[start..<end] {
+                    try insert.execute(arguments: [
+                        row.office, Int64(row.seq), Data(row.id.bytes), row.hlc.wall, row.hlc.logical, row.type, row.effective,
+                        row.arrivedMilliseconds, Data(row.canonical),
+                    ])
+                }
+            }
+            start = end
+        }
+    }
+    let canonicalBytes = rows.reduce(0) { $0 + $1.canonical.count }
+    rows = []
+
+    // Verify.
+    var verified: UInt64 = 0
+    let verifySeconds = try seconds { verified = try opened.store.verify().eventCount }
+    precondition(verified == UInt64(size), "verify saw \(verified) events")
+
+    // Single-event appends, each its own durable transaction and signed checkpoint.
+    var single = 0
+    let singleSeconds = try seconds {
+        for index in 0..<options.singles {
+            _ = try opened.store.append([try EventDraft(jsonLine: line(size + index), defaultEffective: fallback)], signer: opened.signer)
+            single += 1
+        }
+    }
+
+    // Whole `civic record` processes, when the binary is given.
+    var processRate = "n/a"
+    if let civic = options.civicBinary {
+        let body = folder + "/body.json"
+        try Data(#"{"district":"d1","name":"District","population":1000,"need_index":50,"priority":false}"#.utf8).write(
+            to: URL(fileURLWithPath: body))
+        let processSeconds = try seconds {
+            for _ in 0..<options.processes {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: civic)
+                process.arguments = ["record", "district.defined", "--json", body, "--data", folder]
+                process.standardOutput = FileHandle.nullDevice
+                try process.run()
+                process.waitUntilExit()
+                guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
+            }
+        }
+        processRate = String(format: "%.0f", Double(options.processes) / processSeconds)
+    }
+
+    try DatabasePool(path: directory.databasePath).writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+    try plain.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    let total = size + single
+    let bytesPerEvent = Double(fileSize(directory.databasePath)) / Double(total)
+    let plainBytes = Double(fileSize(plainPath)) / Double(size)
+    let appendRate = Double(size) / appendSeconds
+    let plainRate = Double(size) / plainSeconds
+    try? FileManager.default.removeItem(atPath: folder)
+    return String(
+        format: "| %d | %.0f | %.0f | %.2f | %.0f | %@ | %.0f | %.0f (plain %.0f; canonical %.0f) |",
+        size, appendRate, plainRate, appendRate / plainRate, Double(single) / singleSeconds, processRate,
+        Double(verified) / verifySeconds, bytesPerEvent, plainBytes, Double(canonicalBytes) / Double(size))
+}
+
+let options = Options(CommandLine.arguments)
+print("| events | batched append ev/s | plain SQLite insert ev/s | ratio | single append ev/s (in-process) | `civic record` processes/s | verify ev/s | bytes/event on disk |")
+print("|---|---|---|---|---|---|---|---|")
+for size in options.sizes {
+    do {
+        print(try run(size: size, options: options))
+    } catch {
+        FileHandle.standardError.write(Data("civic-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}

@@ -39,3 +39,15 @@ struct NoteConformanceTests {
         #expect(throws: NoteError.self) { try NoteVerifier(vkey: vkey) }
     }
 }
+
+@Suite("Note keys")
+struct NoteKeyTests {
+    /// Base64 may contain '+', the separator of the key forms: every random key must round-trip.
+    @Test func randomKeysRoundTripThroughTheirTextForms() throws {
+        for _ in 0..<200 {
+            let signer = try NoteSigner(name: "civic/springfield/transport")
+            #expect(try NoteVerifier(vkey: signer.verifier.vkey) == signer.verifier)
+            #expect(try NoteSigner(skey: signer.skey).verifier == signer.verifier)
+        }
+    }
+}

@@ -25,7 +25,7 @@ public struct NoteVerifier: Sendable, Equatable {
 
     /// Parses the `name+keyid+base64` text form, checking that the key ID matches.
     public init(vkey: String) throws(NoteError) {
-        let parts = vkey.split(separator: "+", omittingEmptySubsequences: false)
+        let parts = vkey.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, let id = HexEncoding.decode(String(parts[1])), id.count == 4,
             let blob = Base64Encoding.decode(String(parts[2])), blob.count == 33
         else { throw NoteError(.badKey("expected name+keyid+base64 (a C2SP verifier key)")) }
@@ -85,7 +85,7 @@ public struct NoteSigner: @unchecked Sendable {
     /// Parses the stored private-key text.
     public init(skey: String) throws(NoteError) {
         let trimmed = skey.trimmingCharacters(in: .whitespacesAndNewlines)
-        let parts = trimmed.split(separator: "+", omittingEmptySubsequences: false)
+        let parts = trimmed.split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
         guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY",
             let blob = Base64Encoding.decode(String(parts[4])), blob.count == 33, blob[0] == NoteVerifier.ed25519
         else { throw NoteError(.badKey("expected PRIVATE+KEY+name+keyid+base64")) }
