@@ -81,9 +81,8 @@ func run(size: Int, options: Options) throws -> String {
 
     // The same rows through a plain prepared INSERT into an identical table, same batches, same pragmas.
     let plainPath = folder + "/plain.sqlite"
-    var configuration = Configuration()
-    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-    let plain = try DatabasePool(path: plainPath, configuration: configuration)
+    let plain = try DatabasePool(path: plainPath)
+    try plain.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     try plain.write { db in
         try db.execute(
             sql: """

@@ -20,15 +20,21 @@ public final class LedgerStore: Sendable {
         self.identity = identity
     }
 
-    /// The connection settings every ledger uses: WAL (from DatabasePool), synchronous=FULL so a
-    /// committed transaction survives power loss, foreign keys on, a busy timeout for concurrent CLI use.
+    /// The connection settings every ledger uses: WAL (from DatabasePool) and a busy timeout for
+    /// concurrent CLI use. See ``openPool(at:)`` for durability.
     static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         return configuration
+    }
+
+    /// Opens the pool and sets `synchronous=FULL` on its single writer connection, so a committed
+    /// transaction survives power loss. (DatabasePool sets NORMAL when it enables WAL, after
+    /// `prepareDatabase` runs, so this must happen once the pool is open.)
+    static func openPool(at path: String) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path, configuration: configuration())
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        return pool
     }
 
     /// Creates a new ledger database for `identity`, trusting `verifier` as the office's own key.
@@ -40,7 +46,7 @@ public final class LedgerStore: Sendable {
             throw StoreError(.badIdentity("key name \(verifier.name) is not the office origin \(identity.origin)"))
         }
         return try wrapDatabaseErrors {
-            let pool = try DatabasePool(path: path, configuration: configuration())
+            let pool = try openPool(at: path)
             try migrator.migrate(pool)
             try pool.write { db in
                 let meta = ["format": "1", "city": identity.city, "office": identity.office, "origin": identity.origin]
@@ -59,7 +65,7 @@ public final class LedgerStore: Sendable {
     public static func open(at path: String) throws -> LedgerStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError(.noLedger(path)) }
         return try wrapDatabaseErrors {
-            let pool = try DatabasePool(path: path, configuration: configuration())
+            let pool = try openPool(at: path)
             try migrator.migrate(pool)
             let meta = try pool.read { db in
                 try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM ledger_meta").map {
@@ -97,6 +103,15 @@ public final class LedgerStore: Sendable {
             return try body()
         } catch let error as DatabaseError {
             throw StoreError(.database(error.message ?? error.description))
+        }
+    }
+}
+
+extension LedgerStore {
+    /// The `PRAGMA synchronous` level of the store's connections (2 = FULL).
+    public func synchronousSetting() throws -> Int {
+        try Self.wrapDatabaseErrors {
+            try pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
         }
     }
 }

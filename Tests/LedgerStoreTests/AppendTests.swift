@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerStore
+import Testing
+
+@Suite("Appending events")
+struct AppendTests {
+    @Test func appendsAChainAndSignsACheckpoint() throws {
+        let ledger = try TestLedger()
+        let summary = try ledger.store.append((0..<3).map { try TestLedger.draft($0) }, signer: ledger.signer)
+        #expect(summary.firstSeq == 1)
+        #expect(summary.count == 3)
+        #expect(summary.checkpoint.checkpoint.size == 3)
+
+        var events: [Event] = []
+        try ledger.store.forEachEvent { events.append(try Event(canonical: $0.canonical)); return true }
+        #expect(events.map(\.envelope.seq) == [1, 2, 3])
+        #expect(events[0].envelope.prev == nil)
+        #expect(events[1].envelope.prev == events[0].leafHash)
+        #expect(events[2].envelope.prev == events[1].leafHash)
+        #expect(events[0].envelope.hlc < events[1].envelope.hlc && events[1].envelope.hlc < events[2].envelope.hlc)
+        #expect(summary.checkpoint.checkpoint.root == MerkleTree.root(events.map(\.leafHash)[...]))
+        let reread = try SignedCheckpoint(note: summary.checkpoint.note.serialized, verifier: ledger.signer.verifier)
+        #expect(reread.checkpoint.origin == "civic/springfield/transport")
+        let report = try ledger.store.verify()
+        #expect(report.eventCount == 3)
+    }
+
+    @Test func aRefusedDraftStoresNothing() throws {
+        let ledger = try TestLedger()
+        _ = try ledger.store.append([try TestLedger.draft(0)], signer: ledger.signer)
+        let before = try ledger.store.head(office: "transport")
+        let error = #expect(throws: StoreError.self) {
+            _ = try ledger.store.append((1..<4).map { try TestLedger.draft($0) }, signer: ledger.signer, validate: { draft in
+                if draft.body["district"]?.stringValue == "d3" { throw CocoaError(.fileReadUnknown) }
+            })
+        }
+        #expect(error?.refusedIndex == 2)
+        #expect(try ledger.store.eventCount() == 1)
+        #expect(try ledger.store.head(office: "transport") == before)
+    }
+
+    @Test func anOversizedEventIsRefused() throws {
+        let ledger = try TestLedger()
+        let big = try EventDraft(
+            type: "district.defined", effective: LedgerDate(unixMilliseconds: 0),
+            body: .object([("note", .string(String(repeating: "x", count: EventEnvelope.maximumCanonicalBytes)))]))
+        #expect(throws: StoreError.self) { try ledger.store.append([big], signer: ledger.signer) }
+        #expect(try ledger.store.eventCount() == 0)
+        #expect(try ledger.store.head(office: "transport") == nil)
+    }
+
+    @Test func theClockNeverRunsBackwardsAcrossRestarts() throws {
+        let ledger = try TestLedger()
+        _ = try ledger.store.append([try TestLedger.draft(0)], signer: ledger.signer, now: { 5_000_000 })
+        let reopened = try ledger.directory.open()
+        let summary = try reopened.store.append([try TestLedger.draft(1)], signer: reopened.signer, now: { 1_000 })
+        let hlc = try #require(summary.lastEvent?.envelope.hlc)
+        #expect(hlc == HLCTimestamp(wall: 5_000_000, logical: 1))
+    }
+
+    @Test func aForeignKeyCannotSign() throws {
+        let ledger = try TestLedger()
+        let other = try NoteSigner(name: "civic/springfield/transport")
+        #expect(throws: StoreError.self) { try ledger.store.append([try TestLedger.draft(0)], signer: other) }
+        #expect(try ledger.store.eventCount() == 0)
+    }
+
+    @Test func theDatabaseIsDurable() throws {
+        let ledger = try TestLedger()
+        let pool = try DatabasePool(path: ledger.directory.databasePath)
+        let mode = try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        // The store's own connections run with synchronous=FULL (2).
+        _ = try ledger.store.append([try TestLedger.draft(0)], signer: ledger.signer)
+        #expect(try ledger.store.synchronousSetting() == 2)
+    }
+
+    @Test func theKeyFileIsPrivate() throws {
+        let ledger = try TestLedger()
+        let attributes = try FileManager.default.attributesOfItem(atPath: ledger.directory.keyPath)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(throws: StoreError.self) { try ledger.directory.initialize(identity: LedgerIdentity(city: "springfield", office: "transport")) }
+        chmod(ledger.directory.keyPath, 0o644)
+        #expect(throws: StoreError.self) { try ledger.directory.open() }
+    }
+
+    @Test func aMissingFolderIsNamed() {
+        let error = #expect(throws: StoreError.self) { try LedgerDirectory(path: "/nonexistent/civic").open() }
+        #expect(error?.description.contains("/nonexistent/civic") == true)
+    }
+}
