@@ -74,10 +74,11 @@ public enum ProtocolVectors {
 
     /// Five events of one office with fixed clocks: the chain the vectors describe.
     public static func sampleEvents() throws -> [Event] {
+        let vkey = try NoteSigner(name: origin, seed: Hash.sha256(Array(seedText.utf8)).bytes).verifier.vkey
         let bodies: [(String, String, JSONValue)] = [
             ("office.registered", "2026-01-01", .object([
                 ("office", .string("transport")), ("name", .string("Transport Department")),
-                ("key", .string("civic/testville/transport+00000000+AQ==")),
+                ("key", .string(vkey)),
             ])),
             ("district.defined", "2026-01-01", .object([
                 ("district", .string("riverside")), ("name", .string("Riverside")), ("population", .integer(41_200)),
