@@ -64,6 +64,7 @@ let package = Package(
                 "LedgerStore",
                 "CivicDomain",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             path: "Sources/CivicBench"
         ),

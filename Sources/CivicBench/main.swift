@@ -4,6 +4,7 @@
 import CivicDomain
 import Foundation
 import GRDB
+import GRDBSQLite
 import LedgerCore
 import LedgerStore
 
@@ -103,11 +104,25 @@ func run(size: Int, options: Options) throws -> String {
             try plain.write { db in
                 let insert = try db.cachedStatement(
                     sql: "INSERT INTO events(office, seq, id, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical) VALUES (?,?,?,?,?,?,?,?,?)")
+                let handle = insert.sqliteStatement
+                let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
                 for row in rows[start..<end] {
-                    try insert.execute(arguments: [
-                        row.office, Int64(row.seq), Data(row.id.bytes), row.hlc.wall, row.hlc.logical, row.type, row.effective,
-                        row.arrivedMilliseconds, Data(row.canonical),
-                    ])
+                    sqlite3_bind_text(handle, 1, row.office, -1, transient)
+                    sqlite3_bind_int64(handle, 2, Int64(row.seq))
+                    sqlite3_bind_int64(handle, 4, row.hlc.wall)
+                    sqlite3_bind_int64(handle, 5, row.hlc.logical)
+                    sqlite3_bind_text(handle, 6, row.type, -1, transient)
+                    sqlite3_bind_text(handle, 7, row.effective, -1, transient)
+                    sqlite3_bind_int64(handle, 8, row.arrivedMilliseconds)
+                    let code = row.id.bytes.withUnsafeBytes { id in
+                        row.canonical.withUnsafeBytes { canonical in
+                            sqlite3_bind_blob(handle, 3, id.baseAddress, Int32(id.count), nil)
+                            sqlite3_bind_blob(handle, 9, canonical.baseAddress, Int32(canonical.count), nil)
+                            defer { sqlite3_reset(handle) }
+                            return sqlite3_step(handle)
+                        }
+                    }
+                    guard code == SQLITE_DONE else { throw CocoaError(.fileWriteUnknown) }
                 }
             }
             start = end

@@ -40,8 +40,7 @@ struct ChainChecker {
         }
         guard fields.seq == row.seq else { throw fail("the envelope's seq does not match its column") }
         if let lastHash {
-            let expected = Array(lastHash.hex.utf8)
-            guard let prevRange = fields.prev, row.canonical[prevRange].elementsEqual(expected) else {
+            guard let prevRange = fields.prev, EnvelopeScanner.isHex(of: lastHash, in: row.canonical, range: prevRange) else {
                 throw fail("the chain link `prev` does not name the previous event \(lastHash.hex)")
             }
         } else {
@@ -53,9 +52,8 @@ struct ChainChecker {
         guard let effectiveRange = fields.effective, row.canonical[effectiveRange].elementsEqual(row.effective) else {
             throw fail("the envelope's effective date does not match its column")
         }
-        guard let hlcRange = fields.hlc,
-            let hlc = try? JSONParser.parse(row.canonical[hlcRange], profile: .strict),
-            hlc["wall"]?.integerValue == row.hlcWall, hlc["logical"]?.integerValue == row.hlcLogical
+        guard let hlcRange = fields.hlc, let hlc = EnvelopeScanner.hlc(in: row.canonical, range: hlcRange),
+            hlc.wall == row.hlcWall, hlc.logical == row.hlcLogical
         else { throw fail("the envelope's hlc does not match its columns") }
         frontier.append(leaf)
         lastHash = leaf

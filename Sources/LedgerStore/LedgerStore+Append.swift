@@ -64,11 +64,7 @@ extension LedgerStore {
                 var lastEvent: Event? = nil
                 var count = 0
                 let arrived = now()
-                let insert = try db.cachedStatement(
-                    sql: """
-                        INSERT INTO events(office, seq, id, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """)
+                let insert = try EventInsert(db)
                 while true {
                     let draft: EventDraft
                     do {
@@ -94,10 +90,7 @@ extension LedgerStore {
                     } catch {
                         throw StoreError.refused(index: count, "\(error)")
                     }
-                    try insert.execute(arguments: [
-                        office, Int64(seq), Data(event.leafHash.bytes), event.envelope.hlc.wall, event.envelope.hlc.logical,
-                        event.envelope.type, event.envelope.effective.description, arrived, Data(event.canonical),
-                    ])
+                    try insert.insert(event, arrived: arrived)
                     frontier.append(event.leafHash)
                     prev = event.leafHash
                     firstSeq = firstSeq ?? seq

@@ -62,3 +62,38 @@ struct EventTests {
         #expect(LedgerDate(unixMilliseconds: 0).description == "1970-01-01")
     }
 }
+
+@Suite("Envelope encoding")
+struct EnvelopeEncodingTests {
+    @Test(arguments: [nil, "clerk \"ana\"\n"])
+    func directEncodingEqualsTheGeneralEncoder(author: String?) throws {
+        let envelope = try EventEnvelope(
+            office: "public-works", seq: 7, prev: Hash.leaf([7]), hlc: HLCTimestamp(wall: 1, logical: 0), type: "cost.incurred",
+            effective: try #require(LedgerDate("2030-12-31")), author: author,
+            body: .object([("z", .array([.integer(-3), .null, .bool(false)])), ("\u{E9}", .string("caf\u{E9}\t")), ("A", .object([]))]))
+        #expect(try envelope.canonicalBytes() == CanonicalJSON.encode(envelope.json))
+    }
+}
+
+@Suite("Envelope scanner")
+struct EnvelopeScannerTests {
+    @Test func readsTheClockAndChainLink() throws {
+        let prev = Hash.leaf([1])
+        let envelope = try EventEnvelope(
+            office: "it", seq: 2, prev: prev, hlc: HLCTimestamp(wall: 1_764_230_000_123, logical: 45), type: "a.b",
+            effective: try #require(LedgerDate("2026-01-01")), author: nil, body: .object([("hlc", .string("decoy"))]))
+        let bytes = try Event(envelope: envelope).canonical
+        try bytes.withUnsafeBytes { buffer in
+            let fields = try #require(EnvelopeScanner.scan(buffer))
+            #expect(EnvelopeScanner.hlc(in: buffer, range: try #require(fields.hlc)) == envelope.hlc)
+            #expect(EnvelopeScanner.isHex(of: prev, in: buffer, range: try #require(fields.prev)))
+            #expect(!EnvelopeScanner.isHex(of: Hash.leaf([2]), in: buffer, range: try #require(fields.prev)))
+        }
+    }
+
+    @Test(arguments: [#"{"a":1"#, #"{"a":}"#, #"{"a":1}x"#, #"["a"]"#, #"{"a":"x}"#])
+    func refusesBrokenStructure(text: String) {
+        let bytes = Array(text.utf8)
+        #expect(bytes.withUnsafeBytes { EnvelopeScanner.scan($0) } == nil)
+    }
+}

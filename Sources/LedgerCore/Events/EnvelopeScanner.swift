@@ -21,6 +21,46 @@ public struct EnvelopeScanner {
         return scanner.scanTopLevel()
     }
 
+    /// Reads the canonical hlc member `{"logical":L,"wall":W}` found by ``scan(_:)``.
+    public static func hlc(in buffer: UnsafeRawBufferPointer, range: Range<Int>) -> HLCTimestamp? {
+        let prefix = #"{"logical":"#.utf8
+        let middle = #","wall":"#.utf8
+        var index = range.lowerBound
+        func literal(_ text: String.UTF8View) -> Bool {
+            guard index + text.count <= range.upperBound,
+                UnsafeRawBufferPointer(rebasing: buffer[index..<(index + text.count)]).elementsEqual(text)
+            else { return false }
+            index += text.count
+            return true
+        }
+        func number() -> Int64? {
+            let start = index
+            var value: Int64 = 0
+            while index < range.upperBound, buffer[index] >= 0x30, buffer[index] <= 0x39, index - start < 16 {
+                value = value * 10 + Int64(buffer[index] - 0x30)
+                index += 1
+            }
+            guard index > start, buffer[start] != 0x30 || index - start == 1 else { return nil }
+            return value
+        }
+        guard literal(prefix), let logical = number(), literal(middle), let wall = number(),
+            index + 1 == range.upperBound, buffer[index] == UInt8(ascii: "}")
+        else { return nil }
+        return HLCTimestamp(wall: wall, logical: logical)
+    }
+
+    /// Whether the bytes in `range` are the lowercase hex of `hash`.
+    public static func isHex(of hash: Hash, in buffer: UnsafeRawBufferPointer, range: Range<Int>) -> Bool {
+        guard range.count == hash.bytes.count * 2 else { return false }
+        let digits = Array("0123456789abcdef".utf8)
+        var position = range.lowerBound
+        for byte in hash.bytes {
+            guard buffer[position] == digits[Int(byte >> 4)], buffer[position + 1] == digits[Int(byte & 0x0F)] else { return false }
+            position += 2
+        }
+        return true
+    }
+
     private let buffer: UnsafeRawBufferPointer
     private var index = 0
 

@@ -16,7 +16,7 @@ public struct Event: Sendable, Equatable {
     public init(envelope: EventEnvelope) throws(EnvelopeError) {
         let bytes: [UInt8]
         do {
-            bytes = try CanonicalJSON.encode(envelope.json)
+            bytes = try envelope.canonicalBytes()
         } catch {
             throw EnvelopeError(.json(error))
         }

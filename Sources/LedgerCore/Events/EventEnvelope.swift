@@ -68,6 +68,40 @@ public struct EventEnvelope: Sendable, Equatable {
         return .object(members)
     }
 
+    /// The canonical bytes, written member by member in RFC 8785 order (all envelope keys are ASCII,
+    /// so their order is fixed); equal to `CanonicalJSON.encode(json)`, without building the tree.
+    public func canonicalBytes() throws(JSONError) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(320)
+        output.append(UInt8(ascii: "{"))
+        if let author {
+            output.append(contentsOf: #""author":"#.utf8)
+            CanonicalJSON.writeString(author, into: &output)
+            output.append(UInt8(ascii: ","))
+        }
+        output.append(contentsOf: #""body":"#.utf8)
+        try CanonicalJSON.write(body, into: &output)
+        output.append(contentsOf: #","effective":""#.utf8)
+        output.append(contentsOf: effective.description.utf8)
+        output.append(contentsOf: #"","hlc":{"logical":"#.utf8)
+        output.append(contentsOf: String(hlc.logical).utf8)
+        output.append(contentsOf: #","wall":"#.utf8)
+        output.append(contentsOf: String(hlc.wall).utf8)
+        output.append(contentsOf: #"},"office":"#.utf8)
+        CanonicalJSON.writeString(office, into: &output)
+        if let prev {
+            output.append(contentsOf: #","prev":""#.utf8)
+            output.append(contentsOf: prev.hex.utf8)
+            output.append(UInt8(ascii: "\""))
+        }
+        output.append(contentsOf: #","seq":"#.utf8)
+        output.append(contentsOf: String(seq).utf8)
+        output.append(contentsOf: #","type":"#.utf8)
+        CanonicalJSON.writeString(type, into: &output)
+        output.append(contentsOf: #","v":1}"#.utf8)
+        return output
+    }
+
     /// Reads an envelope from a parsed JSON object, refusing missing, mistyped and unknown fields.
     public init(json value: JSONValue) throws(EnvelopeError) {
         guard let members = value.objectValue else { throw .wrongType("event", expected: "an object", found: value) }

@@ -40,35 +40,55 @@ public enum CanonicalJSON {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            let sorted = members.map { (Array($0.0.utf16), $0.0, $0.1) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
-            for (position, member) in sorted.enumerated() {
+            for (position, index) in sortedMemberIndices(members).enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
-                writeString(member.1, into: &output)
+                writeString(members[index].0, into: &output)
                 output.append(UInt8(ascii: ":"))
-                try write(member.2, into: &output)
+                try write(members[index].1, into: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
     }
 
+    /// Member positions in RFC 8785 order: by UTF-16 code units. For ASCII keys that is byte order,
+    /// compared without copying; other keys are compared as UTF-16 arrays.
+    static func sortedMemberIndices(_ members: [(String, JSONValue)]) -> [Int] {
+        let indices = Array(members.indices)
+        if members.allSatisfy({ $0.0.utf8.allSatisfy { $0 < 0x80 } }) {
+            return indices.sorted { members[$0].0.utf8.lexicographicallyPrecedes(members[$1].0.utf8) }
+        }
+        let keys = members.map { Array($0.0.utf16) }
+        return indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
+    }
+
     static func writeString(_ string: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case 0x22: output.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
-            case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: output.append(byte)
+        var string = string
+        string.withUTF8 { bytes in
+            var runStart = 0
+            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                writeEscape(byte, into: &output)
+                runStart = index + 1
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    private static func writeEscape(_ byte: UInt8, into output: inout [UInt8]) {
+        switch byte {
+        case 0x22: output.append(contentsOf: [0x5C, 0x22])
+        case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
+        case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+        case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+        case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+        case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+        default:
+            let hex = Array("0123456789abcdef".utf8)
+            output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+        }
     }
 }
 

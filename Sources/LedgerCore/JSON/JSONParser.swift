@@ -102,7 +102,13 @@ public struct JSONParser {
             let keyOffset = index
             guard try peek() == UInt8(ascii: "\"") else { throw JSONError(.unexpectedByte(buffer[index]), at: index) }
             let key = try parseString()
-            guard seen.insert(Array(key.utf8)).inserted else { throw JSONError(.duplicateKey(key), at: keyOffset) }
+            // Keys compare by code units (not by Swift's canonical equivalence); small objects by a scan.
+            if members.count < 16 {
+                if members.contains(where: { $0.0.utf8.elementsEqual(key.utf8) }) { throw JSONError(.duplicateKey(key), at: keyOffset) }
+            } else {
+                if seen.isEmpty { for member in members { seen.insert(Array(member.0.utf8)) } }
+                guard seen.insert(Array(key.utf8)).inserted else { throw JSONError(.duplicateKey(key), at: keyOffset) }
+            }
             skipWhitespace()
             guard try peek() == UInt8(ascii: ":") else { throw JSONError(.unexpectedByte(buffer[index]), at: index) }
             index += 1
@@ -193,7 +199,7 @@ public struct JSONParser {
         let start = index
         index += 1
         var scalarsStart = index
-        var bytes: [UInt8] = []
+        var bytes: [UInt8]? = nil
         var hasNonASCII = false
         while true {
             guard index < buffer.count else { throw JSONError(.unexpectedEnd, at: index) }
@@ -202,17 +208,28 @@ public struct JSONParser {
             if byte < 0x20 { throw JSONError(.controlCharacterInString, at: index) }
             if byte >= 0x80 { hasNonASCII = true }
             if byte == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[scalarsStart..<index]))
-                try parseEscape(into: &bytes)
+                var escaped = bytes ?? []
+                escaped.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[scalarsStart..<index]))
+                try parseEscape(into: &escaped)
+                if escaped.last.map({ $0 >= 0x80 }) == true { hasNonASCII = true }
+                bytes = escaped
                 scalarsStart = index
                 continue
             }
             index += 1
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[scalarsStart..<index]))
+        let string: String?
+        if var escaped = bytes {
+            escaped.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[scalarsStart..<index]))
+            string = String(validating: escaped, as: UTF8.self)
+        } else if hasNonASCII {
+            string = String(validating: UnsafeBufferPointer(rebasing: buffer[scalarsStart..<index]), as: UTF8.self)
+        } else {
+            string = String(decoding: UnsafeBufferPointer(rebasing: buffer[scalarsStart..<index]), as: UTF8.self)
+        }
         index += 1
-        guard let string = String(validating: bytes, as: UTF8.self) else { throw JSONError(.invalidUTF8, at: start) }
-        if profile == .strict, hasNonASCII || bytes.contains(where: { $0 >= 0x80 }) {
+        guard let string else { throw JSONError(.invalidUTF8, at: start) }
+        if profile == .strict, hasNonASCII {
             return string.precomposedStringWithCanonicalMapping
         }
         return string

@@ -1,0 +1,44 @@
+import GRDB
+import GRDBSQLite
+import LedgerCore
+
+/// The prepared `INSERT INTO events` of one write transaction, bound through the SQLite C API so
+/// the bytes are handed to SQLite without intermediate copies.
+struct EventInsert {
+    private let statement: Statement
+    private let connection: OpaquePointer?
+
+    init(_ db: Database) throws {
+        statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO events(office, seq, id, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        connection = db.sqliteConnection
+    }
+
+    /// Inserts one event; `arrived` is this node's arrival time in Unix ms.
+    func insert(_ event: Event, arrived: Int64) throws {
+        let handle = statement.sqliteStatement
+        let envelope = event.envelope
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        sqlite3_bind_text(handle, 1, envelope.office, -1, transient)
+        sqlite3_bind_int64(handle, 2, Int64(envelope.seq))
+        sqlite3_bind_int64(handle, 4, envelope.hlc.wall)
+        sqlite3_bind_int64(handle, 5, envelope.hlc.logical)
+        sqlite3_bind_text(handle, 6, envelope.type, -1, transient)
+        sqlite3_bind_text(handle, 7, envelope.effective.description, -1, transient)
+        sqlite3_bind_int64(handle, 8, arrived)
+        let code = event.leafHash.bytes.withUnsafeBytes { id in
+            event.canonical.withUnsafeBytes { canonical in
+                sqlite3_bind_blob(handle, 3, id.baseAddress, Int32(id.count), nil)
+                sqlite3_bind_blob(handle, 9, canonical.baseAddress, Int32(canonical.count), nil)
+                defer { sqlite3_reset(handle) }
+                return sqlite3_step(handle)
+            }
+        }
+        guard code == SQLITE_DONE else {
+            throw StoreError(.database("inserting \(envelope.office)#\(envelope.seq): \(String(cString: sqlite3_errmsg(connection)))"))
+        }
+    }
+}
