@@ -97,3 +97,16 @@ struct EnvelopeScannerTests {
         #expect(bytes.withUnsafeBytes { EnvelopeScanner.scan($0) } == nil)
     }
 }
+
+@Suite("ASCII writers")
+struct ASCIIWriterTests {
+    @Test(arguments: [Int64.min + 1, -10, -1, 0, 7, 10, 99, 100, 1_764_230_000_000, Int64.max])
+    func integersMatchSwift(value: Int64) throws {
+        #expect(String(decoding: try CanonicalJSON.encode(.integer(value)), as: UTF8.self) == String(value))
+    }
+
+    @Test(arguments: ["0001-01-01", "0999-12-31", "2026-02-28", "9999-09-09"])
+    func datesPad(text: String) throws {
+        #expect(try #require(LedgerDate(text)).description == text)
+    }
+}

@@ -1,14 +1,9 @@
 /// Lowercase hexadecimal, as used for event ids and hashes in text.
 public enum HexEncoding {
-    private static let digits = Array("0123456789abcdef".utf8)
-
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(64)
-        for byte in bytes {
-            output.append(digits[Int(byte >> 4)])
-            output.append(digits[Int(byte & 0x0F)])
-        }
+        ASCIIDigits.appendHex(Array(bytes), into: &output)
         return String(decoding: output, as: UTF8.self)
     }
 

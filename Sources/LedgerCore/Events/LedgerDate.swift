@@ -52,11 +52,19 @@ public struct LedgerDate: Sendable, Hashable, Comparable, CustomStringConvertibl
     }
 
     public var description: String {
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        var output: [UInt8] = []
+        output.reserveCapacity(10)
+        append(into: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends `YYYY-MM-DD` to a byte buffer.
+    func append(into output: inout [UInt8]) {
+        ASCIIDigits.appendPadded(year, width: 4, into: &output)
+        output.append(UInt8(ascii: "-"))
+        ASCIIDigits.appendPadded(month, width: 2, into: &output)
+        output.append(UInt8(ascii: "-"))
+        ASCIIDigits.appendPadded(day, width: 2, into: &output)
     }
 
     public static func < (lhs: LedgerDate, rhs: LedgerDate) -> Bool {

@@ -28,7 +28,7 @@ public enum CanonicalJSON {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .integer(let integer): output.append(contentsOf: String(integer).utf8)
+        case .integer(let integer): ASCIIDigits.appendDecimal(integer, into: &output)
         case .number(let double): output.append(contentsOf: try ECMAScriptNumber.format(double).utf8)
         case .string(let string): writeString(string, into: &output)
         case .array(let elements):
