@@ -55,56 +55,39 @@ extension LedgerStore {
                 guard keys[office] == signer.verifier else {
                     throw StoreError(.keyFile("the key file does not match the office key recorded in the ledger"))
                 }
-                var head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
-                var clock = HybridLogicalClock(last: try Self.latestHLC(db))
-                var frontier = head.frontier
-                var seq = head.size
-                var prev = head.lastHash
-                var firstSeq: UInt64? = nil
-                var lastEvent: Event? = nil
-                var count = 0
+                let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
                 let arrived = now()
                 let insert = try EventInsert(db)
-                while true {
-                    let draft: EventDraft
-                    do {
-                        guard let pulled = try next() else { break }
-                        draft = pulled
-                    } catch let error as StoreError {
-                        throw error
-                    } catch {
-                        throw StoreError.refused(index: count, "\(error)")
+                let start = AppendPipeline.Chain(
+                    frontier: head.frontier, prev: head.lastHash, clock: HybridLogicalClock(last: try Self.latestHLC(db)))
+                // The producer thread is joined before this closure returns (finish or cancel), so the
+                // caller's closures do not actually escape.
+                let chain = try withoutActuallyEscaping(now) { now in
+                    try withoutActuallyEscaping(validate) { validate in
+                        try withoutActuallyEscaping(next) { next in
+                            let pipeline = AppendPipeline(
+                                chain: start, work: .init(office: office, now: now, validate: validate, progress: progress, next: next))
+                            do {
+                                while let chunk = pipeline.nextChunk() {
+                                    for event in chunk { try insert.insert(event, arrived: arrived) }
+                                }
+                            } catch {
+                                pipeline.cancel()
+                                throw error
+                            }
+                            return try pipeline.finish()
+                        }
                     }
-                    do {
-                        try validate(draft)
-                    } catch {
-                        throw StoreError.refused(index: count, "\(error)")
-                    }
-                    seq += 1
-                    let event: Event
-                    do {
-                        let envelope = try EventEnvelope(
-                            office: office, seq: seq, prev: prev, hlc: clock.tick(now: now()), type: draft.type,
-                            effective: draft.effective, author: draft.author, body: draft.body)
-                        event = try Event(envelope: envelope)
-                    } catch {
-                        throw StoreError.refused(index: count, "\(error)")
-                    }
-                    try insert.insert(event, arrived: arrived)
-                    frontier.append(event.leafHash)
-                    prev = event.leafHash
-                    firstSeq = firstSeq ?? seq
-                    lastEvent = event
-                    count += 1
-                    if count % 10_000 == 0 { progress?(count) }
                 }
+                let frontier = chain.frontier
                 let checkpoint = try SignedCheckpoint(
                     checkpoint: Checkpoint(origin: identity.origin, size: frontier.size, root: frontier.root), signer: signer)
-                head = OfficeHead(
-                    office: office, size: frontier.size, lastHash: prev, frontier: frontier, lastHLC: clock.last,
+                let newHead = OfficeHead(
+                    office: office, size: frontier.size, lastHash: chain.prev, frontier: frontier, lastHLC: chain.clock.last,
                     checkpoint: checkpoint.note.serialized)
-                try head.save(db)
-                return AppendSummary(office: office, firstSeq: firstSeq, count: count, lastEvent: lastEvent, checkpoint: checkpoint)
+                try newHead.save(db)
+                return AppendSummary(
+                    office: office, firstSeq: chain.firstSeq, count: chain.count, lastEvent: chain.lastEvent, checkpoint: checkpoint)
             }
         }
     }
