@@ -2,23 +2,32 @@
 public enum Identifiers {
     /// An office id: `[a-z0-9-]{1,32}`.
     public static func isValidOffice(_ office: String) -> Bool {
-        let bytes = Array(office.utf8)
+        let bytes = office.utf8
         return (1...32).contains(bytes.count) && bytes.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
     }
 
     /// An event type: dot-separated segments of `[a-z0-9-]`, at least two, at most 64 bytes, e.g. `cost.incurred`.
     public static func isValidEventType(_ type: String) -> Bool {
-        let bytes = Array(type.utf8)
+        let bytes = type.utf8
         guard (3...64).contains(bytes.count) else { return false }
-        let segments = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        return segments.count >= 2 && segments.allSatisfy { segment in
-            !segment.isEmpty && segment.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
+        var segments = 1
+        var segmentLength = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                guard segmentLength > 0 else { return false }
+                segments += 1
+                segmentLength = 0
+            } else {
+                guard isLowerAlnum(byte) || byte == UInt8(ascii: "-") else { return false }
+                segmentLength += 1
+            }
         }
+        return segments >= 2 && segmentLength > 0
     }
 
     /// A city name used in checkpoint origins: `[a-z0-9-]{1,64}`.
     public static func isValidCity(_ city: String) -> Bool {
-        let bytes = Array(city.utf8)
+        let bytes = city.utf8
         return (1...64).contains(bytes.count) && bytes.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
     }
 

@@ -40,14 +40,36 @@ public enum CanonicalJSON {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            for (position, index) in sortedMemberIndices(members).enumerated() {
-                if position > 0 { output.append(UInt8(ascii: ",")) }
-                writeString(members[index].0, into: &output)
-                output.append(UInt8(ascii: ":"))
-                try write(members[index].1, into: &output)
+            if isSortedASCII(members) {
+                for (position, member) in members.enumerated() {
+                    if position > 0 { output.append(UInt8(ascii: ",")) }
+                    writeString(member.0, into: &output)
+                    output.append(UInt8(ascii: ":"))
+                    try write(member.1, into: &output)
+                }
+            } else {
+                for (position, index) in sortedMemberIndices(members).enumerated() {
+                    if position > 0 { output.append(UInt8(ascii: ",")) }
+                    writeString(members[index].0, into: &output)
+                    output.append(UInt8(ascii: ":"))
+                    try write(members[index].1, into: &output)
+                }
             }
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Whether the members are already in canonical order with ASCII keys (the common case for
+    /// bodies written by the tools), so no sort is needed.
+    static func isSortedASCII(_ members: [(String, JSONValue)]) -> Bool {
+        var previous: String.UTF8View? = nil
+        for member in members {
+            let key = member.0.utf8
+            guard key.allSatisfy({ $0 < 0x80 }) else { return false }
+            if let previous, !previous.lexicographicallyPrecedes(key) { return false }
+            previous = key
+        }
+        return true
     }
 
     /// Member positions in RFC 8785 order: by UTF-16 code units. For ASCII keys that is byte order,
