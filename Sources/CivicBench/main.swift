@@ -83,16 +83,12 @@ func run(size: Int, options: Options) throws -> String {
     // The same rows through a plain prepared INSERT into an identical table, same batches, same pragmas.
     let plainPath = folder + "/plain.sqlite"
     let plain = try DatabasePool(path: plainPath)
-    try plain.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+    try plain.writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+        try db.execute(sql: "PRAGMA cache_size = -65536")
+    }
     try plain.write { db in
-        try db.execute(
-            sql: """
-                CREATE TABLE events (rowid INTEGER PRIMARY KEY, office TEXT NOT NULL, seq INTEGER NOT NULL, id BLOB NOT NULL,
-                  hlc_wall INTEGER NOT NULL, hlc_logical INTEGER NOT NULL, type TEXT NOT NULL, effective TEXT NOT NULL,
-                  arrived_ms INTEGER NOT NULL, canonical BLOB NOT NULL, UNIQUE (office, seq));
-                CREATE UNIQUE INDEX events_by_id ON events(id);
-                CREATE INDEX events_in_city_order ON events(hlc_wall, hlc_logical, office, seq);
-                """)
+        try db.execute(sql: LedgerStore.eventTableSQL)
     }
     var rows: [StoredEvent] = []
     rows.reserveCapacity(size)
@@ -103,7 +99,7 @@ func run(size: Int, options: Options) throws -> String {
             let end = min(rows.count, start + options.batch)
             try plain.write { db in
                 let insert = try db.cachedStatement(
-                    sql: "INSERT INTO events(office, seq, id, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical) VALUES (?,?,?,?,?,?,?,?,?)")
+                    sql: "INSERT INTO events(office, seq, id, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical, id_key) VALUES (?,?,?,?,?,?,?,?,?,?)")
                 let handle = insert.sqliteStatement
                 let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
                 for row in rows[start..<end] {
@@ -114,6 +110,7 @@ func run(size: Int, options: Options) throws -> String {
                     sqlite3_bind_text(handle, 6, row.type, -1, transient)
                     sqlite3_bind_text(handle, 7, row.effective, -1, transient)
                     sqlite3_bind_int64(handle, 8, row.arrivedMilliseconds)
+                    sqlite3_bind_int64(handle, 10, row.id.bytes.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) })
                     let code = row.id.bytes.withUnsafeBytes { id in
                         row.canonical.withUnsafeBytes { canonical in
                             sqlite3_bind_blob(handle, 3, id.baseAddress, Int32(id.count), nil)

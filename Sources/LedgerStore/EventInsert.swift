@@ -11,8 +11,8 @@ struct EventInsert {
     init(_ db: Database) throws {
         statement = try db.cachedStatement(
             sql: """
-                INSERT INTO events(office, seq, id, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO events(office, seq, id, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical, id_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         connection = db.sqliteConnection
     }
@@ -29,6 +29,7 @@ struct EventInsert {
         sqlite3_bind_text(handle, 6, envelope.type, -1, transient)
         sqlite3_bind_text(handle, 7, envelope.effective.description, -1, transient)
         sqlite3_bind_int64(handle, 8, arrived)
+        sqlite3_bind_int64(handle, 10, LedgerStore.idKey(event.leafHash))
         let code = event.leafHash.bytes.withUnsafeBytes { id in
             event.canonical.withUnsafeBytes { canonical in
                 sqlite3_bind_blob(handle, 3, id.baseAddress, Int32(id.count), nil)

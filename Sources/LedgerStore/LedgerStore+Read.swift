@@ -79,6 +79,17 @@ extension LedgerStore {
         }
     }
 
+    /// The event with this id, or nil.
+    public func event(id: Hash) throws -> StoredEvent? {
+        try Self.wrapDatabaseErrors {
+            try pool.read { db in
+                try Row.fetchOne(
+                    db, sql: "SELECT * FROM events WHERE id_key = ? AND id = ?", arguments: [Self.idKey(id), Data(id.bytes)]
+                ).map(StoredEvent.init(row:))
+            }
+        }
+    }
+
     /// The leaf hashes of the first `size` events of an office, in seq order.
     ///
     /// - Throws: ``StoreError`` when fewer than `size` events are held.

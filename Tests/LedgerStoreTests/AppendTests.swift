@@ -91,3 +91,18 @@ struct AppendTests {
         #expect(error?.description.contains("/nonexistent/civic") == true)
     }
 }
+
+@Suite("Reading events")
+struct ReadTests {
+    @Test func findsAnEventById() throws {
+        let ledger = try TestLedger()
+        let summary = try ledger.store.append((0..<5).map { try TestLedger.draft($0) }, signer: ledger.signer)
+        let last = try #require(summary.lastEvent)
+        let found = try #require(try ledger.store.event(id: last.leafHash))
+        #expect(found.seq == 5 && found.canonical == last.canonical)
+        #expect(try ledger.store.event(id: Hash.leaf([9])) == nil)
+        #expect(try ledger.store.event(office: "transport", seq: 2)?.seq == 2)
+        #expect(try ledger.store.leafHashes(office: "transport", size: 5).last == last.leafHash)
+        #expect(throws: StoreError.self) { try ledger.store.leafHashes(office: "transport", size: 6) }
+    }
+}
