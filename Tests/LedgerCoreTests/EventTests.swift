@@ -91,7 +91,19 @@ struct EnvelopeScannerTests {
         }
     }
 
-    @Test(arguments: [#"{"a":1"#, #"{"a":}"#, #"{"a":1}x"#, #"["a"]"#, #"{"a":"x}"#])
+    @Test(arguments: [#"a\"#, #"\"seq\":9"#, #"\\\"x"#, "\\", "\u{E9}t\u{E9} \"\\\"\""])
+    func skipsEscapedQuotesInBodies(text: String) throws {
+        let envelope = try EventEnvelope(
+            office: "it", seq: 1, prev: nil, hlc: HLCTimestamp(wall: 5, logical: 0), type: "a.b",
+            effective: try #require(LedgerDate("2026-01-01")), author: text, body: .object([(text, .string(text))]))
+        let bytes = try Event(envelope: envelope).canonical
+        let fields = try #require(bytes.withUnsafeBytes { EnvelopeScanner.scan($0) })
+        #expect(fields.seq == 1)
+        #expect(String(decoding: bytes[try #require(fields.office)], as: UTF8.self) == "it")
+        #expect(String(decoding: bytes[try #require(fields.type)], as: UTF8.self) == "a.b")
+    }
+
+    @Test(arguments: [#"{"a":1"#, #"{"a":}"#, #"{"a":1}x"#, #"["a"]"#, #"{"a":"x}"#, #"{"a":"x\"}"#])
     func refusesBrokenStructure(text: String) {
         let bytes = Array(text.utf8)
         #expect(bytes.withUnsafeBytes { EnvelopeScanner.scan($0) } == nil)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A fast, allocation-free look at the top-level members of stored canonical event bytes.
 ///
 /// Verification of a long log needs each event's `office`, `seq` and `prev` to check the chain,
@@ -80,15 +82,14 @@ public struct EnvelopeScanner {
             let valueStart = index
             guard skipValue(depth: 0) else { return nil }
             let value = valueStart..<index
-            let keyBytes = UnsafeRawBufferPointer(rebasing: buffer[(key.lowerBound + 1)..<(key.upperBound - 1)])
-            switch keyBytes.count {
-            case 3 where keyBytes.elementsEqual("seq".utf8): fields.seq = integer(in: value)
-            case 3 where keyBytes.elementsEqual("hlc".utf8): fields.hlc = value
-            case 4 where keyBytes.elementsEqual("prev".utf8): fields.prev = stringContents(value)
-            case 4 where keyBytes.elementsEqual("type".utf8): fields.type = stringContents(value)
-            case 6 where keyBytes.elementsEqual("office".utf8): fields.office = stringContents(value)
-            case 9 where keyBytes.elementsEqual("effective".utf8): fields.effective = stringContents(value)
-            default: break
+            switch member(key) {
+            case .seq: fields.seq = integer(in: value)
+            case .hlc: fields.hlc = value
+            case .prev: fields.prev = stringContents(value)
+            case .type: fields.type = stringContents(value)
+            case .office: fields.office = stringContents(value)
+            case .effective: fields.effective = stringContents(value)
+            case .other: break
             }
             guard index < buffer.count else { return nil }
             if buffer[index] == UInt8(ascii: ",") {
@@ -97,6 +98,24 @@ public struct EnvelopeScanner {
             }
             guard buffer[index] == UInt8(ascii: "}"), index + 1 == buffer.count else { return nil }
             return fields
+        }
+    }
+
+    private enum Member { case seq, hlc, prev, type, office, effective, other }
+
+    /// Which envelope member a quoted key names, by length and bytes (no generic comparisons).
+    private func member(_ key: Range<Int>) -> Member {
+        let start = key.lowerBound + 1
+        func equals(_ literal: StaticString) -> Bool {
+            guard key.count - 2 == literal.utf8CodeUnitCount, let base = buffer.baseAddress else { return false }
+            return memcmp(base + start, literal.utf8Start, literal.utf8CodeUnitCount) == 0
+        }
+        switch key.count - 2 {
+        case 3: return equals("seq") ? .seq : equals("hlc") ? .hlc : .other
+        case 4: return equals("prev") ? .prev : equals("type") ? .type : .other
+        case 6: return equals("office") ? .office : .other
+        case 9: return equals("effective") ? .effective : .other
+        default: return .other
         }
     }
 
@@ -118,17 +137,17 @@ public struct EnvelopeScanner {
 
     /// Skips a string starting at `index`; returns its range including the quotes.
     private mutating func skipString() -> Range<Int>? {
-        guard index < buffer.count, buffer[index] == UInt8(ascii: "\"") else { return nil }
+        guard index < buffer.count, buffer[index] == UInt8(ascii: "\""), let base = buffer.baseAddress else { return nil }
         let start = index
         index += 1
         while index < buffer.count {
-            switch buffer[index] {
-            case UInt8(ascii: "\""):
-                index += 1
-                return start..<index
-            case UInt8(ascii: "\\"): index += 2
-            default: index += 1
-            }
+            // Jump to the next quote; a quote preceded by an odd run of backslashes is escaped.
+            guard let found = memchr(base + index, Int32(UInt8(ascii: "\"")), buffer.count - index) else { return nil }
+            let quote = base.distance(to: UnsafeRawPointer(found))
+            var backslashes = 0
+            while quote - 1 - backslashes > start, buffer[quote - 1 - backslashes] == UInt8(ascii: "\\") { backslashes += 1 }
+            index = quote + 1
+            if backslashes % 2 == 0 { return start..<index }
         }
         return nil
     }
