@@ -26,91 +26,43 @@ final class AppendPipeline: @unchecked Sendable {
     }
 
     static let chunkSize = 512
-    static let capacity = 8
 
-    private let condition = NSCondition()
-    private var chunks: [[Event]] = []
-    private var outcome: Result<Chain, any Error>?
-    private var cancelled = false
-    private let done = DispatchSemaphore(value: 0)
+    private let channel = BoundedChannel<[Event]>(capacity: 8)
+    private var producer: JoinableThread<Result<Chain, any Error>>?
 
-    /// The caller's closures; cleared by the producer before it signals that it is done, so nothing
-    /// holds them once ``finish()`` or ``cancel()`` has returned.
-    private var work: Work?
-
-    /// Starts the producer from `chain` (the office's head).
+    /// Starts the producer from `chain` (the office's head). The thread's closure drops `work` when
+    /// it returns, before ``finish()`` or ``cancel()`` can return.
     init(chain: Chain, work: Work) {
-        self.work = work
-        let thread = Thread { [self] in
-            runProducer(from: chain)
-            done.signal()
-        }
-        thread.name = "civic-append-producer"
-        thread.start()
-    }
-
-    private func runProducer(from start: Chain) {
-        condition.lock()
-        let taken = work
-        work = nil
-        condition.unlock()
-        guard let taken else { return finish(.failure(StoreError(.database("append producer started twice")))) }
-        var chain = start
-        do {
-            try produce(&chain, work: taken)
-            finish(.success(chain))
-        } catch {
-            finish(.failure(error))
+        producer = JoinableThread(name: "civic-append-producer") { [channel] in
+            var chain = chain
+            defer { channel.close() }
+            do {
+                try Self.produce(&chain, work: work, into: channel)
+                return .success(chain)
+            } catch {
+                return .failure(error)
+            }
         }
     }
 
     /// The next chunk of events to insert, or nil when the producer is done.
-    func nextChunk() -> [Event]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while chunks.isEmpty && outcome == nil { condition.wait() }
-        guard !chunks.isEmpty else { return nil }
-        condition.broadcast()
-        return chunks.removeFirst()
-    }
+    func nextChunk() -> [Event]? { channel.pop() }
 
     /// Waits for the producer to end and returns its final chain, or rethrows its error.
     func finish() throws -> Chain {
-        done.wait()
-        condition.lock()
-        defer { condition.unlock() }
-        guard let outcome else { throw StoreError(.database("append producer ended without a result")) }
+        guard let outcome = producer?.join() else { throw StoreError(.database("append producer ended without a result")) }
         return try outcome.get()
     }
 
     /// Stops the producer after its current draft and waits for it (the writer failed).
     func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
-        done.wait()
+        channel.cancel()
+        _ = producer?.join()
     }
 
-    private func push(_ chunk: [Event]) throws {
-        condition.lock()
-        defer { condition.unlock() }
-        while chunks.count >= Self.capacity && !cancelled { condition.wait() }
-        guard !cancelled else { throw CancellationError() }
-        chunks.append(chunk)
-        condition.broadcast()
-    }
-
-    private func finish(_ result: Result<Chain, any Error>) {
-        condition.lock()
-        outcome = result
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    private func produce(_ chain: inout Chain, work: Work) throws {
+    private static func produce(_ chain: inout Chain, work: Work, into channel: BoundedChannel<[Event]>) throws {
         var chunk: [Event] = []
-        chunk.reserveCapacity(Self.chunkSize)
+        chunk.reserveCapacity(chunkSize)
         while true {
             let draft: EventDraft
             do {
@@ -139,11 +91,11 @@ final class AppendPipeline: @unchecked Sendable {
             chain.count += 1
             if chain.count % 10_000 == 0 { work.progress?(chain.count) }
             chunk.append(event)
-            if chunk.count == Self.chunkSize {
-                try push(chunk)
+            if chunk.count == chunkSize {
+                try channel.push(chunk)
                 chunk.removeAll(keepingCapacity: true)
             }
         }
-        if !chunk.isEmpty { try push(chunk) }
+        if !chunk.isEmpty { try channel.push(chunk) }
     }
 }

@@ -20,22 +20,23 @@ struct ChainChecker {
     }
 
     mutating func check(_ row: RawEventRow) throws {
-        if !row.office.elementsEqual(officeBytes) || office == nil {
+        if office == nil || !officeBytes.withUnsafeBytes({ EnvelopeScanner.bytesEqual(row.office, $0) }) {
             try finishOffice()
             try startOffice(String(decoding: row.office, as: UTF8.self))
         }
         guard let office else { return }
         let expectedSeq = frontier.size + 1
+        func slice(_ range: Range<Int>) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: row.canonical[range]) }
         func fail(_ reason: String) -> VerificationFailure {
             VerificationFailure(office: office, seq: UInt64(max(row.seq, 0)), eventID: HexEncoding.encode(row.id), reason: reason)
         }
         guard row.seq == Int64(expectedSeq) else { throw fail("expected seq \(expectedSeq): the log has a gap or was reordered") }
-        let leaf = Hash.leaf(buffer: row.canonical)
-        guard row.id.elementsEqual(leaf.bytes) else {
+        let leaf = Hash(bytes: Array(row.leaf))
+        guard EnvelopeScanner.bytesEqual(row.id, row.leaf) else {
             throw fail("stored bytes do not hash to the event's id (the event was altered)")
         }
         guard let fields = EnvelopeScanner.scan(row.canonical) else { throw fail("stored bytes are not a JSON object") }
-        guard let officeRange = fields.office, row.canonical[officeRange].elementsEqual(officeBytes) else {
+        guard let officeRange = fields.office, EnvelopeScanner.bytesEqual(slice(officeRange), row.office) else {
             throw fail("the envelope's office does not match its column")
         }
         guard fields.seq == row.seq else { throw fail("the envelope's seq does not match its column") }
@@ -46,10 +47,10 @@ struct ChainChecker {
         } else {
             guard fields.prev == nil else { throw fail("the first event of a log must not have `prev`") }
         }
-        guard let typeRange = fields.type, row.canonical[typeRange].elementsEqual(row.type) else {
+        guard let typeRange = fields.type, EnvelopeScanner.bytesEqual(slice(typeRange), row.type) else {
             throw fail("the envelope's type does not match its column")
         }
-        guard let effectiveRange = fields.effective, row.canonical[effectiveRange].elementsEqual(row.effective) else {
+        guard let effectiveRange = fields.effective, EnvelopeScanner.bytesEqual(slice(effectiveRange), row.effective) else {
             throw fail("the envelope's effective date does not match its column")
         }
         guard let hlcRange = fields.hlc, let hlc = EnvelopeScanner.hlc(in: row.canonical, range: hlcRange),

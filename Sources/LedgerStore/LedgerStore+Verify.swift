@@ -50,22 +50,9 @@ extension LedgerStore {
                     heads[head.office] = head
                 }
                 let total = UInt64(try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0)
-                var checker = ChainChecker(heads: heads, keys: keys)
-                let statement = try db.makeStatement(
-                    sql: "SELECT office, seq, id, hlc_wall, hlc_logical, type, effective, canonical FROM events ORDER BY office, seq")
-                let handle = statement.sqliteStatement
-                var checked: UInt64 = 0
-                while true {
-                    let step = sqlite3_step(handle)
-                    if step == SQLITE_DONE { break }
-                    guard step == SQLITE_ROW else {
-                        throw StoreError(.database(String(cString: sqlite3_errmsg(db.sqliteConnection))))
-                    }
-                    try checker.check(RawEventRow(handle))
-                    checked += 1
+                let offices = try Self.checkChains(db, checker: ChainChecker(heads: heads, keys: keys)) { checked in
                     if checked % 50_000 == 0 { progress?(checked, total) }
                 }
-                let offices = try checker.finish()
                 let triggers = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'")
                 for trigger in Self.appendOnlyTriggers where !triggers.contains(trigger) {
                     throw VerificationFailure(
@@ -78,7 +65,118 @@ extension LedgerStore {
     }
 }
 
-/// Column views of one row of the verification query; valid until the next step.
+extension LedgerStore {
+    /// Streams every event in (office, seq) order through `checker`: this thread reads rows from
+    /// SQLite into chunks while a second thread hashes and checks them, in order.
+    static func checkChains(
+        _ db: Database, checker: ChainChecker, progress: (UInt64) -> Void
+    ) throws -> [VerificationReport.OfficeResult] {
+        let channel = BoundedChannel<VerifyChunk>(capacity: 4)
+        let checkerThread = JoinableThread<Result<[VerificationReport.OfficeResult], any Error>>(name: "civic-verify") {
+            var checker = checker
+            do {
+                while let chunk = channel.pop() {
+                    try chunk.bytes.withUnsafeBytes { base in
+                        for row in chunk.rows { try checker.check(RawEventRow(base, row)) }
+                    }
+                }
+                return .success(try checker.finish())
+            } catch {
+                channel.cancel()
+                return .failure(error)
+            }
+        }
+        do {
+            let statement = try db.makeStatement(
+                sql: "SELECT office, seq, id, hlc_wall, hlc_logical, type, effective, canonical FROM events ORDER BY office, seq")
+            let handle = statement.sqliteStatement
+            var chunk = VerifyChunk()
+            var read: UInt64 = 0
+            while true {
+                let step = sqlite3_step(handle)
+                if step == SQLITE_DONE { break }
+                guard step == SQLITE_ROW else {
+                    throw StoreError(.database(String(cString: sqlite3_errmsg(db.sqliteConnection))))
+                }
+                chunk.append(handle)
+                read += 1
+                progress(read)
+                if chunk.rows.count == VerifyChunk.rowsPerChunk {
+                    try channel.push(chunk)
+                    chunk = VerifyChunk()
+                }
+            }
+            if !chunk.rows.isEmpty { try channel.push(chunk) }
+            channel.close()
+        } catch is CancellationError {
+            // The checker stopped at a bad event; its failure is the answer.
+        } catch {
+            channel.cancel()
+            _ = checkerThread.join()
+            throw error
+        }
+        guard let outcome = checkerThread.join() else { throw StoreError(.database("verification ended without a result")) }
+        return try outcome.get()
+    }
+}
+
+/// Rows of the verification query copied out of SQLite: one byte buffer, per-row ranges into it.
+struct VerifyChunk: Sendable {
+    static let rowsPerChunk = 2048
+
+    struct Row: Sendable {
+        var office: Range<Int>
+        var seq: Int64
+        var id: Range<Int>
+        var hlcWall: Int64
+        var hlcLogical: Int64
+        var type: Range<Int>
+        var effective: Range<Int>
+        var canonical: Range<Int>
+        /// SHA-256(0x00 ‖ canonical), computed by the reading thread.
+        var leaf: Range<Int>
+    }
+
+    var bytes: [UInt8] = []
+    var rows: [Row] = []
+
+    init() {
+        bytes.reserveCapacity(Self.rowsPerChunk * 512)
+        rows.reserveCapacity(Self.rowsPerChunk)
+    }
+
+    mutating func append(_ handle: OpaquePointer?) {
+        func copy(_ column: Int32) -> Range<Int> {
+            let start = bytes.count
+            if let pointer = sqlite3_column_blob(handle, column) {
+                let count = Int(sqlite3_column_bytes(handle, column))
+                bytes.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: count))
+            }
+            return start..<bytes.count
+        }
+        let office = copy(0)
+        let id = copy(2)
+        let type = copy(5)
+        let effective = copy(6)
+        var canonical = 0..<0
+        var leafBytes: [UInt8] = []
+        if let pointer = sqlite3_column_blob(handle, 7) {
+            let blob = UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, 7)))
+            leafBytes = Hash.leaf(buffer: blob).bytes
+            canonical = bytes.count..<(bytes.count + blob.count)
+            bytes.append(contentsOf: blob)
+        } else {
+            leafBytes = Hash.leaf([UInt8]()).bytes
+        }
+        let leaf = bytes.count..<(bytes.count + leafBytes.count)
+        bytes.append(contentsOf: leafBytes)
+        rows.append(Row(
+            office: office, seq: sqlite3_column_int64(handle, 1), id: id, hlcWall: sqlite3_column_int64(handle, 3),
+            hlcLogical: sqlite3_column_int64(handle, 4), type: type, effective: effective, canonical: canonical, leaf: leaf))
+    }
+}
+
+/// Views of one event row, valid while its chunk's bytes are.
 struct RawEventRow {
     let office: UnsafeRawBufferPointer
     let seq: Int64
@@ -88,20 +186,17 @@ struct RawEventRow {
     let type: UnsafeRawBufferPointer
     let effective: UnsafeRawBufferPointer
     let canonical: UnsafeRawBufferPointer
+    let leaf: UnsafeRawBufferPointer
 
-    init(_ handle: OpaquePointer?) {
-        func bytes(_ column: Int32) -> UnsafeRawBufferPointer {
-            let pointer = sqlite3_column_blob(handle, column)
-            let count = Int(sqlite3_column_bytes(handle, column))
-            return UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : count)
-        }
-        office = bytes(0)
-        seq = sqlite3_column_int64(handle, 1)
-        id = bytes(2)
-        hlcWall = sqlite3_column_int64(handle, 3)
-        hlcLogical = sqlite3_column_int64(handle, 4)
-        type = bytes(5)
-        effective = bytes(6)
-        canonical = bytes(7)
+    init(_ base: UnsafeRawBufferPointer, _ row: VerifyChunk.Row) {
+        office = UnsafeRawBufferPointer(rebasing: base[row.office])
+        seq = row.seq
+        id = UnsafeRawBufferPointer(rebasing: base[row.id])
+        hlcWall = row.hlcWall
+        hlcLogical = row.hlcLogical
+        type = UnsafeRawBufferPointer(rebasing: base[row.type])
+        effective = UnsafeRawBufferPointer(rebasing: base[row.effective])
+        canonical = UnsafeRawBufferPointer(rebasing: base[row.canonical])
+        leaf = UnsafeRawBufferPointer(rebasing: base[row.leaf])
     }
 }

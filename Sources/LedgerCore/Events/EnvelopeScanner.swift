@@ -25,14 +25,12 @@ public struct EnvelopeScanner {
 
     /// Reads the canonical hlc member `{"logical":L,"wall":W}` found by ``scan(_:)``.
     public static func hlc(in buffer: UnsafeRawBufferPointer, range: Range<Int>) -> HLCTimestamp? {
-        let prefix = #"{"logical":"#.utf8
-        let middle = #","wall":"#.utf8
         var index = range.lowerBound
-        func literal(_ text: String.UTF8View) -> Bool {
-            guard index + text.count <= range.upperBound,
-                UnsafeRawBufferPointer(rebasing: buffer[index..<(index + text.count)]).elementsEqual(text)
+        func literal(_ text: StaticString) -> Bool {
+            guard index + text.utf8CodeUnitCount <= range.upperBound, let base = buffer.baseAddress,
+                memcmp(base + index, text.utf8Start, text.utf8CodeUnitCount) == 0
             else { return false }
-            index += text.count
+            index += text.utf8CodeUnitCount
             return true
         }
         func number() -> Int64? {
@@ -45,7 +43,7 @@ public struct EnvelopeScanner {
             guard index > start, buffer[start] != 0x30 || index - start == 1 else { return nil }
             return value
         }
-        guard literal(prefix), let logical = number(), literal(middle), let wall = number(),
+        guard literal(#"{"logical":"#), let logical = number(), literal(#","wall":"#), let wall = number(),
             index + 1 == range.upperBound, buffer[index] == UInt8(ascii: "}")
         else { return nil }
         return HLCTimestamp(wall: wall, logical: logical)
@@ -61,6 +59,13 @@ public struct EnvelopeScanner {
             position += 2
         }
         return true
+    }
+
+    /// Whether two byte ranges are equal (memcmp; the generic comparison is far slower).
+    public static func bytesEqual(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        guard let left = lhs.baseAddress, let right = rhs.baseAddress else { return lhs.count == 0 }
+        return memcmp(left, right, lhs.count) == 0
     }
 
     private let buffer: UnsafeRawBufferPointer

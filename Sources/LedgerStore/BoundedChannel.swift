@@ -1,0 +1,98 @@
+import Foundation
+
+/// A blocking, bounded, single-producer single-consumer queue between two threads.
+///
+/// The producer blocks while `capacity` items wait; the consumer blocks while none do. Either side
+/// can end it: ``close()`` lets the consumer drain what is queued, ``cancel()`` makes further pushes
+/// throw so a producer stops early.
+final class BoundedChannel<Element>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [Element] = []
+    private var closed = false
+    private var cancelled = false
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Queues `item`, waiting for room.
+    ///
+    /// - Throws: `CancellationError` once the channel was cancelled.
+    func push(_ item: Element) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity && !cancelled { condition.wait() }
+        guard !cancelled else { throw CancellationError() }
+        items.append(item)
+        condition.broadcast()
+    }
+
+    /// The next item, or nil once the channel is closed (or cancelled) and drained.
+    func pop() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !closed && !cancelled { condition.wait() }
+        guard !items.isEmpty, !cancelled else { return nil }
+        condition.broadcast()
+        return items.removeFirst()
+    }
+
+    /// No more items will be pushed.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Stops both sides: pushes throw, pops return nil.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// Runs `body` on a new thread; ``join()`` waits for it and returns its result.
+///
+/// The thread releases `body` (and all it captured) before ``join()`` returns, so closures passed
+/// through `withoutActuallyEscaping` may be captured by it.
+final class JoinableThread<Result>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var body: (@Sendable () -> Result)?
+    private var result: Result?
+
+    init(name: String, _ body: @escaping @Sendable () -> Result) {
+        self.body = body
+        let thread = Thread { [self] in
+            runBody()
+            done.signal()
+        }
+        thread.name = name
+        thread.start()
+    }
+
+    private func runBody() {
+        lock.lock()
+        let taken = body
+        body = nil
+        lock.unlock()
+        guard let taken else { return }
+        let value = taken()
+        lock.lock()
+        result = value
+        lock.unlock()
+    }
+
+    /// Waits for the thread; may be called more than once.
+    func join() -> Result? {
+        done.wait()
+        done.signal()
+        lock.lock()
+        defer { lock.unlock() }
+        return result
+    }
+}
