@@ -1,5 +1,5 @@
 // civic-bench: measures the offline ledger (issue 2). Build and run in release:
-//   swift build -c release --product civic-bench && .build/release/civic-bench --events 100000,1000000
+//   Tools/bench (or: swift build -c release --product civic-bench && .build/release/civic-bench --events 100000)
 // Prints one markdown table row per size. Not part of the test suite or CI.
 import CivicDomain
 import Foundation
@@ -13,8 +13,6 @@ struct Options {
     var directory = NSTemporaryDirectory() + "civic-bench-\(getpid())"
     var batch = 10_000
     var singles = 2_000
-    var civicBinary: String?
-    var processes = 200
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -24,8 +22,6 @@ struct Options {
             case "--dir": directory = iterator.next() ?? directory
             case "--batch": batch = Int(iterator.next() ?? "") ?? batch
             case "--singles": singles = Int(iterator.next() ?? "") ?? singles
-            case "--civic": civicBinary = iterator.next()
-            case "--processes": processes = Int(iterator.next() ?? "") ?? processes
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -142,26 +138,6 @@ func run(size: Int, options: Options) throws -> String {
         }
     }
 
-    // Whole `civic record` processes, when the binary is given.
-    var processRate = "n/a"
-    if let civic = options.civicBinary {
-        let body = folder + "/body.json"
-        try Data(#"{"district":"d1","name":"District","population":1000,"need_index":50,"priority":false}"#.utf8).write(
-            to: URL(fileURLWithPath: body))
-        let processSeconds = try seconds {
-            for _ in 0..<options.processes {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: civic)
-                process.arguments = ["record", "district.defined", "--json", body, "--data", folder]
-                process.standardOutput = FileHandle.nullDevice
-                try process.run()
-                process.waitUntilExit()
-                guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
-            }
-        }
-        processRate = String(format: "%.0f", Double(options.processes) / processSeconds)
-    }
-
     try DatabasePool(path: directory.databasePath).writeWithoutTransaction { db in
         try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
     }
@@ -173,14 +149,14 @@ func run(size: Int, options: Options) throws -> String {
     let plainRate = Double(size) / plainSeconds
     try? FileManager.default.removeItem(atPath: folder)
     return String(
-        format: "| %d | %.0f | %.0f | %.2f | %.0f | %@ | %.0f | %.0f (plain %.0f; canonical %.0f) |",
-        size, appendRate, plainRate, appendRate / plainRate, Double(single) / singleSeconds, processRate,
+        format: "| %d | %.0f | %.0f | %.2f | %.0f | %.0f | %.0f (plain %.0f; canonical %.0f) |",
+        size, appendRate, plainRate, appendRate / plainRate, Double(single) / singleSeconds,
         Double(verified) / verifySeconds, bytesPerEvent, plainBytes, Double(canonicalBytes) / Double(size))
 }
 
 let options = Options(CommandLine.arguments)
-print("| events | batched append ev/s | plain SQLite insert ev/s | ratio | single append ev/s (in-process) | `civic record` processes/s | verify ev/s | bytes/event on disk |")
-print("|---|---|---|---|---|---|---|---|")
+print("| events | batched append ev/s | plain SQLite insert ev/s | ratio | single append ev/s (in-process) | verify ev/s | bytes/event on disk |")
+print("|---|---|---|---|---|---|---|")
 for size in options.sizes {
     do {
         print(try run(size: size, options: options))
