@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "CivicDomain",
-            dependencies: ["LedgerCore", "LedgerStore"]
+            dependencies: ["LedgerCore", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "civic",

@@ -17,8 +17,9 @@ struct EventInsert {
         connection = db.sqliteConnection
     }
 
-    /// Inserts one event; `arrived` is this node's arrival time in Unix ms.
-    func insert(_ event: Event, arrived: Int64) throws {
+    /// Inserts one event; `arrived` is this node's arrival time in Unix ms. Returns its rowid.
+    @discardableResult
+    func insert(_ event: Event, arrived: Int64) throws -> Int64 {
         let handle = statement.sqliteStatement
         let envelope = event.envelope
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -41,5 +42,6 @@ struct EventInsert {
         guard code == SQLITE_DONE else {
             throw StoreError(.database("inserting \(envelope.office)#\(envelope.seq): \(String(cString: sqlite3_errmsg(connection)))"))
         }
+        return sqlite3_last_insert_rowid(connection)
     }
 }

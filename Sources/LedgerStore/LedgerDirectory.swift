@@ -27,7 +27,7 @@ public struct LedgerDirectory: Sendable {
     ///
     /// - Throws: ``StoreError`` when a ledger or key already exists there, or on any I/O failure;
     ///   a failed initialization leaves no key or database behind.
-    public func initialize(identity: LedgerIdentity) throws -> Opened {
+    public func initialize(identity: LedgerIdentity, projector: (any LedgerProjector)? = nil) throws -> Opened {
         let files = FileManager.default
         guard !files.fileExists(atPath: databasePath), !files.fileExists(atPath: keyPath) else {
             throw StoreError(.alreadyExists(path))
@@ -40,7 +40,7 @@ public struct LedgerDirectory: Sendable {
         let signer = try NoteSigner(name: identity.origin)
         try writeKeyFile(signer.skey + "\n")
         do {
-            let store = try LedgerStore.create(at: databasePath, identity: identity, verifier: signer.verifier)
+            let store = try LedgerStore.create(at: databasePath, identity: identity, verifier: signer.verifier, projector: projector)
             return Opened(store: store, signer: signer)
         } catch {
             for leftover in [keyPath, databasePath, databasePath + "-wal", databasePath + "-shm"] {
@@ -51,12 +51,12 @@ public struct LedgerDirectory: Sendable {
     }
 
     /// Opens the ledger and loads the office key, refusing a key file readable by others.
-    public func open() throws -> Opened {
+    public func open(projector: (any LedgerProjector)? = nil) throws -> Opened {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw StoreError(.noLedger(path))
         }
-        let store = try LedgerStore.open(at: databasePath)
+        let store = try LedgerStore.open(at: databasePath, projector: projector)
         return Opened(store: store, signer: try loadSigner(expectedOrigin: store.identity.origin))
     }
 

@@ -58,6 +58,7 @@ extension LedgerStore {
                 let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
                 let arrived = now()
                 let insert = try EventInsert(db)
+                let projection = try projector?.begin(db)
                 let start = AppendPipeline.Chain(
                     frontier: head.frontier, prev: head.lastHash, clock: HybridLogicalClock(last: try Self.latestHLC(db)))
                 // The producer thread is joined before this closure returns (finish or cancel), so the
@@ -68,8 +69,21 @@ extension LedgerStore {
                             let pipeline = AppendPipeline(
                                 chain: start, work: .init(office: office, now: now, validate: validate, progress: progress, next: next))
                             do {
+                                var index = 0
                                 while let chunk = pipeline.nextChunk() {
-                                    for event in chunk { try insert.insert(event, arrived: arrived) }
+                                    for event in chunk {
+                                        let rowid = try insert.insert(event, arrived: arrived)
+                                        if let projection {
+                                            do {
+                                                try projection.apply(event, rowid: rowid, arrived: arrived, in: db)
+                                            } catch let error as DatabaseError {
+                                                throw error
+                                            } catch {
+                                                throw StoreError.refused(index: index, "\(error)")
+                                            }
+                                        }
+                                        index += 1
+                                    }
                                 }
                             } catch {
                                 pipeline.cancel()

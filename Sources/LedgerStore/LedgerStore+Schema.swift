@@ -68,7 +68,7 @@ extension LedgerStore {
         """
 
     /// The 8-byte lookup key of an id.
-    static func idKey(_ id: Hash) -> Int64 {
+    public static func idKey(_ id: Hash) -> Int64 {
         id.bytes.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
     }
 

@@ -13,11 +13,20 @@ public final class LedgerStore: Sendable {
     public let identity: LedgerIdentity
     public let path: String
     let pool: DatabasePool
+    let projector: (any LedgerProjector)?
 
-    private init(path: String, pool: DatabasePool, identity: LedgerIdentity) {
+    private init(path: String, pool: DatabasePool, identity: LedgerIdentity, projector: (any LedgerProjector)?) {
         self.path = path
         self.pool = pool
         self.identity = identity
+        self.projector = projector
+    }
+
+    /// The store's migrations followed by the projector's.
+    static func migrator(projector: (any LedgerProjector)?) -> DatabaseMigrator {
+        var migrator = Self.migrator
+        projector?.registerMigrations(&migrator)
+        return migrator
     }
 
     /// The connection settings every ledger uses: WAL (from DatabasePool) and a busy timeout for
@@ -47,14 +56,16 @@ public final class LedgerStore: Sendable {
     /// Creates a new ledger database for `identity`, trusting `verifier` as the office's own key.
     ///
     /// - Throws: ``StoreError`` when a database already exists at `path` or cannot be created.
-    public static func create(at path: String, identity: LedgerIdentity, verifier: NoteVerifier) throws -> LedgerStore {
+    public static func create(
+        at path: String, identity: LedgerIdentity, verifier: NoteVerifier, projector: (any LedgerProjector)? = nil
+    ) throws -> LedgerStore {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError(.alreadyExists(path)) }
         guard verifier.name == identity.origin else {
             throw StoreError(.badIdentity("key name \(verifier.name) is not the office origin \(identity.origin)"))
         }
         return try wrapDatabaseErrors {
             let pool = try openPool(at: path)
-            try migrator.migrate(pool)
+            try migrator(projector: projector).migrate(pool)
             try pool.write { db in
                 let meta = ["format": "1", "city": identity.city, "office": identity.office, "origin": identity.origin]
                 for (key, value) in meta {
@@ -62,25 +73,25 @@ public final class LedgerStore: Sendable {
                 }
                 try db.execute(sql: "INSERT INTO office_keys(office, vkey) VALUES (?, ?)", arguments: [identity.office, verifier.vkey])
             }
-            return LedgerStore(path: path, pool: pool, identity: identity)
+            return LedgerStore(path: path, pool: pool, identity: identity, projector: projector)
         }
     }
 
     /// Opens an existing ledger, applying any pending schema migration.
     ///
     /// - Throws: ``StoreError`` when there is no ledger at `path` or it is not one.
-    public static func open(at path: String) throws -> LedgerStore {
+    public static func open(at path: String, projector: (any LedgerProjector)? = nil) throws -> LedgerStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError(.noLedger(path)) }
         return try wrapDatabaseErrors {
             let pool = try openPool(at: path)
-            try migrator.migrate(pool)
+            try migrator(projector: projector).migrate(pool)
             let meta = try pool.read { db in
                 try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM ledger_meta").map {
                     (($0["key"] as String?) ?? "", ($0["value"] as String?) ?? "")
                 })
             }
             guard let city = meta["city"], let office = meta["office"] else { throw StoreError(.corrupt("ledger_meta lacks city or office")) }
-            return LedgerStore(path: path, pool: pool, identity: try LedgerIdentity(city: city, office: office))
+            return LedgerStore(path: path, pool: pool, identity: try LedgerIdentity(city: city, office: office), projector: projector)
         }
     }
 
@@ -115,6 +126,29 @@ public final class LedgerStore: Sendable {
 }
 
 extension LedgerStore {
+    /// Trusts `verifier` as the checkpoint key of `office`, so its events can be received.
+    ///
+    /// - Throws: ``StoreError`` when the office already has a different key.
+    public func trust(office: String, verifier: NoteVerifier) throws {
+        guard Identifiers.isValidOffice(office), verifier.name.hasSuffix("/\(office)") else {
+            throw StoreError(.badIdentity("key \(verifier.name) is not a key of office \(office)"))
+        }
+        try Self.wrapDatabaseErrors {
+            try pool.write { db in
+                if let existing = try String.fetchOne(db, sql: "SELECT vkey FROM office_keys WHERE office = ?", arguments: [office]) {
+                    guard existing == verifier.vkey else { throw StoreError(.badIdentity("office \(office) already has another key")) }
+                    return
+                }
+                try db.execute(sql: "INSERT INTO office_keys(office, vkey) VALUES (?, ?)", arguments: [office, verifier.vkey])
+            }
+        }
+    }
+
+    /// Reads with a database connection (for the domain's queries).
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try Self.wrapDatabaseErrors { try pool.read(body) }
+    }
+
     /// The `PRAGMA synchronous` level of the store's connections (2 = FULL).
     public func synchronousSetting() throws -> Int {
         try Self.wrapDatabaseErrors {

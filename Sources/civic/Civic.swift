@@ -13,7 +13,8 @@ struct Civic: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, KeyCommand.self, RecordCommand.self, ImportCommand.self, LogCommand.self,
-            CheckpointCommand.self, VerifyCommand.self, ProofCommand.self, VectorsCommand.self,
+            CheckpointCommand.self, VerifyCommand.self, ProofCommand.self, StateCommand.self, HistoryCommand.self, DiffCommand.self,
+            VectorsCommand.self,
         ]
     )
 

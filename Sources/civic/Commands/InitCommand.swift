@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicDomain
 import LedgerCore
 import LedgerStore
 
@@ -18,7 +19,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let identity = try LedgerIdentity(city: city, office: office)
-        let opened = try global.directory.initialize(identity: identity)
+        let opened = try global.directory.initialize(identity: identity, projector: CivicProjector())
         print(opened.signer.verifier.vkey)
         Terminal.note("initialized \(identity.origin) in \(global.directory.path) (private key in \(global.directory.keyPath), mode 0600)")
     }

@@ -49,8 +49,4 @@ struct LogCommand: ParsableCommand {
         }
         output.flush()
     }
-
-    private func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
-    }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import CivicDomain
 import Foundation
+import LedgerCore
 import LedgerStore
 
 /// Options every command takes.
@@ -11,8 +13,34 @@ struct GlobalOptions: ParsableArguments {
         LedgerDirectory(path: data ?? ProcessInfo.processInfo.environment["CIVIC_DATA"] ?? "./civic-data")
     }
 
+    /// Opens the ledger with the civic vocabulary's checks and projections.
     func open() throws -> LedgerDirectory.Opened {
-        try directory.open()
+        try directory.open(projector: CivicProjector())
+    }
+}
+
+/// The three times of DESIGN §4, taken by every read command.
+struct TimeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Events recorded at or before T (a date means its end, UTC; or YYYY-MM-DDTHH:MM:SSZ).", valueName: "T"))
+    var asOf: String?
+
+    @Option(help: ArgumentHelp("Events this node had received at or before T.", valueName: "T"))
+    var knownAt: String?
+
+    @Option(help: ArgumentHelp("Facts in force on date D.", valueName: "YYYY-MM-DD"))
+    var effectiveOn: String?
+
+    func filter() throws -> TimeFilter {
+        func instant(_ text: String?, _ option: String) throws -> Int64? {
+            guard let text else { return nil }
+            guard let value = TimeFilter.instant(text) else {
+                throw CLIFailure(message: "\(option) \"\(text)\" is not a time (YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or Unix ms)")
+            }
+            return value
+        }
+        return TimeFilter(
+            asOf: try instant(asOf, "--as-of"), knownAt: try instant(knownAt, "--known-at"),
+            effectiveOn: try InputFiles.date(effectiveOn, option: "--effective-on"))
     }
 }
 

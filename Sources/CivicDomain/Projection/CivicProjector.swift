@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerStore
+
+/// The civic vocabulary's projection: checks every event against the ledger and keeps the tables
+/// that answer state queries quickly. Costs (the bulk of a ledger) go to `civic_costs`, which SQL
+/// aggregates over with the time filters; every other event is indexed in `civic_facts` and folded
+/// in citywide order. Rows carry their event's times, so an event that arrives late simply lands in
+/// the past: queries filter and aggregate, nothing is recomputed from an insertion point.
+public struct CivicProjector: LedgerProjector {
+    public init() {}
+
+    public func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v1-civic-projections") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE civic_costs (
+                        event_rowid INTEGER PRIMARY KEY,
+                        system TEXT NOT NULL,
+                        amount INTEGER NOT NULL,
+                        currency TEXT NOT NULL,
+                        category TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        effective TEXT NOT NULL,
+                        hlc_wall INTEGER NOT NULL,
+                        arrived_ms INTEGER NOT NULL
+                    );
+                    CREATE TABLE civic_facts (
+                        event_rowid INTEGER PRIMARY KEY,
+                        system TEXT
+                    );
+                    CREATE INDEX civic_facts_by_system ON civic_facts(system);
+                    CREATE TABLE civic_corrections (
+                        event_rowid INTEGER PRIMARY KEY,
+                        target_rowid INTEGER NOT NULL
+                    );
+                    """)
+            // Ledgers written before this projection existed: project what they hold, in order.
+            let transaction = try CivicProjectionTransaction(db, checking: false)
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT rowid, canonical, arrived_ms FROM events ORDER BY hlc_wall, hlc_logical, office, seq")
+            while let row = try rows.next() {
+                let event = try Event(canonical: Array(row["canonical"] as Data))
+                try transaction.apply(event, rowid: row["rowid"], arrived: row["arrived_ms"], in: db)
+            }
+        }
+    }
+
+    public func begin(_ db: Database) throws -> any ProjectionTransaction {
+        try CivicProjectionTransaction(db, checking: true)
+    }
+}
+
+/// One write transaction's projection: the held facts folded up to each new event's position.
+final class CivicProjectionTransaction: ProjectionTransaction {
+    private let checking: Bool
+    private var held: [(key: OrderKey, body: CivicBody, office: String, effective: String)]
+    private var cursor = 0
+    private var state = FactState()
+
+    init(_ db: Database, checking: Bool) throws {
+        self.checking = checking
+        held = []
+        guard checking else { return }
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT e.canonical FROM civic_facts f JOIN events e ON e.rowid = f.event_rowid
+                ORDER BY e.hlc_wall, e.hlc_logical, e.office, e.seq
+                """)
+        while let row = try rows.next() {
+            let event = try Event(canonical: Array(row["canonical"] as Data))
+            guard let body = try? CivicBody.decode(type: event.envelope.type, body: event.envelope.body) else { continue }
+            held.append((OrderKey(event.envelope), body, event.envelope.office, event.envelope.effective.description))
+        }
+    }
+
+    func apply(_ event: Event, rowid: Int64, arrived: Int64, in db: Database) throws {
+        let envelope = event.envelope
+        let body = try CivicBody.decode(type: envelope.type, body: envelope.body)
+        let key = OrderKey(envelope)
+        let effective = envelope.effective.description
+        while cursor < held.count, held[cursor].key < key {
+            state.apply(held[cursor].body, office: held[cursor].office, effective: held[cursor].effective)
+            cursor += 1
+        }
+        if checking {
+            try LedgerRules.check(body, type: envelope.type, effective: effective, state: state) { id in
+                try String.fetchOne(
+                    db, sql: "SELECT type FROM events WHERE id_key = ? AND id = ?", arguments: [LedgerStore.idKey(id), Data(id.bytes)])
+            }
+        }
+        switch body {
+        case .costIncurred(let cost):
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO civic_costs(event_rowid, system, amount, currency, category, source, effective, hlc_wall, arrived_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                rowid, cost.system, cost.amount, cost.currency.code, cost.category.rawValue, cost.source.rawValue, effective, envelope.hlc.wall,
+                arrived,
+            ])
+        default:
+            try db.cachedStatement(sql: "INSERT INTO civic_facts(event_rowid, system) VALUES (?, ?)").execute(arguments: [rowid, body.system])
+            if case .eventCorrected(let correction) = body,
+                let target = try Int64.fetchOne(
+                    db, sql: "SELECT rowid FROM events WHERE id_key = ? AND id = ?",
+                    arguments: [LedgerStore.idKey(correction.event), Data(correction.event.bytes)])
+            {
+                try db.execute(sql: "INSERT INTO civic_corrections(event_rowid, target_rowid) VALUES (?, ?)", arguments: [rowid, target])
+            }
+            state.apply(body, office: envelope.office, effective: effective)
+        }
+    }
+}

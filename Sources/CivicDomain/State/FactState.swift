@@ -1,0 +1,84 @@
+import LedgerCore
+
+/// The position of an event in the citywide order (hlc, office, seq), the same on every node.
+public struct OrderKey: Sendable, Hashable, Comparable {
+    public let hlc: HLCTimestamp
+    public let office: String
+    public let seq: UInt64
+
+    public init(_ envelope: EventEnvelope) {
+        hlc = envelope.hlc
+        office = envelope.office
+        seq = envelope.seq
+    }
+
+    public static func < (lhs: OrderKey, rhs: OrderKey) -> Bool {
+        (lhs.hlc, lhs.office, lhs.seq) < (rhs.hlc, rhs.office, rhs.seq)
+    }
+}
+
+/// A procured system as the facts describe it.
+public struct SystemRecord: Sendable, Equatable {
+    public var procured: SystemProcured
+    public var office: String
+    public var procuredOn: String
+    public var contractValue: Int64
+    public var contractEnd: String
+    public var amendments: [ContractAmended] = []
+    public var retiredOn: String?
+    public var retiredReason: String?
+    public var deployments: [String: Int64] = [:]
+    public var surveillance: SurveillanceAssessed?
+    public var assessedOn: String?
+}
+
+/// The state the non-cost events ("facts") describe, folded in citywide order: districts, targets,
+/// systems with their contracts, deployments and assessments, algorithms, registrations.
+public struct FactState: Sendable {
+    public var districts: [String: DistrictDefined] = [:]
+    public var targets: [String: TargetDeclared] = [:]
+    public var systems: [String: SystemRecord] = [:]
+    public var algorithms: [String: AlgorithmEntry] = [:]
+    public var retiredAlgorithms: [String: String] = [:]
+    public var offices: [String: OfficeRegistered] = [:]
+    public var factCount = 0
+
+    public init() {}
+
+    /// Applies one fact (anything but a cost); `effective` is the event's date.
+    public mutating func apply(_ body: CivicBody, office: String, effective: String) {
+        factCount += 1
+        switch body {
+        case .officeRegistered(let registration): offices[registration.office] = registration
+        case .officeKeyRotated: break
+        case .districtDefined(let district): districts[district.district] = district
+        case .targetDeclared(let target): targets[target.target] = target
+        case .systemProcured(let procured):
+            systems[procured.system] = SystemRecord(
+                procured: procured, office: office, procuredOn: effective, contractValue: procured.contract.value,
+                contractEnd: procured.contract.end)
+        case .contractAmended(let amendment):
+            systems[amendment.system]?.contractValue += amendment.valueChange
+            if let end = amendment.newEnd { systems[amendment.system]?.contractEnd = end }
+            systems[amendment.system]?.amendments.append(amendment)
+        case .costIncurred: break
+        case .deploymentRecorded(let deployment):
+            systems[deployment.system]?.deployments[deployment.district, default: 0] += deployment.units
+        case .deploymentRemoved(let deployment):
+            let remaining = (systems[deployment.system]?.deployments[deployment.district] ?? 0) - deployment.units
+            systems[deployment.system]?.deployments[deployment.district] = remaining > 0 ? remaining : nil
+        case .surveillanceAssessed(let assessment):
+            systems[assessment.system]?.surveillance = assessment
+            systems[assessment.system]?.assessedOn = effective
+        case .algorithmRegistered(let entry): algorithms[entry.algorithm] = entry
+        case .algorithmUpdated(let update):
+            try? algorithms[update.algorithm]?.apply(update.reader)
+        case .algorithmRetired(let retirement):
+            retiredAlgorithms[retirement.subject] = effective
+        case .systemRetired(let retirement):
+            systems[retirement.subject]?.retiredOn = effective
+            systems[retirement.subject]?.retiredReason = retirement.reason
+        case .eventCorrected: break
+        }
+    }
+}

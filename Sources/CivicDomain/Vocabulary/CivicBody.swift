@@ -1,0 +1,67 @@
+import LedgerCore
+
+/// A typed event body of the civic vocabulary.
+public enum CivicBody: Sendable, Equatable {
+    case officeRegistered(OfficeRegistered)
+    case officeKeyRotated(OfficeKeyRotated)
+    case districtDefined(DistrictDefined)
+    case targetDeclared(TargetDeclared)
+    case systemProcured(SystemProcured)
+    case contractAmended(ContractAmended)
+    case costIncurred(CostIncurred)
+    case deploymentRecorded(Deployment)
+    case deploymentRemoved(Deployment)
+    case surveillanceAssessed(SurveillanceAssessed)
+    case algorithmRegistered(AlgorithmEntry)
+    case algorithmUpdated(AlgorithmUpdated)
+    case algorithmRetired(Retirement)
+    case systemRetired(Retirement)
+    case eventCorrected(EventCorrected)
+
+    /// Every type of version 1, in DESIGN §5 order.
+    public static let types = [
+        "office.registered", "office.key-rotated", "district.defined", "policy.target-declared", "system.procured",
+        "contract.amended", "cost.incurred", "deployment.recorded", "deployment.removed", "surveillance.assessed",
+        "algorithm.registered", "algorithm.updated", "algorithm.retired", "system.retired", "event.corrected",
+    ]
+
+    /// Reads and checks a body of `type` (structure only; see ``LedgerRules`` for the ledger checks).
+    ///
+    /// - Throws: ``ValidationError`` naming the type, the field and the reason.
+    public static func decode(type: String, body: JSONValue) throws(ValidationError) -> CivicBody {
+        let reader = BodyReader(type: type, body: body)
+        switch type {
+        case "office.registered": return .officeRegistered(try OfficeRegistered(reader))
+        case "office.key-rotated": return .officeKeyRotated(try OfficeKeyRotated(reader))
+        case "district.defined": return .districtDefined(try DistrictDefined(reader))
+        case "policy.target-declared": return .targetDeclared(try TargetDeclared(reader))
+        case "system.procured": return .systemProcured(try SystemProcured(reader))
+        case "contract.amended": return .contractAmended(try ContractAmended(reader))
+        case "cost.incurred": return .costIncurred(try CostIncurred(reader))
+        case "deployment.recorded": return .deploymentRecorded(try Deployment(reader))
+        case "deployment.removed": return .deploymentRemoved(try Deployment(reader))
+        case "surveillance.assessed": return .surveillanceAssessed(try SurveillanceAssessed(reader))
+        case "algorithm.registered": return .algorithmRegistered(try AlgorithmEntry(reader))
+        case "algorithm.updated": return .algorithmUpdated(try AlgorithmUpdated(reader))
+        case "algorithm.retired": return .algorithmRetired(try Retirement(reader, subjectField: "algorithm"))
+        case "system.retired": return .systemRetired(try Retirement(reader, subjectField: "system"))
+        case "event.corrected": return .eventCorrected(try EventCorrected(reader))
+        default:
+            throw ValidationError(type: type, field: nil, reason: "unknown event type (known: \(types.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    /// The system this event is about, if any.
+    public var system: String? {
+        switch self {
+        case .systemProcured(let body): return body.system
+        case .contractAmended(let body): return body.system
+        case .costIncurred(let body): return body.system
+        case .deploymentRecorded(let body), .deploymentRemoved(let body): return body.system
+        case .surveillanceAssessed(let body): return body.system
+        case .algorithmRegistered(let body): return body.system
+        case .systemRetired(let body): return body.subject
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// What one received range changed.
+public struct ReceiveSummary: Sendable {
+    public let office: String
+    /// Events newly stored.
+    public let stored: Int
+    /// Events already held with the same id (sent again), skipped.
+    public let alreadyHeld: Int
+    public let size: UInt64
+}
+
+extension LedgerStore {
+    /// Stores a range of another office's events, received from a peer or a file.
+    ///
+    /// Everything is checked before anything is kept: each event's canonical form, that the range
+    /// continues the office's log held here (seq and `prev`), and that the resulting Merkle root is
+    /// the one in `checkpoint`, signed by the office's trusted key. Events already held are skipped
+    /// when identical; a different event at a held seq is a fork and refuses the range. The events,
+    /// their projections and the new head commit in one transaction.
+    ///
+    /// - Parameters:
+    ///   - events: the office's events in seq order (they may start at or before the held size).
+    ///   - checkpoint: the office's signed checkpoint at the size the range ends at.
+    ///   - now: this node's clock, for the arrival log.
+    /// - Throws: ``StoreError`` naming the first refused event.
+    @discardableResult
+    public func receive(events: [Event], checkpoint note: String, now: () -> Int64 = LedgerStore.systemMilliseconds) throws
+        -> ReceiveSummary
+    {
+        guard let office = events.first?.envelope.office else { throw StoreError.refused(index: 0, "no events to receive") }
+        guard office != identity.office else {
+            throw StoreError.refused(index: 0, "events of \(office) can only be recorded here, not received")
+        }
+        return try Self.wrapDatabaseErrors {
+            try pool.write { db in
+                guard let key = try Self.officeKeys(db)[office] else {
+                    throw StoreError.refused(index: 0, "office \(office) has no trusted key here")
+                }
+                let signed: SignedCheckpoint
+                do {
+                    signed = try SignedCheckpoint(note: note, verifier: key)
+                } catch {
+                    throw StoreError.refused(index: 0, "checkpoint of \(office): \(error)")
+                }
+                let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
+                var frontier = head.frontier
+                var prev = head.lastHash
+                var lastHLC = head.lastHLC
+                var stored = 0
+                var skipped = 0
+                let arrived = now()
+                let insert = try EventInsert(db)
+                let projection = try projector?.begin(db)
+                for (index, event) in events.enumerated() {
+                    let envelope = event.envelope
+                    func refuse(_ reason: String) -> StoreError {
+                        StoreError.refused(index: index, "event \(office)#\(envelope.seq) (id \(event.id)): \(reason)")
+                    }
+                    guard envelope.office == office else { throw refuse("a range holds one office's events") }
+                    if envelope.seq <= frontier.size {
+                        let held = try Data.fetchOne(
+                            db, sql: "SELECT id FROM events WHERE office = ? AND seq = ?", arguments: [office, Int64(envelope.seq)])
+                        guard held.map({ Array($0) }) == event.leafHash.bytes else {
+                            throw refuse("a different event is already held at this seq: the office's log has forked")
+                        }
+                        skipped += 1
+                        continue
+                    }
+                    guard envelope.seq == frontier.size + 1 else { throw refuse("expected seq \(frontier.size + 1): the range has a gap") }
+                    guard envelope.prev == prev else { throw refuse("prev does not name the previous event") }
+                    let rowid = try insert.insert(event, arrived: arrived)
+                    if let projection {
+                        do {
+                            try projection.apply(event, rowid: rowid, arrived: arrived, in: db)
+                        } catch let error as DatabaseError {
+                            throw error
+                        } catch {
+                            throw refuse("\(error)")
+                        }
+                    }
+                    frontier.append(event.leafHash)
+                    prev = event.leafHash
+                    lastHLC = max(lastHLC, envelope.hlc)
+                    stored += 1
+                }
+                guard signed.checkpoint.size == frontier.size, signed.checkpoint.root == frontier.root else {
+                    throw StoreError.refused(
+                        index: events.count - 1,
+                        "the events do not match \(office)'s signed checkpoint (size \(signed.checkpoint.size)): altered in transit or forged")
+                }
+                try OfficeHead(
+                    office: office, size: frontier.size, lastHash: prev, frontier: frontier, lastHLC: lastHLC, checkpoint: note
+                ).save(db)
+                return ReceiveSummary(office: office, stored: stored, alreadyHeld: skipped, size: frontier.size)
+            }
+        }
+    }
+}
