@@ -73,7 +73,7 @@ let package = Package(
             name: "LedgerStoreTests",
             dependencies: ["LedgerCore", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "CivicDomainTests", dependencies: ["LedgerCore", "CivicDomain"]),
+        .testTarget(name: "CivicDomainTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain"]),
         .testTarget(
             name: "CivicCLITests",
             dependencies: ["LedgerCore", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift")]

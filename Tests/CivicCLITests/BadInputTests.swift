@@ -10,7 +10,10 @@ struct BadInputTests {
         let message: String
     }
 
-    static let bigBody = #"{"note":"\#(String(repeating: "y", count: 70_000))"}"#
+    /// Structurally valid (400 mitigations of 200 characters) but over the 64 KiB event limit.
+    static let bigBody =
+        #"{"system":"s","data_types":["video"],"retention_days":1,"sharing":[],"automated_decisions":false,"districts":[],"risk":"low","mitigations":["#
+        + Array(repeating: "\"" + String(repeating: "y", count: 200) + "\"", count: 400).joined(separator: ",") + "]}"
 
     static let cases: [Case] = [
         Case(description: "malformed JSON", arguments: ["record", "district.defined", "--json", "-"], stdin: #"{"district":"#, message: "malformed JSON"),
@@ -22,7 +25,7 @@ struct BadInputTests {
         Case(description: "a bad district body", arguments: ["record", "district.defined", "--json", "-"],
              stdin: #"{"district":"x","name":"X","population":-1,"need_index":1,"priority":false}"#, message: "population"),
         Case(description: "a bad effective date", arguments: ["record", "cost.incurred", "--json", "-", "--effective", "2026-02-30"], stdin: "{}", message: "--effective"),
-        Case(description: "a body over the size limit", arguments: ["record", "cost.incurred", "--json", "-"], stdin: bigBody, message: "over the limit"),
+        Case(description: "a body over the size limit", arguments: ["record", "surveillance.assessed", "--json", "-"], stdin: bigBody, message: "over the limit"),
         Case(description: "an import line missing its type", arguments: ["import", "-"],
              stdin: #"{"effective":"2026-01-01","body":{}}"# + "\n", message: "line 1: missing field \"type\""),
         Case(description: "an import line with a mistyped effective", arguments: ["import", "-"],
@@ -30,10 +33,15 @@ struct BadInputTests {
         Case(description: "an import line with an unknown envelope field", arguments: ["import", "-"],
              stdin: #"{"type":"cost.incurred","seq":9,"body":{}}"# + "\n", message: "unknown field \"seq\""),
         Case(description: "a bad third import line", arguments: ["import", "-"],
-             stdin: #"{"type":"cost.incurred","body":{}}"# + "\n\n" + #"{"type":"cost.incurred","body":{}}"# + "\n" + #"{"type":"cost.incurred","body":{"x":1.0}}"#,
+             stdin: #"{"type":"district.defined","body":\#(CivicSandbox.district("a"))}"# + "\n\n" + #"{"type":"district.defined","body":\#(CivicSandbox.district("b"))}"# + "\n" + #"{"type":"cost.incurred","body":{"x":1.0}}"#,
              message: "line 4"),
         Case(description: "a non-existent data directory", arguments: ["log", "--data", "/nonexistent/ledger"], stdin: nil, message: "no ledger at /nonexistent/ledger"),
         Case(description: "a missing body file", arguments: ["record", "cost.incurred", "--json", "/nonexistent.json"], stdin: nil, message: "cannot read"),
+        Case(description: "a cost of an unknown system", arguments: ["record", "cost.incurred", "--system", "nope", "--amount", "10.00",
+             "--currency", "USD", "--source", "general-fund", "--category", "maintenance"], stdin: nil, message: "\"nope\" has not been procured"),
+        Case(description: "an amount with too many decimals", arguments: ["record", "cost.incurred", "--system", "x", "--amount", "10.001",
+             "--currency", "USD", "--source", "bond", "--category", "capital"], stdin: nil, message: "--amount"),
+        Case(description: "a bad time option", arguments: ["state", "--as-of", "yesterday"], stdin: nil, message: "--as-of"),
     ]
 
     @Test(arguments: cases)
