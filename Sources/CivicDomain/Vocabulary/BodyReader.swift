@@ -42,7 +42,7 @@ public struct BodyReader: Sendable {
     public func string(_ field: String, maxLength: Int = 200) throws(ValidationError) -> String {
         let value = try value(field)
         guard let text = value.stringValue else { throw fail(field, "must be a string, not \(value.kindName)") }
-        guard !text.isEmpty, text.count <= maxLength else { throw fail(field, "must be 1 to \(maxLength) characters") }
+        guard !text.isEmpty, text.unicodeScalars.count <= maxLength else { throw fail(field, "must be 1 to \(maxLength) characters") }
         return text
     }
 
@@ -120,7 +120,7 @@ public struct BodyReader: Sendable {
     public func strings(_ field: String, nonEmpty: Bool, maxLength: Int = 200) throws(ValidationError) -> [String] {
         var texts: [String] = []
         for element in try array(field, nonEmpty: nonEmpty) {
-            guard let text = element.stringValue, !text.isEmpty, text.count <= maxLength else {
+            guard let text = element.stringValue, !text.isEmpty, text.unicodeScalars.count <= maxLength else {
                 throw fail(field, "entries must be strings of 1 to \(maxLength) characters")
             }
             texts.append(text)

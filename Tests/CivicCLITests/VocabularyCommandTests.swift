@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@Suite("civic: vocabulary, state, history, diff")
+struct VocabularyCommandTests {
+    static func sampleLedger() throws -> CivicSandbox {
+        let sandbox = try LedgerCommandTests.initialized()
+        let sample = CivicSandbox.packageRoot.appendingPathComponent("Tools/samples/transport.jsonl").path
+        let imported = try sandbox.run(["import", sample])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        return sandbox
+    }
+
+    static func python(_ arguments: [String], stdin: String? = nil) throws -> CivicSandbox.Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", CivicSandbox.packageRoot.appendingPathComponent("Tools/check-schemas.py").path] + arguments
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CivicSandbox.Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: "")
+    }
+
+    @Test func recordWithFieldOptionsAndReadState() throws {
+        let sandbox = try Self.sampleLedger()
+        let recorded = try sandbox.run([
+            "record", "cost.incurred", "--system", "lpr-2024", "--amount", "120000.00", "--currency", "USD", "--source", "general-fund",
+            "--category", "maintenance", "--effective", "2026-03-01",
+        ])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let state = try sandbox.run(["state", "--format", "json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(state.stdout.utf8)) as? [String: Any])
+        let systems = try #require(json["systems"] as? [[String: Any]])
+        let lpr = try #require(systems.first { $0["system"] as? String == "lpr-2024" })
+        let cost = try #require(lpr["cost"] as? [String: Any])
+        #expect(cost["total"] as? Int == 12_000_000 + 4_800_000 + 12_000_000)
+        #expect((lpr["deployments"] as? [String: Int])?["riverside"] == 14)
+        #expect((lpr["surveillance"] as? [String: Any])?["risk"] as? String == "high")
+
+        let table = try sandbox.run(["state"])
+        #expect(table.stdout.contains("lpr-2024") && table.stdout.contains("USD 288000.00"))
+        let inForce = try sandbox.run(["state", "--effective-on", "2024-12-31", "--format", "json"])
+        #expect(inForce.stdout.contains(#""total": 12000000"#))
+    }
+
+    @Test func historyMarksCorrectionsAndDiffShowsThem() throws {
+        let sandbox = try Self.sampleLedger()
+        let log = try sandbox.run(["log", "--format", "json"]).stdout.split(separator: "\n")
+        let capital = try #require(log.first { $0.contains(#""category":"capital""#) })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(capital.utf8)) as? [String: Any])
+        let id = try #require(object["id"] as? String)
+        // A whole second after the import, and a whole second before the correction.
+        Thread.sleep(forTimeInterval: 1.1)
+        let before = ISO8601DateFormatter().string(from: Date())
+        Thread.sleep(forTimeInterval: 1.1)
+        let replacement = #"{"system":"lpr-2024","amount":11500000,"currency":"USD","category":"capital","source":"bond"}"#
+        let corrected = try sandbox.run(
+            ["record", "event.corrected", "--json", "-"], stdin: #"{"event":"\#(id)","reason":"credit note","replacement":\#(replacement)}"#)
+        #expect(corrected.status == 0, "\(corrected.stderr)")
+
+        let history = try sandbox.run(["history", "lpr-2024"])
+        #expect(history.stdout.contains("[corrected by"))
+        #expect(history.stdout.contains("[corrects \(id.prefix(12))]"))
+        let json = try sandbox.run(["history", "lpr-2024", "--format", "json"])
+        #expect(json.stdout.contains(#""corrected_by""#))
+
+        let diff = try sandbox.run(["diff", "--from", before, "--to", "2100-01-01"])
+        #expect(diff.status == 0, "\(diff.stderr)")
+        #expect(diff.stdout.contains("systems[lpr-2024].cost.total: 16800000 → 16300000"), "\(diff.stdout)")
+        #expect(try sandbox.run(["verify"]).status == 0)
+    }
+
+    @Test func schemasAndGeneratedEventsAgree() throws {
+        let checked = try Self.python([])
+        #expect(checked.status == 0, "\(checked.stdout)")
+        #expect(checked.stdout.contains(" passed, 0 failed"))
+        let sandbox = try Self.sampleLedger()
+        let log = try sandbox.run(["log", "--format", "json"])
+        let events = try Self.python(["--events", "-"], stdin: log.stdout)
+        #expect(events.status == 0, "\(events.stdout)")
+        #expect(events.stdout.contains("9 passed, 0 failed"), "\(events.stdout)")
+    }
+}
