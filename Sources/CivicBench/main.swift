@@ -1,5 +1,6 @@
 // civic-bench: measures the offline ledger (issue 2). Build and run in release:
 //   Tools/bench (or: swift build -c release --product civic-bench && .build/release/civic-bench --events 100000)
+//   civic-bench --state 1000000 [--offices 10]    the time-travel benchmark of issue 3
 // Prints one markdown table row per size. Not part of the test suite or CI.
 import CivicDomain
 import Foundation
@@ -13,6 +14,8 @@ struct Options {
     var directory = NSTemporaryDirectory() + "civic-bench-\(getpid())"
     var batch = 10_000
     var singles = 2_000
+    var stateEvents: Int?
+    var offices = 10
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -22,6 +25,8 @@ struct Options {
             case "--dir": directory = iterator.next() ?? directory
             case "--batch": batch = Int(iterator.next() ?? "") ?? batch
             case "--singles": singles = Int(iterator.next() ?? "") ?? singles
+            case "--state": stateEvents = Int(iterator.next() ?? "")
+            case "--offices": offices = Int(iterator.next() ?? "") ?? offices
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -155,6 +160,15 @@ func run(size: Int, options: Options) throws -> String {
 }
 
 let options = Options(CommandLine.arguments)
+if let total = options.stateEvents {
+    do {
+        try runStateBench(total: total, offices: options.offices, directory: options.directory + "-state")
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("civic-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
 print("| events | batched append ev/s | plain SQLite insert ev/s | ratio | single append ev/s (in-process) | verify ev/s | bytes/event on disk |")
 print("|---|---|---|---|---|---|---|")
 for size in options.sizes {

@@ -1,0 +1,113 @@
+import CivicDomain
+import Foundation
+import LedgerCore
+import LedgerStore
+
+/// The time-travel benchmark (issue 3): a city-hall node holding `total` events recorded by
+/// `offices` offices over ten years, each office's range arriving some days after it was recorded;
+/// then `civic state --as-of` and `--known-at` at random dates, and 10,000 late events dated into the past.
+func runStateBench(total: Int, offices officeCount: Int, directory: String) throws {
+    try? FileManager.default.removeItem(atPath: directory)
+    let start = LedgerDate("2016-01-01")?.unixMilliseconds ?? 0
+    let span: Int64 = 10 * 365 * 86_400_000
+    let perOffice = total / officeCount
+    let registry = EventTypeRegistry.version1
+    let hub = try LedgerDirectory(path: directory + "/cityhall").initialize(
+        identity: LedgerIdentity(city: "bench", office: "cityhall"), projector: CivicProjector())
+    let categories = ["maintenance", "licence", "capital", "professional-services", "hardware-refresh", "energy"]
+    let sources = ["general-fund", "bond", "utility-surcharge", "grant", "vendor-subsidy", "fees"]
+
+    func body(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8), profile: .strict) }
+
+    /// One office's ledger: districts, 50 systems, deployments, then costs spread over ten years.
+    func officeLedger(_ office: String, events: Int, clockStart: Int64, clockSpan: Int64) throws -> LedgerDirectory.Opened {
+        let opened = try LedgerDirectory(path: directory + "/" + office).initialize(
+            identity: LedgerIdentity(city: "bench", office: office), projector: CivicProjector())
+        var index = 0
+        let setup = 8 + 50 + 50
+        let total = events
+        _ = try opened.store.append(
+            signer: opened.signer, now: { clockStart + Int64(index) * clockSpan / Int64(total) }, validate: { try registry.validate($0) }
+        ) {
+            defer { index += 1 }
+            guard index < total else { return nil }
+            let date = LedgerDate(unixMilliseconds: clockStart + Int64(index) * clockSpan / Int64(total))
+            let effective = date.description
+            switch index {
+            case 0..<8:
+                return try EventDraft(
+                    type: "district.defined", effective: date,
+                    body: body(#"{"district":"d\#(index)","name":"District \#(index)","population":\#(10_000 + index * 1_000),"need_index":\#(index * 12),"priority":\#(index % 2 == 0)}"#))
+            case 8..<58:
+                let system = "\(office)-s\(index - 8)"
+                return try EventDraft(
+                    type: "system.procured", effective: date,
+                    body: body(#"""
+                        {"system":"\#(system)","title":"System \#(system)","category":"cameras","vendor":"Vendor \#(index % 7)","method":"open-tender",
+                        "contract":{"value":1000000,"currency":"USD","start":"\#(effective)","end":"2030-12-31"},
+                        "terms":{"data_portability":false,"open_formats":true,"source_available":false,"exit_clause":true},
+                        "funding":[{"source":"general-fund","share_bps":10000}]}
+                        """#))
+            case 58..<setup:
+                return try EventDraft(
+                    type: "deployment.recorded", effective: date,
+                    body: body(#"{"system":"\#(office)-s\#(index - 58)","district":"d\#(index % 8)","units":\#(1 + index % 9)}"#))
+            default:
+                return try EventDraft(
+                    type: "cost.incurred", effective: date,
+                    body: body(#"{"system":"\#(office)-s\#(index % 50)","amount":\#(10_000 + (index * 7919) % 900_000),"currency":"USD","category":"\#(categories[index % 6])","source":"\#(sources[index % 6])"}"#))
+            }
+        }
+        return opened
+    }
+
+    func deliver(_ opened: LedgerDirectory.Opened, to target: LedgerStore, arrival: Int64) throws -> Double {
+        let office = opened.store.identity.office
+        try target.trust(office: office, verifier: opened.signer.verifier)
+        var events: [Event] = []
+        try opened.store.forEachEvent(office: office) { events.append(try Event(canonical: $0.canonical)); return true }
+        guard let note = try opened.store.head(office: office)?.checkpoint else { return 0 }
+        return try seconds { try target.receive(events: events, checkpoint: note, now: { arrival }) }
+    }
+
+    // Each office records over ten years; its range reaches city hall 7 × (office number) days after the end.
+    var receiveSeconds = 0.0
+    for number in 0..<officeCount {
+        let opened = try officeLedger("office-\(number)", events: perOffice, clockStart: start, clockSpan: span)
+        receiveSeconds += try deliver(opened, to: hub.store, arrival: start + span + Int64(number * 7) * 86_400_000)
+        FileHandle.standardError.write(Data("office-\(number): \(perOffice) events received\n".utf8))
+    }
+    let held = try hub.store.eventCount()
+
+    var generator = SystemRandomNumberGenerator()
+    func timed(_ filter: TimeFilter) throws -> (Double, Int64) {
+        var events: Int64 = 0
+        let elapsed = try seconds { events = try CityState.load(from: hub.store, filter: filter).eventCount }
+        return (elapsed, events)
+    }
+    var asOf: [Double] = []
+    var knownAt: [Double] = []
+    for _ in 0..<5 {
+        let instant = start + Int64.random(in: 0..<span, using: &generator)
+        asOf.append(try timed(TimeFilter(asOf: instant)).0)
+        knownAt.append(try timed(TimeFilter(knownAt: start + span + Int64.random(in: 0..<(Int64(officeCount) * 7 * 86_400_000), using: &generator))).0)
+    }
+    let full = try timed(.none).0
+
+    // 10,000 late events: an office that recorded offline years ago and syncs only now.
+    let late = try officeLedger("late-office", events: 10_000, clockStart: start + span / 4, clockSpan: 30 * 86_400_000)
+    let lateSeconds = try deliver(late, to: hub.store, arrival: start + span + 400 * 86_400_000)
+    let lateCheck = try CityState.load(from: hub.store, filter: TimeFilter(asOf: start + span / 4 + 31 * 86_400_000))
+    precondition(lateCheck.facts.systems["late-office-s0"] != nil, "late events must appear in the past")
+
+    func describe(_ values: [Double]) -> String {
+        let sorted = values.sorted()
+        return String(format: "median %.3f s, max %.3f s", sorted[sorted.count / 2], sorted.last ?? 0)
+    }
+    print("| events held | offices | receive ev/s | state --as-of (5 random dates) | state --known-at (5 random dates) | state (all) | 10,000 late events |")
+    print("|---|---|---|---|---|---|---|")
+    print(String(
+        format: "| %d | %d | %.0f | %@ | %@ | %.3f s | %.2f s (%.0f ev/s) |", held, officeCount, Double(held) / receiveSeconds, describe(asOf),
+        describe(knownAt), full, lateSeconds, 10_000 / lateSeconds))
+    try? FileManager.default.removeItem(atPath: directory)
+}
