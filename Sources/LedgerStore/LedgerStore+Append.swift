@@ -72,15 +72,8 @@ extension LedgerStore {
                                 var index = 0
                                 while let chunk = pipeline.nextChunk() {
                                     for event in chunk {
-                                        let rowid = try insert.insert(event, arrived: arrived)
-                                        if let projection {
-                                            do {
-                                                try projection.apply(event, rowid: rowid, arrived: arrived, in: db)
-                                            } catch let error as DatabaseError {
-                                                throw error
-                                            } catch {
-                                                throw StoreError.refused(index: index, "\(error)")
-                                            }
+                                        try insert.insert(event, arrived: arrived, projection: projection, in: db) { reason in
+                                            StoreError.refused(index: index, reason)
                                         }
                                         index += 1
                                     }

@@ -71,16 +71,7 @@ extension LedgerStore {
                     }
                     guard envelope.seq == frontier.size + 1 else { throw refuse("expected seq \(frontier.size + 1): the range has a gap") }
                     guard envelope.prev == prev else { throw refuse("prev does not name the previous event") }
-                    let rowid = try insert.insert(event, arrived: arrived)
-                    if let projection {
-                        do {
-                            try projection.apply(event, rowid: rowid, arrived: arrived, in: db)
-                        } catch let error as DatabaseError {
-                            throw error
-                        } catch {
-                            throw refuse("\(error)")
-                        }
-                    }
+                    try insert.insert(event, arrived: arrived, projection: projection, in: db, refuse: refuse)
                     frontier.append(event.leafHash)
                     prev = event.leafHash
                     lastHLC = max(lastHLC, envelope.hlc)

@@ -39,7 +39,11 @@ final class CivicSandbox {
     /// Runs `civic` with `arguments` and optional stdin, waiting for it to finish.
     @discardableResult
     func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
-        let process = try start(arguments, environment: environment)
+        try Self.wait(for: try start(arguments, environment: environment), stdin: stdin)
+    }
+
+    /// Starts `process` with pipes, writes `stdin`, and collects its output and status.
+    static func wait(for process: Process, stdin: String? = nil) throws -> Result {
         let input = Pipe()
         let output = Pipe()
         let errors = Pipe()
@@ -79,15 +83,7 @@ final class CivicSandbox {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         process.arguments = [data + "/ledger.sqlite", sql]
-        let errors = Pipe()
-        let output = Pipe()
-        process.standardError = errors
-        process.standardOutput = output
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        return try Self.wait(for: process)
     }
 
     static func district(_ id: String, population: Int = 1000) -> String {

@@ -15,17 +15,8 @@ struct VocabularyCommandTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", CivicSandbox.packageRoot.appendingPathComponent("Tools/check-schemas.py").path] + arguments
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CivicSandbox.Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: "")
+        let result = try CivicSandbox.wait(for: process, stdin: stdin)
+        return CivicSandbox.Result(status: result.status, stdout: result.stdout + result.stderr, stderr: "")
     }
 
     @Test func recordWithFieldOptionsAndReadState() throws {

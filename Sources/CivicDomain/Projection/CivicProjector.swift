@@ -6,7 +6,8 @@ import LedgerStore
 /// The civic vocabulary's projection: checks every event against the ledger and keeps the tables
 /// that answer state queries quickly. Costs (the bulk of a ledger) go to `civic_costs`, which SQL
 /// aggregates over with the time filters; every other event is indexed in `civic_facts` and folded
-/// in citywide order. Rows carry their event's times, so an event that arrives late simply lands in
+/// in citywide order. Both carry each event's three times, so counting and filtering never read
+/// the wide event rows. Rows carry their event's times, so an event that arrives late simply lands in
 /// the past: queries filter and aggregate, nothing is recomputed from an insertion point.
 public struct CivicProjector: LedgerProjector {
     public init() {}
@@ -28,7 +29,10 @@ public struct CivicProjector: LedgerProjector {
                     );
                     CREATE TABLE civic_facts (
                         event_rowid INTEGER PRIMARY KEY,
-                        system TEXT
+                        system TEXT,
+                        effective TEXT NOT NULL,
+                        hlc_wall INTEGER NOT NULL,
+                        arrived_ms INTEGER NOT NULL
                     );
                     CREATE INDEX civic_facts_by_system ON civic_facts(system);
                     CREATE TABLE civic_corrections (
@@ -103,7 +107,9 @@ final class CivicProjectionTransaction: ProjectionTransaction {
                 arrived,
             ])
         default:
-            try db.cachedStatement(sql: "INSERT INTO civic_facts(event_rowid, system) VALUES (?, ?)").execute(arguments: [rowid, body.system])
+            try db.cachedStatement(
+                sql: "INSERT INTO civic_facts(event_rowid, system, effective, hlc_wall, arrived_ms) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [rowid, body.system, effective, envelope.hlc.wall, arrived])
             if case .eventCorrected(let correction) = body,
                 let target = try Int64.fetchOne(
                     db, sql: "SELECT rowid FROM events WHERE id_key = ? AND id = ?",

@@ -42,16 +42,19 @@ public struct CityState: Sendable {
 
     static func load(_ db: Database, filter: TimeFilter) throws -> CityState {
         var state = CityState(filter: filter)
-        let (eventWhere, eventArguments) = filter.sql(prefix: "e.")
-        state.eventCount = try Int64.fetchOne(db, sql: "SELECT count(*) FROM events e WHERE \(eventWhere)", arguments: eventArguments) ?? 0
+        let (projectionWhere, projectionArguments) = filter.sql(prefix: "")
+        state.eventCount = try Int64.fetchOne(
+            db,
+            sql: "SELECT (SELECT count(*) FROM civic_costs WHERE \(projectionWhere)) + (SELECT count(*) FROM civic_facts WHERE \(projectionWhere))",
+            arguments: projectionArguments + projectionArguments) ?? 0
 
         var facts: [Event] = []
         let rows = try Row.fetchCursor(
             db,
             sql: """
                 SELECT e.canonical FROM civic_facts f JOIN events e ON e.rowid = f.event_rowid
-                WHERE \(eventWhere) ORDER BY e.hlc_wall, e.hlc_logical, e.office, e.seq
-                """, arguments: eventArguments)
+                WHERE \(filter.sql(prefix: "f.").0) ORDER BY e.hlc_wall, e.hlc_logical, e.office, e.seq
+                """, arguments: filter.sql(prefix: "f.").1)
         while let row = try rows.next() { facts.append(try Event(canonical: Array(row["canonical"] as Data))) }
 
         // The last visible correction of each event wins.
@@ -70,7 +73,7 @@ public struct CityState: Sendable {
             state.facts.apply(body, office: event.envelope.office, effective: event.envelope.effective.description)
         }
 
-        let (costWhere, costArguments) = filter.sql(prefix: "")
+        let (costWhere, costArguments) = (projectionWhere, projectionArguments)
         var lines: [String: CostLine] = [:]
         func add(_ line: CostLine) {
             let key = [line.system, line.year, line.category, line.source, line.currency].joined(separator: "\u{1F}")
