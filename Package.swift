@@ -45,7 +45,9 @@ let package = Package(
         ),
         .target(
             name: "CivicDomain",
-            dependencies: ["LedgerCore", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "LedgerCore", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .executableTarget(
             name: "civic",
@@ -71,12 +73,16 @@ let package = Package(
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"]),
         .testTarget(
             name: "LedgerStoreTests",
-            dependencies: ["LedgerCore", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "LedgerCore", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "CivicDomainTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain"]),
         .testTarget(
             name: "CivicCLITests",
-            dependencies: ["LedgerCore", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "LedgerCore", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

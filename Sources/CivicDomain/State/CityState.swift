@@ -83,15 +83,7 @@ public struct CityState: Sendable {
             total.count += line.count
             lines[key] = total.count == 0 && total.amount == 0 ? nil : total
         }
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT system, substr(effective, 1, 4) AS year, category, source, currency, sum(amount) AS amount, count(*) AS n
-                FROM civic_costs WHERE \(costWhere) GROUP BY system, year, category, source, currency
-                """, arguments: costArguments)
-        {
-            add(CostLine(system: row["system"], year: row["year"], category: row["category"], source: row["source"], currency: row["currency"], amount: row["amount"], count: row["n"]))
-        }
+        for line in try CostAggregator.lines(db, condition: costWhere, arguments: costArguments) { add(line) }
         // Corrected costs: take out the original, put in the replacement (at the original's date).
         for (target, (correction, by)) in replacements {
             guard let original = try Row.fetchOne(
