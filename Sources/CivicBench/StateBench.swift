@@ -6,7 +6,7 @@ import LedgerStore
 /// The time-travel benchmark (issue 3): a city-hall node holding `total` events recorded by
 /// `offices` offices over ten years, each office's range arriving some days after it was recorded;
 /// then `civic state --as-of` and `--known-at` at random dates, and 10,000 late events dated into the past.
-func runStateBench(total: Int, offices officeCount: Int, directory: String) throws {
+func runStateBench(total: Int, offices officeCount: Int, directory: String, keep: Bool) throws {
     try? FileManager.default.removeItem(atPath: directory)
     let start = LedgerDate("2016-01-01")?.unixMilliseconds ?? 0
     let span: Int64 = 10 * 365 * 86_400_000
@@ -109,5 +109,9 @@ func runStateBench(total: Int, offices officeCount: Int, directory: String) thro
     print(String(
         format: "| %d | %d | %.0f | %@ | %@ | %.3f s | %.2f s (%.0f ev/s) |", held, officeCount, Double(held) / receiveSeconds, describe(asOf),
         describe(knownAt), full, lateSeconds, 10_000 / lateSeconds))
-    try? FileManager.default.removeItem(atPath: directory)
+    if keep {
+        FileHandle.standardError.write(Data("kept the city-hall ledger in \(directory)/cityhall\n".utf8))
+    } else {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
 }

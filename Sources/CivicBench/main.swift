@@ -16,6 +16,7 @@ struct Options {
     var singles = 2_000
     var stateEvents: Int?
     var offices = 10
+    var keep = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -27,6 +28,7 @@ struct Options {
             case "--singles": singles = Int(iterator.next() ?? "") ?? singles
             case "--state": stateEvents = Int(iterator.next() ?? "")
             case "--offices": offices = Int(iterator.next() ?? "") ?? offices
+            case "--keep": keep = true
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -162,7 +164,7 @@ func run(size: Int, options: Options) throws -> String {
 let options = Options(CommandLine.arguments)
 if let total = options.stateEvents {
     do {
-        try runStateBench(total: total, offices: options.offices, directory: options.directory + "-state")
+        try runStateBench(total: total, offices: options.offices, directory: options.directory + "-state", keep: options.keep)
         exit(0)
     } catch {
         FileHandle.standardError.write(Data("civic-bench: \(error)\n".utf8))

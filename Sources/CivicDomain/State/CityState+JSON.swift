@@ -23,9 +23,10 @@ extension CityState {
                 ("categories", target.categories.map { strings($0.map(\.rawValue)) } ?? .null),
             ])
         }
+        let linesBySystem = Dictionary(grouping: costs, by: \.system)
         let systems: [JSONValue] = facts.systems.values.sorted { $0.procured.system < $1.procured.system }.map { record in
             let procured = record.procured
-            let lines = costs.filter { $0.system == procured.system }
+            let lines = linesBySystem[procured.system] ?? []
             var byCategory: [String: Int64] = [:]
             var bySource: [String: Int64] = [:]
             for line in lines {

@@ -100,13 +100,18 @@ public struct CityState: Sendable {
             add(CostLine(system: replacement.system, year: year, category: replacement.category.rawValue, source: replacement.source.rawValue, currency: replacement.currency.code, amount: replacement.amount, count: 1))
             state.corrections.append(.init(event: target.hex, type: "cost.incurred", correctedBy: by.id, reason: correction.reason))
         }
-        state.costs = lines.values.sorted { ($0.system, $0.year, $0.category, $0.source) < ($1.system, $1.year, $1.category, $1.source) }
+        state.costs = lines.sorted { $0.key < $1.key }.map(\.value)
         state.corrections.sort { $0.event < $1.event }
         return state
     }
 
-    /// Total spend on one system, by currency.
+    /// Total spend on one system (in its contract currency).
     public func totalCost(system: String) -> Int64 {
-        costs.filter { $0.system == system }.reduce(0) { $0 + $1.amount }
+        costTotals[system] ?? 0
+    }
+
+    /// Total spend per system.
+    public var costTotals: [String: Int64] {
+        costs.reduce(into: [:]) { totals, line in totals[line.system, default: 0] += line.amount }
     }
 }

@@ -15,7 +15,13 @@ struct CostAggregator {
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
             if let bucket = buckets[hash] {
-                for entry in bucket where entry.bytes.count == count && entry.bytes.elementsEqual(bytes) { return entry.index }
+                for entry in bucket where entry.bytes.count == count {
+                    let same = entry.bytes.withUnsafeBufferPointer { stored in
+                        guard let left = stored.baseAddress, let right = bytes.baseAddress else { return count == 0 }
+                        return memcmp(left, right, count) == 0
+                    }
+                    if same { return entry.index }
+                }
             }
             let index = values.count
             values.append(String(decoding: bytes, as: UTF8.self))

@@ -26,8 +26,9 @@ extension JSONValue {
             output.append(UInt8(ascii: "]"))
         case .object(let members) where !members.isEmpty:
             output.append(UInt8(ascii: "{"))
-            let sorted = members.sorted { Array($0.0.utf16).lexicographicallyPrecedes(Array($1.0.utf16)) }
-            for (position, member) in sorted.enumerated() {
+            let order = CanonicalJSON.isSortedASCII(members) ? Array(members.indices) : CanonicalJSON.sortedMemberIndices(members)
+            for (position, index) in order.enumerated() {
+                let member = members[index]
                 if position > 0 { output.append(UInt8(ascii: ",")) }
                 newline(level + 1)
                 CanonicalJSON.writeString(member.0, into: &output)

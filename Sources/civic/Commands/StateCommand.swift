@@ -26,11 +26,12 @@ struct StateCommand: ParsableCommand {
         var out = "\(state.eventCount) events; \(state.facts.districts.count) districts, \(state.facts.systems.count) systems, "
         out += "\(state.facts.algorithms.count) algorithms, \(state.corrections.count) corrections applied\n\n"
         out += pad("SYSTEM", 22) + pad("CATEGORY", 22) + pad("VENDOR", 22) + pad("STATUS", 9) + pad("CONTRACT", 16) + pad("SPENT", 16) + "UNITS\n"
+        let totals = state.costTotals
         for record in state.facts.systems.values.sorted(by: { $0.procured.system < $1.procured.system }) {
             let currency = record.procured.contract.currency
             out += pad(record.procured.system, 22) + pad(record.procured.category.rawValue, 22) + pad(record.procured.vendor, 22)
             out += pad(record.retiredOn == nil ? "active" : "retired", 9) + pad("\(currency.code) \(currency.format(record.contractValue))", 16)
-            out += pad("\(currency.code) \(currency.format(state.totalCost(system: record.procured.system)))", 16)
+            out += pad("\(currency.code) \(currency.format(totals[record.procured.system] ?? 0))", 16)
             out += "\(record.deployments.values.reduce(0, +))\n"
         }
         if !state.facts.districts.isEmpty {
