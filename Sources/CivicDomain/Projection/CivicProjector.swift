@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import LedgerCore
 import LedgerStore
 
@@ -97,15 +98,28 @@ final class CivicProjectionTransaction: ProjectionTransaction {
         }
         switch body {
         case .costIncurred(let cost):
-            try db.cachedStatement(
+            // The bulk of a ledger: bound through the C API, as events are.
+            let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO civic_costs(event_rowid, system, amount, currency, category, source, effective, hlc_wall, arrived_ms)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                rowid, cost.system, cost.amount, cost.currency.code, cost.category.rawValue, cost.source.rawValue, effective, envelope.hlc.wall,
-                arrived,
-            ])
+                    """)
+            let handle = insert.sqliteStatement
+            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+            sqlite3_bind_int64(handle, 1, rowid)
+            sqlite3_bind_text(handle, 2, cost.system, -1, transient)
+            sqlite3_bind_int64(handle, 3, cost.amount)
+            sqlite3_bind_text(handle, 4, cost.currency.code, -1, transient)
+            sqlite3_bind_text(handle, 5, cost.category.rawValue, -1, transient)
+            sqlite3_bind_text(handle, 6, cost.source.rawValue, -1, transient)
+            sqlite3_bind_text(handle, 7, effective, -1, transient)
+            sqlite3_bind_int64(handle, 8, envelope.hlc.wall)
+            sqlite3_bind_int64(handle, 9, arrived)
+            let code = sqlite3_step(handle)
+            sqlite3_reset(handle)
+            guard code == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
         default:
             try db.cachedStatement(
                 sql: "INSERT INTO civic_facts(event_rowid, system, effective, hlc_wall, arrived_ms) VALUES (?, ?, ?, ?, ?)"
