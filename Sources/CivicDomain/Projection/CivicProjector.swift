@@ -68,16 +68,22 @@ final class CivicProjectionTransaction: ProjectionTransaction {
         self.checking = checking
         held = []
         guard checking else { return }
+        // The facts were fully checked when stored: read their bodies without re-checking the envelope.
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT e.canonical FROM civic_facts f JOIN events e ON e.rowid = f.event_rowid
+                SELECT e.office, e.seq, e.hlc_wall, e.hlc_logical, e.type, e.effective, e.canonical
+                FROM civic_facts f JOIN events e ON e.rowid = f.event_rowid
                 ORDER BY e.hlc_wall, e.hlc_logical, e.office, e.seq
                 """)
         while let row = try rows.next() {
-            let event = try Event(canonical: Array(row["canonical"] as Data))
-            guard let body = try? CivicBody.decode(type: event.envelope.type, body: event.envelope.body) else { continue }
-            held.append((OrderKey(event.envelope), body, event.envelope.office, event.envelope.effective.description))
+            let type: String = row["type"]
+            guard let body = try JSONParser.parse(Array(row["canonical"] as Data), profile: .strict)["body"],
+                let decoded = try? CivicBody.decode(type: type, body: body)
+            else { continue }
+            let key = OrderKey(
+                hlc: HLCTimestamp(wall: row["hlc_wall"], logical: row["hlc_logical"]), office: row["office"], seq: UInt64(row["seq"] as Int64))
+            held.append((key, decoded, row["office"], row["effective"]))
         }
     }
 

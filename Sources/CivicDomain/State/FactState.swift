@@ -7,9 +7,13 @@ public struct OrderKey: Sendable, Hashable, Comparable {
     public let seq: UInt64
 
     public init(_ envelope: EventEnvelope) {
-        hlc = envelope.hlc
-        office = envelope.office
-        seq = envelope.seq
+        self.init(hlc: envelope.hlc, office: envelope.office, seq: envelope.seq)
+    }
+
+    public init(hlc: HLCTimestamp, office: String, seq: UInt64) {
+        self.hlc = hlc
+        self.office = office
+        self.seq = seq
     }
 
     public static func < (lhs: OrderKey, rhs: OrderKey) -> Bool {
