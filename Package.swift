@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
         .library(name: "CivicDomain", targets: ["CivicDomain"]),
+        .library(name: "LedgerSync", targets: ["LedgerSync"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -49,6 +50,10 @@ let package = Package(
                 "LedgerCore", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        .target(
+            name: "LedgerSync",
+            dependencies: ["LedgerCore", "LedgerStore"]
+        ),
         .executableTarget(
             name: "civic",
             dependencies: [
@@ -78,6 +83,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CivicDomainTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain"]),
+        .testTarget(name: "LedgerSyncTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "LedgerSync"]),
         .testTarget(
             name: "CivicCLITests",
             dependencies: [

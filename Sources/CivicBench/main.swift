@@ -17,6 +17,7 @@ struct Options {
     var stateEvents: Int?
     var offices = 10
     var keep = false
+    var bare = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -29,6 +30,7 @@ struct Options {
             case "--state": stateEvents = Int(iterator.next() ?? "")
             case "--offices": offices = Int(iterator.next() ?? "") ?? offices
             case "--keep": keep = true
+            case "--bare": bare = true
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -76,7 +78,9 @@ func run(size: Int, options: Options) throws -> String {
     let folder = options.directory + "/\(size)"
     try? FileManager.default.removeItem(atPath: folder)
     let directory = LedgerDirectory(path: folder)
-    let opened = try directory.initialize(identity: LedgerIdentity(city: "bench", office: "transport"), projector: CivicProjector())
+    // --bare: the event store alone, without the vocabulary's ledger checks and projections.
+    let opened = try directory.initialize(
+        identity: LedgerIdentity(city: "bench", office: "transport"), projector: options.bare ? nil : CivicProjector())
     let registry = EventTypeRegistry.version1
     let fallback = LedgerDate("2025-01-01") ?? LedgerDate(unixMilliseconds: 0)
 

@@ -73,7 +73,7 @@ final class CivicProjectionTransaction: ProjectionTransaction {
             db,
             sql: """
                 SELECT e.office, e.seq, e.hlc_wall, e.hlc_logical, e.type, e.effective, e.canonical
-                FROM civic_facts f JOIN events e ON e.rowid = f.event_rowid
+                FROM civic_facts f CROSS JOIN events e ON e.rowid = f.event_rowid
                 ORDER BY e.hlc_wall, e.hlc_logical, e.office, e.seq
                 """)
         while let row = try rows.next() {

@@ -52,7 +52,7 @@ public struct CityState: Sendable {
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT e.canonical FROM civic_facts f JOIN events e ON e.rowid = f.event_rowid
+                SELECT e.canonical FROM civic_facts f CROSS JOIN events e ON e.rowid = f.event_rowid
                 WHERE \(filter.sql(prefix: "f.").0) ORDER BY e.hlc_wall, e.hlc_logical, e.office, e.seq
                 """, arguments: filter.sql(prefix: "f.").1)
         while let row = try rows.next() { facts.append(try Event(canonical: Array(row["canonical"] as Data))) }

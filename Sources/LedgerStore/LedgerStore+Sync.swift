@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// What a node holds of one office's log: its size and the latest signed checkpoint it has verified.
+public struct HeldLog: Sendable, Equatable {
+    public let office: String
+    public let size: UInt64
+    public let root: Hash
+    /// The signed checkpoint note at `size`, when one is held.
+    public let checkpoint: String?
+}
+
+extension LedgerStore {
+    /// Every office log held here: the version vector with its checkpoints.
+    public func heldLogs() throws -> [HeldLog] {
+        try heads().values.sorted { $0.office < $1.office }.map {
+            HeldLog(office: $0.office, size: $0.size, root: $0.root, checkpoint: $0.checkpoint)
+        }
+    }
+
+    /// The citywide checkpoint of what is held here.
+    public func citywideCheckpoint() throws -> CitywideCheckpoint {
+        let logs = try heldLogs().map { Checkpoint(origin: Identifiers.origin(city: identity.city, office: $0.office), size: $0.size, root: $0.root) }
+        return CitywideCheckpoint(city: identity.city, logs: logs)
+    }
+
+    /// An office's events with seq in `range`, as stored.
+    public func events(office: String, seqs range: ClosedRange<UInt64>) throws -> [Event] {
+        try Self.wrapDatabaseErrors {
+            try pool.read { db in
+                let rows = try Data.fetchAll(
+                    db, sql: "SELECT canonical FROM events WHERE office = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+                    arguments: [office, Int64(range.lowerBound), Int64(range.upperBound)])
+                guard rows.count == range.count else {
+                    throw StoreError(.notFound("office \(office) has no events \(range.lowerBound)…\(range.upperBound) here"))
+                }
+                return try rows.map { try Event(canonical: Array($0)) }
+            }
+        }
+    }
+}

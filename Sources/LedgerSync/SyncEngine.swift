@@ -1,0 +1,35 @@
+import LedgerCore
+import LedgerStore
+
+/// What one round moved in each direction, by office.
+public struct SyncReport: Sendable, Equatable {
+    public var pulled: [String: Int] = [:]
+    public var pushed: [String: Int] = [:]
+    public var anomalies: [String] = []
+
+    public var isEmpty: Bool { pulled.isEmpty && pushed.isEmpty }
+}
+
+/// One sync round between a local and a remote node: compare version vectors, pull what this node
+/// lacks and push what the peer lacks. Every range is verified by the receiving store (chain, root,
+/// the office's signature) before it is stored, in one transaction per range.
+public enum SyncEngine {
+    public static func round(local: some SyncPeer, remote: some SyncPeer) async throws -> SyncReport {
+        let mine = try await local.status()
+        let theirs = try await remote.status()
+        guard mine.city == theirs.city else { throw SyncError(.otherCity(mine.city, theirs.city)) }
+        let plan = SyncPlan(local: mine.vector, localOffice: mine.office, remote: theirs.vector, remoteOffice: theirs.office)
+        var report = SyncReport(anomalies: plan.anomalies)
+        for transfer in plan.pull {
+            let batch = try await remote.fetch(office: transfer.office, after: transfer.after)
+            let summary = try await local.push(batch)
+            if summary.stored > 0 { report.pulled[transfer.office] = summary.stored }
+        }
+        for transfer in plan.push {
+            let batch = try await local.fetch(office: transfer.office, after: transfer.after)
+            let summary = try await remote.push(batch)
+            if summary.stored > 0 { report.pushed[transfer.office] = summary.stored }
+        }
+        return report
+    }
+}
