@@ -79,6 +79,9 @@ struct LedgerCommandTests {
         #expect(checkpoint.stdout.hasPrefix("civic/springfield/transport\n5\n"))
         let json = try sandbox.run(["checkpoint", "--format", "json"])
         #expect(json.stdout.contains(#""size":5"#))
+        let city = try sandbox.run(["checkpoint", "--city"])
+        #expect(city.stdout.hasPrefix("civic-city/springfield\ncivic/springfield/transport 5 "))
+        #expect(try sandbox.run(["checkpoint", "--city", "--format", "json"]).stdout.contains(#""events":5"#))
         let key = try sandbox.run(["key"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 
         let inclusion = try sandbox.run(["proof", "inclusion", "--seq", "3"])
