@@ -27,7 +27,9 @@ public struct LedgerDirectory: Sendable {
     ///
     /// - Throws: ``StoreError`` when a ledger or key already exists there, or on any I/O failure;
     ///   a failed initialization leaves no key or database behind.
-    public func initialize(identity: LedgerIdentity, projector: (any LedgerProjector)? = nil) throws -> Opened {
+    public func initialize(
+        identity: LedgerIdentity, registrarKey: NoteVerifier? = nil, projector: (any LedgerProjector)? = nil
+    ) throws -> Opened {
         let files = FileManager.default
         guard !files.fileExists(atPath: databasePath), !files.fileExists(atPath: keyPath) else {
             throw StoreError(.alreadyExists(path))
@@ -40,7 +42,8 @@ public struct LedgerDirectory: Sendable {
         let signer = try NoteSigner(name: identity.origin)
         try writeKeyFile(signer.skey + "\n")
         do {
-            let store = try LedgerStore.create(at: databasePath, identity: identity, verifier: signer.verifier, projector: projector)
+            let store = try LedgerStore.create(
+                at: databasePath, identity: identity, verifier: signer.verifier, registrarKey: registrarKey, projector: projector)
             return Opened(store: store, signer: signer)
         } catch {
             for leftover in [keyPath, databasePath, databasePath + "-wal", databasePath + "-shm"] {

@@ -56,8 +56,11 @@ public final class LedgerStore: Sendable {
     /// Creates a new ledger database for `identity`, trusting `verifier` as the office's own key.
     ///
     /// - Throws: ``StoreError`` when a database already exists at `path` or cannot be created.
+    ///   `registrarKey` is the registrar office's key, trusted from the start (an office's ledger);
+    ///   the registrar itself passes nil.
     public static func create(
-        at path: String, identity: LedgerIdentity, verifier: NoteVerifier, projector: (any LedgerProjector)? = nil
+        at path: String, identity: LedgerIdentity, verifier: NoteVerifier, registrarKey: NoteVerifier? = nil,
+        projector: (any LedgerProjector)? = nil
     ) throws -> LedgerStore {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError(.alreadyExists(path)) }
         guard verifier.name == identity.origin else {
@@ -67,11 +70,18 @@ public final class LedgerStore: Sendable {
             let pool = try openPool(at: path)
             try migrator(projector: projector).migrate(pool)
             try pool.write { db in
-                let meta = ["format": "1", "city": identity.city, "office": identity.office, "origin": identity.origin]
+                var meta = ["format": "1", "city": identity.city, "office": identity.office, "origin": identity.origin]
+                meta["registrar"] = identity.registrar
                 for (key, value) in meta {
                     try db.execute(sql: "INSERT INTO ledger_meta(key, value) VALUES (?, ?)", arguments: [key, value])
                 }
                 try db.execute(sql: "INSERT INTO office_keys(office, vkey) VALUES (?, ?)", arguments: [identity.office, verifier.vkey])
+                if let registrarKey, let registrar = identity.registrar, registrar != identity.office {
+                    guard registrarKey.name == Identifiers.origin(city: identity.city, office: registrar) else {
+                        throw StoreError(.badIdentity("the registrar key is named \(registrarKey.name), not \(Identifiers.origin(city: identity.city, office: registrar))"))
+                    }
+                    try db.execute(sql: "INSERT INTO office_keys(office, vkey) VALUES (?, ?)", arguments: [registrar, registrarKey.vkey])
+                }
             }
             return LedgerStore(path: path, pool: pool, identity: identity, projector: projector)
         }
@@ -91,7 +101,8 @@ public final class LedgerStore: Sendable {
                 })
             }
             guard let city = meta["city"], let office = meta["office"] else { throw StoreError(.corrupt("ledger_meta lacks city or office")) }
-            return LedgerStore(path: path, pool: pool, identity: try LedgerIdentity(city: city, office: office), projector: projector)
+            return LedgerStore(
+                path: path, pool: pool, identity: try LedgerIdentity(city: city, office: office, registrar: meta["registrar"]), projector: projector)
         }
     }
 

@@ -6,6 +6,8 @@ public struct SyncReport: Sendable, Equatable {
     public var pulled: [String: Int] = [:]
     public var pushed: [String: Int] = [:]
     public var anomalies: [String] = []
+    /// Ranges the receiving node refused (unknown office, altered events, fork…), by office.
+    public var refused: [String: String] = [:]
 
     public var isEmpty: Bool { pulled.isEmpty && pushed.isEmpty }
 }
@@ -18,17 +20,27 @@ public enum SyncEngine {
         let mine = try await local.status()
         let theirs = try await remote.status()
         guard mine.city == theirs.city else { throw SyncError(.otherCity(mine.city, theirs.city)) }
-        let plan = SyncPlan(local: mine.vector, localOffice: mine.office, remote: theirs.vector, remoteOffice: theirs.office)
+        let plan = SyncPlan(
+            local: mine.vector, localOffice: mine.office, remote: theirs.vector, remoteOffice: theirs.office, first: mine.registrar ?? theirs.registrar)
         var report = SyncReport(anomalies: plan.anomalies)
+        // A refused range does not stop the others: it is reported, and the round goes on.
         for transfer in plan.pull {
             let batch = try await remote.fetch(office: transfer.office, after: transfer.after)
-            let summary = try await local.push(batch)
-            if summary.stored > 0 { report.pulled[transfer.office] = summary.stored }
+            do {
+                let summary = try await local.push(batch)
+                if summary.stored > 0 { report.pulled[transfer.office] = summary.stored }
+            } catch let error as StoreError {
+                report.refused[transfer.office] = error.description
+            }
         }
         for transfer in plan.push {
             let batch = try await local.fetch(office: transfer.office, after: transfer.after)
-            let summary = try await remote.push(batch)
-            if summary.stored > 0 { report.pushed[transfer.office] = summary.stored }
+            do {
+                let summary = try await remote.push(batch)
+                if summary.stored > 0 { report.pushed[transfer.office] = summary.stored }
+            } catch let error as StoreError {
+                report.refused[transfer.office] = error.description
+            }
         }
         return report
     }

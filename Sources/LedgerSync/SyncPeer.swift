@@ -5,7 +5,15 @@ import LedgerStore
 public struct PeerStatus: Sendable, Equatable {
     public let city: String
     public let office: String
+    public let registrar: String?
     public let logs: [HeldLog]
+
+    public init(city: String, office: String, registrar: String?, logs: [HeldLog]) {
+        self.city = city
+        self.office = office
+        self.registrar = registrar
+        self.logs = logs
+    }
 
     public var vector: [String: UInt64] {
         Dictionary(uniqueKeysWithValues: logs.map { ($0.office, $0.size) })
@@ -43,7 +51,7 @@ public struct LocalPeer: SyncPeer {
     }
 
     public func status() async throws -> PeerStatus {
-        PeerStatus(city: store.identity.city, office: store.identity.office, logs: try store.heldLogs())
+        PeerStatus(city: store.identity.city, office: store.identity.office, registrar: store.identity.registrar, logs: try store.heldLogs())
     }
 
     public func fetch(office: String, after: UInt64) async throws -> RangeBatch {

@@ -31,7 +31,11 @@ public struct SyncPlan: Sendable, Equatable {
     /// old backup, or a forged vector): nothing is moved for them.
     public let anomalies: [String]
 
-    public init(local: [String: UInt64], localOffice: String, remote: [String: UInt64], remoteOffice: String) {
+    /// - Parameter first: an office whose log moves before the others (the registrar's: its
+    ///   registrations make the receiver trust the other offices' keys).
+    public init(
+        local: [String: UInt64], localOffice: String, remote: [String: UInt64], remoteOffice: String, first: String? = nil
+    ) {
         var pull: [Transfer] = []
         var push: [Transfer] = []
         var anomalies: [String] = []
@@ -44,8 +48,9 @@ public struct SyncPlan: Sendable, Equatable {
                 if office == remoteOffice { anomalies.append(office) } else { push.append(Transfer(office: office, after: theirs, through: mine)) }
             }
         }
-        self.pull = pull
-        self.push = push
+        // The offices were visited in sorted order; move `first` to the front.
+        self.pull = pull.filter { $0.office == first } + pull.filter { $0.office != first }
+        self.push = push.filter { $0.office == first } + push.filter { $0.office != first }
         self.anomalies = anomalies
     }
 

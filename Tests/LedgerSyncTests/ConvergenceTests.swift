@@ -125,3 +125,52 @@ struct ConvergenceTests {
         #expect(Set(states).count == 1)
     }
 }
+
+@Suite("Registrar trust")
+struct RegistrarTests {
+    /// City hall registers two offices; they trust only city hall's key, and learn each other's keys
+    /// from the registrations that sync brings (registrar's log first).
+    @Test func registrationsCarryTrustThroughSync() async throws {
+        let folder = NSTemporaryDirectory() + "civic-registrar-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let hall = try LedgerDirectory(path: folder + "/cityhall").initialize(
+            identity: LedgerIdentity(city: "springfield", office: "cityhall", registrar: "cityhall"), projector: CivicProjector())
+        var offices: [String: LedgerDirectory.Opened] = [:]
+        for office in ["transport", "police"] {
+            let opened = try LedgerDirectory(path: folder + "/" + office).initialize(
+                identity: LedgerIdentity(city: "springfield", office: office, registrar: "cityhall"), registrarKey: hall.signer.verifier,
+                projector: CivicProjector())
+            offices[office] = opened
+            let body = #"{"office":"\#(office)","name":"\#(office.capitalized)","key":"\#(opened.signer.verifier.vkey)"}"#
+            _ = try hall.store.append(
+                [try EventDraft(type: "office.registered", effective: LedgerDate("2026-01-01")!, body: JSONParser.parse(Array(body.utf8), profile: .strict))],
+                signer: hall.signer, validate: { try EventTypeRegistry.version1.validate($0) })
+            let district = #"{"district":"\#(office)","name":"D","population":1,"need_index":1,"priority":false}"#
+            _ = try opened.store.append(
+                [try EventDraft(type: "district.defined", effective: LedgerDate("2026-01-02")!, body: JSONParser.parse(Array(district.utf8), profile: .strict))],
+                signer: opened.signer)
+        }
+        // transport syncs with police first: neither knows the other's key yet, so nothing moves between them.
+        let transport = LocalPeer(store: offices["transport"]!.store)
+        let police = LocalPeer(store: offices["police"]!.store)
+        let refused = try await SyncEngine.round(local: transport, remote: police)
+        #expect(refused.refused["police"]?.contains("no trusted key") == true)
+        #expect(refused.refused["transport"]?.contains("no trusted key") == true)
+        #expect(try offices["transport"]!.store.eventCount() == 1)
+        // Through city hall: registrations first, then the offices' logs.
+        _ = try await SyncEngine.round(local: transport, remote: LocalPeer(store: hall.store))
+        _ = try await SyncEngine.round(local: police, remote: LocalPeer(store: hall.store))
+        _ = try await SyncEngine.round(local: transport, remote: LocalPeer(store: hall.store))
+        let hashes = try [hall.store, offices["transport"]!.store, offices["police"]!.store].map { try $0.citywideCheckpoint().hash }
+        #expect(Set(hashes).count == 1)
+        #expect(try offices["police"]!.store.eventCount() == 4)
+
+        // An office may not register others.
+        let forged = #"{"office":"works","name":"Works","key":"\#(offices["police"]!.signer.verifier.vkey)"}"#
+        #expect(throws: StoreError.self) {
+            try offices["transport"]!.store.append(
+                [try EventDraft(type: "office.registered", effective: LedgerDate("2026-01-03")!, body: JSONParser.parse(Array(forged.utf8), profile: .strict))],
+                signer: offices["transport"]!.signer, validate: { try EventTypeRegistry.version1.validate($0) })
+        }
+    }
+}

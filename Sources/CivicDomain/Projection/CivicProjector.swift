@@ -63,10 +63,15 @@ final class CivicProjectionTransaction: ProjectionTransaction {
     private var held: [(key: OrderKey, body: CivicBody, office: String, effective: String)]
     private var cursor = 0
     private var state = FactState()
+    /// This ledger's office and its registrar (from `ledger_meta`).
+    private let office: String?
+    private let registrar: String?
 
     init(_ db: Database, checking: Bool) throws {
         self.checking = checking
         held = []
+        office = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'office'")
+        registrar = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'registrar'")
         guard checking else { return }
         // The facts were fully checked when stored: read their bodies without re-checking the envelope.
         let rows = try Row.fetchCursor(
@@ -102,6 +107,7 @@ final class CivicProjectionTransaction: ProjectionTransaction {
                     db, sql: "SELECT type FROM events WHERE id_key = ? AND id = ?", arguments: [LedgerStore.idKey(id), Data(id.bytes)])
             }
         }
+        try applyRegistration(body, from: envelope.office, in: db)
         switch body {
         case .costIncurred(let cost):
             // The bulk of a ledger: bound through the C API, as events are.
@@ -139,5 +145,39 @@ final class CivicProjectionTransaction: ProjectionTransaction {
             }
             state.apply(body, office: envelope.office, effective: effective)
         }
+    }
+
+    /// `office.registered` and `office.key-rotated` come from the registrar only, and make this node
+    /// trust the office's key (in the same transaction).
+    private func applyRegistration(_ body: CivicBody, from author: String, in db: Database) throws {
+        let office: String
+        let key: NoteVerifier
+        switch body {
+        case .officeRegistered(let registration): (office, key) = (registration.office, registration.key)
+        case .officeKeyRotated(let rotation): (office, key) = (rotation.office, rotation.key)
+        default: return
+        }
+        let type = body.typeName
+        if !checking {
+            // Projecting events stored before: trust only what the registrar said.
+            guard let registrar, author == registrar else { return }
+            try db.execute(
+                sql: "INSERT INTO office_keys(office, vkey) VALUES (?, ?) ON CONFLICT(office) DO UPDATE SET vkey = excluded.vkey",
+                arguments: [office, key.vkey])
+            return
+        }
+        guard let registrar else {
+            throw ValidationError(type: type, field: nil, reason: "this ledger has no registrar office (civic init --registrar or --registrar-key)")
+        }
+        guard author == registrar else {
+            throw ValidationError(type: type, field: nil, reason: "only the registrar office \(registrar) may register offices, not \(author)")
+        }
+        let held = try String.fetchOne(db, sql: "SELECT vkey FROM office_keys WHERE office = ?", arguments: [office])
+        if office == self.office, let held, held != key.vkey {
+            throw ValidationError(type: type, field: "key", reason: "registers this node's own office \(office) with another key than its own")
+        }
+        try db.execute(
+            sql: "INSERT INTO office_keys(office, vkey) VALUES (?, ?) ON CONFLICT(office) DO UPDATE SET vkey = excluded.vkey",
+            arguments: [office, key.vkey])
     }
 }

@@ -51,6 +51,27 @@ public enum CivicBody: Sendable, Equatable {
         }
     }
 
+    /// The event type this body belongs to.
+    public var typeName: String {
+        switch self {
+        case .officeRegistered: return "office.registered"
+        case .officeKeyRotated: return "office.key-rotated"
+        case .districtDefined: return "district.defined"
+        case .targetDeclared: return "policy.target-declared"
+        case .systemProcured: return "system.procured"
+        case .contractAmended: return "contract.amended"
+        case .costIncurred: return "cost.incurred"
+        case .deploymentRecorded: return "deployment.recorded"
+        case .deploymentRemoved: return "deployment.removed"
+        case .surveillanceAssessed: return "surveillance.assessed"
+        case .algorithmRegistered: return "algorithm.registered"
+        case .algorithmUpdated: return "algorithm.updated"
+        case .algorithmRetired: return "algorithm.retired"
+        case .systemRetired: return "system.retired"
+        case .eventCorrected: return "event.corrected"
+        }
+    }
+
     /// The system this event is about, if any.
     public var system: String? {
         switch self {
