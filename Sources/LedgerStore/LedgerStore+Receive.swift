@@ -10,6 +10,13 @@ public struct ReceiveSummary: Sendable {
     /// Events already held with the same id (sent again), skipped.
     public let alreadyHeld: Int
     public let size: UInt64
+
+    public init(office: String, stored: Int, alreadyHeld: Int, size: UInt64) {
+        self.office = office
+        self.stored = stored
+        self.alreadyHeld = alreadyHeld
+        self.size = size
+    }
 }
 
 extension LedgerStore {

@@ -9,6 +9,13 @@ public struct HeldLog: Sendable, Equatable {
     public let root: Hash
     /// The signed checkpoint note at `size`, when one is held.
     public let checkpoint: String?
+
+    public init(office: String, size: UInt64, root: Hash, checkpoint: String?) {
+        self.office = office
+        self.size = size
+        self.root = root
+        self.checkpoint = checkpoint
+    }
 }
 
 extension LedgerStore {

@@ -40,6 +40,8 @@ public enum SyncEngine {
                 if summary.stored > 0 { report.pushed[transfer.office] = summary.stored }
             } catch let error as StoreError {
                 report.refused[transfer.office] = error.description
+            } catch let error as PeerRefusal where error.status == 422 {
+                report.refused[transfer.office] = error.message
             }
         }
         return report

@@ -3,10 +3,11 @@ import CivicDomain
 import Foundation
 import LedgerCore
 import LedgerStore
+import LedgerSync
 
 /// `civic`: the command-line tool of CivicLedger. Thin: every verb calls the libraries.
 @main
-struct Civic: ParsableCommand {
+struct Civic: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "civic",
         abstract: "CivicLedger: an append-only, verifiable ledger of a city's civic technology.",
@@ -14,15 +15,20 @@ struct Civic: ParsableCommand {
         subcommands: [
             InitCommand.self, KeyCommand.self, RegisterCommand.self, RecordCommand.self, ImportCommand.self, LogCommand.self,
             CheckpointCommand.self, VerifyCommand.self, ProofCommand.self, StateCommand.self, HistoryCommand.self, DiffCommand.self,
+            ServeCommand.self, SyncCommand.self,
             VectorsCommand.self,
         ]
     )
 
     /// Runs the command; library errors become one line on stderr and exit status 1.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let error as CLIFailure {
             Terminal.error(error.message)
             Foundation.exit(error.exitCode)
@@ -56,7 +62,8 @@ struct Civic: ParsableCommand {
     /// The ledger's own typed errors, whose descriptions are written for people.
     private static func isLibraryError(_ error: any Error) -> Bool {
         switch error {
-        case is StoreError, is VerificationFailure, is JSONError, is EnvelopeError, is CivicDomain.ValidationError, is NoteError, is ProofError:
+        case is StoreError, is VerificationFailure, is JSONError, is EnvelopeError, is CivicDomain.ValidationError, is NoteError, is ProofError,
+            is SyncError, is WireError, is PeerRefusal:
             return true
         default:
             return false
