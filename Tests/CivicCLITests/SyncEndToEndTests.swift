@@ -169,3 +169,58 @@ struct SyncEndToEndTests {
         #expect(okStatus == 200)
     }
 }
+
+@Suite("Sync faults")
+struct SyncFaultTests {
+    /// The server is killed (SIGKILL) while it receives a large range; after a restart the same
+    /// sync completes, with every event stored exactly once.
+    @Test func serverKilledMidSyncThenResumed() throws {
+        let sandbox = try CivicSandbox()
+        let hallKey = try sandbox.run(["init", "--office", "cityhall", "--city", "springfield", "--registrar", "--data", "cityhall"])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = try sandbox.run(["init", "--office", "transport", "--city", "springfield", "--registrar-key", hallKey, "--data", "transport"])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try sandbox.run(["register", "transport", "--key", key, "--name", "Transport", "--data", "cityhall"]).status == 0)
+        let count = 60_000
+        let lines = (0..<count).map { index in
+            #"{"type":"district.defined","effective":"2025-01-01","body":{"district":"d\#(index)","name":"District \#(index)","population":\#(index),"need_index":\#(index % 101),"priority":false}}"#
+        }
+        let file = try sandbox.write("big.jsonl", lines.joined(separator: "\n"))
+        #expect(try sandbox.run(["import", file, "--data", "transport"]).status == 0)
+
+        var hall = try ServedNode(sandbox, data: "cityhall")
+        let sync = try sandbox.start(["sync", hall.url, "--data", "transport"])
+        sync.standardOutput = FileHandle.nullDevice
+        sync.standardError = FileHandle.nullDevice
+        try sync.run()
+        // Kill city hall once its transaction is writing the range.
+        let wal = sandbox.folder + "/cityhall/ledger.sqlite-wal"
+        let deadline = Date().addingTimeInterval(120)
+        var killedWhileWriting = false
+        while Date() < deadline && sync.isRunning {
+            let size = ((try? FileManager.default.attributesOfItem(atPath: wal)[.size]) as? NSNumber)?.intValue ?? 0
+            if size > 1_000_000 {
+                kill(hall.process.processIdentifier, SIGKILL)
+                killedWhileWriting = true
+                break
+            }
+            usleep(2_000)
+        }
+        sync.waitUntilExit()
+        hall.process.waitUntilExit()
+        #expect(killedWhileWriting, "the range was stored before the server could be killed")
+        // Nothing half-applied: city hall holds none of transport's events, or all of them.
+        let partial = try sandbox.run(["checkpoint", "--city", "--data", "cityhall"]).stdout
+        #expect(!partial.contains("civic/springfield/transport ") || partial.contains("civic/springfield/transport \(count) "))
+        #expect(try sandbox.run(["verify", "--data", "cityhall"]).status == 0)
+
+        hall = try ServedNode(sandbox, data: "cityhall")
+        defer { hall.stop() }
+        let resumed = try sandbox.run(["sync", hall.url, "--data", "transport"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let city = try sandbox.run(["checkpoint", "--city", "--data", "cityhall"]).stdout
+        #expect(city.contains("civic/springfield/transport \(count) "))
+        #expect(city.split(separator: "\n").last == (try sandbox.run(["checkpoint", "--city", "--data", "transport"]).stdout.split(separator: "\n").last))
+        #expect(try sandbox.run(["verify", "--data", "cityhall"]).stdout.hasPrefix("ok: \(count + 1) events"))
+    }
+}
