@@ -37,6 +37,39 @@ extension LedgerStore {
     public func receive(events: [Event], checkpoint note: String, now: () -> Int64 = LedgerStore.systemMilliseconds) throws
         -> ReceiveSummary
     {
+        do {
+            return try receiveRange(events: events, checkpoint: note, now: now)
+        } catch let fork as ForkEvidence {
+            // The range is refused (its transaction rolled back); the evidence is kept.
+            try Self.wrapDatabaseErrors {
+                try pool.write { db in
+                    try db.execute(
+                        sql: """
+                            INSERT INTO forks(office, seq, held_id, other_canonical, held_checkpoint, other_checkpoint, reason, detected_ms)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            fork.office, Int64(fork.seq), fork.heldID.map { Data($0.bytes) }, fork.other.map { Data($0) }, fork.heldCheckpoint,
+                            fork.otherCheckpoint, fork.reason, now(),
+                        ])
+                }
+            }
+            throw StoreError.refused(index: 0, "fork of \(fork.office) at seq \(fork.seq): \(fork.reason); the evidence is kept and nothing else was stored")
+        }
+    }
+
+    /// Fork evidence held here, oldest first.
+    public func forks() throws -> [ForkRecord] {
+        try Self.wrapDatabaseErrors {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT office, seq, reason, detected_ms FROM forks ORDER BY rowid").map {
+                    ForkRecord(office: $0["office"], seq: UInt64($0["seq"] as Int64), reason: $0["reason"], detected: $0["detected_ms"])
+                }
+            }
+        }
+    }
+
+    private func receiveRange(events: [Event], checkpoint note: String, now: () -> Int64) throws -> ReceiveSummary {
         guard let office = events.first?.envelope.office else { throw StoreError.refused(index: 0, "no events to receive") }
         guard office != identity.office else {
             throw StoreError.refused(index: 0, "events of \(office) can only be recorded here, not received")
@@ -71,7 +104,9 @@ extension LedgerStore {
                         let held = try Data.fetchOne(
                             db, sql: "SELECT id FROM events WHERE office = ? AND seq = ?", arguments: [office, Int64(envelope.seq)])
                         guard held.map({ Array($0) }) == event.leafHash.bytes else {
-                            throw refuse("a different event is already held at this seq: the office's log has forked")
+                            throw ForkEvidence(
+                                office: office, seq: envelope.seq, heldID: held.map { Hash(bytes: Array($0)) }, other: event.canonical,
+                                heldCheckpoint: head.checkpoint, otherCheckpoint: note, reason: "a different event is already held at this seq")
                         }
                         skipped += 1
                         continue
@@ -84,6 +119,11 @@ extension LedgerStore {
                     lastHLC = max(lastHLC, envelope.hlc)
                     stored += 1
                 }
+                if signed.checkpoint.size == head.size, signed.checkpoint.root != head.root, head.size > 0, stored == 0 {
+                    throw ForkEvidence(
+                        office: office, seq: head.size, heldID: head.lastHash, other: nil, heldCheckpoint: head.checkpoint, otherCheckpoint: note,
+                        reason: "the office signed two different roots for size \(head.size)")
+                }
                 guard signed.checkpoint.size == frontier.size, signed.checkpoint.root == frontier.root else {
                     throw StoreError.refused(
                         index: events.count - 1,
@@ -95,5 +135,31 @@ extension LedgerStore {
                 return ReceiveSummary(office: office, stored: stored, alreadyHeld: skipped, size: frontier.size)
             }
         }
+    }
+}
+
+/// A fork found while receiving: kept as evidence, never applied.
+struct ForkEvidence: Error {
+    let office: String
+    let seq: UInt64
+    let heldID: Hash?
+    let other: [UInt8]?
+    let heldCheckpoint: String?
+    let otherCheckpoint: String
+    let reason: String
+}
+
+/// Fork evidence as reported by `civic verify` and the status endpoint.
+public struct ForkRecord: Sendable, Equatable {
+    public let office: String
+    public let seq: UInt64
+    public let reason: String
+    public let detected: Int64
+
+    public init(office: String, seq: UInt64, reason: String, detected: Int64) {
+        self.office = office
+        self.seq = seq
+        self.reason = reason
+        self.detected = detected
     }
 }

@@ -38,6 +38,28 @@ extension LedgerStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v2-fork-evidence") { db in
+            try db.execute(
+                sql: """
+                    -- Evidence that an office's log forked: a different event at a held (office, seq), or two
+                    -- signed checkpoints of the same size with different roots. Kept, never applied.
+                    CREATE TABLE forks (
+                        rowid INTEGER PRIMARY KEY,
+                        office TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        held_id BLOB,
+                        other_canonical BLOB,
+                        held_checkpoint TEXT,
+                        other_checkpoint TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        detected_ms INTEGER NOT NULL
+                    );
+                    CREATE TRIGGER forks_append_only_update BEFORE UPDATE ON forks
+                    BEGIN SELECT RAISE(ABORT, 'fork evidence is append-only'); END;
+                    CREATE TRIGGER forks_append_only_delete BEFORE DELETE ON forks
+                    BEGIN SELECT RAISE(ABORT, 'fork evidence is append-only'); END;
+                    """)
+        }
         return migrator
     }
 

@@ -14,6 +14,8 @@ public struct VerificationReport: Sendable {
     }
 
     public let offices: [OfficeResult]
+    /// Evidence of forked office logs held here (refused ranges); the held logs themselves verified.
+    public var forks: [ForkRecord] = []
     public var eventCount: UInt64 { offices.reduce(0) { $0 + $1.size } }
     public var checkpointCount: Int { offices.filter { $0.checkpointSize != nil }.count }
 }
@@ -59,7 +61,10 @@ extension LedgerStore {
                         office: nil, seq: nil, eventID: nil,
                         reason: "append-only trigger \(trigger) is missing, so the event table could be rewritten")
                 }
-                return VerificationReport(offices: offices)
+                let forks = try Row.fetchAll(db, sql: "SELECT office, seq, reason, detected_ms FROM forks ORDER BY rowid").map {
+                    ForkRecord(office: $0["office"], seq: UInt64($0["seq"] as Int64), reason: $0["reason"], detected: $0["detected_ms"])
+                }
+                return VerificationReport(offices: offices, forks: forks)
             }
         }
     }

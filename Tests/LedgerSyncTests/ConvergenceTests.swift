@@ -174,3 +174,39 @@ struct RegistrarTests {
         }
     }
 }
+
+@Suite("Forks")
+struct ForkTests {
+    @Test func aForkedRangeIsRefusedAndKeptAsEvidence() async throws {
+        let folder = NSTemporaryDirectory() + "civic-fork-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let police = try LedgerDirectory(path: folder + "/police").initialize(
+            identity: LedgerIdentity(city: "springfield", office: "police"), projector: CivicProjector())
+        let hall = try LedgerDirectory(path: folder + "/cityhall").initialize(
+            identity: LedgerIdentity(city: "springfield", office: "cityhall"), projector: CivicProjector())
+        try hall.store.trust(office: "police", verifier: police.signer.verifier)
+        func district(_ id: String) throws -> EventDraft {
+            try EventDraft(
+                type: "district.defined", effective: LedgerDate("2026-01-01")!,
+                body: JSONParser.parse(Array(#"{"district":"\#(id)","name":"N","population":1,"need_index":1,"priority":false}"#.utf8), profile: .strict))
+        }
+        _ = try police.store.append([try district("a")], signer: police.signer)
+        // The office's key is copied and used to write a second history from seq 2 on.
+        try FileManager.default.copyItem(atPath: folder + "/police", toPath: folder + "/police-fork")
+        let fork = try LedgerDirectory(path: folder + "/police-fork").open(projector: CivicProjector())
+        _ = try police.store.append([try district("b")], signer: police.signer)
+        _ = try fork.store.append([try district("z")], signer: fork.signer)
+
+        _ = try await SyncEngine.round(local: LocalPeer(store: hall.store), remote: LocalPeer(store: police.store))
+        let before = try hall.store.citywideCheckpoint()
+        let report = try await SyncEngine.round(local: LocalPeer(store: hall.store), remote: LocalPeer(store: fork.store))
+        #expect(report.refused.isEmpty)  // equal sizes: nothing to move by vector
+        // Pushed directly, the forked range is refused, kept as evidence, and changes nothing.
+        let forked = try await LocalPeer(store: fork.store).fetch(office: "police", after: 0)
+        await #expect(throws: StoreError.self) { try await LocalPeer(store: hall.store).push(forked) }
+        #expect(try hall.store.citywideCheckpoint() == before)
+        let evidence = try hall.store.forks()
+        #expect(evidence.count == 1 && evidence.first?.office == "police" && evidence.first?.seq == 2)
+        #expect(try hall.store.verify().forks.count == 1)
+    }
+}

@@ -3,7 +3,7 @@ import LedgerStore
 
 /// `GET /v1/status` as JSON, both ways.
 enum StatusJSON {
-    static func encode(_ status: PeerStatus, citywide: CitywideCheckpoint) throws -> [UInt8] {
+    static func encode(_ status: PeerStatus, citywide: CitywideCheckpoint, forks: [ForkRecord] = []) throws -> [UInt8] {
         let logs: [JSONValue] = status.logs.map { log in
             .object([
                 ("office", .string(log.office)), ("size", .integer(Int64(log.size))), ("root", .string(log.root.base64)),
@@ -14,6 +14,7 @@ enum StatusJSON {
             ("city", .string(status.city)), ("office", .string(status.office)), ("registrar", status.registrar.map { .string($0) } ?? .null),
             ("logs", .array(logs)),
             ("citywide", .object([("hash", .string(citywide.hash.hex)), ("events", .integer(Int64(citywide.size)))])),
+            ("forks", .array(forks.map { .object([("office", .string($0.office)), ("seq", .integer(Int64($0.seq))), ("reason", .string($0.reason))]) })),
         ])
         return try CanonicalJSON.encode(value)
     }

@@ -39,7 +39,7 @@ public struct SyncServer: Sendable {
         router.get("/v1/status") { _, _ in
             let status = PeerStatus(
                 city: store.identity.city, office: store.identity.office, registrar: store.identity.registrar, logs: try store.heldLogs())
-            return Self.json(try StatusJSON.encode(status, citywide: try store.citywideCheckpoint()))
+            return Self.json(try StatusJSON.encode(status, citywide: try store.citywideCheckpoint(), forks: try store.forks()))
         }
         router.get("/v1/logs/{office}/events") { request, context in
             let office = try context.parameters.require("office")

@@ -29,5 +29,9 @@ struct VerifyCommand: ParsableCommand {
         print(
             "ok: \(report.eventCount) events in \(report.offices.count) office log(s) [\(offices)], "
                 + "\(report.checkpointCount) signed checkpoint(s) verified in \(String(format: "%.2f", seconds)) s")
+        guard report.forks.isEmpty else {
+            let list = report.forks.map { "\($0.office)#\($0.seq) (\($0.reason))" }.joined(separator: "; ")
+            throw CLIFailure(message: "fork evidence held for \(report.forks.count) range(s): \(list)")
+        }
     }
 }
