@@ -21,10 +21,9 @@ struct ProofCommand: ParsableCommand {
 
         func run() throws {
             let opened = try global.open()
-            let office = office ?? opened.store.identity.office
-            guard let head = try opened.store.head(office: office) else { throw CLIFailure(message: "no events of office \(office) are held") }
-            let size = size ?? head.size
-            guard size >= 1, size <= head.size else { throw CLIFailure(message: "--size must be between 1 and \(head.size)") }
+            let (office, held) = try heldLog(opened, office)
+            let size = size ?? held
+            guard size >= 1, size <= held else { throw CLIFailure(message: "--size must be between 1 and \(held)") }
             guard seq >= 1, seq <= size else { throw CLIFailure(message: "--seq must be between 1 and the tree size \(size)") }
             let leaves = try opened.store.leafHashes(office: office, size: size)
             let index = Int(seq - 1)
@@ -53,10 +52,9 @@ struct ProofCommand: ParsableCommand {
 
         func run() throws {
             let opened = try global.open()
-            let office = office ?? opened.store.identity.office
-            guard let head = try opened.store.head(office: office) else { throw CLIFailure(message: "no events of office \(office) are held") }
-            let to = to ?? head.size
-            guard to <= head.size else { throw CLIFailure(message: "--to must be at most \(head.size)") }
+            let (office, held) = try heldLog(opened, office)
+            let to = to ?? held
+            guard to <= held else { throw CLIFailure(message: "--to must be at most \(held)") }
             guard from >= 1, from <= to else { throw CLIFailure(message: "--from must be between 1 and --to (\(to))") }
             let leaves = try opened.store.leafHashes(office: office, size: to)
             var members: [(String, JSONValue)] = [
@@ -143,6 +141,13 @@ struct ProofCommand: ParsableCommand {
             return try array.map { try hash($0, field: field) }
         }
     }
+}
+
+/// The office a proof is about (this ledger's by default) and how many of its events are held.
+private func heldLog(_ opened: LedgerDirectory.Opened, _ office: String?) throws -> (String, UInt64) {
+    let office = office ?? opened.store.identity.office
+    guard let head = try opened.store.head(office: office), head.size > 0 else { throw CLIFailure(message: "no events of office \(office) are held") }
+    return (office, head.size)
 }
 
 /// The signed checkpoint of `office` when it is exactly at `size`, with the verifier key.
