@@ -23,11 +23,19 @@ final class AppendPipeline: @unchecked Sendable {
         let validate: (EventDraft) throws -> Void
         let progress: ((Int) -> Void)?
         let next: () throws -> EventDraft?
+        /// Prepares each event for the projection (its database-free checks), on the producer.
+        let projection: (any ProjectionTransaction)?
+    }
+
+    /// An event ready for the writer, with what the projection prepared for it.
+    struct Prepared: @unchecked Sendable {
+        let event: Event
+        let projection: (any Sendable)?
     }
 
     static let chunkSize = 512
 
-    private let channel = BoundedChannel<[Event]>(capacity: 8)
+    private let channel = BoundedChannel<[Prepared]>(capacity: 8)
     private var producer: JoinableThread<Result<Chain, any Error>>?
 
     /// Starts the producer from `chain` (the office's head). The thread's closure drops `work` when
@@ -46,7 +54,7 @@ final class AppendPipeline: @unchecked Sendable {
     }
 
     /// The next chunk of events to insert, or nil when the producer is done.
-    func nextChunk() -> [Event]? { channel.pop() }
+    func nextChunk() -> [Prepared]? { channel.pop() }
 
     /// Waits for the producer to end and returns its final chain, or rethrows its error.
     func finish() throws -> Chain {
@@ -60,8 +68,8 @@ final class AppendPipeline: @unchecked Sendable {
         _ = producer?.join()
     }
 
-    private static func produce(_ chain: inout Chain, work: Work, into channel: BoundedChannel<[Event]>) throws {
-        var chunk: [Event] = []
+    private static func produce(_ chain: inout Chain, work: Work, into channel: BoundedChannel<[Prepared]>) throws {
+        var chunk: [Prepared] = []
         chunk.reserveCapacity(chunkSize)
         while true {
             let draft: EventDraft
@@ -84,13 +92,19 @@ final class AppendPipeline: @unchecked Sendable {
             } catch {
                 throw StoreError.refused(index: chain.count, "\(error)")
             }
+            let prepared: (any Sendable)?
+            do {
+                prepared = try work.projection?.prepare(event)
+            } catch {
+                throw StoreError.refused(index: chain.count, "\(error)")
+            }
             chain.frontier.append(event.leafHash)
             chain.prev = event.leafHash
             chain.firstSeq = chain.firstSeq ?? seq
             chain.lastEvent = event
             chain.count += 1
             if chain.count % 10_000 == 0 { work.progress?(chain.count) }
-            chunk.append(event)
+            chunk.append(Prepared(event: event, projection: prepared))
             if chunk.count == chunkSize {
                 try channel.push(chunk)
                 chunk.removeAll(keepingCapacity: true)

@@ -48,12 +48,13 @@ struct EventInsert {
     /// Inserts one event and feeds it to the projection; a refusal by the projection becomes `refuse(reason)`.
     @discardableResult
     func insert(
-        _ event: Event, arrived: Int64, projection: (any ProjectionTransaction)?, in db: Database, refuse: (String) -> StoreError
+        _ event: Event, arrived: Int64, projection: (any ProjectionTransaction)?, prepared: (any Sendable)?, in db: Database,
+        refuse: (String) -> StoreError
     ) throws -> Int64 {
         let rowid = try insert(event, arrived: arrived)
         guard let projection else { return rowid }
         do {
-            try projection.apply(event, rowid: rowid, arrived: arrived, in: db)
+            try projection.apply(event, prepared: prepared, rowid: rowid, arrived: arrived, in: db)
         } catch let error as DatabaseError {
             throw error
         } catch {

@@ -13,9 +13,15 @@ public protocol LedgerProjector: Sendable {
     func begin(_ db: Database) throws -> any ProjectionTransaction
 }
 
-/// The projection work of one write transaction, fed every event as it is inserted (in order:
-/// a local batch in seq order, a received range in seq order).
-public protocol ProjectionTransaction: AnyObject {
-    /// Checks `event` against the ledger and writes its projection rows.
-    func apply(_ event: Event, rowid: Int64, arrived: Int64, in db: Database) throws
+/// The projection work of one write transaction, fed every event in order (a local batch or a
+/// received range, in seq order) in two steps:
+///
+/// - ``prepare(_:)`` checks what needs no database and returns what ``apply(_:prepared:rowid:arrived:in:)``
+///   needs. For a local batch it runs on the append pipeline's producer thread, while the writer
+///   inserts earlier events, so it must not touch what `apply` touches.
+/// - ``apply(_:prepared:rowid:arrived:in:)`` runs on the writer with the transaction's connection:
+///   the remaining checks and the projection rows.
+public protocol ProjectionTransaction: AnyObject, Sendable {
+    func prepare(_ event: Event) throws -> (any Sendable)?
+    func apply(_ event: Event, prepared: (any Sendable)?, rowid: Int64, arrived: Int64, in db: Database) throws
 }

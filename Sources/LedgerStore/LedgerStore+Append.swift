@@ -67,13 +67,14 @@ extension LedgerStore {
                     try withoutActuallyEscaping(validate) { validate in
                         try withoutActuallyEscaping(next) { next in
                             let pipeline = AppendPipeline(
-                                chain: start, work: .init(office: office, now: now, validate: validate, progress: progress, next: next))
+                                chain: start,
+                                work: .init(office: office, now: now, validate: validate, progress: progress, next: next, projection: projection))
                             do {
                                 var index = 0
                                 while let chunk = pipeline.nextChunk() {
-                                    for event in chunk {
-                                        try insert.insert(event, arrived: arrived, projection: projection, in: db) { reason in
-                                            StoreError.refused(index: index, reason)
+                                    for item in chunk {
+                                        try insert.insert(item.event, arrived: arrived, projection: projection, prepared: item.projection, in: db) {
+                                            reason in StoreError.refused(index: index, reason)
                                         }
                                         index += 1
                                     }

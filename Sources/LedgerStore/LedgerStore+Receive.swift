@@ -113,7 +113,13 @@ extension LedgerStore {
                     }
                     guard envelope.seq == frontier.size + 1 else { throw refuse("expected seq \(frontier.size + 1): the range has a gap") }
                     guard envelope.prev == prev else { throw refuse("prev does not name the previous event") }
-                    try insert.insert(event, arrived: arrived, projection: projection, in: db, refuse: refuse)
+                    let prepared: (any Sendable)?
+                    do {
+                        prepared = try projection?.prepare(event)
+                    } catch {
+                        throw refuse("\(error)")
+                    }
+                    try insert.insert(event, arrived: arrived, projection: projection, prepared: prepared, in: db, refuse: refuse)
                     frontier.append(event.leafHash)
                     prev = event.leafHash
                     lastHLC = max(lastHLC, envelope.hlc)

@@ -47,7 +47,8 @@ public struct CivicProjector: LedgerProjector {
                 db, sql: "SELECT rowid, canonical, arrived_ms FROM events ORDER BY hlc_wall, hlc_logical, office, seq")
             while let row = try rows.next() {
                 let event = try Event(canonical: Array(row["canonical"] as Data))
-                try transaction.apply(event, rowid: row["rowid"], arrived: row["arrived_ms"], in: db)
+                let prepared = try transaction.prepare(event)
+                try transaction.apply(event, prepared: prepared, rowid: row["rowid"], arrived: row["arrived_ms"], in: db)
             }
         }
     }
@@ -58,7 +59,10 @@ public struct CivicProjector: LedgerProjector {
 }
 
 /// One write transaction's projection: the held facts folded up to each new event's position.
-final class CivicProjectionTransaction: ProjectionTransaction {
+///
+/// `prepare` (the fold and the rules) and `apply` (database checks and rows) touch disjoint state,
+/// so the append pipeline may run them on its two threads; each is called in event order.
+final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendable {
     private let checking: Bool
     private var held: [(key: OrderKey, body: CivicBody, office: String, effective: String)]
     private var cursor = 0
@@ -92,7 +96,7 @@ final class CivicProjectionTransaction: ProjectionTransaction {
         }
     }
 
-    func apply(_ event: Event, rowid: Int64, arrived: Int64, in db: Database) throws {
+    func prepare(_ event: Event) throws -> (any Sendable)? {
         let envelope = event.envelope
         let body = try CivicBody.decode(type: envelope.type, body: envelope.body)
         let key = OrderKey(envelope)
@@ -101,8 +105,17 @@ final class CivicProjectionTransaction: ProjectionTransaction {
             state.apply(held[cursor].body, office: held[cursor].office, effective: held[cursor].effective)
             cursor += 1
         }
-        if checking {
-            try LedgerRules.check(body, type: envelope.type, effective: effective, state: state) { id in
+        if checking { try LedgerRules.check(body, type: envelope.type, effective: effective, state: state) }
+        if case .costIncurred = body {} else { state.apply(body, office: envelope.office, effective: effective) }
+        return body
+    }
+
+    func apply(_ event: Event, prepared: (any Sendable)?, rowid: Int64, arrived: Int64, in db: Database) throws {
+        let envelope = event.envelope
+        let effective = envelope.effective.description
+        guard let body = prepared as? CivicBody else { throw ValidationError(type: envelope.type, field: nil, reason: "event was not prepared") }
+        if checking, case .eventCorrected(let correction) = body {
+            try LedgerRules.checkCorrection(correction) { id in
                 try String.fetchOne(
                     db, sql: "SELECT type FROM events WHERE id_key = ? AND id = ?", arguments: [LedgerStore.idKey(id), Data(id.bytes)])
             }
@@ -143,7 +156,6 @@ final class CivicProjectionTransaction: ProjectionTransaction {
             {
                 try db.execute(sql: "INSERT INTO civic_corrections(event_rowid, target_rowid) VALUES (?, ?)", arguments: [rowid, target])
             }
-            state.apply(body, office: envelope.office, effective: effective)
         }
     }
 

@@ -3,15 +3,13 @@ import LedgerCore
 /// The checks of an event against the ledger at its point in the citywide order (VOCABULARY.md,
 /// "Rules against the ledger").
 public enum LedgerRules {
-    /// Refuses `body` when the facts before it do not allow it.
+    /// Refuses `body` when the facts before it do not allow it. Corrections are checked by
+    /// ``checkCorrection(_:lookup:)``, which needs the held events.
     ///
     /// - Parameters:
     ///   - effective: the event's effective date.
     ///   - state: the facts before the event.
-    ///   - lookup: finds a held event's type by id (for corrections).
-    public static func check(
-        _ body: CivicBody, type: String, effective: String, state: FactState, lookup: (Hash) throws -> String?
-    ) throws {
+    public static func check(_ body: CivicBody, type: String, effective: String, state: FactState) throws {
         func fail(_ field: String, _ reason: String) -> ValidationError { ValidationError(type: type, field: field, reason: reason) }
         func activeSystem(_ id: String) throws(ValidationError) -> SystemRecord {
             guard let system = state.systems[id] else { throw fail("system", "\"\(id)\" has not been procured") }
@@ -61,18 +59,26 @@ public enum LedgerRules {
         case .algorithmRetired(let retirement):
             guard state.algorithms[retirement.subject] != nil else { throw fail("algorithm", "\"\(retirement.subject)\" is not registered") }
             guard state.retiredAlgorithms[retirement.subject] == nil else { throw fail("algorithm", "\"\(retirement.subject)\" is already retired") }
-        case .eventCorrected(let correction):
-            guard let targetType = try lookup(correction.event) else {
-                throw fail("event", "\(correction.event.hex) is not an event of this ledger")
-            }
-            guard targetType != "event.corrected" else { throw fail("event", "a correction cannot be corrected; correct the original") }
-            do {
-                _ = try CivicBody.decode(type: targetType, body: correction.replacement)
-            } catch {
-                throw fail("replacement", "is not a valid \(targetType) body: \(error)")
-            }
-        case .officeRegistered, .officeKeyRotated, .districtDefined, .targetDeclared:
+        case .officeRegistered, .officeKeyRotated, .districtDefined, .targetDeclared, .eventCorrected:
             break
+        }
+    }
+
+    /// A correction names a held event that is not itself a correction, and its replacement is a
+    /// valid body of that event's type.
+    ///
+    /// - Parameter lookup: finds a held event's type by id.
+    public static func checkCorrection(_ correction: EventCorrected, lookup: (Hash) throws -> String?) throws {
+        let type = "event.corrected"
+        func fail(_ field: String, _ reason: String) -> ValidationError { ValidationError(type: type, field: field, reason: reason) }
+        guard let targetType = try lookup(correction.event) else {
+            throw fail("event", "\(correction.event.hex) is not an event of this ledger")
+        }
+        guard targetType != type else { throw fail("event", "a correction cannot be corrected; correct the original") }
+        do {
+            _ = try CivicBody.decode(type: targetType, body: correction.replacement)
+        } catch {
+            throw fail("replacement", "is not a valid \(targetType) body: \(error)")
         }
     }
 }
