@@ -66,6 +66,14 @@ struct SyncEndToEndTests {
         return sandbox
     }
 
+    /// Validates a JSON document against a schema of Protocol/openapi.yaml (Tools/check-openapi.py).
+    static func openapi(_ arguments: [String], _ document: String) throws -> CivicSandbox.Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", CivicSandbox.packageRoot.appendingPathComponent("Tools/check-openapi.py").path] + arguments
+        return try CivicSandbox.wait(for: process, stdin: document)
+    }
+
     static func citywide(_ sandbox: CivicSandbox, _ data: String) throws -> String {
         try sandbox.run(["checkpoint", "--city", "--data", data]).stdout.split(separator: "\n").last.map(String.init) ?? ""
     }
@@ -90,6 +98,14 @@ struct SyncEndToEndTests {
             #expect(try sandbox.run(["state", "--format", "json", "--data", office]).stdout == state)
             #expect(try sandbox.run(["verify", "--data", office]).status == 0)
         }
+        // The status endpoint answers as Protocol/openapi.yaml says.
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        curl.arguments = ["curl", "-s", hall.url + "/v1/status"]
+        let status = try CivicSandbox.wait(for: curl)
+        #expect(status.stdout.contains(expected.dropFirst("sha256 ".count)))
+        let checked = try SyncEndToEndTests.openapi(["Status"], status.stdout)
+        #expect(checked.status == 0, "\(checked.stdout)")
         // A no-op round between converged nodes moves nothing.
         let idle = try sandbox.run(["sync", hall.url, "--data", "transport", "--format", "json"])
         #expect(idle.stdout.contains(#""pulled":{},"pushed":{},"refused":{}"#))
@@ -152,6 +168,7 @@ struct SyncEndToEndTests {
         #expect(altered != canonical)
         let (alteredStatus, alteredBody) = try post(([try header(4)] + altered).joined(separator: "\n") + "\n")
         #expect(alteredStatus == 422, "\(alteredBody)")
+        #expect(try Self.openapi(["--response", "Error"], alteredBody).status == 0)
         #expect(alteredBody.contains("event police#"), "the refusal names the first bad event")
         // Truncated: three lines where four were announced.
         let (truncatedStatus, truncatedBody) = try post(([try header(4)] + canonical.prefix(3)).joined(separator: "\n") + "\n")
@@ -165,8 +182,9 @@ struct SyncEndToEndTests {
 
         #expect(try Self.citywide(sandbox, "cityhall") == before, "a refused range changed the ledger")
         // The genuine range is then accepted.
-        let (okStatus, _) = try post(([try header(4)] + canonical).joined(separator: "\n") + "\n")
+        let (okStatus, okBody) = try post(([try header(4)] + canonical).joined(separator: "\n") + "\n")
         #expect(okStatus == 200)
+        #expect(try Self.openapi(["ReceiveSummary"], okBody).status == 0, "\(okBody)")
     }
 }
 
