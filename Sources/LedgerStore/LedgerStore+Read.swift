@@ -52,16 +52,36 @@ extension LedgerStore {
     ///
     /// - Parameters:
     ///   - office: only this office's events when given.
+    ///   - recordedBy: only events whose HLC wall time is at or before this (Unix ms).
+    ///   - arrivedBy: only events this node stored at or before this (Unix ms).
+    ///   - effectiveBy: only events effective on or before this date (`YYYY-MM-DD`).
     ///   - body: called for each event; return false to stop.
-    public func forEachEvent(office: String? = nil, _ body: (StoredEvent) throws -> Bool) throws {
+    public func forEachEvent(
+        office: String? = nil, recordedBy: Int64? = nil, arrivedBy: Int64? = nil, effectiveBy: String? = nil,
+        _ body: (StoredEvent) throws -> Bool
+    ) throws {
+        var conditions = ["1"]
+        var arguments = StatementArguments()
+        if let office {
+            conditions.append("office = ?")
+            arguments += [office]
+        }
+        if let recordedBy {
+            conditions.append("hlc_wall <= ?")
+            arguments += [recordedBy]
+        }
+        if let arrivedBy {
+            conditions.append("arrived_ms <= ?")
+            arguments += [arrivedBy]
+        }
+        if let effectiveBy {
+            conditions.append("effective <= ?")
+            arguments += [effectiveBy]
+        }
         try Self.wrapDatabaseErrors {
             try pool.read { db in
-                let rows: RowCursor
-                if let office {
-                    rows = try Row.fetchCursor(db, sql: "SELECT * FROM events WHERE office = ? ORDER BY seq", arguments: [office])
-                } else {
-                    rows = try Row.fetchCursor(db, sql: "SELECT * FROM events ORDER BY office, seq")
-                }
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT * FROM events WHERE \(conditions.joined(separator: " AND ")) ORDER BY office, seq", arguments: arguments)
                 while let row = try rows.next() {
                     guard try body(StoredEvent(row: row)) else { return }
                 }

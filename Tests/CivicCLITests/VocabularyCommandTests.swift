@@ -39,6 +39,10 @@ struct VocabularyCommandTests {
         #expect(table.stdout.contains("lpr-2024") && table.stdout.contains("USD 288000.00"))
         let inForce = try sandbox.run(["state", "--effective-on", "2024-12-31", "--format", "json"])
         #expect(inForce.stdout.contains(#""total": 12000000"#))
+        // The log takes the time options too: 8 of the 10 events took effect by the end of 2024.
+        let log2024 = try sandbox.run(["log", "--effective-on", "2024-12-31", "--format", "json"])
+        #expect(log2024.stdout.split(separator: "\n").count == 8)
+        #expect(try sandbox.run(["log", "--as-of", "2000-01-01"]).stdout.split(separator: "\n").count == 1)
     }
 
     @Test func historyMarksCorrectionsAndDiffShowsThem() throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicDomain
 import LedgerCore
 import LedgerStore
 
@@ -10,6 +11,7 @@ struct LogCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var time: TimeOptions
 
     @Option(help: "Only this office's events.")
     var office: String?
@@ -23,7 +25,10 @@ struct LogCommand: ParsableCommand {
         if format == .table {
             output.write(pad("OFFICE", 12) + pad("SEQ", 8) + pad("HLC", 18) + pad("EFFECTIVE", 12) + pad("TYPE", 26) + "ID\n")
         }
-        try opened.store.forEachEvent(office: office) { stored in
+        let filter = try time.filter()
+        try opened.store.forEachEvent(
+            office: office, recordedBy: filter.asOf, arrivedBy: filter.knownAt, effectiveBy: filter.effectiveOn?.description
+        ) { stored in
             switch format {
             case .table:
                 output.write(
