@@ -44,11 +44,8 @@ public struct Hash: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static func leaf(_ data: some Collection<UInt8>) -> Hash {
         var hasher = SHA256()
         hasher.update(data: [0x00])
-        if let done = data.withContiguousStorageIfAvailable({ buffer in hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer)) }) {
-            _ = done
-        } else {
-            hasher.update(data: Array(data))
-        }
+        let hashedInPlace = data.withContiguousStorageIfAvailable { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) } != nil
+        if !hashedInPlace { hasher.update(data: Array(data)) }
         return Hash(bytes: Array(hasher.finalize()))
     }
 
