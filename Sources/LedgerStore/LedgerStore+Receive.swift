@@ -10,16 +10,37 @@ public struct ReceiveSummary: Sendable {
     /// Events already held with the same id (sent again), skipped.
     public let alreadyHeld: Int
     public let size: UInt64
+    /// Stored events whose clock ran ahead of this node's by more than ``LedgerStore/clockSkewBound``.
+    public let aheadOfClock: Int
 
-    public init(office: String, stored: Int, alreadyHeld: Int, size: UInt64) {
+    public init(office: String, stored: Int, alreadyHeld: Int, size: UInt64, aheadOfClock: Int = 0) {
         self.office = office
         self.stored = stored
         self.alreadyHeld = alreadyHeld
         self.size = size
+        self.aheadOfClock = aheadOfClock
     }
 }
 
 extension LedgerStore {
+    /// How far another office's clock may run ahead of this node's before its events are flagged:
+    /// five minutes. Flagged events are stored all the same (the citywide order stays total), and
+    /// the flag is kept in `clock_flags`, listed by the status endpoint.
+    public static let clockSkewBound: Int64 = 5 * 60 * 1000
+
+    /// Offices whose events arrived with clocks ahead of this node's, by office: the largest lead in ms.
+    public func clockFlags() throws -> [String: Int64] {
+        try Self.wrapDatabaseErrors {
+            try pool.read { db in
+                var flags: [String: Int64] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT office, max(ahead_ms) AS ahead FROM clock_flags GROUP BY office") {
+                    flags[row["office"]] = row["ahead"]
+                }
+                return flags
+            }
+        }
+    }
+
     /// Stores a range of another office's events, received from a peer or a file.
     ///
     /// Everything is checked before anything is kept: each event's canonical form, that the range
@@ -91,6 +112,8 @@ extension LedgerStore {
                 var lastHLC = head.lastHLC
                 var stored = 0
                 var skipped = 0
+                var ahead = 0
+                var largestLead: Int64 = 0
                 let arrived = now()
                 let insert = try EventInsert(db)
                 let projection = try projector?.begin(db)
@@ -120,6 +143,11 @@ extension LedgerStore {
                         throw refuse("\(error)")
                     }
                     try insert.insert(event, arrived: arrived, projection: projection, prepared: prepared, in: db, refuse: refuse)
+                    let lead = envelope.hlc.wall - arrived
+                    if lead > Self.clockSkewBound {
+                        ahead += 1
+                        largestLead = max(largestLead, lead)
+                    }
                     frontier.append(event.leafHash)
                     prev = event.leafHash
                     lastHLC = max(lastHLC, envelope.hlc)
@@ -138,7 +166,12 @@ extension LedgerStore {
                 try OfficeHead(
                     office: office, size: frontier.size, lastHash: prev, frontier: frontier, lastHLC: lastHLC, checkpoint: note
                 ).save(db)
-                return ReceiveSummary(office: office, stored: stored, alreadyHeld: skipped, size: frontier.size)
+                if ahead > 0 {
+                    try db.execute(
+                        sql: "INSERT INTO clock_flags(office, events, ahead_ms, size, detected_ms) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [office, ahead, largestLead, Int64(frontier.size), arrived])
+                }
+                return ReceiveSummary(office: office, stored: stored, alreadyHeld: skipped, size: frontier.size, aheadOfClock: ahead)
             }
         }
     }

@@ -60,6 +60,20 @@ extension LedgerStore {
                     BEGIN SELECT RAISE(ABORT, 'fork evidence is append-only'); END;
                     """)
         }
+        migrator.registerMigration("v3-clock-flags") { db in
+            try db.execute(
+                sql: """
+                    -- Ranges whose events carried clocks more than the skew bound ahead of this node's.
+                    CREATE TABLE clock_flags (
+                        rowid INTEGER PRIMARY KEY,
+                        office TEXT NOT NULL,
+                        events INTEGER NOT NULL,
+                        ahead_ms INTEGER NOT NULL,
+                        size INTEGER NOT NULL,
+                        detected_ms INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 

@@ -8,6 +8,8 @@ public struct SyncReport: Sendable, Equatable {
     public var anomalies: [String] = []
     /// Ranges the receiving node refused (unknown office, altered events, fork…), by office.
     public var refused: [String: String] = [:]
+    /// Events stored with clocks ahead of the receiver's by more than the bound, by office.
+    public var aheadOfClock: [String: Int] = [:]
 
     public var isEmpty: Bool { pulled.isEmpty && pushed.isEmpty }
 }
@@ -29,6 +31,7 @@ public enum SyncEngine {
             do {
                 let summary = try await local.push(batch)
                 if summary.stored > 0 { report.pulled[transfer.office] = summary.stored }
+                if summary.aheadOfClock > 0 { report.aheadOfClock[transfer.office] = summary.aheadOfClock }
             } catch let error as StoreError {
                 report.refused[transfer.office] = error.description
             }
@@ -38,6 +41,7 @@ public enum SyncEngine {
             do {
                 let summary = try await remote.push(batch)
                 if summary.stored > 0 { report.pushed[transfer.office] = summary.stored }
+                if summary.aheadOfClock > 0 { report.aheadOfClock[transfer.office] = summary.aheadOfClock }
             } catch let error as StoreError {
                 report.refused[transfer.office] = error.description
             } catch let error as PeerRefusal where error.status == 422 {

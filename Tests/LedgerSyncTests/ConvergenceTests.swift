@@ -210,3 +210,30 @@ struct ForkTests {
         #expect(try hall.store.verify().forks.count == 1)
     }
 }
+
+@Suite("Clock skew")
+struct ClockSkewTests {
+    @Test func eventsFromAClockFarAheadAreStoredAndFlagged() async throws {
+        let folder = NSTemporaryDirectory() + "civic-skew-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let police = try LedgerDirectory(path: folder + "/police").initialize(
+            identity: LedgerIdentity(city: "springfield", office: "police"), projector: CivicProjector())
+        let hall = try LedgerDirectory(path: folder + "/cityhall").initialize(
+            identity: LedgerIdentity(city: "springfield", office: "cityhall"), projector: CivicProjector())
+        try hall.store.trust(office: "police", verifier: police.signer.verifier)
+        let body = try JSONParser.parse(Array(#"{"district":"a","name":"A","population":1,"need_index":1,"priority":false}"#.utf8), profile: .strict)
+        let twoHoursAhead = LedgerStore.systemMilliseconds() + 2 * 3_600_000
+        _ = try police.store.append(
+            [try EventDraft(type: "district.defined", effective: LedgerDate("2026-01-01")!, body: body)], signer: police.signer,
+            now: { twoHoursAhead })
+        let report = try await SyncEngine.round(local: LocalPeer(store: hall.store), remote: LocalPeer(store: police.store))
+        #expect(report.pulled["police"] == 1)
+        #expect(report.aheadOfClock["police"] == 1)
+        let lead = try #require(try hall.store.clockFlags()["police"])
+        #expect(lead > LedgerStore.clockSkewBound)
+        // The receiver's own clock moved past the received events: what it records next sorts after them.
+        let next = try hall.store.append(
+            [try EventDraft(type: "district.defined", effective: LedgerDate("2026-01-01")!, body: body)], signer: hall.signer)
+        #expect(try #require(next.lastEvent).envelope.hlc.wall >= twoHoursAhead)
+    }
+}

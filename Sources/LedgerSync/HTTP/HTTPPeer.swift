@@ -35,7 +35,7 @@ public struct HTTPPeer: SyncPeer {
         let reply = try JSONParser.parse(try await send(request), profile: .general)
         return ReceiveSummary(
             office: batch.office, stored: Int(reply["stored"]?.integerValue ?? 0), alreadyHeld: Int(reply["already_held"]?.integerValue ?? 0),
-            size: UInt64(reply["size"]?.integerValue ?? 0))
+            size: UInt64(reply["size"]?.integerValue ?? 0), aheadOfClock: Int(reply["ahead_of_clock"]?.integerValue ?? 0))
     }
 
     /// Sends a request and returns the body; a refusal (422) becomes a ``StoreError``-like ``PeerRefusal``.

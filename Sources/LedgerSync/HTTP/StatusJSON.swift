@@ -3,7 +3,9 @@ import LedgerStore
 
 /// `GET /v1/status` as JSON, both ways.
 enum StatusJSON {
-    static func encode(_ status: PeerStatus, citywide: CitywideCheckpoint, forks: [ForkRecord] = []) throws -> [UInt8] {
+    static func encode(
+        _ status: PeerStatus, citywide: CitywideCheckpoint, forks: [ForkRecord] = [], clockFlags: [String: Int64] = [:]
+    ) throws -> [UInt8] {
         let logs: [JSONValue] = status.logs.map { log in
             .object([
                 ("office", .string(log.office)), ("size", .integer(Int64(log.size))), ("root", .string(log.root.base64)),
@@ -15,6 +17,7 @@ enum StatusJSON {
             ("logs", .array(logs)),
             ("citywide", .object([("hash", .string(citywide.hash.hex)), ("events", .integer(Int64(citywide.size)))])),
             ("forks", .array(forks.map { .object([("office", .string($0.office)), ("seq", .integer(Int64($0.seq))), ("reason", .string($0.reason))]) })),
+            ("clock_ahead_ms", .object(clockFlags.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })),
         ])
         return try CanonicalJSON.encode(value)
     }

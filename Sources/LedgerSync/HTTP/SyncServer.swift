@@ -39,7 +39,8 @@ public struct SyncServer: Sendable {
         router.get("/v1/status") { _, _ in
             let status = PeerStatus(
                 city: store.identity.city, office: store.identity.office, registrar: store.identity.registrar, logs: try store.heldLogs())
-            return Self.json(try StatusJSON.encode(status, citywide: try store.citywideCheckpoint(), forks: try store.forks()))
+            return Self.json(
+                try StatusJSON.encode(status, citywide: try store.citywideCheckpoint(), forks: try store.forks(), clockFlags: try store.clockFlags()))
         }
         router.get("/v1/logs/{office}/events") { request, context in
             let office = try context.parameters.require("office")
@@ -74,9 +75,15 @@ public struct SyncServer: Sendable {
                 throw HTTPError(.unprocessableContent, message: error.description)
             }
             Counter(label: "civic_events_received_total").increment(by: summary.stored)
+            if summary.aheadOfClock > 0 {
+                context.logger.warning(
+                    "events of \(office) carry clocks ahead of this node's by more than the bound",
+                    metadata: ["events": "\(summary.aheadOfClock)", "bound_ms": "\(LedgerStore.clockSkewBound)"])
+            }
             let value: JSONValue = .object([
                 ("office", .string(summary.office)), ("stored", .integer(Int64(summary.stored))),
                 ("already_held", .integer(Int64(summary.alreadyHeld))), ("size", .integer(Int64(summary.size))),
+                ("ahead_of_clock", .integer(Int64(summary.aheadOfClock))),
             ])
             return Self.json(try CanonicalJSON.encode(value))
         }
