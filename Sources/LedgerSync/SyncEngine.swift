@@ -34,6 +34,8 @@ public enum SyncEngine {
                 if summary.aheadOfClock > 0 { report.aheadOfClock[transfer.office] = summary.aheadOfClock }
             } catch let error as StoreError {
                 report.refused[transfer.office] = error.description
+            } catch let error as WireError {
+                report.refused[transfer.office] = error.description
             }
         }
         for transfer in plan.push {

@@ -20,16 +20,35 @@ public struct PeerStatus: Sendable, Equatable {
     }
 }
 
-/// A range of one office's log with the signed checkpoint at its end.
+/// A range of one office's log — events `after + 1 …` as their exact canonical bytes — with the
+/// signed checkpoint at its end. The bytes are parsed and checked only where they are received.
 public struct RangeBatch: Sendable {
     public let office: String
-    public let events: [Event]
+    public let after: UInt64
+    public let canonical: [[UInt8]]
     public let checkpoint: String
 
-    public init(office: String, events: [Event], checkpoint: String) {
+    public init(office: String, after: UInt64, canonical: [[UInt8]], checkpoint: String) {
         self.office = office
-        self.events = events
+        self.after = after
+        self.canonical = canonical
         self.checkpoint = checkpoint
+    }
+
+    /// The events, each checked to be canonical and well formed.
+    ///
+    /// - Throws: ``WireError`` naming the first bad event.
+    public func events() throws -> [Event] {
+        var events: [Event] = []
+        events.reserveCapacity(canonical.count)
+        for (index, bytes) in canonical.enumerated() {
+            do {
+                events.append(try Event(canonical: bytes))
+            } catch {
+                throw WireError("event \(index + 1) of the range: \(error)")
+            }
+        }
+        return events
     }
 }
 
@@ -58,11 +77,12 @@ public struct LocalPeer: SyncPeer {
         guard let head = try store.head(office: office), head.size > after, let note = head.checkpoint else {
             throw SyncError(.nothingToSend(office: office, after: after))
         }
-        return RangeBatch(office: office, events: try store.events(office: office, seqs: (after + 1)...head.size), checkpoint: note)
+        return RangeBatch(
+            office: office, after: after, canonical: try store.canonicalBytes(office: office, seqs: (after + 1)...head.size), checkpoint: note)
     }
 
     public func push(_ batch: RangeBatch) async throws -> ReceiveSummary {
-        try store.receive(events: batch.events, checkpoint: batch.checkpoint)
+        try store.receive(events: try batch.events(), checkpoint: batch.checkpoint)
     }
 }
 

@@ -27,11 +27,10 @@ public struct HTTPPeer: SyncPeer {
     }
 
     public func push(_ batch: RangeBatch) async throws -> ReceiveSummary {
-        let after = batch.events.first.map { $0.envelope.seq - 1 } ?? 0
         var request = HTTPClientRequest(url: base + "/v1/logs/\(batch.office)/events")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: RangeBatchCodec.contentType)
-        request.body = .bytes(ByteBuffer(bytes: try RangeBatchCodec.encode(batch, after: after)))
+        request.body = .bytes(ByteBuffer(bytes: try RangeBatchCodec.encode(batch, after: batch.after)))
         let reply = try JSONParser.parse(try await send(request), profile: .general)
         return ReceiveSummary(
             office: batch.office, stored: Int(reply["stored"]?.integerValue ?? 0), alreadyHeld: Int(reply["already_held"]?.integerValue ?? 0),

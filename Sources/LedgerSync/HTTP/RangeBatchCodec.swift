@@ -10,21 +10,27 @@ public enum RangeBatchCodec {
     public static let maximumEvents = 200_000
 
     public static func encode(_ batch: RangeBatch, after: UInt64) throws -> [UInt8] {
+        try encode(office: batch.office, after: after, checkpoint: batch.checkpoint, canonical: batch.canonical)
+    }
+
+    /// Encodes stored canonical bytes as they are (the receiver checks them).
+    public static func encode(office: String, after: UInt64, checkpoint: String, canonical events: [[UInt8]]) throws -> [UInt8] {
         let header: JSONValue = .object([
-            ("office", .string(batch.office)), ("after", .integer(Int64(after))), ("count", .integer(Int64(batch.events.count))),
-            ("checkpoint", .string(batch.checkpoint)),
+            ("office", .string(office)), ("after", .integer(Int64(after))), ("count", .integer(Int64(events.count))),
+            ("checkpoint", .string(checkpoint)),
         ])
         var bytes = try CanonicalJSON.encode(header)
         bytes.append(0x0A)
-        bytes.reserveCapacity(bytes.count + batch.events.count * 400)
-        for event in batch.events {
-            bytes.append(contentsOf: event.canonical)
+        bytes.reserveCapacity(bytes.count + events.reduce(0) { $0 + $1.count + 1 })
+        for event in events {
+            guard !event.contains(0x0A) else { throw WireError("an event's bytes contain a newline: not canonical") }
+            bytes.append(contentsOf: event)
             bytes.append(0x0A)
         }
         return bytes
     }
 
-    /// Reads a range, checking every event's canonical form and the count.
+    /// Reads a range: the header and the count (each event's bytes are checked when received).
     ///
     /// - Throws: ``WireError`` naming the line that is wrong.
     public static func decode(_ bytes: [UInt8], office expected: String? = nil) throws -> RangeBatch {
@@ -45,16 +51,10 @@ public enum RangeBatchCodec {
         guard lines.count - 1 == Int(count) else {
             throw WireError("the range announces \(count) events but carries \(lines.count - 1): truncated or padded")
         }
-        var events: [Event] = []
-        events.reserveCapacity(Int(count))
-        for (index, line) in lines.dropFirst().enumerated() {
-            do {
-                events.append(try Event(canonical: Array(line)))
-            } catch {
-                throw WireError("event \(index + 1) of the range: \(error)")
-            }
-        }
-        return RangeBatch(office: office, events: events, checkpoint: checkpoint)
+        let after = header["after"]?.integerValue ?? 0
+        guard after >= 0 else { throw WireError("range header: after must not be negative") }
+        // Each line is checked where the range is received (``RangeBatch/events()``).
+        return RangeBatch(office: office, after: UInt64(after), canonical: lines.dropFirst().map { Array($0) }, checkpoint: checkpoint)
     }
 }
 

@@ -48,11 +48,11 @@ public struct SyncServer: Sendable {
             guard let head = try store.head(office: office), head.size > after, let note = head.checkpoint else {
                 throw HTTPError(.notFound, message: "no events of \(office) after seq \(after) here")
             }
-            let events = try store.events(office: office, seqs: (after + 1)...min(head.size, after + UInt64(RangeBatchCodec.maximumEvents)))
-            guard UInt64(events.count) == head.size - after else {
-                throw HTTPError(.contentTooLarge, message: "range too long: fetch at most \(RangeBatchCodec.maximumEvents) events")
+            guard head.size - after <= UInt64(RangeBatchCodec.maximumEvents) else {
+                throw HTTPError(.contentTooLarge, message: "range too long: at most \(RangeBatchCodec.maximumEvents) events per range")
             }
-            let bytes = try RangeBatchCodec.encode(RangeBatch(office: office, events: events, checkpoint: note), after: after)
+            let events = try store.canonicalBytes(office: office, seqs: (after + 1)...head.size)
+            let bytes = try RangeBatchCodec.encode(office: office, after: after, checkpoint: note, canonical: events)
             Counter(label: "civic_events_sent_total").increment(by: events.count)
             return Response(
                 status: .ok, headers: [.contentType: RangeBatchCodec.contentType], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
@@ -61,14 +61,16 @@ public struct SyncServer: Sendable {
             let office = try context.parameters.require("office")
             let body = try await request.body.collect(upTo: Self.maximumRequestBytes)
             let batch: RangeBatch
+            let events: [Event]
             do {
                 batch = try RangeBatchCodec.decode(Array(buffer: body), office: office)
+                events = try batch.events()
             } catch let error as WireError {
                 throw HTTPError(.badRequest, message: error.description)
             }
             let summary: ReceiveSummary
             do {
-                summary = try store.receive(events: batch.events, checkpoint: batch.checkpoint)
+                summary = try store.receive(events: events, checkpoint: batch.checkpoint)
             } catch let error as StoreError {
                 Counter(label: "civic_ranges_refused_total").increment()
                 context.logger.warning("refused a range of \(office): \(error)")
