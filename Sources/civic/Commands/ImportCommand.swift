@@ -23,11 +23,10 @@ struct ImportCommand: ParsableCommand {
         let defaultEffective = try InputFiles.date(effective, option: "--effective") ?? InputFiles.today
         var reader = try LineReader(path: file, maximumLineBytes: 1 << 20)
         var lineOfDraft: [Int] = []
-        let registry = EventTypeRegistry.version1
         do {
+            // The civic projector checks every body (structure, then the ledger) as it is stored.
             let summary = try opened.store.append(
                 signer: opened.signer,
-                validate: { draft in try registry.validate(draft) },
                 progress: { count in Terminal.progress("imported \(count) events…") }
             ) {
                 while let line = try reader.next() {
