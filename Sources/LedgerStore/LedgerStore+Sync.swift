@@ -47,19 +47,4 @@ extension LedgerStore {
             }
         }
     }
-
-    /// An office's events with seq in `range`, as stored.
-    public func events(office: String, seqs range: ClosedRange<UInt64>) throws -> [Event] {
-        try Self.wrapDatabaseErrors {
-            try pool.read { db in
-                let rows = try Data.fetchAll(
-                    db, sql: "SELECT canonical FROM events WHERE office = ? AND seq BETWEEN ? AND ? ORDER BY seq",
-                    arguments: [office, Int64(range.lowerBound), Int64(range.upperBound)])
-                guard rows.count == range.count else {
-                    throw StoreError(.notFound("office \(office) has no events \(range.lowerBound)…\(range.upperBound) here"))
-                }
-                return try rows.map { try Event(canonical: Array($0)) }
-            }
-        }
-    }
 }

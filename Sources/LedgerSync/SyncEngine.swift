@@ -27,29 +27,30 @@ public enum SyncEngine {
         var report = SyncReport(anomalies: plan.anomalies)
         // A refused range does not stop the others: it is reported, and the round goes on.
         for transfer in plan.pull {
-            let batch = try await remote.fetch(office: transfer.office, after: transfer.after)
-            do {
-                let summary = try await local.push(batch)
-                if summary.stored > 0 { report.pulled[transfer.office] = summary.stored }
-                if summary.aheadOfClock > 0 { report.aheadOfClock[transfer.office] = summary.aheadOfClock }
-            } catch let error as StoreError {
-                report.refused[transfer.office] = error.description
-            } catch let error as WireError {
-                report.refused[transfer.office] = error.description
-            }
+            try await move(transfer, from: remote, to: local, counted: \.pulled, in: &report)
         }
         for transfer in plan.push {
-            let batch = try await local.fetch(office: transfer.office, after: transfer.after)
-            do {
-                let summary = try await remote.push(batch)
-                if summary.stored > 0 { report.pushed[transfer.office] = summary.stored }
-                if summary.aheadOfClock > 0 { report.aheadOfClock[transfer.office] = summary.aheadOfClock }
-            } catch let error as StoreError {
-                report.refused[transfer.office] = error.description
-            } catch let error as PeerRefusal where error.status == 422 {
-                report.refused[transfer.office] = error.message
-            }
+            try await move(transfer, from: local, to: remote, counted: \.pushed, in: &report)
         }
         return report
+    }
+
+    /// Moves one range from `source` to `target`; a range the target refuses is noted, not thrown.
+    private static func move(
+        _ transfer: SyncPlan.Transfer, from source: some SyncPeer, to target: some SyncPeer,
+        counted direction: WritableKeyPath<SyncReport, [String: Int]>, in report: inout SyncReport
+    ) async throws {
+        let batch = try await source.fetch(office: transfer.office, after: transfer.after)
+        do {
+            let summary = try await target.push(batch)
+            if summary.stored > 0 { report[keyPath: direction][transfer.office] = summary.stored }
+            if summary.aheadOfClock > 0 { report.aheadOfClock[transfer.office] = summary.aheadOfClock }
+        } catch let error as StoreError {
+            report.refused[transfer.office] = error.description
+        } catch let error as WireError {
+            report.refused[transfer.office] = error.description
+        } catch let error as PeerRefusal where error.status == 422 || error.status == 400 {
+            report.refused[transfer.office] = error.message
+        }
     }
 }
