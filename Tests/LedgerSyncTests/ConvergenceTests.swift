@@ -175,21 +175,36 @@ struct RegistrarTests {
     }
 }
 
+/// A police ledger and a city-hall ledger that trusts police's key, in a temporary folder.
+final class PoliceAndCityHall {
+    let folder = NSTemporaryDirectory() + "civic-pair-\(UUID().uuidString)"
+    let police: LedgerDirectory.Opened
+    let hall: LedgerDirectory.Opened
+
+    init() throws {
+        police = try LedgerDirectory(path: folder + "/police").initialize(
+            identity: LedgerIdentity(city: "springfield", office: "police"), projector: CivicProjector())
+        hall = try LedgerDirectory(path: folder + "/cityhall").initialize(
+            identity: LedgerIdentity(city: "springfield", office: "cityhall"), projector: CivicProjector())
+        try hall.store.trust(office: "police", verifier: police.signer.verifier)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
+
+    static func district(_ id: String) throws -> EventDraft {
+        try EventDraft(
+            type: "district.defined", effective: LedgerDate("2026-01-01")!,
+            body: JSONParser.parse(Array(#"{"district":"\#(id)","name":"N","population":1,"need_index":1,"priority":false}"#.utf8), profile: .strict))
+    }
+}
+
 @Suite("Forks")
 struct ForkTests {
     @Test func aForkedRangeIsRefusedAndKeptAsEvidence() async throws {
-        let folder = NSTemporaryDirectory() + "civic-fork-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let police = try LedgerDirectory(path: folder + "/police").initialize(
-            identity: LedgerIdentity(city: "springfield", office: "police"), projector: CivicProjector())
-        let hall = try LedgerDirectory(path: folder + "/cityhall").initialize(
-            identity: LedgerIdentity(city: "springfield", office: "cityhall"), projector: CivicProjector())
-        try hall.store.trust(office: "police", verifier: police.signer.verifier)
-        func district(_ id: String) throws -> EventDraft {
-            try EventDraft(
-                type: "district.defined", effective: LedgerDate("2026-01-01")!,
-                body: JSONParser.parse(Array(#"{"district":"\#(id)","name":"N","population":1,"need_index":1,"priority":false}"#.utf8), profile: .strict))
-        }
+        let pair = try PoliceAndCityHall()
+        defer { withExtendedLifetime(pair) {} }
+        let (folder, police, hall) = (pair.folder, pair.police, pair.hall)
+        let district = PoliceAndCityHall.district
         _ = try police.store.append([try district("a")], signer: police.signer)
         // The office's key is copied and used to write a second history from seq 2 on.
         try FileManager.default.copyItem(atPath: folder + "/police", toPath: folder + "/police-fork")
@@ -214,26 +229,18 @@ struct ForkTests {
 @Suite("Clock skew")
 struct ClockSkewTests {
     @Test func eventsFromAClockFarAheadAreStoredAndFlagged() async throws {
-        let folder = NSTemporaryDirectory() + "civic-skew-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let police = try LedgerDirectory(path: folder + "/police").initialize(
-            identity: LedgerIdentity(city: "springfield", office: "police"), projector: CivicProjector())
-        let hall = try LedgerDirectory(path: folder + "/cityhall").initialize(
-            identity: LedgerIdentity(city: "springfield", office: "cityhall"), projector: CivicProjector())
-        try hall.store.trust(office: "police", verifier: police.signer.verifier)
-        let body = try JSONParser.parse(Array(#"{"district":"a","name":"A","population":1,"need_index":1,"priority":false}"#.utf8), profile: .strict)
+        let pair = try PoliceAndCityHall()
+        defer { withExtendedLifetime(pair) {} }
+        let (police, hall) = (pair.police, pair.hall)
         let twoHoursAhead = LedgerStore.systemMilliseconds() + 2 * 3_600_000
-        _ = try police.store.append(
-            [try EventDraft(type: "district.defined", effective: LedgerDate("2026-01-01")!, body: body)], signer: police.signer,
-            now: { twoHoursAhead })
+        _ = try police.store.append([try PoliceAndCityHall.district("a")], signer: police.signer, now: { twoHoursAhead })
         let report = try await SyncEngine.round(local: LocalPeer(store: hall.store), remote: LocalPeer(store: police.store))
         #expect(report.pulled["police"] == 1)
         #expect(report.aheadOfClock["police"] == 1)
         let lead = try #require(try hall.store.clockFlags()["police"])
         #expect(lead > LedgerStore.clockSkewBound)
         // The receiver's own clock moved past the received events: what it records next sorts after them.
-        let next = try hall.store.append(
-            [try EventDraft(type: "district.defined", effective: LedgerDate("2026-01-01")!, body: body)], signer: hall.signer)
+        let next = try hall.store.append([try PoliceAndCityHall.district("a")], signer: hall.signer)
         #expect(try #require(next.lastEvent).envelope.hlc.wall >= twoHoursAhead)
     }
 }
