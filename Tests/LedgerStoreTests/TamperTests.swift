@@ -24,7 +24,8 @@ struct TamperTests {
     @Test(arguments: [
         ("UPDATE events SET canonical = CAST(replace(CAST(canonical AS TEXT), 'District 1', 'District 7') AS BLOB) WHERE seq = 2", "hash"),
         ("UPDATE events SET type = 'cost.incurred' WHERE seq = 2", "type"),
-        ("UPDATE events SET id = (SELECT id FROM events WHERE seq = 1) || x'' WHERE seq = 3 AND 0", "trigger"),
+        // Only the guard is dropped, no event changed: verify reports the missing trigger.
+        ("SELECT 1", "trigger"),
     ])
     func verifyNamesTheAlteredEvent(sql: String, expected: String) throws {
         let ledger = try Self.ledgerWithThreeEvents()

@@ -85,14 +85,15 @@ public struct CityState: Sendable {
         }
         for line in try CostAggregator.lines(db, condition: costWhere, arguments: costArguments) { add(line) }
         // Corrected costs: take out the original, put in the replacement (at the original's date).
+        let (originalWhere, originalArguments) = filter.sql(prefix: "c.")
         for (target, (correction, by)) in replacements {
             guard let original = try Row.fetchOne(
                 db,
                 sql: """
                     SELECT c.system, substr(c.effective, 1, 4) AS year, c.category, c.source, c.currency, c.amount
                     FROM civic_costs c JOIN events e ON e.rowid = c.event_rowid
-                    WHERE e.id_key = ? AND e.id = ? AND \(filter.sql(prefix: "c.").0)
-                    """, arguments: [LedgerStore.idKey(target), Data(target.bytes)] + filter.sql(prefix: "c.").1),
+                    WHERE e.id_key = ? AND e.id = ? AND \(originalWhere)
+                    """, arguments: [LedgerStore.idKey(target), Data(target.bytes)] + originalArguments),
                 case .costIncurred(let replacement) = try? CivicBody.decode(type: "cost.incurred", body: correction.replacement)
             else { continue }
             let year: String = original["year"]
