@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
         .library(name: "CivicDomain", targets: ["CivicDomain"]),
         .library(name: "LedgerSync", targets: ["LedgerSync"]),
+        .library(name: "CivicDemo", targets: ["CivicDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -49,6 +50,10 @@ let package = Package(
             dependencies: [
                 "LedgerCore", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
+        ),
+        .target(
+            name: "CivicDemo",
+            dependencies: ["LedgerCore", "CivicDomain"]
         ),
         .target(
             name: "LedgerSync",
@@ -98,6 +103,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CivicDomainTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain"]),
+        .testTarget(name: "CivicDemoTests", dependencies: ["LedgerCore", "CivicDomain", "CivicDemo"]),
         .testTarget(name: "LedgerSyncTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "LedgerSync"]),
         .testTarget(
             name: "CivicCLITests",

@@ -23,12 +23,12 @@ public struct LedgerDirectory: Sendable {
         public let signer: NoteSigner
     }
 
-    /// Creates the folder if needed, a new office key and an empty ledger.
+    /// Creates the folder if needed, a new office key (or `signer`, when given) and an empty ledger.
     ///
     /// - Throws: ``StoreError`` when a ledger or key already exists there, or on any I/O failure;
     ///   a failed initialization leaves no key or database behind.
     public func initialize(
-        identity: LedgerIdentity, registrarKey: NoteVerifier? = nil, projector: (any LedgerProjector)? = nil
+        identity: LedgerIdentity, registrarKey: NoteVerifier? = nil, projector: (any LedgerProjector)? = nil, signer given: NoteSigner? = nil
     ) throws -> Opened {
         let files = FileManager.default
         guard !files.fileExists(atPath: databasePath), !files.fileExists(atPath: keyPath) else {
@@ -39,7 +39,7 @@ public struct LedgerDirectory: Sendable {
         } catch {
             throw StoreError(.keyFile("cannot create \(path): \(error.localizedDescription)"))
         }
-        let signer = try NoteSigner(name: identity.origin)
+        let signer = try given ?? NoteSigner(name: identity.origin)
         try writeKeyFile(signer.skey + "\n")
         do {
             let store = try LedgerStore.create(

@@ -23,6 +23,14 @@ public struct LedgerDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         self.day = day
     }
 
+    /// The date `year-month-day`; nil for an impossible date.
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     /// The UTC date of a Unix time in milliseconds.
     public init(unixMilliseconds: Int64) {
         // Howard Hinnant's civil_from_days.
@@ -71,7 +79,8 @@ public struct LedgerDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
-    static func daysIn(month: Int, year: Int) -> Int {
+    /// The number of days in `month` (1–12) of `year`.
+    public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30
