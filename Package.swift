@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
         .library(name: "CivicDomain", targets: ["CivicDomain"]),
         .library(name: "LedgerSync", targets: ["LedgerSync"]),
+        .library(name: "CivicReports", targets: ["CivicReports"]),
         .library(name: "CivicDemo", targets: ["CivicDemo"]),
     ],
     dependencies: [
@@ -50,6 +51,10 @@ let package = Package(
             dependencies: [
                 "LedgerCore", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
+        ),
+        .target(
+            name: "CivicReports",
+            dependencies: ["LedgerCore", "LedgerStore", "CivicDomain"]
         ),
         .target(
             name: "CivicDemo",
@@ -103,6 +108,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CivicDomainTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain"]),
+        .testTarget(name: "CivicReportsTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "CivicReports"]),
         .testTarget(name: "CivicDemoTests", dependencies: ["LedgerCore", "CivicDomain", "CivicDemo"]),
         .testTarget(name: "LedgerSyncTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "LedgerSync"]),
         .testTarget(

@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
-"""Checks the vocabulary's JSON Schemas (Protocol/schemas/) and, optionally, event bodies against them.
+"""Checks the vocabulary's JSON Schemas (Protocol/schemas/) and, optionally, event bodies against them; also
+the reports' JSON Schemas (Protocol/schemas/reports/) and report JSON against them.
 
-    python3 Tools/check-schemas.py                  # schemas, examples/ and examples/invalid/
+    python3 Tools/check-schemas.py                  # schemas (reports/ too), examples/ and examples/invalid/
     python3 Tools/check-schemas.py --events FILE    # JSON lines from `civic log --format json` (FILE may be -)
+    python3 Tools/check-schemas.py --reports DIR    # DIR/NAME.json from `civic report all --format json --out DIR`
     python3 Tools/check-schemas.py -v ...           # also print the checks that pass
 
 Prints one line per failure and a last line `N passed, M failed`; exits 1 when M > 0 (2 on usage errors).
 
 Needs the `jsonschema` (>= 4.18) and `referencing` packages. Relative `$ref`s ("common.schema.json#/$defs/id")
-resolve against each schema's `$id` through a registry of every schema in the directory; nothing is fetched.
+resolve against each schema's `$id` through a registry of every schema in schemas/ and schemas/reports/ (a report
+schema reaches the vocabulary's definitions as "../common.schema.json#/$defs/id"); nothing is fetched.
+
+With --reports, every NAME.json in DIR (NAME one of funding, equity, surveillance, vendors, algorithms, headlines) is
+checked against reports/NAME.schema.json; another *.json in DIR is a failure, other files are ignored.
 
 JSON is read strictly, as in Protocol/ENCODING.md: numbers with a fraction or exponent are read as decimals, so
 they are never integers (`1.0` fails `"type": "integer"`); NaN/Infinity and duplicate member names are refused.
@@ -37,6 +43,10 @@ EXAMPLES = SCHEMAS / "examples"
 INVALID = EXAMPLES / "invalid"
 COMMON = "common"
 ID_BASE = "https://civicledger.example/schemas/v1/"
+REPORTS_DIR = "reports"
+REPORT_COMMON = f"{REPORTS_DIR}/report-common"
+# The reports of Protocol/REPORTS.md (`civic report NAME --format json`), and the headlines.
+REPORTS = ["funding", "equity", "surveillance", "vendors", "algorithms", "headlines"]
 
 # The event types of Protocol/VOCABULARY.md, in its order.
 TYPES = [
@@ -128,14 +138,27 @@ def schema_path(name):
     return SCHEMAS / f"{name}.schema.json"
 
 
+def report_schema(report):
+    """The schema name of a report: "reports/funding"."""
+    return f"{REPORTS_DIR}/{report}"
+
+
+def is_report_schema(name):
+    return name.startswith(REPORTS_DIR + "/")
+
+
 class Schemas:
-    """Every *.schema.json of the directory, registered under its `$id`."""
+    """Every *.schema.json of schemas/ and schemas/reports/, registered under its `$id`.
+
+    Names are the paths below schemas/ without ".schema.json": "cost.incurred", "reports/funding".
+    """
 
     def __init__(self):
         self.documents = {}  # name -> schema
         self.load_errors = {}  # name -> message
-        for path in sorted(SCHEMAS.glob("*.schema.json")):
-            name = path.name[: -len(".schema.json")]
+        paths = sorted(SCHEMAS.glob("*.schema.json")) + sorted((SCHEMAS / REPORTS_DIR).glob("*.schema.json"))
+        for path in paths:
+            name = path.relative_to(SCHEMAS).as_posix()[: -len(".schema.json")]
             try:
                 self.documents[name] = load_file(path)
             except (OSError, ValueError) as error:
@@ -220,11 +243,14 @@ def check_schema_document(schemas, name):
         problems.append("$schema is not https://json-schema.org/draft/2020-12/schema")
     if document.get("$id") != f"{ID_BASE}{name}.schema.json":
         problems.append(f"$id is not {ID_BASE}{name}.schema.json")
-    if name != COMMON:
-        if document.get("title") != name:
-            problems.append(f"title is not {name!r}")
+    if name not in (COMMON, REPORT_COMMON):
+        title = name.split("/")[-1]
+        if document.get("title") != title:
+            problems.append(f"title is not {title!r}")
         if document.get("type") != "object" or document.get("additionalProperties") is not False:
             problems.append("not type: object with additionalProperties: false")
+    if is_report_schema(name):
+        problems += list(closed_objects(document))
     if not problems:
         resolver = schemas.registry.resolver(base_uri=document["$id"])
         for ref in sorted(set(refs(document))):
@@ -233,6 +259,22 @@ def check_schema_document(schemas, name):
             except Exception:  # referencing.exceptions.Unresolvable and its kin
                 problems.append(f"$ref {ref!r} does not resolve")
     return problems
+
+
+def closed_objects(node, where="#"):
+    """Report schemas describe output, where every member is always present (null when unknown): every
+    subschema with `properties` must close the object and require each of them."""
+    if isinstance(node, dict):
+        if isinstance(node.get("properties"), dict):
+            if node.get("additionalProperties") is not False:
+                yield f"{where}: properties without additionalProperties: false"
+            if sorted(node.get("required", [])) != sorted(node["properties"]):
+                yield f"{where}: required does not list every property"
+        for key, value in node.items():
+            yield from closed_objects(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from closed_objects(value, f"{where}/{index}")
 
 
 def refs(node):
@@ -260,8 +302,15 @@ def check_repository(report):
     if COMMON not in usable:  # every type schema refers to it
         usable.clear()
     for name in sorted(set(schemas.documents) | set(schemas.load_errors)):
-        if name != COMMON and name not in TYPES:
+        if not is_report_schema(name) and name != COMMON and name not in TYPES:
             report.fail(rel(schema_path(name)), "not a type of VOCABULARY.md")
+
+    # The reports' schemas (their JSON is checked with --reports).
+    for name in [REPORT_COMMON] + [report_schema(r) for r in REPORTS]:
+        report.check(rel(schema_path(name)), check_schema_document(schemas, name))
+    for name in sorted(set(schemas.documents) | set(schemas.load_errors)):
+        if is_report_schema(name) and name != REPORT_COMMON and name[len(REPORTS_DIR) + 1 :] not in REPORTS:
+            report.fail(rel(schema_path(name)), "not a report of REPORTS.md")
 
     # One valid example per type.
     for name in TYPES:
@@ -379,31 +428,78 @@ def check_events(report, source, label):
         report.check(what, problems)
 
 
+# --- the reports check -------------------------------------------------------------------------
+
+
+def check_reports(report, folder):
+    """Checks every DIR/NAME.json against reports/NAME.schema.json."""
+    schemas = Schemas()
+    names = [COMMON, REPORT_COMMON] + [report_schema(r) for r in REPORTS]
+    broken = {name: check_schema_document(schemas, name) for name in names}
+    broken = {name: problems for name, problems in broken.items() if problems}
+    for name, problems in broken.items():
+        report.fail(rel(schema_path(name)), "; ".join(problems))
+
+    found = 0
+    for path in sorted(folder.glob("*.json")):
+        if not path.is_file():
+            continue
+        name = path.stem
+        if name not in REPORTS:
+            report.fail(rel(path), f"not named NAME.json for a report ({', '.join(REPORTS)})")
+            continue
+        found += 1
+        schema = report_schema(name)
+        if schema in broken or COMMON in broken or REPORT_COMMON in broken:
+            report.fail(rel(path), "its schema is missing or broken")
+            continue
+        try:
+            document = load_file(path)
+        except (OSError, ValueError) as error:
+            report.fail(rel(path), f"cannot read: {error}")
+            continue
+        report.check(rel(path), schemas.errors(schema, document))
+    if found == 0:
+        report.fail(rel(folder), f"no report JSON in it ({', '.join(r + '.json' for r in REPORTS)})")
+
+
 # --- main --------------------------------------------------------------------------------------
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
-        description="Check the vocabulary's JSON Schemas and examples, or event bodies against them."
+        description="Check the vocabulary's and the reports' JSON Schemas and examples, "
+        "or event bodies or report JSON against them."
     )
     parser.add_argument(
         "--events", metavar="FILE", help="JSON lines as printed by `civic log --format json` (- for stdin)"
+    )
+    parser.add_argument(
+        "--reports",
+        metavar="DIR",
+        help=f"a folder of report JSON (NAME.json, NAME in {', '.join(REPORTS)}), "
+        "as written by `civic report all --format json --out DIR`",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="also print the checks that pass")
     args = parser.parse_args(argv)
 
     report = Report(args.verbose)
-    if args.events is None:
+    if args.reports is not None and not Path(args.reports).is_dir():
+        print(f"check-schemas: {args.reports}: not a directory", file=sys.stderr)
+        return 2
+    if args.events is None and args.reports is None:
         check_repository(report)
     elif args.events == "-":
         check_events(report, sys.stdin, "stdin")
-    else:
+    elif args.events is not None:
         try:
             with open(args.events, encoding="utf-8") as file:
                 check_events(report, file, args.events)
         except OSError as error:
             print(f"check-schemas: {error}", file=sys.stderr)
             return 2
+    if args.reports is not None:
+        check_reports(report, Path(args.reports))
     return report.finish()
 
 

@@ -44,6 +44,8 @@ public struct FactState: Sendable {
     public var systems: [String: SystemRecord] = [:]
     public var algorithms: [String: AlgorithmEntry] = [:]
     public var retiredAlgorithms: [String: String] = [:]
+    /// Who registered each algorithm, and when (effective date).
+    public var algorithmRegistrations: [String: (office: String, on: String)] = [:]
     public var offices: [String: OfficeRegistered] = [:]
     public var factCount = 0
 
@@ -74,7 +76,9 @@ public struct FactState: Sendable {
         case .surveillanceAssessed(let assessment):
             systems[assessment.system]?.surveillance = assessment
             systems[assessment.system]?.assessedOn = effective
-        case .algorithmRegistered(let entry): algorithms[entry.algorithm] = entry
+        case .algorithmRegistered(let entry):
+            algorithms[entry.algorithm] = entry
+            algorithmRegistrations[entry.algorithm] = (office, effective)
         case .algorithmUpdated(let update):
             try? algorithms[update.algorithm]?.apply(update.reader)
         case .algorithmRetired(let retirement):

@@ -1,0 +1,152 @@
+import CivicDomain
+
+/// The reports as self-contained HTML pages: inline CSS and inline SVG charts, no scripts, nothing
+/// fetched from elsewhere (a Content-Security-Policy says so), readable on a phone and on paper.
+///
+/// ```swift
+/// let context = try ReportContext.load(from: store, filter: .none)
+/// let page = ReportPage.render(.equity, context: context)                 // links "funding.html", …
+/// let served = ReportPage.render(.equity, context: context, query: "as_of=2024-01-01", links: .served)
+/// let index = ReportPage.index(context: context)
+/// ```
+public enum ReportPage {
+    /// One self-contained HTML page for `kind`.
+    ///
+    /// - Parameters:
+    ///   - kind: The report.
+    ///   - context: The ledger's state under the time filter, in one currency.
+    ///   - query: The time-filter query string (e.g. `as_of=2024-01-01&currency=USD`, may be empty) that
+    ///     links to the other pages carry on when they are served.
+    ///   - links: How the pages link to each other.
+    /// - Returns: The page, starting with `<!DOCTYPE html>`.
+    public static func render(_ kind: ReportKind, context: ReportContext, query: String = "", links: PageLinks = .files) -> String {
+        let content: [HTML]
+        let tables: [ReportTable]
+        switch kind {
+        case .funding:
+            let report = FundingReport(context)
+            (content, tables) = (report.htmlSections, report.tables)
+        case .equity:
+            let report = EquityReport(context)
+            (content, tables) = (report.htmlSections, report.tables)
+        case .surveillance:
+            let report = SurveillanceReport(context)
+            (content, tables) = (report.htmlSections, report.tables)
+        case .vendors:
+            let report = VendorReport(context)
+            (content, tables) = (report.htmlSections, report.tables)
+        case .algorithms:
+            let register = AlgorithmRegister(context)
+            (content, tables) = (register.htmlSections, register.tables)
+        }
+        let tableSection = HTML.section(
+            "Tables", id: "tables", intro: "The figures behind the charts, as the terminal shows them.", tables.map(HTML.table))
+        let command = (["civic", "report", kind.rawValue] + context.commandOptions + ["--format", "json"]).joined(separator: " ")
+        return page(
+            title: kind.title, lede: kind.summary, current: kind, context: context, query: query, links: links,
+            content: content + [tableSection], command: command)
+    }
+
+    /// The index page: the city, node and filter, the headline findings, and a card for each report.
+    ///
+    /// - Parameters:
+    ///   - context: The ledger's state under the time filter, in one currency.
+    ///   - query: The time-filter query string the links carry on when served.
+    ///   - links: How the pages link to each other.
+    /// - Returns: The page, starting with `<!DOCTYPE html>`.
+    public static func index(context: ReportContext, query: String = "", links: PageLinks = .files) -> String {
+        let headlines = Headlines(context)
+        let findings = headlines.lines.map { line -> HTML in "<li>\(line)</li>\n" }
+        let cards = ReportKind.allCases.map { kind -> HTML in
+            let figure = keyFigure(kind, headlines: headlines, context: context)
+            return """
+                <li><a class="card" href="\(links.href(kind, query: query))"><span class="card-title">\(kind.title)</span>\
+                <span class="card-summary">\(kind.summary)</span><span class="card-figure">\(figure)</span></a></li>
+
+                """
+        }
+        let content: [HTML] = [
+            HTML.section("Headline findings", id: "findings", ["<ul class=\"headlines\">\n\(findings)</ul>\n"]),
+            HTML.section("Reports", id: "reports", ["<ul class=\"cards\">\n\(cards)</ul>\n"]),
+        ]
+        let command = (["civic", "report", "all"] + context.commandOptions + ["--format", "json", "--out", "DIR"]).joined(separator: " ")
+        return page(
+            title: "Civic technology in \(context.city)",
+            lede: "Who pays, who benefits, who is watched: the city's civic technology, from its ledger.",
+            current: nil, context: context, query: query, links: links, content: content, command: command)
+    }
+
+    /// One finding per report for its card on the index.
+    private static func keyFigure(_ kind: ReportKind, headlines: Headlines, context: ReportContext) -> String {
+        switch kind {
+        case .funding:
+            return headlines.funding.residentsShareBasisPoints.map { "Residents bear \(Optional($0).percent)" } ?? "No spending yet"
+        case .equity:
+            return headlines.equity.concentrationIndex.map { "Concentration index \(ChartNumber.decimal($0, places: 4))" }
+                ?? "No investment in districts yet"
+        case .surveillance:
+            let surveillance = headlines.surveillance
+            let watched = surveillance.districts.first { $0.district.district == surveillance.mostWatched }
+            return watched.map { "Most watched: \($0.district.name)" } ?? "No district watched by an assessed system"
+        case .vendors:
+            return headlines.vendors.herfindahlHirschman.map { "HHI \($0)" } ?? "No vendor spend yet"
+        case .algorithms:
+            let count = AlgorithmRegister(context).entries.count
+            return count == 1 ? "1 algorithm registered" : "\(count) algorithms registered"
+        }
+    }
+
+    private static func page(
+        title: String, lede: String, current: ReportKind?, context: ReportContext, query: String, links: PageLinks, content: [HTML],
+        command: String
+    ) -> String {
+        let navigation = ([nil] + ReportKind.allCases.map(Optional.some)).map { kind -> HTML in
+            let here: HTML = kind == current ? " aria-current=\"page\"" : .empty
+            return "<li><a href=\"\(links.href(kind, query: query))\"\(here)>\(kind?.title ?? "Overview")</a></li>"
+        }
+        var facts: [(String, String)] = [
+            ("City", context.city), ("Node", context.node), ("Currency", context.currency?.code ?? "none yet"),
+            ("Filter", context.filterDescription), ("Events", String(context.state.eventCount)),
+        ]
+        if !context.otherCurrencySystems.isEmpty {
+            facts.append(("Left out (other currencies)", context.otherCurrencySystems.joined(separator: ", ")))
+        }
+        let meta = facts.map { name, value -> HTML in "<div><dt>\(name)</dt><dd>\(value)</dd></div>" }
+        let page: HTML = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="generator" content="CivicLedger">
+            <title>\(title) · \(context.city) · CivicLedger</title>
+            <link rel="icon" href="data:,">
+            <style>
+            \(styleSheet)
+            </style>
+            </head>
+            <body>
+            <div class="page">
+            <header class="masthead">
+            <p class="eyebrow">CivicLedger · \(context.city)</p>
+            <h1>\(title)</h1>
+            <p class="lede">\(lede)</p>
+            <dl class="meta">\(meta)</dl>
+            <nav aria-label="Reports"><ul>\(navigation)</ul></nav>
+            </header>
+            <main>
+            \(content)</main>
+            <footer>
+            <p>Generated from the ledger of \(context.city) at node \(context.node) (\(String(context.state.eventCount)) events; \
+            \(context.filterDescription)). Every figure is computed from the ledger's signed events.</p>
+            <p>To reproduce: <code>\(command)</code>. The formulas are in Protocol/REPORTS.md.</p>
+            </footer>
+            </div>
+            </body>
+            </html>
+
+            """
+        return page.markup
+    }
+}

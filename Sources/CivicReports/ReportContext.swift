@@ -1,0 +1,94 @@
+import CivicDomain
+import LedgerCore
+import LedgerStore
+
+/// Why a report cannot be made.
+public struct ReportError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// What every report reads: the city's state under a ``TimeFilter``, in one currency.
+///
+/// Money is only added up within one currency. A ledger whose systems use several currencies needs
+/// `currency` chosen; the systems in other currencies are then left out, and the reports say so.
+///
+/// ```swift
+/// let context = try ReportContext.load(from: store, filter: TimeFilter(asOf: TimeFilter.instant("2026-03-01")))
+/// let equity = EquityReport(context)
+/// ```
+public struct ReportContext: Sendable {
+    public let city: String
+    public let node: String
+    public let state: CityState
+    /// The currency money is reported in; nil when the ledger holds no system yet.
+    public let currency: Currency?
+    /// Systems in other currencies, left out of the money figures.
+    public let otherCurrencySystems: [String]
+
+    public var filter: TimeFilter { state.filter }
+
+    /// - Throws: ``ReportError`` when `currency` is not a known code, or when it is nil and the systems use several currencies.
+    public init(state: CityState, city: String, node: String, currency requested: String? = nil) throws {
+        self.state = state
+        self.city = city
+        self.node = node
+        let used = Set(state.facts.systems.values.map(\.procured.contract.currency))
+        if let requested {
+            guard let currency = Currency(requested) else { throw ReportError("--currency \(requested) is not a currency of the vocabulary") }
+            self.currency = currency
+        } else if used.count > 1 {
+            let codes = used.map(\.code).sorted().joined(separator: ", ")
+            throw ReportError("the ledger holds systems in \(codes): choose one with --currency")
+        } else {
+            currency = used.first
+        }
+        let chosen = currency
+        otherCurrencySystems = state.facts.systems.values.filter { $0.procured.contract.currency != chosen }.map(\.procured.system).sorted()
+    }
+
+    /// Loads the state from `store` and builds the context.
+    public static func load(from store: LedgerStore, filter: TimeFilter, currency: String? = nil) throws -> ReportContext {
+        try ReportContext(
+            state: CityState.load(from: store, filter: filter), city: store.identity.city, node: store.identity.office, currency: currency)
+    }
+
+    /// The systems reported on (those in the report currency), by id.
+    public var systems: [SystemRecord] {
+        state.facts.systems.values.filter { $0.procured.contract.currency == currency }.sorted { $0.procured.system < $1.procured.system }
+    }
+
+    /// The cost lines in the report currency.
+    public var costLines: [CostLine] {
+        guard let currency else { return [] }
+        return state.costs.filter { $0.currency == currency.code }
+    }
+
+    /// Spend to date per system, in the report currency.
+    public var spend: [String: Int64] {
+        costLines.reduce(into: [:]) { totals, line in totals[line.system, default: 0] += line.amount }
+    }
+
+    /// Districts sorted neediest first, then by id.
+    public var districtsByNeed: [DistrictDefined] {
+        state.facts.districts.values.sorted { ($0.needIndex, $1.district) > ($1.needIndex, $0.district) }
+    }
+
+    /// The members every report's JSON starts with.
+    func header(_ report: String) -> [(String, JSONValue)] {
+        var filterMembers: [(String, JSONValue)] = [
+            ("as_of_ms", filter.asOf.map { .integer($0) } ?? .null),
+            ("known_at_ms", filter.knownAt.map { .integer($0) } ?? .null),
+            ("effective_on", filter.effectiveOn.map { .string($0.description) } ?? .null),
+        ]
+        filterMembers.sort { $0.0 < $1.0 }
+        return [
+            ("report", .string(report)), ("city", .string(city)), ("node", .string(node)), ("filter", .object(filterMembers)),
+            ("events", .integer(state.eventCount)), ("currency", currency.map { .string($0.code) } ?? .null),
+            ("other_currency_systems", .array(otherCurrencySystems.map { .string($0) })),
+        ]
+    }
+}
