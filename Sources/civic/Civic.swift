@@ -1,5 +1,6 @@
 import ArgumentParser
 import CivicDomain
+import CivicReports
 import Foundation
 import LedgerCore
 import LedgerStore
@@ -15,7 +16,7 @@ struct Civic: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, KeyCommand.self, RegisterCommand.self, RecordCommand.self, ImportCommand.self, LogCommand.self,
             CheckpointCommand.self, VerifyCommand.self, ProofCommand.self, StateCommand.self, HistoryCommand.self, DiffCommand.self,
-            ServeCommand.self, SyncCommand.self,
+            ReportCommand.self, ServeCommand.self, SyncCommand.self, DemoCommand.self,
             VectorsCommand.self,
         ]
     )
@@ -63,7 +64,7 @@ struct Civic: AsyncParsableCommand {
     private static func isLibraryError(_ error: any Error) -> Bool {
         switch error {
         case is StoreError, is VerificationFailure, is JSONError, is EnvelopeError, is CivicDomain.ValidationError, is NoteError, is ProofError,
-            is SyncError, is WireError, is PeerRefusal:
+            is SyncError, is WireError, is PeerRefusal, is ReportError:
             return true
         default:
             return false

@@ -20,10 +20,16 @@ public struct SyncServer: Sendable {
     public let store: LedgerStore
     /// Renders `/metrics` (the executable bootstraps swift-metrics with it).
     public let metricsText: @Sendable () -> String
+    /// Adds more read-only routes (the executable's dashboard pages).
+    public let extraRoutes: @Sendable (Router<BasicRequestContext>) -> Void
 
-    public init(store: LedgerStore, metricsText: @escaping @Sendable () -> String = { "" }) {
+    public init(
+        store: LedgerStore, metricsText: @escaping @Sendable () -> String = { "" },
+        extraRoutes: @escaping @Sendable (Router<BasicRequestContext>) -> Void = { _ in }
+    ) {
         self.store = store
         self.metricsText = metricsText
+        self.extraRoutes = extraRoutes
     }
 
     public func router() -> Router<BasicRequestContext> {
@@ -89,6 +95,7 @@ public struct SyncServer: Sendable {
             ])
             return Self.json(try CanonicalJSON.encode(value))
         }
+        extraRoutes(router)
         return router
     }
 

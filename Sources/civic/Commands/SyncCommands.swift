@@ -25,7 +25,7 @@ func parseDuration(_ text: String) throws -> Duration {
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve this ledger to other offices: the sync endpoints, /healthz and /metrics (stops on SIGTERM or SIGINT)."
+        abstract: "Serve this ledger: the sync endpoints, the report dashboard at /, /healthz and /metrics (stops on SIGTERM or SIGINT)."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -48,11 +48,13 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(ScheduledSync(store: opened.store, peers: peers, interval: interval, logger: logger))
         }
         let host = self.host
-        let server = SyncServer(store: opened.store) {
-            var buffer: [UInt8] = []
-            registry.emit(into: &buffer)
-            return String(decoding: buffer, as: UTF8.self)
-        }
+        let server = SyncServer(
+            store: opened.store,
+            metricsText: {
+                var buffer: [UInt8] = []
+                registry.emit(into: &buffer)
+                return String(decoding: buffer, as: UTF8.self)
+            }, extraRoutes: Dashboard.routes(store: opened.store))
         try await server.run(host: host, port: port, logger: logger, services: services) { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
         }

@@ -1,0 +1,102 @@
+import ArgumentParser
+import CivicDomain
+import CivicReports
+import Foundation
+import LedgerCore
+import LedgerStore
+
+/// `civic report NAME`: who pays, who benefits, who is watched, vendor capture, the algorithm register.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Answer the essay's questions from the ledger: funding, equity, surveillance, vendors, algorithms (or all).",
+        discussion: """
+            Formulas and the JSON fields: Protocol/REPORTS.md. `civic report all --format html --out DIR` writes an index page \
+            and one page per report; with --format json or csv it writes one file per report (and headlines.json).
+            """
+    )
+
+    enum Name: String, ExpressibleByArgument, CaseIterable {
+        case funding, equity, surveillance, vendors, algorithms, all
+    }
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, csv, html
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var time: TimeOptions
+    @Argument(help: ArgumentHelp("funding, equity, surveillance, vendors, algorithms or all.", valueName: "NAME")) var name: Name
+    @Option(help: "table, json, csv or html.") var format: Format = .table
+    @Option(help: ArgumentHelp("Report money in this currency (needed when systems use several).", valueName: "CODE")) var currency: String?
+    @Option(help: ArgumentHelp("Write files into DIR instead of printing (required for all).", valueName: "DIR")) var out: String?
+    @Flag(help: "surveillance: the surveillance register instead of the district view (table and csv).") var register = false
+
+    func validate() throws {
+        if name == .all && out == nil { throw ValidationError("civic report all writes several files: give --out DIR") }
+        if name == .all && format == .table { throw ValidationError("civic report all needs --format html, json or csv") }
+        if register && name != .surveillance { throw ValidationError("--register goes with civic report surveillance") }
+    }
+
+    func run() throws {
+        let opened = try global.open()
+        let context = try ReportContext.load(from: opened.store, filter: try time.filter(), currency: currency)
+        let kinds = name == .all ? ReportKind.allCases : ReportKind.allCases.filter { $0.rawValue == name.rawValue }
+        var files: [(name: String, text: String)] = []
+        for kind in kinds {
+            switch format {
+            case .table:
+                var tables = kind.tables(context)
+                if register, kind == .surveillance { tables = [SurveillanceReport(context).registerTable] }
+                files.append((kind.rawValue + ".txt", tables.map(\.text).joined(separator: "\n")))
+            case .json: files.append((kind.rawValue + ".json", try kind.json(context).prettyPrinted()))
+            case .csv:
+                let tables = kind.csvTables(context)
+                if name == .all {
+                    files += tables.map { ($0.name + ".csv", $0.table.csv) }
+                } else {
+                    let chosen = register ? tables.last : tables.first
+                    files.append(((chosen?.name ?? kind.rawValue) + ".csv", chosen?.table.csv ?? ""))
+                }
+            case .html: files.append((kind.rawValue + ".html", ReportPage.render(kind, context: context)))
+            }
+        }
+        if name == .all {
+            switch format {
+            case .html: files.insert(("index.html", ReportPage.index(context: context)), at: 0)
+            case .json: files.append(("headlines.json", try Headlines(context).json.prettyPrinted()))
+            default: break
+            }
+        }
+        guard let out else {
+            print(files.map(\.text).joined(), terminator: "")
+            return
+        }
+        try ReportFiles.write(files, into: out)
+        print("wrote \(files.count) file\(files.count == 1 ? "" : "s") to \(out)/: \(files.map(\.name).joined(separator: ", "))")
+    }
+}
+
+/// Writes report files so that none is ever left half-written: each goes to a temporary name first.
+enum ReportFiles {
+    static func write(_ files: [(name: String, text: String)], into folder: String) throws {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CLIFailure(message: "cannot create \(folder): \(error.localizedDescription)")
+        }
+        for file in files {
+            let final = URL(fileURLWithPath: folder).appendingPathComponent(file.name)
+            let temporary = URL(fileURLWithPath: folder).appendingPathComponent(".\(file.name).\(getpid()).tmp")
+            do {
+                try Data(file.text.utf8).write(to: temporary)
+                // rename(2) replaces the old file in one step.
+                guard rename(temporary.path, final.path) == 0 else { throw CLIFailure(message: String(cString: strerror(errno))) }
+            } catch {
+                try? manager.removeItem(at: temporary)
+                throw CLIFailure(message: "cannot write \(final.path): \(error.localizedDescription)")
+            }
+        }
+    }
+}
