@@ -95,6 +95,7 @@ public struct SyncServer: Sendable {
             ])
             return Self.json(try CanonicalJSON.encode(value))
         }
+        addProofRoutes(to: router)
         extraRoutes(router)
         return router
     }

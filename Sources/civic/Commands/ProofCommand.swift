@@ -21,23 +21,8 @@ struct ProofCommand: ParsableCommand {
 
         func run() throws {
             let opened = try global.open()
-            let (office, held) = try heldLog(opened, office)
-            let size = size ?? held
-            guard size >= 1, size <= held else { throw CLIFailure(message: "--size must be between 1 and \(held)") }
-            guard seq >= 1, seq <= size else { throw CLIFailure(message: "--seq must be between 1 and the tree size \(size)") }
-            let leaves = try opened.store.leafHashes(office: office, size: size)
-            let index = Int(seq - 1)
-            var members: [(String, JSONValue)] = [
-                ("office", .string(office)),
-                ("seq", .integer(Int64(seq))),
-                ("leafIdx", .integer(Int64(index))),
-                ("treeSize", .integer(Int64(size))),
-                ("leafHash", .string(leaves[index].base64)),
-                ("root", .string(MerkleTree.root(leaves[...]).base64)),
-                ("proof", .array(MerkleTree.inclusionProof(index: index, leaves: leaves[...]).map { .string($0.base64) })),
-            ]
-            members += try checkpointMembers(opened: opened, office: office, size: size)
-            print(String(decoding: try CanonicalJSON.encode(.object(members)), as: UTF8.self))
+            let proof = try opened.store.inclusionProof(office: office ?? opened.store.identity.office, seq: seq, size: size)
+            print(String(decoding: try CanonicalJSON.encode(proof.json), as: UTF8.self))
         }
     }
 
@@ -52,21 +37,8 @@ struct ProofCommand: ParsableCommand {
 
         func run() throws {
             let opened = try global.open()
-            let (office, held) = try heldLog(opened, office)
-            let to = to ?? held
-            guard to <= held else { throw CLIFailure(message: "--to must be at most \(held)") }
-            guard from >= 1, from <= to else { throw CLIFailure(message: "--from must be between 1 and --to (\(to))") }
-            let leaves = try opened.store.leafHashes(office: office, size: to)
-            var members: [(String, JSONValue)] = [
-                ("office", .string(office)),
-                ("size1", .integer(Int64(from))),
-                ("size2", .integer(Int64(to))),
-                ("root1", .string(MerkleTree.root(leaves[0..<Int(from)]).base64)),
-                ("root2", .string(MerkleTree.root(leaves[...]).base64)),
-                ("proof", .array(MerkleTree.consistencyProof(oldSize: Int(from), leaves: leaves[...]).map { .string($0.base64) })),
-            ]
-            members += try checkpointMembers(opened: opened, office: office, size: to)
-            print(String(decoding: try CanonicalJSON.encode(.object(members)), as: UTF8.self))
+            let proof = try opened.store.consistencyProof(office: office ?? opened.store.identity.office, from: from, to: to)
+            print(String(decoding: try CanonicalJSON.encode(proof.json), as: UTF8.self))
         }
     }
 
@@ -141,20 +113,4 @@ struct ProofCommand: ParsableCommand {
             return try array.map { try hash($0, field: field) }
         }
     }
-}
-
-/// The office a proof is about (this ledger's by default) and how many of its events are held.
-private func heldLog(_ opened: LedgerDirectory.Opened, _ office: String?) throws -> (String, UInt64) {
-    let office = office ?? opened.store.identity.office
-    guard let head = try opened.store.head(office: office), head.size > 0 else { throw CLIFailure(message: "no events of office \(office) are held") }
-    return (office, head.size)
-}
-
-/// The signed checkpoint of `office` when it is exactly at `size`, with the verifier key.
-private func checkpointMembers(opened: LedgerDirectory.Opened, office: String, size: UInt64) throws -> [(String, JSONValue)] {
-    guard let note = try opened.store.head(office: office)?.checkpoint,
-        let key = try opened.store.officeKeys()[office],
-        let signed = try? SignedCheckpoint(note: note, verifier: key), signed.checkpoint.size == size
-    else { return [] }
-    return [("checkpoint", .string(note)), ("key", .string(key.vkey))]
 }

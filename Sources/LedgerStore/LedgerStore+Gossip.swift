@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// What a node made of a signed checkpoint another node passed on (gossip).
+public enum GossipVerdict: String, Sendable {
+    /// The checkpoint agrees with the log held here (same root at its size).
+    case consistent
+    /// The checkpoint is of a larger size than held here: it cannot be checked until the events arrive.
+    case ahead
+    /// The office signed a root that disagrees with the log held here: kept as fork evidence.
+    case fork
+}
+
+extension LedgerStore {
+    /// Checks a signed checkpoint of `office` seen elsewhere against the log held here. A valid
+    /// signature over a root that contradicts the held log is fork evidence: stored in `forks`
+    /// (append-only) and reported by `civic verify` and the status; nothing held changes.
+    ///
+    /// - Throws: ``StoreError`` when the office has no trusted key here or the signature does not verify.
+    public func consider(checkpoint note: String, office: String, now: () -> Int64 = LedgerStore.systemMilliseconds) throws -> GossipVerdict {
+        try Self.wrapDatabaseErrors {
+            try pool.write { db in
+                guard let key = try Self.officeKeys(db)[office] else {
+                    throw StoreError.refused(index: 0, "office \(office) has no trusted key here")
+                }
+                let signed: SignedCheckpoint
+                do {
+                    signed = try SignedCheckpoint(note: note, verifier: key)
+                } catch {
+                    throw StoreError.refused(index: 0, "checkpoint of \(office): \(error)")
+                }
+                let size = signed.checkpoint.size
+                let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
+                guard size <= head.size, size > 0 else { return .ahead }
+                let root: Hash
+                if size == head.size {
+                    root = head.root
+                } else {
+                    let ids = try Data.fetchAll(
+                        db, sql: "SELECT id FROM events WHERE office = ? AND seq <= ? ORDER BY seq", arguments: [office, Int64(size)])
+                    root = MerkleTree.root(ids.map { Hash(bytes: Array($0)) }[...])
+                }
+                guard root != signed.checkpoint.root else { return .consistent }
+                let held = try Data.fetchOne(db, sql: "SELECT id FROM events WHERE office = ? AND seq = ?", arguments: [office, Int64(size)])
+                try db.execute(
+                    sql: """
+                        INSERT INTO forks(office, seq, held_id, other_canonical, held_checkpoint, other_checkpoint, reason, detected_ms)
+                        VALUES (?, ?, ?, NULL, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        office, Int64(size), held, head.checkpoint, note, "a checkpoint seen elsewhere signs another root for size \(size)", now(),
+                    ])
+                return .fork
+            }
+        }
+    }
+}

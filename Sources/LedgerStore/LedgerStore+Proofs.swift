@@ -1,0 +1,96 @@
+import GRDB
+import LedgerCore
+
+/// A Merkle inclusion proof of one event in an office's log (RFC 9162 §2.1.3), with the office's
+/// signed checkpoint when the proof is at the size that checkpoint covers.
+public struct InclusionProof: Sendable, Equatable {
+    public let office: String
+    public let seq: UInt64
+    public let treeSize: UInt64
+    public let leafHash: Hash
+    public let root: Hash
+    public let path: [Hash]
+    public let checkpoint: String?
+    public let key: String?
+
+    /// The JSON `civic proof inclusion` prints and `GET /v1/logs/{office}/proof/inclusion` answers (hashes in base64).
+    public var json: JSONValue {
+        .object(
+            [
+                ("office", .string(office)), ("seq", .integer(Int64(seq))), ("leafIdx", .integer(Int64(seq - 1))),
+                ("treeSize", .integer(Int64(treeSize))), ("leafHash", .string(leafHash.base64)), ("root", .string(root.base64)),
+                ("proof", .array(path.map { .string($0.base64) })),
+            ] + signedMembers(checkpoint, key))
+    }
+}
+
+/// A Merkle consistency proof between two sizes of an office's log (RFC 9162 §2.1.4).
+public struct ConsistencyProof: Sendable, Equatable {
+    public let office: String
+    public let size1: UInt64
+    public let size2: UInt64
+    public let root1: Hash
+    public let root2: Hash
+    public let path: [Hash]
+    public let checkpoint: String?
+    public let key: String?
+
+    public var json: JSONValue {
+        .object(
+            [
+                ("office", .string(office)), ("size1", .integer(Int64(size1))), ("size2", .integer(Int64(size2))),
+                ("root1", .string(root1.base64)), ("root2", .string(root2.base64)), ("proof", .array(path.map { .string($0.base64) })),
+            ] + signedMembers(checkpoint, key))
+    }
+}
+
+private func signedMembers(_ checkpoint: String?, _ key: String?) -> [(String, JSONValue)] {
+    guard let checkpoint, let key else { return [] }
+    return [("checkpoint", .string(checkpoint)), ("key", .string(key))]
+}
+
+extension LedgerStore {
+    /// Proves that event `seq` of `office` is in its log at `size` (default: the size held).
+    ///
+    /// - Throws: ``StoreError`` when no events of the office are held, or `seq`/`size` are out of range.
+    public func inclusionProof(office: String, seq: UInt64, size: UInt64? = nil) throws -> InclusionProof {
+        let held = try heldSize(office)
+        let size = size ?? held
+        guard size >= 1, size <= held else { throw StoreError(.notFound("size must be between 1 and \(held), the size of \(office)'s log held here")) }
+        guard seq >= 1, seq <= size else { throw StoreError(.notFound("seq must be between 1 and the tree size \(size)")) }
+        let leaves = try leafHashes(office: office, size: size)
+        let index = Int(seq - 1)
+        let (checkpoint, key) = try signedCheckpoint(office: office, size: size)
+        return InclusionProof(
+            office: office, seq: seq, treeSize: size, leafHash: leaves[index], root: MerkleTree.root(leaves[...]),
+            path: MerkleTree.inclusionProof(index: index, leaves: leaves[...]), checkpoint: checkpoint, key: key)
+    }
+
+    /// Proves that `office`'s log at `from` is a prefix of its log at `to` (default: the size held).
+    ///
+    /// - Throws: ``StoreError`` when no events of the office are held, or the sizes are out of range.
+    public func consistencyProof(office: String, from: UInt64, to: UInt64? = nil) throws -> ConsistencyProof {
+        let held = try heldSize(office)
+        let to = to ?? held
+        guard to <= held else { throw StoreError(.notFound("to must be at most \(held), the size of \(office)'s log held here")) }
+        guard from >= 1, from <= to else { throw StoreError(.notFound("from must be between 1 and \(to)")) }
+        let leaves = try leafHashes(office: office, size: to)
+        let (checkpoint, key) = try signedCheckpoint(office: office, size: to)
+        return ConsistencyProof(
+            office: office, size1: from, size2: to, root1: MerkleTree.root(leaves[0..<Int(from)]), root2: MerkleTree.root(leaves[...]),
+            path: MerkleTree.consistencyProof(oldSize: Int(from), leaves: leaves[...]), checkpoint: checkpoint, key: key)
+    }
+
+    private func heldSize(_ office: String) throws -> UInt64 {
+        guard let head = try head(office: office), head.size > 0 else { throw StoreError(.notFound("no events of office \(office) are held here")) }
+        return head.size
+    }
+
+    /// The office's signed checkpoint and verifier key, when that checkpoint is exactly at `size`.
+    private func signedCheckpoint(office: String, size: UInt64) throws -> (String?, String?) {
+        guard let note = try head(office: office)?.checkpoint, let key = try officeKeys()[office],
+            let signed = try? SignedCheckpoint(note: note, verifier: key), signed.checkpoint.size == size
+        else { return (nil, nil) }
+        return (note, key.vkey)
+    }
+}
