@@ -35,19 +35,19 @@ public struct Headlines: Sendable {
         let code = context.currencyCode
         var lines: [String] = []
         lines.append(
-            "Who pays: residents bear \(funding.residentsShareBasisPoints.percent) of \(code) \(context.money(funding.total)) "
+            "Who pays: residents bear \(funding.residentsShareBasisPoints.percent) of \(code) \(context.readableMoney(funding.total)) "
                 + "(general fund, bonds, surcharges); grants, vendor subsidies and fees the rest.")
         if let richest = equity.districts.filter({ $0.investmentPerCapita != nil }).max(by: { ($0.investmentPerCapita ?? 0) < ($1.investmentPerCapita ?? 0) }) {
             lines.append(
                 "Who benefits: concentration index \(equity.concentrationIndex.text) (negative favours the neediest); "
-                    + "\(richest.district.name) (need \(richest.district.needIndex)) gets the most per resident, \(code) \(context.money(richest.investmentPerCapita)).")
+                    + "\(richest.district.name) (need \(richest.district.needIndex)) gets the most per resident, \(code) \(context.readableMoney(richest.investmentPerCapita ?? 0)).")
         } else {
             lines.append("Who benefits: nothing deployed to a district yet.")
         }
         if let worst = vendors.worstMultiplier {
             lines.append(
                 "Vendor capture: \(worst.vendor) has cost \(worst.multiplier.text)x its initial contracts "
-                    + "(\(code) \(context.money(worst.lifetimeCost)) against \(context.money(worst.initialContract))); HHI \(vendors.herfindahlHirschman.text).")
+                    + "(\(code) \(context.readableMoney(worst.lifetimeCost)) against \(context.readableMoney(worst.initialContract))); HHI \(vendors.herfindahlHirschman.text).")
         }
         if let watched = surveillance.mostWatched, let row = surveillance.districts.first(where: { $0.district.district == watched }) {
             lines.append(
