@@ -113,7 +113,10 @@ let package = Package(
         .testTarget(name: "CivicDomainTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain"]),
         .testTarget(name: "CivicReportsTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "CivicReports"]),
         .testTarget(name: "CivicDemoTests", dependencies: ["LedgerCore", "CivicDomain", "CivicDemo"]),
-        .testTarget(name: "LedgerSyncTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "LedgerSync"]),
+        .testTarget(
+            name: "LedgerSyncTests",
+            dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "LedgerSync", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "CivicCLITests",
             dependencies: [

@@ -44,38 +44,45 @@ extension LedgerStore {
     /// Stores a range of another office's events, received from a peer or a file.
     ///
     /// Everything is checked before anything is kept: each event's canonical form, that the range
-    /// continues the office's log held here (seq and `prev`), and that the resulting Merkle root is
-    /// the one in `checkpoint`, signed by the office's trusted key. Events already held are skipped
-    /// when identical; a different event at a held seq is a fork and refuses the range. The events,
-    /// their projections and the new head commit in one transaction.
+    /// is one office's consecutive events continuing the office's log held here (seq and `prev`),
+    /// and that the resulting Merkle root is the one in `checkpoint`, signed by the office's
+    /// trusted key. Events already held are skipped when identical; a different event at a held seq
+    /// is a fork and refuses the range. The events, their projections and the new head commit in
+    /// one transaction. This is the in-memory form of
+    /// ``receive(office:after:count:checkpoint:now:events:)``, which takes the events as a stream.
     ///
+    /// ```swift
+    /// let summary = try hall.receive(events: policeEvents, checkpoint: policeNote)
+    /// ```
     /// - Parameters:
     ///   - events: the office's events in seq order (they may start at or before the held size).
     ///   - checkpoint: the office's signed checkpoint at the size the range ends at.
     ///   - now: this node's clock, for the arrival log.
+    /// - Returns: what the range changed.
     /// - Throws: ``StoreError`` naming the first refused event.
     @discardableResult
     public func receive(events: [Event], checkpoint note: String, now: () -> Int64 = LedgerStore.systemMilliseconds) throws
         -> ReceiveSummary
     {
+        guard let first = events.first else { throw StoreError.refused(index: 0, "no events to receive") }
+        let range = IncomingRange(
+            office: first.envelope.office, after: first.envelope.seq - 1, count: UInt64(events.count), checkpoint: note)
+        var position = 0
+        let next: () throws -> [Event]? = {
+            guard position < events.count else { return nil }
+            let end = min(events.count, position + ReceivePipeline.chunkSize)
+            defer { position = end }
+            return Array(events[position..<end])
+        }
         do {
-            return try receiveRange(events: events, checkpoint: note, now: now)
-        } catch let fork as ForkEvidence {
-            // The range is refused (its transaction rolled back); the evidence is kept.
-            try Self.wrapDatabaseErrors {
-                try pool.write { db in
-                    try db.execute(
-                        sql: """
-                            INSERT INTO forks(office, seq, held_id, other_canonical, held_checkpoint, other_checkpoint, reason, detected_ms)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                            """,
-                        arguments: [
-                            fork.office, Int64(fork.seq), fork.heldID.map { Data($0.bytes) }, fork.other.map { Data($0) }, fork.heldCheckpoint,
-                            fork.otherCheckpoint, fork.reason, now(),
-                        ])
-                }
+            return try Self.wrapDatabaseErrors {
+                try pool.write { db in try storeRange(db, range, next: next, stop: {}, now: now) }
             }
-            throw StoreError.refused(index: 0, "fork of \(fork.office) at seq \(fork.seq): \(fork.reason); the evidence is kept and nothing else was stored")
+        } catch let fork as ForkEvidence {
+            try Self.wrapDatabaseErrors {
+                try pool.write { db in try fork.record(db, detected: now()) }
+            }
+            throw fork.refusal
         }
     }
 
@@ -86,92 +93,6 @@ extension LedgerStore {
                 try Row.fetchAll(db, sql: "SELECT office, seq, reason, detected_ms FROM forks ORDER BY rowid").map {
                     ForkRecord(office: $0["office"], seq: UInt64($0["seq"] as Int64), reason: $0["reason"], detected: $0["detected_ms"])
                 }
-            }
-        }
-    }
-
-    private func receiveRange(events: [Event], checkpoint note: String, now: () -> Int64) throws -> ReceiveSummary {
-        guard let office = events.first?.envelope.office else { throw StoreError.refused(index: 0, "no events to receive") }
-        guard office != identity.office else {
-            throw StoreError.refused(index: 0, "events of \(office) can only be recorded here, not received")
-        }
-        return try Self.wrapDatabaseErrors {
-            try pool.write { db in
-                guard let key = try Self.officeKeys(db)[office] else {
-                    throw StoreError.refused(index: 0, "office \(office) has no trusted key here")
-                }
-                let signed: SignedCheckpoint
-                do {
-                    signed = try SignedCheckpoint(note: note, verifier: key)
-                } catch {
-                    throw StoreError.refused(index: 0, "checkpoint of \(office): \(error)")
-                }
-                let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
-                var frontier = head.frontier
-                var prev = head.lastHash
-                var lastHLC = head.lastHLC
-                var stored = 0
-                var skipped = 0
-                var ahead = 0
-                var largestLead: Int64 = 0
-                let arrived = now()
-                let insert = try EventInsert(db)
-                let projection = try projector?.begin(db)
-                for (index, event) in events.enumerated() {
-                    let envelope = event.envelope
-                    func refuse(_ reason: String) -> StoreError {
-                        StoreError.refused(index: index, "event \(office)#\(envelope.seq) (id \(event.id)): \(reason)")
-                    }
-                    guard envelope.office == office else { throw refuse("a range holds one office's events") }
-                    if envelope.seq <= frontier.size {
-                        let held = try Data.fetchOne(
-                            db, sql: "SELECT id FROM events WHERE office = ? AND seq = ?", arguments: [office, Int64(envelope.seq)])
-                        guard held.map({ Array($0) }) == event.leafHash.bytes else {
-                            throw ForkEvidence(
-                                office: office, seq: envelope.seq, heldID: held.map { Hash(bytes: Array($0)) }, other: event.canonical,
-                                heldCheckpoint: head.checkpoint, otherCheckpoint: note, reason: "a different event is already held at this seq")
-                        }
-                        skipped += 1
-                        continue
-                    }
-                    guard envelope.seq == frontier.size + 1 else { throw refuse("expected seq \(frontier.size + 1): the range has a gap") }
-                    guard envelope.prev == prev else { throw refuse("prev does not name the previous event") }
-                    let prepared: (any Sendable)?
-                    do {
-                        prepared = try projection?.prepare(event)
-                    } catch {
-                        throw refuse("\(error)")
-                    }
-                    try insert.insert(event, arrived: arrived, projection: projection, prepared: prepared, in: db, refuse: refuse)
-                    let lead = envelope.hlc.wall - arrived
-                    if lead > Self.clockSkewBound {
-                        ahead += 1
-                        largestLead = max(largestLead, lead)
-                    }
-                    frontier.append(event.leafHash)
-                    prev = event.leafHash
-                    lastHLC = max(lastHLC, envelope.hlc)
-                    stored += 1
-                }
-                if signed.checkpoint.size == head.size, signed.checkpoint.root != head.root, head.size > 0, stored == 0 {
-                    throw ForkEvidence(
-                        office: office, seq: head.size, heldID: head.lastHash, other: nil, heldCheckpoint: head.checkpoint, otherCheckpoint: note,
-                        reason: "the office signed two different roots for size \(head.size)")
-                }
-                guard signed.checkpoint.size == frontier.size, signed.checkpoint.root == frontier.root else {
-                    throw StoreError.refused(
-                        index: events.count - 1,
-                        "the events do not match \(office)'s signed checkpoint (size \(signed.checkpoint.size)): altered in transit or forged")
-                }
-                try OfficeHead(
-                    office: office, size: frontier.size, lastHash: prev, frontier: frontier, lastHLC: lastHLC, checkpoint: note
-                ).save(db)
-                if ahead > 0 {
-                    try db.execute(
-                        sql: "INSERT INTO clock_flags(office, events, ahead_ms, size, detected_ms) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [office, ahead, largestLead, Int64(frontier.size), arrived])
-                }
-                return ReceiveSummary(office: office, stored: stored, alreadyHeld: skipped, size: frontier.size, aheadOfClock: ahead)
             }
         }
     }
@@ -186,6 +107,23 @@ struct ForkEvidence: Error {
     let heldCheckpoint: String?
     let otherCheckpoint: String
     let reason: String
+
+    /// The error the range is refused with once the evidence is kept.
+    var refusal: StoreError {
+        StoreError.refused(index: 0, "fork of \(office) at seq \(seq): \(reason); the evidence is kept and nothing else was stored")
+    }
+
+    /// Keeps the evidence (in its own transaction: the range's was rolled back).
+    func record(_ db: Database, detected: Int64) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO forks(office, seq, held_id, other_canonical, held_checkpoint, other_checkpoint, reason, detected_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                office, Int64(seq), heldID.map { Data($0.bytes) }, other.map { Data($0) }, heldCheckpoint, otherCheckpoint, reason, detected,
+            ])
+    }
 }
 
 /// Fork evidence as reported by `civic verify` and the status endpoint.

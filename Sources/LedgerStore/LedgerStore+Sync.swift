@@ -31,20 +31,4 @@ extension LedgerStore {
         let logs = try heldLogs().map { Checkpoint(origin: Identifiers.origin(city: identity.city, office: $0.office), size: $0.size, root: $0.root) }
         return CitywideCheckpoint(city: identity.city, logs: logs)
     }
-
-    /// The exact canonical bytes of an office's events with seq in `range`, without parsing them (for
-    /// sending: the receiver checks them).
-    public func canonicalBytes(office: String, seqs range: ClosedRange<UInt64>) throws -> [[UInt8]] {
-        try Self.wrapDatabaseErrors {
-            try pool.read { db in
-                let rows = try Data.fetchAll(
-                    db, sql: "SELECT canonical FROM events WHERE office = ? AND seq BETWEEN ? AND ? ORDER BY seq",
-                    arguments: [office, Int64(range.lowerBound), Int64(range.upperBound)])
-                guard rows.count == range.count else {
-                    throw StoreError(.notFound("office \(office) has no events \(range.lowerBound)…\(range.upperBound) here"))
-                }
-                return rows.map { Array($0) }
-            }
-        }
-    }
 }

@@ -4,30 +4,25 @@ import LedgerStore
 import NIOCore
 import NIOHTTP1
 
-/// A peer that can be shown a signed checkpoint seen elsewhere (`POST /v1/checkpoints`).
+/// A peer that can be shown a signed checkpoint seen elsewhere (`POST /v1/checkpoints`); every sync peer is one.
 public protocol CheckpointGossip: Sendable {
     func consider(checkpoint: String, office: String) async throws -> GossipVerdict
 }
 
-extension LocalPeer: CheckpointGossip {
+extension LocalPeer {
     public func consider(checkpoint: String, office: String) async throws -> GossipVerdict {
         try store.consider(checkpoint: checkpoint, office: office)
     }
 }
 
-extension HTTPPeer: CheckpointGossip {
+extension HTTPPeer {
     public func consider(checkpoint: String, office: String) async throws -> GossipVerdict {
         var request = HTTPClientRequest(url: base + "/v1/checkpoints")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         let body: JSONValue = .object([("checkpoint", .string(checkpoint)), ("office", .string(office))])
         request.body = .bytes(ByteBuffer(bytes: try CanonicalJSON.encode(body)))
-        let response = try await client.execute(request, timeout: .seconds(30))
-        let bytes = Array(buffer: try await response.body.collect(upTo: 64 * 1024))
-        guard response.status == .ok else {
-            let message = (try? JSONParser.parse(bytes, profile: .general))?["error"]?["message"]?.stringValue ?? "status \(response.status.code)"
-            throw PeerRefusal(status: Int(response.status.code), message: message)
-        }
+        let bytes = try await Self.answer(try await client.execute(request, timeout: .seconds(30)))
         guard let text = (try? JSONParser.parse(bytes, profile: .general))?["verdict"]?.stringValue, let verdict = GossipVerdict(rawValue: text) else {
             throw WireError("the gossip answer has no verdict")
         }

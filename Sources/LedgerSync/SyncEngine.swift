@@ -10,20 +10,25 @@ public struct SyncReport: Sendable, Equatable {
     public var refused: [String: String] = [:]
     /// Events stored with clocks ahead of the receiver's by more than the bound, by office.
     public var aheadOfClock: [String: Int] = [:]
+    /// Offices whose checkpoints, shown to the other node (gossip), contradicted a log it holds: kept there as fork evidence.
+    public var forks: [String] = []
 
     public var isEmpty: Bool { pulled.isEmpty && pushed.isEmpty }
 }
 
 /// One sync round between a local and a remote node: compare version vectors, pull what this node
-/// lacks and push what the peer lacks. Every range is verified by the receiving store (chain, root,
-/// the office's signature) before it is stored, in one transaction per range.
+/// lacks and push what the peer lacks, one range per office in each direction (the registrar's
+/// first). Each range streams from the node that holds it to the one that lacks it, which verifies
+/// it (chain, root, the office's signature) while storing it in one transaction, so a refused or
+/// interrupted range leaves nothing behind.
 public enum SyncEngine {
     public static func round(local: some SyncPeer, remote: some SyncPeer) async throws -> SyncReport {
         let mine = try await local.status()
         let theirs = try await remote.status()
         guard mine.city == theirs.city else { throw SyncError(.otherCity(mine.city, theirs.city)) }
         let plan = SyncPlan(
-            local: mine.vector, localOffice: mine.office, remote: theirs.vector, remoteOffice: theirs.office, first: mine.registrar ?? theirs.registrar)
+            local: mine.vector, localOffice: mine.office, remote: theirs.vector, remoteOffice: theirs.office,
+            first: mine.registrar ?? theirs.registrar)
         var report = SyncReport(anomalies: plan.anomalies)
         // A refused range does not stop the others: it is reported, and the round goes on.
         for transfer in plan.pull {
@@ -32,6 +37,8 @@ public enum SyncEngine {
         for transfer in plan.push {
             try await move(transfer, from: local, to: remote, counted: \.pushed, in: &report)
         }
+        // Where the statuses disagreed, each node checks the other's checkpoints against its own logs.
+        report.forks = await GossipPlan(local: mine.logs, remote: theirs.logs).run(local: local, remote: remote)
         return report
     }
 
@@ -40,9 +47,9 @@ public enum SyncEngine {
         _ transfer: SyncPlan.Transfer, from source: some SyncPeer, to target: some SyncPeer,
         counted direction: WritableKeyPath<SyncReport, [String: Int]>, in report: inout SyncReport
     ) async throws {
-        let batch = try await source.fetch(office: transfer.office, after: transfer.after)
+        let range = try await source.fetch(office: transfer.office, after: transfer.after)
         do {
-            let summary = try await target.push(batch)
+            let summary = try await target.push(range)
             if summary.stored > 0 { report[keyPath: direction][transfer.office] = summary.stored }
             if summary.aheadOfClock > 0 { report.aheadOfClock[transfer.office] = summary.aheadOfClock }
         } catch let error as StoreError {

@@ -20,45 +20,16 @@ public struct PeerStatus: Sendable, Equatable {
     }
 }
 
-/// A range of one office's log — events `after + 1 …` as their exact canonical bytes — with the
-/// signed checkpoint at its end. The bytes are parsed and checked only where they are received.
-public struct RangeBatch: Sendable {
-    public let office: String
-    public let after: UInt64
-    public let canonical: [[UInt8]]
-    public let checkpoint: String
-
-    public init(office: String, after: UInt64, canonical: [[UInt8]], checkpoint: String) {
-        self.office = office
-        self.after = after
-        self.canonical = canonical
-        self.checkpoint = checkpoint
-    }
-
-    /// The events, each checked to be canonical and well formed.
-    ///
-    /// - Throws: ``WireError`` naming the first bad event.
-    public func events() throws -> [Event] {
-        var events: [Event] = []
-        events.reserveCapacity(canonical.count)
-        for (index, bytes) in canonical.enumerated() {
-            do {
-                events.append(try Event(canonical: bytes))
-            } catch {
-                throw WireError("event \(index + 1) of the range: \(error)")
-            }
-        }
-        return events
-    }
-}
-
-/// A node to sync with: in process (``LocalPeer``) or over HTTP.
-public protocol SyncPeer: Sendable {
+/// A node to sync with: in process (``LocalPeer``) or over HTTP (``HTTPPeer``).
+///
+/// Ranges travel as streams: ``fetch(office:after:)`` starts one, ``push(_:)`` consumes it while
+/// the receiving store verifies and stores it, so neither side holds a whole range in memory.
+public protocol SyncPeer: CheckpointGossip {
     func status() async throws -> PeerStatus
-    /// The office's events after `after`, up to the peer's held size, with its checkpoint there.
-    func fetch(office: String, after: UInt64) async throws -> RangeBatch
-    /// Gives the peer a range to verify and store.
-    func push(_ batch: RangeBatch) async throws -> ReceiveSummary
+    /// The office's events after `after`, up to the peer's held size when asked, with its checkpoint there.
+    func fetch(office: String, after: UInt64) async throws -> RangeStream
+    /// Gives the peer a range to verify and store, reading it to its end (or to the first refusal).
+    func push(_ range: RangeStream) async throws -> ReceiveSummary
 }
 
 /// A ledger in this process, as a sync peer.
@@ -73,16 +44,26 @@ public struct LocalPeer: SyncPeer {
         PeerStatus(city: store.identity.city, office: store.identity.office, registrar: store.identity.registrar, logs: try store.heldLogs())
     }
 
-    public func fetch(office: String, after: UInt64) async throws -> RangeBatch {
+    /// The range is fixed to the office's held size now, with the signed checkpoint at that size;
+    /// its events are read from the ledger in chunks as the stream is consumed.
+    public func fetch(office: String, after: UInt64) async throws -> RangeStream {
         guard let head = try store.head(office: office), head.size > after, let note = head.checkpoint else {
             throw SyncError(.nothingToSend(office: office, after: after))
         }
-        return RangeBatch(
-            office: office, after: after, canonical: try store.canonicalBytes(office: office, seqs: (after + 1)...head.size), checkpoint: note)
+        return RangeStream(
+            header: RangeHeader(office: office, after: after, count: head.size - after, checkpoint: note),
+            events: .canonicalLines(of: store, office: office, seqs: (after + 1)...head.size))
     }
 
-    public func push(_ batch: RangeBatch) async throws -> ReceiveSummary {
-        try store.receive(events: try batch.events(), checkpoint: batch.checkpoint)
+    /// Parses the range's lines as they stream in and stores them with
+    /// ``LedgerStore/receive(office:after:count:checkpoint:now:events:)``: one transaction.
+    ///
+    /// - Throws: ``WireError`` for a malformed range (a bad line, a count other than announced),
+    ///   ``StoreError`` for a refused one; either way nothing of it is stored.
+    public func push(_ range: RangeStream) async throws -> ReceiveSummary {
+        let header = range.header
+        return try await store.receive(
+            office: header.office, after: header.after, count: header.count, checkpoint: header.checkpoint, events: range.parsedEvents())
     }
 }
 

@@ -215,14 +215,19 @@ struct ForkTests {
         _ = try await SyncEngine.round(local: LocalPeer(store: hall.store), remote: LocalPeer(store: police.store))
         let before = try hall.store.citywideCheckpoint()
         let report = try await SyncEngine.round(local: LocalPeer(store: hall.store), remote: LocalPeer(store: fork.store))
-        #expect(report.refused.isEmpty)  // equal sizes: nothing to move by vector
-        // Pushed directly, the forked range is refused, kept as evidence, and changes nothing.
+        // Equal sizes: nothing to move by vector, but the two roots differ, so the nodes show each
+        // other their checkpoints (gossip) and both keep the other's as evidence.
+        #expect(report.refused.isEmpty && report.isEmpty)
+        #expect(report.forks == ["police", "police"])
+        #expect(try hall.store.forks().map(\.seq) == [2])
+        #expect(try fork.store.forks().map(\.seq) == [2])
+        // Pushed directly, the forked range is refused, kept as evidence too, and changes nothing.
         let forked = try await LocalPeer(store: fork.store).fetch(office: "police", after: 0)
         await #expect(throws: StoreError.self) { try await LocalPeer(store: hall.store).push(forked) }
         #expect(try hall.store.citywideCheckpoint() == before)
         let evidence = try hall.store.forks()
-        #expect(evidence.count == 1 && evidence.first?.office == "police" && evidence.first?.seq == 2)
-        #expect(try hall.store.verify().forks.count == 1)
+        #expect(evidence.count == 2 && evidence.allSatisfy { $0.office == "police" && $0.seq == 2 })
+        #expect(try hall.store.verify().forks.count == 2)
     }
 }
 

@@ -5,12 +5,14 @@ import LedgerStore
 import NIOCore
 import NIOHTTP1
 
-/// A node reached over HTTP, as a sync peer.
+/// A node reached over HTTP, as a sync peer. Ranges stream both ways: a fetched range is read
+/// from the response body as the receiving store consumes it, a pushed one is sent as a streamed
+/// request body (chunked) as it is read from its source.
 public struct HTTPPeer: SyncPeer {
     public let base: String
     let client: HTTPClient
-    /// The largest response body read.
-    static let maximumResponseBytes = 256 * 1024 * 1024
+    /// The largest answer read whole (status, receive summaries, errors).
+    static let maximumAnswerBytes = 16 * 1024 * 1024
 
     /// - Parameter base: e.g. `http://127.0.0.1:8080` (no trailing slash needed).
     public init(base: String, client: HTTPClient = .shared) {
@@ -19,35 +21,46 @@ public struct HTTPPeer: SyncPeer {
     }
 
     public func status() async throws -> PeerStatus {
-        try StatusJSON.decode(try await send(HTTPClientRequest(url: base + "/v1/status")))
+        let response = try await client.execute(HTTPClientRequest(url: base + "/v1/status"), timeout: .seconds(120))
+        return try StatusJSON.decode(try await Self.answer(response))
     }
 
-    public func fetch(office: String, after: UInt64) async throws -> RangeBatch {
-        try RangeBatchCodec.decode(try await send(HTTPClientRequest(url: base + "/v1/logs/\(office)/events?after=\(after)")), office: office)
+    /// Starts `GET /v1/logs/{office}/events?after=N`; the events are read as the returned range is
+    /// consumed. (The 120 s timeout covers the answer's head; the body streams without a deadline.)
+    public func fetch(office: String, after: UInt64) async throws -> RangeStream {
+        let response = try await client.execute(
+            HTTPClientRequest(url: base + "/v1/logs/\(office)/events?after=\(after)"), timeout: .seconds(120))
+        guard response.status == .ok else { throw await Self.refusal(response) }
+        return try await RangeStream.read(ByteChunks(response.body), office: office)
     }
 
-    public func push(_ batch: RangeBatch) async throws -> ReceiveSummary {
-        var request = HTTPClientRequest(url: base + "/v1/logs/\(batch.office)/events")
+    /// `POST /v1/logs/{office}/events` with the range streamed as the body. The peer answers once
+    /// it has stored the range (or at its first refusal), so the deadline grows with the range:
+    /// two minutes plus a millisecond per event (at most a day more).
+    public func push(_ range: RangeStream) async throws -> ReceiveSummary {
+        var request = HTTPClientRequest(url: base + "/v1/logs/\(range.office)/events")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: RangeBatchCodec.contentType)
-        request.body = .bytes(ByteBuffer(bytes: try RangeBatchCodec.encode(batch, after: batch.after)))
-        let reply = try JSONParser.parse(try await send(request), profile: .general)
+        request.body = .stream(try range.wire(), length: .unknown)
+        let timeout = TimeAmount.seconds(120) + .milliseconds(Int64(min(range.header.count, 100_000_000)))
+        let reply = try JSONParser.parse(try await Self.answer(try await client.execute(request, timeout: timeout)), profile: .general)
         return ReceiveSummary(
-            office: batch.office, stored: Int(reply["stored"]?.integerValue ?? 0), alreadyHeld: Int(reply["already_held"]?.integerValue ?? 0),
+            office: range.office, stored: Int(reply["stored"]?.integerValue ?? 0), alreadyHeld: Int(reply["already_held"]?.integerValue ?? 0),
             size: UInt64(reply["size"]?.integerValue ?? 0), aheadOfClock: Int(reply["ahead_of_clock"]?.integerValue ?? 0))
     }
 
-    /// Sends a request and returns the body; a refusal (422) becomes a ``StoreError``-like ``PeerRefusal``.
-    private func send(_ request: HTTPClientRequest) async throws -> [UInt8] {
-        let response = try await client.execute(request, timeout: .seconds(120))
-        let body = try await response.body.collect(upTo: Self.maximumResponseBytes)
-        let bytes = Array(buffer: body)
-        guard response.status == .ok else {
-            let message = (try? JSONParser.parse(bytes, profile: .general))?["error"]?["message"]?.stringValue
-                ?? String(decoding: bytes.prefix(300), as: UTF8.self)
-            throw PeerRefusal(status: Int(response.status.code), message: message)
-        }
-        return bytes
+    /// The body of a short answer; an error status becomes a ``PeerRefusal``.
+    static func answer(_ response: HTTPClientResponse) async throws -> [UInt8] {
+        guard response.status == .ok else { throw await refusal(response) }
+        return Array(buffer: try await response.body.collect(upTo: maximumAnswerBytes))
+    }
+
+    /// An error answer, with the peer's one-line message.
+    private static func refusal(_ response: HTTPClientResponse) async -> PeerRefusal {
+        let bytes = (try? await response.body.collect(upTo: 64 * 1024)).map { Array(buffer: $0) } ?? []
+        let parsed = (try? JSONParser.parse(bytes, profile: .general))?["error"]?["message"]?.stringValue
+        let message = parsed ?? String(decoding: bytes.prefix(300), as: UTF8.self)
+        return PeerRefusal(status: Int(response.status.code), message: message)
     }
 }
 

@@ -2,44 +2,39 @@ import LedgerCore
 import LedgerStore
 
 /// The wire form of a range (`application/x-ndjson`): a header line
-/// `{"office":…,"after":N,"count":C,"checkpoint":"<signed note>"}`, then exactly C lines, each an
-/// event's exact canonical bytes. A stream cut short, or with extra lines, is refused whole.
+/// `{"after":N,"checkpoint":"<signed note>","count":C,"office":…}`, then exactly C lines, each an
+/// event's exact canonical bytes, `N + 1` to `N + C` in order. A stream cut short, or with extra
+/// lines, is refused whole. Ranges are streamed: neither side holds more than a few chunks.
 public enum RangeBatchCodec {
     public static let contentType = "application/x-ndjson"
-    /// The most events one range may carry.
-    public static let maximumEvents = 200_000
+    /// The longest line read (header or event), without its line feed: the largest canonical event.
+    public static let maximumLineBytes = EventEnvelope.maximumCanonicalBytes
+}
 
-    public static func encode(_ batch: RangeBatch, after: UInt64) throws -> [UInt8] {
-        try encode(office: batch.office, after: after, checkpoint: batch.checkpoint, canonical: batch.canonical)
+/// The header line of a range: whose events follow, where they start, how many, and the office's
+/// signed checkpoint at the range's end.
+public struct RangeHeader: Sendable, Equatable {
+    public let office: String
+    /// The first event is `after + 1`.
+    public let after: UInt64
+    public let count: UInt64
+    public let checkpoint: String
+
+    public init(office: String, after: UInt64, count: UInt64, checkpoint: String) {
+        self.office = office
+        self.after = after
+        self.count = count
+        self.checkpoint = checkpoint
     }
 
-    /// Encodes stored canonical bytes as they are (the receiver checks them).
-    public static func encode(office: String, after: UInt64, checkpoint: String, canonical events: [[UInt8]]) throws -> [UInt8] {
-        let header: JSONValue = .object([
-            ("office", .string(office)), ("after", .integer(Int64(after))), ("count", .integer(Int64(events.count))),
-            ("checkpoint", .string(checkpoint)),
-        ])
-        var bytes = try CanonicalJSON.encode(header)
-        bytes.append(0x0A)
-        bytes.reserveCapacity(bytes.count + events.reduce(0) { $0 + $1.count + 1 })
-        for event in events {
-            guard !event.contains(0x0A) else { throw WireError("an event's bytes contain a newline: not canonical") }
-            bytes.append(contentsOf: event)
-            bytes.append(0x0A)
-        }
-        return bytes
-    }
-
-    /// Reads a range: the header and the count (each event's bytes are checked when received).
+    /// Reads a header line (without its line feed).
     ///
-    /// - Throws: ``WireError`` naming the line that is wrong.
-    public static func decode(_ bytes: [UInt8], office expected: String? = nil) throws -> RangeBatch {
-        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        guard let headerLine = lines.first else { throw WireError("empty range") }
+    /// - Parameter expected: the office the range must be of (the URL's), when known.
+    /// - Throws: ``WireError`` naming what is wrong.
+    public init(line: [UInt8], office expected: String? = nil) throws {
         let header: JSONValue
         do {
-            header = try JSONParser.parse(headerLine, profile: .general)
+            header = try JSONParser.parse(line, profile: .general)
         } catch {
             throw WireError("range header: \(error)")
         }
@@ -47,14 +42,19 @@ public enum RangeBatchCodec {
             let count = header["count"]?.integerValue, count >= 0, let checkpoint = header["checkpoint"]?.stringValue
         else { throw WireError("range header needs office, count and checkpoint") }
         if let expected, office != expected { throw WireError("the range is of \(office), not \(expected)") }
-        guard count <= maximumEvents else { throw WireError("a range carries at most \(maximumEvents) events, not \(count)") }
-        guard lines.count - 1 == Int(count) else {
-            throw WireError("the range announces \(count) events but carries \(lines.count - 1): truncated or padded")
-        }
         let after = header["after"]?.integerValue ?? 0
         guard after >= 0 else { throw WireError("range header: after must not be negative") }
-        // Each line is checked where the range is received (``RangeBatch/events()``).
-        return RangeBatch(office: office, after: UInt64(after), canonical: lines.dropFirst().map { Array($0) }, checkpoint: checkpoint)
+        self.init(office: office, after: UInt64(after), count: UInt64(count), checkpoint: checkpoint)
+    }
+
+    /// The header line, with its line feed.
+    public func line() throws -> [UInt8] {
+        let header: JSONValue = .object([
+            ("office", .string(office)), ("after", .integer(Int64(after))), ("count", .integer(Int64(count))), ("checkpoint", .string(checkpoint)),
+        ])
+        var bytes = try CanonicalJSON.encode(header)
+        bytes.append(0x0A)
+        return bytes
     }
 }
 

@@ -14,9 +14,6 @@ import ServiceLifecycle
 /// try await app.runService()
 /// ```
 public struct SyncServer: Sendable {
-    /// The largest request body accepted (a pushed range).
-    public static let maximumRequestBytes = 128 * 1024 * 1024
-
     public let store: LedgerStore
     /// Renders `/metrics` (the executable bootstraps swift-metrics with it).
     public let metricsText: @Sendable () -> String
@@ -49,51 +46,11 @@ public struct SyncServer: Sendable {
                 try StatusJSON.encode(status, citywide: try store.citywideCheckpoint(), forks: try store.forks(), clockFlags: try store.clockFlags()))
         }
         router.get("/v1/logs/{office}/events") { request, context in
-            let office = try context.parameters.require("office")
-            let after = request.uri.queryParameters.get("after", as: UInt64.self) ?? 0
-            guard let head = try store.head(office: office), head.size > after, let note = head.checkpoint else {
-                throw HTTPError(.notFound, message: "no events of \(office) after seq \(after) here")
-            }
-            guard head.size - after <= UInt64(RangeBatchCodec.maximumEvents) else {
-                throw HTTPError(.contentTooLarge, message: "range too long: at most \(RangeBatchCodec.maximumEvents) events per range")
-            }
-            let events = try store.canonicalBytes(office: office, seqs: (after + 1)...head.size)
-            let bytes = try RangeBatchCodec.encode(office: office, after: after, checkpoint: note, canonical: events)
-            Counter(label: "civic_events_sent_total").increment(by: events.count)
-            return Response(
-                status: .ok, headers: [.contentType: RangeBatchCodec.contentType], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            try await Self.sendRange(
+                office: try context.parameters.require("office"), after: request.uri.queryParameters.get("after", as: UInt64.self) ?? 0, store: store)
         }
         router.post("/v1/logs/{office}/events") { request, context in
-            let office = try context.parameters.require("office")
-            let body = try await request.body.collect(upTo: Self.maximumRequestBytes)
-            let batch: RangeBatch
-            let events: [Event]
-            do {
-                batch = try RangeBatchCodec.decode(Array(buffer: body), office: office)
-                events = try batch.events()
-            } catch let error as WireError {
-                throw HTTPError(.badRequest, message: error.description)
-            }
-            let summary: ReceiveSummary
-            do {
-                summary = try store.receive(events: events, checkpoint: batch.checkpoint)
-            } catch let error as StoreError {
-                Counter(label: "civic_ranges_refused_total").increment()
-                context.logger.warning("refused a range of \(office): \(error)")
-                throw HTTPError(.unprocessableContent, message: error.description)
-            }
-            Counter(label: "civic_events_received_total").increment(by: summary.stored)
-            if summary.aheadOfClock > 0 {
-                context.logger.warning(
-                    "events of \(office) carry clocks ahead of this node's by more than the bound",
-                    metadata: ["events": "\(summary.aheadOfClock)", "bound_ms": "\(LedgerStore.clockSkewBound)"])
-            }
-            let value: JSONValue = .object([
-                ("office", .string(summary.office)), ("stored", .integer(Int64(summary.stored))),
-                ("already_held", .integer(Int64(summary.alreadyHeld))), ("size", .integer(Int64(summary.size))),
-                ("ahead_of_clock", .integer(Int64(summary.aheadOfClock))),
-            ])
-            return Self.json(try CanonicalJSON.encode(value))
+            try await Self.receiveRange(office: try context.parameters.require("office"), body: request.body, store: store, logger: context.logger)
         }
         addProofRoutes(to: router)
         extraRoutes(router)

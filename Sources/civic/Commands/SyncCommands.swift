@@ -82,7 +82,7 @@ struct SyncCommand: AsyncParsableCommand {
                 do {
                     let report = try await SyncEngine.round(local: LocalPeer(store: opened.store), remote: HTTPPeer(base: peer))
                     FileHandle.standardOutput.write(Data((try describe(report, peer: peer, city: opened.store.citywideCheckpoint()) + "\n").utf8))
-                    failed = failed || !report.refused.isEmpty
+                    failed = failed || !report.refused.isEmpty || !report.forks.isEmpty
                 } catch {
                     Terminal.error("\(peer): \(error)")
                     failed = true
@@ -100,7 +100,7 @@ struct SyncCommand: AsyncParsableCommand {
             let value: JSONValue = .object([
                 ("peer", .string(peer)), ("pulled", counts(report.pulled)), ("pushed", counts(report.pushed)),
                 ("refused", .object(report.refused.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-                ("ahead_of_clock", counts(report.aheadOfClock)),
+                ("ahead_of_clock", counts(report.aheadOfClock)), ("forks", .array(report.forks.map { .string($0) })),
                 ("citywide", .string(city.hash.hex)), ("events", .integer(Int64(city.size))),
             ])
             return String(decoding: try CanonicalJSON.encode(value), as: UTF8.self)
@@ -111,6 +111,7 @@ struct SyncCommand: AsyncParsableCommand {
             if !report.pushed.isEmpty { parts.append("pushed \(list(report.pushed))") }
             for (office, reason) in report.refused.sorted(by: { $0.key < $1.key }) { parts.append("refused \(office): \(reason)") }
             if !report.aheadOfClock.isEmpty { parts.append("clock ahead by more than 5 min: \(list(report.aheadOfClock)) events") }
+            if !report.forks.isEmpty { parts.append("FORK: checkpoints of \(report.forks.joined(separator: ", ")) contradict a log held (kept as evidence)") }
             let moved = parts.isEmpty ? "up to date" : parts.joined(separator: "; ")
             return "\(peer): \(moved) — citywide \(city.hash.hex.prefix(16)) (\(city.size) events)"
         }

@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// What a range announces before its events: whose they are, where they start, how many follow,
+/// and the office's signed checkpoint at the range's end.
+struct IncomingRange: Sendable {
+    let office: String
+    /// The first event is `after + 1`.
+    let after: UInt64
+    let count: UInt64
+    let checkpoint: String
+}
+
+extension LedgerStore {
+    /// The write transaction of one received range, on the writer: the checks that need no events
+    /// (office, trusted key, signature, extent), then the events as `next` yields them — checked and
+    /// prepared by a ``ReceivePipeline`` thread, stored here — then the final root against the
+    /// signed checkpoint. Any throw rolls the whole range back.
+    ///
+    /// - Parameters:
+    ///   - next: the range's events in chunks (blocking), nil at the end; it may throw the source's error.
+    ///   - stop: wakes a `next` that waits, when the range is refused early.
+    /// - Throws: ``StoreError``, ``ForkEvidence``, or the error `next` threw.
+    func storeRange(
+        _ db: Database, _ range: IncomingRange, next: @escaping () throws -> [Event]?, stop: @escaping () -> Void, now: () -> Int64
+    ) throws -> ReceiveSummary {
+        let office = range.office
+        guard office != identity.office else {
+            throw StoreError.refused(index: 0, "events of \(office) can only be recorded here, not received")
+        }
+        guard range.count > 0 else { throw StoreError.refused(index: 0, "no events to receive") }
+        guard let key = try Self.officeKeys(db)[office] else {
+            throw StoreError.refused(index: 0, "office \(office) has no trusted key here")
+        }
+        let signed: SignedCheckpoint
+        do {
+            signed = try SignedCheckpoint(note: range.checkpoint, verifier: key)
+        } catch {
+            throw StoreError.refused(index: 0, "checkpoint of \(office): \(error)")
+        }
+        // The signed size bounds the work a range can cause: no more events than the office signed.
+        let (end, overflow) = range.after.addingReportingOverflow(range.count)
+        guard !overflow, end == signed.checkpoint.size else {
+            throw StoreError.refused(
+                index: 0,
+                "the range of \(office) ends after seq \(range.after) + \(range.count), not at its checkpoint's size \(signed.checkpoint.size)")
+        }
+        let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
+        let arrived = now()
+        let insert = try EventInsert(db)
+        let projection = try projector?.begin(db)
+        let pipeline = ReceivePipeline(
+            chain: .init(frontier: head.frontier, prev: head.lastHash, lastHLC: head.lastHLC),
+            work: .init(office: office, after: range.after, heldSize: head.size, next: next, stop: stop, projection: projection))
+        var tally = Tally()
+        let chain: ReceivePipeline.Chain
+        do {
+            let heldID = try db.cachedStatement(sql: "SELECT id FROM events WHERE office = ? AND seq = ?")
+            while let chunk = pipeline.nextChunk() {
+                for item in chunk {
+                    let event = item.event
+                    if item.isHeld {
+                        let held = try Data.fetchOne(heldID, arguments: [office, Int64(event.envelope.seq)])
+                        guard held.map({ Array($0) }) == event.leafHash.bytes else {
+                            throw ForkEvidence(
+                                office: office, seq: event.envelope.seq, heldID: held.map { Hash(bytes: Array($0)) }, other: event.canonical,
+                                heldCheckpoint: head.checkpoint, otherCheckpoint: range.checkpoint,
+                                reason: "a different event is already held at this seq")
+                        }
+                        tally.skipped += 1
+                        continue
+                    }
+                    try insert.insert(event, arrived: arrived, projection: projection, prepared: item.prepared, in: db) { reason in
+                        StoreError.refused(index: item.index, "event \(office)#\(event.envelope.seq) (id \(event.id)): \(reason)")
+                    }
+                    tally.add(stored: event, arrived: arrived)
+                }
+            }
+            chain = try pipeline.finish()
+        } catch {
+            pipeline.cancel()
+            throw error
+        }
+        let frontier = chain.frontier
+        if signed.checkpoint.size == head.size, signed.checkpoint.root != head.root, head.size > 0, tally.stored == 0 {
+            throw ForkEvidence(
+                office: office, seq: head.size, heldID: head.lastHash, other: nil, heldCheckpoint: head.checkpoint,
+                otherCheckpoint: range.checkpoint, reason: "the office signed two different roots for size \(head.size)")
+        }
+        guard signed.checkpoint.size == frontier.size, signed.checkpoint.root == frontier.root else {
+            throw StoreError.refused(
+                index: Int(range.count) - 1,
+                "the events do not match \(office)'s signed checkpoint (size \(signed.checkpoint.size)): altered in transit or forged")
+        }
+        try OfficeHead(
+            office: office, size: frontier.size, lastHash: chain.prev, frontier: frontier, lastHLC: chain.lastHLC, checkpoint: range.checkpoint
+        ).save(db)
+        if tally.ahead > 0 {
+            try db.execute(
+                sql: "INSERT INTO clock_flags(office, events, ahead_ms, size, detected_ms) VALUES (?, ?, ?, ?, ?)",
+                arguments: [office, tally.ahead, tally.largestLead, Int64(frontier.size), arrived])
+        }
+        return ReceiveSummary(office: office, stored: tally.stored, alreadyHeld: tally.skipped, size: frontier.size, aheadOfClock: tally.ahead)
+    }
+}
+
+/// Counts kept by the writer while it stores a range.
+private struct Tally {
+    var stored = 0
+    var skipped = 0
+    /// Stored events whose clock ran ahead of the arrival time by more than the bound, and the largest lead.
+    var ahead = 0
+    var largestLead: Int64 = 0
+
+    mutating func add(stored event: Event, arrived: Int64) {
+        stored += 1
+        let lead = event.envelope.hlc.wall - arrived
+        if lead > LedgerStore.clockSkewBound {
+            ahead += 1
+            largestLead = max(largestLead, lead)
+        }
+    }
+}

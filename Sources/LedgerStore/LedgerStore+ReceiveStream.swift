@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+extension LedgerStore {
+    /// Stores a range of another office's events as it streams in, with memory bounded by a few
+    /// chunks whatever the range's length.
+    ///
+    /// The range is verified and stored in one write transaction, held while the events arrive:
+    /// the office's trusted key must sign `checkpoint`, whose size must be `after + count`; the
+    /// events must be that office's `after + 1 … after + count`, continuing the log held here
+    /// (events already held are skipped when identical; a different one is a fork, kept as
+    /// evidence); the projection must accept each new event; and the final Merkle root must be the
+    /// checkpoint's. A refusal, or an error thrown by `chunks` (a stream cut short), rolls the whole
+    /// range back: nothing of it is stored.
+    ///
+    /// ```swift
+    /// let summary = try await store.receive(
+    ///     office: "police", after: 0, count: 3, checkpoint: note, events: eventChunks)
+    /// ```
+    /// Events are checked and prepared on one thread while the previous chunk is stored on another
+    /// (SQLite writes are synchronous); this task only feeds them, suspending while they catch up.
+    /// - Parameters:
+    ///   - office: the office whose log the range extends.
+    ///   - after: the range starts at seq `after + 1`.
+    ///   - count: the number of events announced.
+    ///   - checkpoint: the office's signed checkpoint at the range's end.
+    ///   - now: this node's clock, for the arrival log.
+    ///   - chunks: the events in order, parsed, in chunks of any size.
+    /// - Returns: what the range changed.
+    /// - Throws: ``StoreError`` naming the first refused event, or the error `chunks` threw.
+    @discardableResult
+    public func receive<Chunks: AsyncSequence>(
+        office: String, after: UInt64, count: UInt64, checkpoint: String, now: @escaping @Sendable () -> Int64 = LedgerStore.systemMilliseconds,
+        events chunks: Chunks
+    ) async throws -> ReceiveSummary where Chunks.Element == [Event] {
+        let inbox = AsyncInbox<[Event]>(capacity: 4)
+        async let written = write(IncomingRange(office: office, after: after, count: count, checkpoint: checkpoint), from: inbox, now: now)
+        do {
+            for try await chunk in chunks { try await inbox.send(chunk) }
+            inbox.finish()
+        } catch {
+            // The writer either stopped early (its refusal is the answer) or gets this error in order.
+            inbox.finish(throwing: error)
+        }
+        return try await written
+    }
+
+    /// Runs the range's transaction on the database writer, fed by `inbox`; stops the inbox's
+    /// sender however it ends.
+    private func write(_ range: IncomingRange, from inbox: AsyncInbox<[Event]>, now: @escaping @Sendable () -> Int64) async throws
+        -> ReceiveSummary
+    {
+        defer { inbox.cancel() }
+        do {
+            return try await pool.write { db in
+                try self.storeRange(db, range, next: inbox.receive, stop: inbox.cancel, now: now)
+            }
+        } catch let fork as ForkEvidence {
+            inbox.cancel()
+            do {
+                try await pool.write { db in try fork.record(db, detected: now()) }
+            } catch let error as DatabaseError {
+                throw StoreError(.database(error.message ?? error.description))
+            }
+            throw fork.refusal
+        } catch let error as DatabaseError {
+            throw StoreError(.database(error.message ?? error.description))
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import LedgerCore
+import LedgerStore
+import Testing
+
+/// A police ledger holding `events` events, and a city-hall ledger that trusts police's key.
+final class PolicePair {
+    let police: TestLedger
+    let hall: TestLedger
+
+    init(events count: Int) throws {
+        police = try TestLedger(office: "police")
+        hall = try TestLedger(office: "cityhall")
+        try hall.store.trust(office: "police", verifier: police.signer.verifier)
+        var index = 0
+        _ = try police.store.append(signer: police.signer) {
+            guard index < count else { return nil }
+            defer { index += 1 }
+            return try TestLedger.draft(index)
+        }
+    }
+
+    /// Police's signed checkpoint at its head.
+    func checkpoint() throws -> String {
+        try #require(try police.store.head(office: "police")?.checkpoint)
+    }
+}
+
+/// An office's events read back from a ledger a chunk at a time and parsed, as a receiving store
+/// takes them; the stream can be cut, or one event replaced, on the way.
+struct StoredEvents: AsyncSequence {
+    typealias Element = [Event]
+
+    struct Cut: Error {}
+
+    let store: LedgerStore
+    let office: String
+    let seqs: ClosedRange<UInt64>
+    var chunk: UInt64 = 1000
+    /// The stream fails once events up to this seq were delivered.
+    var cutAfter: UInt64?
+    var replace: (seq: UInt64, with: Event)?
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(source: self, next: seqs.lowerBound) }
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let source: StoredEvents
+        var next: UInt64
+
+        mutating func next() async throws -> [Event]? {
+            if let cut = source.cutAfter, next > cut { throw Cut() }
+            guard next <= source.seqs.upperBound else { return nil }
+            let last = Swift.min(source.seqs.upperBound, next + source.chunk - 1, source.cutAfter ?? .max)
+            let lines = try await source.store.readCanonical(office: source.office, seqs: next...last, into: [[UInt8]]()) { lines, bytes in
+                lines.append(Array(bytes))
+            }
+            let first = next
+            next = last + 1
+            return try lines.enumerated().map { offset, bytes in
+                if let replace = source.replace, replace.seq == first + UInt64(offset) { return replace.with }
+                return try Event(canonical: bytes)
+            }
+        }
+    }
+}
+
+@Suite("Receiving a streamed range")
+struct ReceiveStreamTests {
+    /// More events than the old 200,000-event cap on one range, in one transaction.
+    @Test func aRangeLongerThanTheOldCapIsStoredWhole() async throws {
+        let pair = try PolicePair(events: 300_000)
+        let summary = try await pair.hall.store.receive(
+            office: "police", after: 0, count: 300_000, checkpoint: try pair.checkpoint(),
+            events: StoredEvents(store: pair.police.store, office: "police", seqs: 1...300_000, chunk: 4096))
+        #expect(summary.stored == 300_000 && summary.alreadyHeld == 0 && summary.size == 300_000)
+        #expect(try pair.hall.store.head(office: "police")?.root == pair.police.store.head(office: "police")?.root)
+        #expect(try pair.hall.store.eventCount() == 300_000)
+    }
+
+    @Test func aStreamCutInTheMiddleStoresNothing() async throws {
+        let pair = try PolicePair(events: 5000)
+        var cut = StoredEvents(store: pair.police.store, office: "police", seqs: 1...5000)
+        cut.cutAfter = 3000
+        await #expect(throws: StoredEvents.Cut.self) {
+            try await pair.hall.store.receive(office: "police", after: 0, count: 5000, checkpoint: try pair.checkpoint(), events: cut)
+        }
+        #expect(try pair.hall.store.eventCount() == 0)
+        #expect(try pair.hall.store.head(office: "police") == nil)
+        // The same range, whole, is then stored.
+        let summary = try await pair.hall.store.receive(
+            office: "police", after: 0, count: 5000, checkpoint: try pair.checkpoint(),
+            events: StoredEvents(store: pair.police.store, office: "police", seqs: 1...5000))
+        #expect(summary.stored == 5000)
+    }
+
+    @Test func anEventAlteredInTransitRefusesTheWholeRange() async throws {
+        let pair = try PolicePair(events: 3000)
+        let original = try #require(try pair.police.store.event(office: "police", seq: 2500))
+        let event = try Event(canonical: original.canonical)
+        let altered = try Event(
+            envelope: EventEnvelope(
+                office: "police", seq: 2500, prev: event.envelope.prev, hlc: event.envelope.hlc, type: event.envelope.type,
+                effective: event.envelope.effective, author: nil, body: .object([("district", .string("forged"))])))
+        var stream = StoredEvents(store: pair.police.store, office: "police", seqs: 1...3000)
+        stream.replace = (2500, altered)
+        let error = await #expect(throws: StoreError.self) {
+            try await pair.hall.store.receive(office: "police", after: 0, count: 3000, checkpoint: try pair.checkpoint(), events: stream)
+        }
+        // The altered event still chains to its predecessor; its successor does not chain to it.
+        #expect(error?.refusedIndex == 2500)
+        #expect(error?.description.contains("police#2501") == true)
+        #expect(try pair.hall.store.eventCount() == 0)
+    }
+
+    @Test func theRangeMustEndAtItsSignedCheckpoint() async throws {
+        let pair = try PolicePair(events: 12)
+        let error = await #expect(throws: StoreError.self) {
+            try await pair.hall.store.receive(
+                office: "police", after: 0, count: 10, checkpoint: try pair.checkpoint(),
+                events: StoredEvents(store: pair.police.store, office: "police", seqs: 1...10))
+        }
+        #expect(error?.description.contains("checkpoint's size 12") == true)
+        #expect(try pair.hall.store.eventCount() == 0)
+    }
+
+    @Test func aRangeStartingInsideTheHeldLogSkipsWhatIsHeld() async throws {
+        let pair = try PolicePair(events: 1500)
+        let first = try await pair.hall.store.receive(
+            office: "police", after: 0, count: 1500, checkpoint: try pair.checkpoint(),
+            events: StoredEvents(store: pair.police.store, office: "police", seqs: 1...1500))
+        #expect(first.stored == 1500)
+        let again = try await pair.hall.store.receive(
+            office: "police", after: 500, count: 1000, checkpoint: try pair.checkpoint(),
+            events: StoredEvents(store: pair.police.store, office: "police", seqs: 501...1500))
+        #expect(again.stored == 0 && again.alreadyHeld == 1000 && again.size == 1500)
+        // In memory too: the first thousand events do not reach the checkpoint at 1,500.
+        var events: [Event] = []
+        try pair.police.store.forEachEvent(office: "police") { stored in
+            events.append(try Event(canonical: stored.canonical))
+            return stored.seq < 1000
+        }
+        #expect(throws: StoreError.self) { try pair.hall.store.receive(events: events, checkpoint: try pair.checkpoint()) }
+    }
+
+    @Test func eventsOutOfOrderAreRefused() async throws {
+        let pair = try PolicePair(events: 20)
+        let error = await #expect(throws: StoreError.self) {
+            try await pair.hall.store.receive(
+                office: "police", after: 1, count: 19, checkpoint: try pair.checkpoint(),
+                events: StoredEvents(store: pair.police.store, office: "police", seqs: 1...19))
+        }
+        #expect(error?.refusedIndex == 0)
+        #expect(error?.description.contains("expected seq 2") == true)
+    }
+}
