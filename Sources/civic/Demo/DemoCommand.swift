@@ -76,7 +76,7 @@ struct DemoCommand: AsyncParsableCommand {
             print(try value.prettyPrinted(), terminator: "")
         case .text:
             var text = "\n\(DemoCity.name): \(checkpoints[0].events) events from \(city.offices.count) offices, "
-            text += "\(run.syncRounds) sync rounds over HTTP in \(city.months.count) nights; every node holds citywide checkpoint \(citywide.hash.hex.prefix(16))…\n\n"
+            text += "\(run.syncRounds) sync rounds over HTTP in \(city.months.count) month-end nights; every node holds citywide checkpoint \(citywide.hash.hex.prefix(16))…\n\n"
             text += headlines.lines.map { "  • " + $0 }.joined(separator: "\n") + "\n\n"
             text += "Reports: \(reports)/index.html (and JSON/CSV beside it). Finished in \(String(format: "%.1f", seconds)) s "
             text += "(recording \(String(format: "%.1f", run.recordSeconds)) s, syncing \(String(format: "%.1f", run.syncSeconds)) s).\n"
