@@ -25,9 +25,9 @@ extension ReportPage {
         nav a:hover{border-color:var(--accent)}
         nav a[aria-current=page]{background:var(--accent);border-color:var(--accent);color:#fff}
         a:focus-visible,.table-wrap:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
-        .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,10.5rem),1fr));gap:.75rem;margin:1rem 0}
+        .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,12.5rem),1fr));gap:.75rem;margin:1rem 0}
         .figure{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:.75rem 1rem}
-        .figure-value{display:block;font-size:1.55rem;font-weight:700;line-height:1.25;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
+        .figure-value{display:block;font-size:1.4rem;font-weight:700;line-height:1.25;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
         .figure-label{display:block;font-size:.92rem}
         .figure-note{display:block;color:var(--muted);font-size:.84rem}
         .badge{display:inline-block;margin-left:.35rem;padding:.1rem .55rem;border-radius:999px;font-size:.75rem;font-weight:700;
