@@ -12,13 +12,16 @@ public struct ReceiveSummary: Sendable {
     public let size: UInt64
     /// Stored events whose clock ran ahead of this node's by more than ``LedgerStore/clockSkewBound``.
     public let aheadOfClock: Int
+    /// Events held in quarantine: their office is not trusted here yet (see ``LedgerStore/quarantined()``).
+    public let quarantined: Int
 
-    public init(office: String, stored: Int, alreadyHeld: Int, size: UInt64, aheadOfClock: Int = 0) {
+    public init(office: String, stored: Int, alreadyHeld: Int, size: UInt64, aheadOfClock: Int = 0, quarantined: Int = 0) {
         self.office = office
         self.stored = stored
         self.alreadyHeld = alreadyHeld
         self.size = size
         self.aheadOfClock = aheadOfClock
+        self.quarantined = quarantined
     }
 }
 
@@ -64,6 +67,17 @@ extension LedgerStore {
     public func receive(events: [Event], checkpoint note: String, now: () -> Int64 = LedgerStore.systemMilliseconds) throws
         -> ReceiveSummary
     {
+        guard let first = events.first else { throw StoreError.refused(index: 0, "no events to receive") }
+        if try needsQuarantine(first.envelope.office) {
+            return try quarantine(office: first.envelope.office, after: first.envelope.seq - 1, checkpoint: note, events: events, now: now())
+        }
+        let summary = try store(events: events, checkpoint: note, now: now)
+        try releaseQuarantine(now: now)
+        return summary
+    }
+
+    /// Verifies and stores a range held in memory, in one transaction.
+    func store(events: [Event], checkpoint note: String, now: () -> Int64) throws -> ReceiveSummary {
         guard let first = events.first else { throw StoreError.refused(index: 0, "no events to receive") }
         let range = IncomingRange(
             office: first.envelope.office, after: first.envelope.seq - 1, count: UInt64(events.count), checkpoint: note)

@@ -34,6 +34,30 @@ extension LedgerStore {
         office: String, after: UInt64, count: UInt64, checkpoint: String, now: @escaping @Sendable () -> Int64 = LedgerStore.systemMilliseconds,
         events chunks: Chunks
     ) async throws -> ReceiveSummary where Chunks.Element == [Event] {
+        if try needsQuarantine(office) {
+            // Not trusted yet: held whole (bounded) until the registration arrives.
+            guard count <= Self.quarantineLimit else {
+                throw StoreError.refused(
+                    index: 0, "office \(office) has no trusted key here, and \(count) events are more than quarantine holds (\(Self.quarantineLimit))")
+            }
+            var events: [Event] = []
+            for try await chunk in chunks {
+                events += chunk
+                guard events.count <= count else { throw StoreError.refused(index: Int(count), "the range carries more events than its header's count \(count)") }
+            }
+            guard events.count == count else {
+                throw StoreError.refused(index: events.count, "the range announced \(count) events but carried \(events.count)")
+            }
+            return try quarantine(office: office, after: after, checkpoint: checkpoint, events: events, now: now())
+        }
+        let summary = try await received(office: office, after: after, count: count, checkpoint: checkpoint, now: now, events: chunks)
+        try releaseQuarantine(now: now)
+        return summary
+    }
+
+    private func received<Chunks: AsyncSequence>(
+        office: String, after: UInt64, count: UInt64, checkpoint: String, now: @escaping @Sendable () -> Int64, events chunks: Chunks
+    ) async throws -> ReceiveSummary where Chunks.Element == [Event] {
         let inbox = AsyncInbox<[Event]>(capacity: 4)
         async let written = write(IncomingRange(office: office, after: after, count: count, checkpoint: checkpoint), from: inbox, now: now)
         do {

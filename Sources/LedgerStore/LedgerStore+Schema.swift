@@ -74,6 +74,23 @@ extension LedgerStore {
                     );
                     """)
         }
+        migrator.registerMigration("v4-quarantine") { db in
+            try db.execute(
+                sql: """
+                    -- Ranges of offices this node does not trust yet, held until the registrar's
+                    -- office.registered arrives; then applied (or dropped if refused) and removed.
+                    -- A waiting room, not the ledger: rows leave it, events never do.
+                    CREATE TABLE quarantine (
+                        rowid INTEGER PRIMARY KEY,
+                        office TEXT NOT NULL,
+                        after INTEGER NOT NULL,
+                        checkpoint TEXT NOT NULL,
+                        canonical BLOB NOT NULL,
+                        events INTEGER NOT NULL,
+                        received_ms INTEGER NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 

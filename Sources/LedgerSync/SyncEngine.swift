@@ -10,6 +10,8 @@ public struct SyncReport: Sendable, Equatable {
     public var refused: [String: String] = [:]
     /// Events stored with clocks ahead of the receiver's by more than the bound, by office.
     public var aheadOfClock: [String: Int] = [:]
+    /// Events the receiving node holds in quarantine (their office is not trusted there yet), by office.
+    public var quarantined: [String: Int] = [:]
     /// Offices whose checkpoints, shown to the other node (gossip), contradicted a log it holds: kept there as fork evidence.
     public var forks: [String] = []
 
@@ -52,6 +54,7 @@ public enum SyncEngine {
             let summary = try await target.push(range)
             if summary.stored > 0 { report[keyPath: direction][transfer.office] = summary.stored }
             if summary.aheadOfClock > 0 { report.aheadOfClock[transfer.office] = summary.aheadOfClock }
+            if summary.quarantined > 0 { report.quarantined[transfer.office] = summary.quarantined }
         } catch let error as StoreError {
             report.refused[transfer.office] = error.description
         } catch let error as WireError {

@@ -108,7 +108,7 @@ struct SyncEndToEndTests {
         #expect(checked.status == 0, "\(checked.stdout)")
         // A no-op round between converged nodes moves nothing.
         let idle = try sandbox.run(["sync", hall.url, "--data", "transport", "--format", "json"])
-        #expect(idle.stdout.contains(#""pulled":{},"pushed":{},"refused":{}"#))
+        #expect(idle.stdout.contains(#""pulled":{},"pushed":{},"quarantined":{},"refused":{}"#))
     }
 
     @Test func ringWithoutCityHallInTheMiddle() throws {

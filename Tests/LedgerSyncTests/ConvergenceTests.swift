@@ -150,15 +150,21 @@ struct RegistrarTests {
                 [try EventDraft(type: "district.defined", effective: LedgerDate("2026-01-02")!, body: JSONParser.parse(Array(district.utf8), profile: .strict))],
                 signer: opened.signer)
         }
-        // transport syncs with police first: neither knows the other's key yet, so nothing moves between them.
+        // transport syncs with police first: neither knows the other's key yet, so each holds the
+        // other's range in quarantine, outside the ledger.
         let transport = LocalPeer(store: offices["transport"]!.store)
         let police = LocalPeer(store: offices["police"]!.store)
-        let refused = try await SyncEngine.round(local: transport, remote: police)
-        #expect(refused.refused["police"]?.contains("no trusted key") == true)
-        #expect(refused.refused["transport"]?.contains("no trusted key") == true)
+        let early = try await SyncEngine.round(local: transport, remote: police)
+        #expect(early.refused.isEmpty)
+        #expect(early.quarantined == ["police": 1, "transport": 1])
         #expect(try offices["transport"]!.store.eventCount() == 1)
-        // Through city hall: registrations first, then the offices' logs.
+        #expect(try offices["transport"]!.store.quarantined().map(\.office) == ["police"])
+        #expect(try offices["transport"]!.store.heldLogs().map(\.office) == ["transport"])
+        // Through city hall: registrations first; then transport trusts police and applies the waiting range.
         _ = try await SyncEngine.round(local: transport, remote: LocalPeer(store: hall.store))
+        #expect(try offices["transport"]!.store.quarantined().isEmpty)
+        #expect(try offices["transport"]!.store.head(office: "police")?.size == 1)
+        #expect(try offices["transport"]!.store.verify().forks.isEmpty)
         _ = try await SyncEngine.round(local: police, remote: LocalPeer(store: hall.store))
         _ = try await SyncEngine.round(local: transport, remote: LocalPeer(store: hall.store))
         let hashes = try [hall.store, offices["transport"]!.store, offices["police"]!.store].map { try $0.citywideCheckpoint().hash }

@@ -46,7 +46,8 @@ public struct HTTPPeer: SyncPeer {
         let reply = try JSONParser.parse(try await Self.answer(try await client.execute(request, timeout: timeout)), profile: .general)
         return ReceiveSummary(
             office: range.office, stored: Int(reply["stored"]?.integerValue ?? 0), alreadyHeld: Int(reply["already_held"]?.integerValue ?? 0),
-            size: UInt64(reply["size"]?.integerValue ?? 0), aheadOfClock: Int(reply["ahead_of_clock"]?.integerValue ?? 0))
+            size: UInt64(reply["size"]?.integerValue ?? 0), aheadOfClock: Int(reply["ahead_of_clock"]?.integerValue ?? 0),
+            quarantined: Int(reply["quarantined"]?.integerValue ?? 0))
     }
 
     /// The body of a short answer; an error status becomes a ``PeerRefusal``.

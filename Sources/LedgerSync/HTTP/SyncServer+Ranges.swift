@@ -49,7 +49,7 @@ extension SyncServer {
         let value: JSONValue = .object([
             ("office", .string(summary.office)), ("stored", .integer(Int64(summary.stored))),
             ("already_held", .integer(Int64(summary.alreadyHeld))), ("size", .integer(Int64(summary.size))),
-            ("ahead_of_clock", .integer(Int64(summary.aheadOfClock))),
+            ("ahead_of_clock", .integer(Int64(summary.aheadOfClock))), ("quarantined", .integer(Int64(summary.quarantined))),
         ])
         return json(try CanonicalJSON.encode(value))
     }

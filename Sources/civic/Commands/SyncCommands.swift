@@ -101,6 +101,7 @@ struct SyncCommand: AsyncParsableCommand {
                 ("peer", .string(peer)), ("pulled", counts(report.pulled)), ("pushed", counts(report.pushed)),
                 ("refused", .object(report.refused.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
                 ("ahead_of_clock", counts(report.aheadOfClock)), ("forks", .array(report.forks.map { .string($0) })),
+                ("quarantined", counts(report.quarantined)),
                 ("citywide", .string(city.hash.hex)), ("events", .integer(Int64(city.size))),
             ])
             return String(decoding: try CanonicalJSON.encode(value), as: UTF8.self)
@@ -111,6 +112,7 @@ struct SyncCommand: AsyncParsableCommand {
             if !report.pushed.isEmpty { parts.append("pushed \(list(report.pushed))") }
             for (office, reason) in report.refused.sorted(by: { $0.key < $1.key }) { parts.append("refused \(office): \(reason)") }
             if !report.aheadOfClock.isEmpty { parts.append("clock ahead by more than 5 min: \(list(report.aheadOfClock)) events") }
+            if !report.quarantined.isEmpty { parts.append("quarantined (office not trusted there yet) \(list(report.quarantined))") }
             if !report.forks.isEmpty { parts.append("FORK: checkpoints of \(report.forks.joined(separator: ", ")) contradict a log held (kept as evidence)") }
             let moved = parts.isEmpty ? "up to date" : parts.joined(separator: "; ")
             return "\(peer): \(moved) — citywide \(city.hash.hex.prefix(16)) (\(city.size) events)"

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// A range waiting in quarantine.
+public struct QuarantinedRange: Sendable, Equatable {
+    public let office: String
+    public let after: UInt64
+    public let events: Int
+    public let received: Int64
+}
+
+extension LedgerStore {
+    /// The most events one quarantined range may hold (it is kept whole until it can be checked).
+    public static let quarantineLimit: UInt64 = 100_000
+    /// The most ranges quarantine holds at once; more are refused as before.
+    public static let quarantineRanges = 64
+
+    /// Whether a range of `office` must wait: another office whose key this node does not trust yet.
+    func needsQuarantine(_ office: String) throws -> Bool {
+        guard office != identity.office else { return false }
+        return try officeKeys()[office] == nil
+    }
+
+    /// Holds a range of an office not trusted yet: its events are parsed (so they are canonical,
+    /// of that office and in order) but nothing else can be checked until the office's key is known.
+    /// Stored in `quarantine`, not in the ledger; released by ``releaseQuarantine(now:)``.
+    func quarantine(office: String, after: UInt64, checkpoint: String, events: [Event], now: Int64) throws -> ReceiveSummary {
+        for (index, event) in events.enumerated() {
+            guard event.envelope.office == office, event.envelope.seq == after + UInt64(index) + 1 else {
+                throw StoreError.refused(index: index, "event \(index + 1) of the range is not \(office)#\(after + UInt64(index) + 1)")
+            }
+        }
+        var canonical: [UInt8] = []
+        for event in events {
+            canonical += event.canonical
+            canonical.append(0x0A)
+        }
+        try Self.wrapDatabaseErrors {
+            try pool.write { db in
+                let held = try Int.fetchOne(db, sql: "SELECT count(*) FROM quarantine") ?? 0
+                let same = try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM quarantine WHERE office = ? AND after = ? AND checkpoint = ?",
+                    arguments: [office, Int64(after), checkpoint]) ?? 0
+                guard same == 0 else { return }
+                guard held < Self.quarantineRanges else {
+                    throw StoreError.refused(index: 0, "office \(office) has no trusted key here, and quarantine is full")
+                }
+                try db.execute(
+                    sql: "INSERT INTO quarantine(office, after, checkpoint, canonical, events, received_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [office, Int64(after), checkpoint, Data(canonical), events.count, now])
+            }
+        }
+        return ReceiveSummary(office: office, stored: 0, alreadyHeld: 0, size: try head(office: office)?.size ?? 0, quarantined: events.count)
+    }
+
+    /// The ranges waiting in quarantine, oldest first.
+    public func quarantined() throws -> [QuarantinedRange] {
+        try Self.wrapDatabaseErrors {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT office, after, events, received_ms FROM quarantine ORDER BY rowid").map {
+                    QuarantinedRange(office: $0["office"], after: UInt64($0["after"] as Int64), events: $0["events"], received: $0["received_ms"])
+                }
+            }
+        }
+    }
+
+    /// Applies every quarantined range whose office is trusted now, oldest first, each checked as if
+    /// it had just arrived; a range refused then is dropped (its sender will offer it again in a
+    /// later round). Returns what the applied ranges stored.
+    @discardableResult
+    public func releaseQuarantine(now: () -> Int64 = LedgerStore.systemMilliseconds) throws -> [ReceiveSummary] {
+        let waiting = try Self.wrapDatabaseErrors {
+            try pool.read { db in try Row.fetchAll(db, sql: "SELECT rowid, office, checkpoint, canonical FROM quarantine ORDER BY rowid") }
+        }
+        guard !waiting.isEmpty else { return [] }
+        let keys = try officeKeys()
+        var summaries: [ReceiveSummary] = []
+        for row in waiting where keys[row["office"] as String] != nil {
+            let bytes = Array(row["canonical"] as Data)
+            let events = try? bytes.split(separator: 0x0A).map { try Event(canonical: Array($0)) }
+            if let events, let summary = try? store(events: events, checkpoint: row["checkpoint"], now: now) { summaries.append(summary) }
+            try Self.wrapDatabaseErrors {
+                try pool.write { db in try db.execute(sql: "DELETE FROM quarantine WHERE rowid = ?", arguments: [row["rowid"] as Int64]) }
+            }
+        }
+        return summaries
+    }
+}

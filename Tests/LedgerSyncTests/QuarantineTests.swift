@@ -1,0 +1,53 @@
+import CivicDomain
+import Foundation
+import LedgerCore
+import LedgerStore
+import LedgerSync
+import Testing
+
+@Suite("Quarantine")
+struct QuarantineTests {
+    /// A range of an office not trusted yet waits outside the ledger; a forged one is dropped when the key arrives.
+    @Test func rangesWaitForTheirOfficesKey() async throws {
+        let pair = try PoliceAndCityHall()
+        defer { withExtendedLifetime(pair) {} }
+        let (police, hall) = (pair.police, pair.hall)
+        let works = try LedgerDirectory(path: pair.folder + "/works").initialize(
+            identity: LedgerIdentity(city: "springfield", office: "works"), projector: CivicProjector())
+        _ = try works.store.append([try PoliceAndCityHall.district("w1"), try PoliceAndCityHall.district("w2")], signer: works.signer)
+        let range = try await LocalPeer(store: works.store).fetch(office: "works", after: 0)
+        let summary = try await LocalPeer(store: hall.store).push(range)
+        #expect(summary.stored == 0 && summary.quarantined == 2)
+        #expect(try hall.store.quarantined().map(\.events) == [2])
+        #expect(try hall.store.head(office: "works") == nil)
+        // Offered again: held once.
+        _ = try await LocalPeer(store: hall.store).push(try await LocalPeer(store: works.store).fetch(office: "works", after: 0))
+        #expect(try hall.store.quarantined().count == 1)
+
+        // The key arrives; the next range received releases what waited.
+        try hall.store.trust(office: "works", verifier: works.signer.verifier)
+        _ = try police.store.append([try PoliceAndCityHall.district("p1")], signer: police.signer)
+        _ = try await SyncEngine.round(local: LocalPeer(store: hall.store), remote: LocalPeer(store: police.store))
+        #expect(try hall.store.quarantined().isEmpty)
+        #expect(try hall.store.head(office: "works")?.size == 2)
+        #expect(try hall.store.verify().forks.isEmpty)
+    }
+
+    @Test func aForgedRangeIsDroppedWhenTheRealKeyArrives() async throws {
+        let pair = try PoliceAndCityHall()
+        defer { withExtendedLifetime(pair) {} }
+        let hall = pair.hall
+        // An impostor signs a "works" log with its own key.
+        let impostor = try LedgerDirectory(path: pair.folder + "/impostor").initialize(
+            identity: LedgerIdentity(city: "springfield", office: "works"), projector: CivicProjector())
+        _ = try impostor.store.append([try PoliceAndCityHall.district("fake")], signer: impostor.signer)
+        let summary = try await LocalPeer(store: hall.store).push(try await LocalPeer(store: impostor.store).fetch(office: "works", after: 0))
+        #expect(summary.quarantined == 1)
+        let real = try NoteSigner(name: "civic/springfield/works")
+        try hall.store.trust(office: "works", verifier: real.verifier)
+        let released = try hall.store.releaseQuarantine()
+        #expect(released.isEmpty)  // refused under the real key: dropped, nothing stored
+        #expect(try hall.store.quarantined().isEmpty)
+        #expect(try hall.store.head(office: "works") == nil)
+    }
+}
