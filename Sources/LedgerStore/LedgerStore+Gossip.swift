@@ -43,14 +43,10 @@ extension LedgerStore {
                 }
                 guard root != signed.checkpoint.root else { return .consistent }
                 let held = try Data.fetchOne(db, sql: "SELECT id FROM events WHERE office = ? AND seq = ?", arguments: [office, Int64(size)])
-                try db.execute(
-                    sql: """
-                        INSERT INTO forks(office, seq, held_id, other_canonical, held_checkpoint, other_checkpoint, reason, detected_ms)
-                        VALUES (?, ?, ?, NULL, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        office, Int64(size), held, head.checkpoint, note, "a checkpoint seen elsewhere signs another root for size \(size)", now(),
-                    ])
+                try ForkEvidence(
+                    office: office, seq: size, heldID: held.map { Hash(bytes: Array($0)) }, other: nil, heldCheckpoint: head.checkpoint,
+                    otherCheckpoint: note, reason: "a checkpoint seen elsewhere signs another root for size \(size)"
+                ).record(db, detected: now())
                 return .fork
             }
         }

@@ -70,18 +70,22 @@ extension LedgerStore {
     /// later round). Returns what the applied ranges stored.
     @discardableResult
     public func releaseQuarantine(now: () -> Int64 = LedgerStore.systemMilliseconds) throws -> [ReceiveSummary] {
+        // Runs after every received range: look at the offices first, read a range's bytes only when it can go.
         let waiting = try Self.wrapDatabaseErrors {
-            try pool.read { db in try Row.fetchAll(db, sql: "SELECT rowid, office, checkpoint, canonical FROM quarantine ORDER BY rowid") }
+            try pool.read { db in try Row.fetchAll(db, sql: "SELECT rowid, office, checkpoint FROM quarantine ORDER BY rowid") }
         }
         guard !waiting.isEmpty else { return [] }
         let keys = try officeKeys()
         var summaries: [ReceiveSummary] = []
         for row in waiting where keys[row["office"] as String] != nil {
-            let bytes = Array(row["canonical"] as Data)
-            let events = try? bytes.split(separator: 0x0A).map { try Event(canonical: Array($0)) }
-            if let events, let summary = try? store(events: events, checkpoint: row["checkpoint"], now: now) { summaries.append(summary) }
+            let rowid: Int64 = row["rowid"]
+            let bytes = try Self.wrapDatabaseErrors {
+                try pool.read { db in try Data.fetchOne(db, sql: "SELECT canonical FROM quarantine WHERE rowid = ?", arguments: [rowid]) }
+            }
+            let events = try? bytes.map { try Array($0).split(separator: 0x0A).map { try Event(canonical: Array($0)) } }
+            if let events = events ?? nil, let summary = try? store(events: events, checkpoint: row["checkpoint"], now: now) { summaries.append(summary) }
             try Self.wrapDatabaseErrors {
-                try pool.write { db in try db.execute(sql: "DELETE FROM quarantine WHERE rowid = ?", arguments: [row["rowid"] as Int64]) }
+                try pool.write { db in try db.execute(sql: "DELETE FROM quarantine WHERE rowid = ?", arguments: [rowid]) }
             }
         }
         return summaries
