@@ -42,6 +42,23 @@ struct ReportCommand: ParsableCommand {
         let opened = try global.open()
         let context = try ReportContext.load(from: opened.store, filter: try time.filter(), currency: currency)
         let kinds = name == .all ? ReportKind.allCases : ReportKind.allCases.filter { $0.rawValue == name.rawValue }
+        let files = try ReportFiles.files(kinds, format: format, context: context, all: name == .all, register: register)
+        guard let out else {
+            print(files.map(\.text).joined(), terminator: "")
+            return
+        }
+        try ReportFiles.write(files, into: out)
+        print("wrote \(files.count) file\(files.count == 1 ? "" : "s") to \(out)/: \(files.map(\.name).joined(separator: ", "))")
+    }
+}
+
+/// The report files of a format, and their writing, so that none is ever left half-written.
+enum ReportFiles {
+    /// The files `kinds` render to in `format`; with `all`, every CSV table, plus the index page
+    /// (html) or `headlines.json` (json). `register`: the surveillance register's table or CSV.
+    static func files(
+        _ kinds: [ReportKind], format: ReportCommand.Format, context: ReportContext, all: Bool, register: Bool = false
+    ) throws -> [(name: String, text: String)] {
         var files: [(name: String, text: String)] = []
         for kind in kinds {
             switch format {
@@ -52,7 +69,7 @@ struct ReportCommand: ParsableCommand {
             case .json: files.append((kind.rawValue + ".json", try kind.json(context).prettyPrinted()))
             case .csv:
                 let tables = kind.csvTables(context)
-                if name == .all {
+                if all {
                     files += tables.map { ($0.name + ".csv", $0.table.csv) }
                 } else {
                     let chosen = register ? tables.last : tables.first
@@ -61,24 +78,12 @@ struct ReportCommand: ParsableCommand {
             case .html: files.append((kind.rawValue + ".html", ReportPage.render(kind, context: context)))
             }
         }
-        if name == .all {
-            switch format {
-            case .html: files.insert(("index.html", ReportPage.index(context: context)), at: 0)
-            case .json: files.append(("headlines.json", try Headlines(context).json.prettyPrinted()))
-            default: break
-            }
-        }
-        guard let out else {
-            print(files.map(\.text).joined(), terminator: "")
-            return
-        }
-        try ReportFiles.write(files, into: out)
-        print("wrote \(files.count) file\(files.count == 1 ? "" : "s") to \(out)/: \(files.map(\.name).joined(separator: ", "))")
+        if all, format == .html { files.insert(("index.html", ReportPage.index(context: context)), at: 0) }
+        if all, format == .json { files.append(("headlines.json", try Headlines(context).json.prettyPrinted())) }
+        return files
     }
-}
 
-/// Writes report files so that none is ever left half-written: each goes to a temporary name first.
-enum ReportFiles {
+    /// Writes each file to a temporary name first, then renames it into place.
     static func write(_ files: [(name: String, text: String)], into folder: String) throws {
         let manager = FileManager.default
         do {

@@ -50,13 +50,10 @@ struct DemoCommand: AsyncParsableCommand {
         let hall = run.registrar.desk.store
         let context = try ReportContext.load(from: hall, filter: .none)
         let headlines = Headlines(context)
-        var files: [(name: String, text: String)] = [("index.html", ReportPage.index(context: context))]
-        for kind in ReportKind.allCases {
-            files.append((kind.rawValue + ".html", ReportPage.render(kind, context: context)))
-            files.append((kind.rawValue + ".json", try kind.json(context).prettyPrinted()))
-            files += kind.csvTables(context).map { ($0.name + ".csv", $0.table.csv) }
+        var files: [(name: String, text: String)] = []
+        for format in [ReportCommand.Format.html, .json, .csv] {
+            files += try ReportFiles.files(ReportKind.allCases, format: format, context: context, all: true)
         }
-        files.append(("headlines.json", try headlines.json.prettyPrinted()))
         let reports = out + "/reports"
         try ReportFiles.write(files, into: reports)
         let seconds = Date().timeIntervalSince(started)
