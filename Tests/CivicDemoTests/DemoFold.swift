@@ -6,6 +6,8 @@ import LedgerCore
 /// it, and applied (costs are checked but not applied, as the projector does).
 struct DemoFold {
     var state = FactState()
+    /// What the rules read, folded beside `state`.
+    var rules = RuleFacts()
     /// Summed costs per system, in cents.
     var costBySystem: [String: Int64] = [:]
     /// The years in which costs were incurred.
@@ -18,7 +20,8 @@ struct DemoFold {
             for event in month.events {
                 let body = try CivicBody.decode(type: event.type, body: event.body)
                 let effective = event.effective.description
-                try LedgerRules.check(body, type: event.type, effective: effective, state: state)
+                try LedgerRules.check(body, type: event.type, effective: effective, state: rules)
+                rules.apply(body, effective: effective)
                 if case .costIncurred(let cost) = body {
                     costBySystem[cost.system, default: 0] += cost.amount
                     costYears.insert(event.effective.year)

@@ -60,13 +60,17 @@ public struct CivicProjector: LedgerProjector {
 
 /// One write transaction's projection: the held facts folded up to each new event's position.
 ///
+/// Only what the rules read is kept (``RuleFacts``, and each held fact as a ``RuleFact``), so a long
+/// range or a long ledger costs a few identifiers per fact, not its body.
+///
 /// `prepare` (the fold and the rules) and `apply` (database checks and rows) touch disjoint state,
 /// so the append pipeline may run them on its two threads; each is called in event order.
 final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendable {
     private let checking: Bool
-    private var held: [(key: OrderKey, body: CivicBody, office: String, effective: String)]
+    /// The held facts that matter to the rules, in citywide order.
+    private var held: [(key: OrderKey, fact: RuleFact)]
     private var cursor = 0
-    private var state = FactState()
+    private var facts = RuleFacts()
     /// This ledger's office and its registrar (from `ledger_meta`).
     private let office: String?
     private let registrar: String?
@@ -88,11 +92,12 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         while let row = try rows.next() {
             let type: String = row["type"]
             guard let body = try JSONParser.parse(Array(row["canonical"] as Data), profile: .strict)["body"],
-                let decoded = try? CivicBody.decode(type: type, body: body)
+                let decoded = try? CivicBody.decode(type: type, body: body),
+                let fact = RuleFact(decoded, effective: row["effective"])
             else { continue }
             let key = OrderKey(
                 hlc: HLCTimestamp(wall: row["hlc_wall"], logical: row["hlc_logical"]), office: row["office"], seq: UInt64(row["seq"] as Int64))
-            held.append((key, decoded, row["office"], row["effective"]))
+            held.append((key, fact))
         }
     }
 
@@ -102,11 +107,11 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         let key = OrderKey(envelope)
         let effective = envelope.effective.description
         while cursor < held.count, held[cursor].key < key {
-            state.apply(held[cursor].body, office: held[cursor].office, effective: held[cursor].effective)
+            facts.apply(held[cursor].fact)
             cursor += 1
         }
-        if checking { try LedgerRules.check(body, type: envelope.type, effective: effective, state: state) }
-        if case .costIncurred = body {} else { state.apply(body, office: envelope.office, effective: effective) }
+        if checking { try LedgerRules.check(body, type: envelope.type, effective: effective, state: facts) }
+        facts.apply(body, effective: effective)
         return body
     }
 

@@ -9,28 +9,28 @@ public enum LedgerRules {
     /// - Parameters:
     ///   - effective: the event's effective date.
     ///   - state: the facts before the event.
-    public static func check(_ body: CivicBody, type: String, effective: String, state: FactState) throws {
+    public static func check(_ body: CivicBody, type: String, effective: String, state: RuleFacts) throws {
         func fail(_ field: String, _ reason: String) -> ValidationError { ValidationError(type: type, field: field, reason: reason) }
-        func activeSystem(_ id: String) throws(ValidationError) -> SystemRecord {
+        func activeSystem(_ id: String) throws(ValidationError) -> RuleFacts.System {
             guard let system = state.systems[id] else { throw fail("system", "\"\(id)\" has not been procured") }
             guard system.retiredOn == nil else { throw fail("system", "\"\(id)\" was retired on \(system.retiredOn ?? "")") }
             return system
         }
         func district(_ id: String, field: String = "district") throws(ValidationError) {
-            guard state.districts[id] != nil else { throw fail(field, "\"\(id)\" is not a defined district") }
+            guard state.districts.contains(id) else { throw fail(field, "\"\(id)\" is not a defined district") }
         }
         switch body {
         case .systemProcured(let procured):
             guard state.systems[procured.system] == nil else { throw fail("system", "\"\(procured.system)\" is already procured") }
         case .contractAmended(let amendment):
             let system = try activeSystem(amendment.system)
-            guard amendment.currency == system.procured.contract.currency else {
-                throw fail("currency", "must be the contract's currency \(system.procured.contract.currency)")
+            guard amendment.currency == system.currency else {
+                throw fail("currency", "must be the contract's currency \(system.currency)")
             }
         case .costIncurred(let cost):
             let system = try activeSystem(cost.system)
-            guard cost.currency == system.procured.contract.currency else {
-                throw fail("currency", "must be the contract's currency \(system.procured.contract.currency)")
+            guard cost.currency == system.currency else {
+                throw fail("currency", "must be the contract's currency \(system.currency)")
             }
             guard effective >= system.procuredOn else {
                 throw fail("system", "\"\(cost.system)\" was procured on \(system.procuredOn), after this cost's date \(effective)")
@@ -51,14 +51,14 @@ public enum LedgerRules {
         case .systemRetired(let retirement):
             _ = try activeSystem(retirement.subject)
         case .algorithmRegistered(let entry):
-            guard state.algorithms[entry.algorithm] == nil else { throw fail("algorithm", "\"\(entry.algorithm)\" is already registered") }
+            guard !state.algorithms.contains(entry.algorithm) else { throw fail("algorithm", "\"\(entry.algorithm)\" is already registered") }
             if let system = entry.system, state.systems[system] == nil { throw fail("system", "\"\(system)\" has not been procured") }
         case .algorithmUpdated(let update):
-            guard state.algorithms[update.algorithm] != nil else { throw fail("algorithm", "\"\(update.algorithm)\" is not registered") }
-            guard state.retiredAlgorithms[update.algorithm] == nil else { throw fail("algorithm", "\"\(update.algorithm)\" is retired") }
+            guard state.algorithms.contains(update.algorithm) else { throw fail("algorithm", "\"\(update.algorithm)\" is not registered") }
+            guard !state.retiredAlgorithms.contains(update.algorithm) else { throw fail("algorithm", "\"\(update.algorithm)\" is retired") }
         case .algorithmRetired(let retirement):
-            guard state.algorithms[retirement.subject] != nil else { throw fail("algorithm", "\"\(retirement.subject)\" is not registered") }
-            guard state.retiredAlgorithms[retirement.subject] == nil else { throw fail("algorithm", "\"\(retirement.subject)\" is already retired") }
+            guard state.algorithms.contains(retirement.subject) else { throw fail("algorithm", "\"\(retirement.subject)\" is not registered") }
+            guard !state.retiredAlgorithms.contains(retirement.subject) else { throw fail("algorithm", "\"\(retirement.subject)\" is already retired") }
         case .officeRegistered, .officeKeyRotated, .districtDefined, .targetDeclared, .eventCorrected:
             break
         }
