@@ -76,6 +76,7 @@ extension LedgerStore {
                     }
                     tally.add(stored: event, arrived: arrived)
                 }
+                pipeline.done(with: consume chunk)
             }
             chain = try pipeline.finish()
         } catch {

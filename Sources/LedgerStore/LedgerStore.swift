@@ -161,9 +161,15 @@ extension LedgerStore {
     }
 
     /// The `PRAGMA synchronous` level of the store's connections (2 = FULL).
-    public func synchronousSetting() throws -> Int {
+    public func synchronousSetting() throws -> Int { try writerPragma("synchronous") }
+
+    /// The writer's automatic checkpoint interval in WAL pages, once work queued on the writer is
+    /// done (a received range turns it off until its deferred checkpoint has run).
+    public func walAutocheckpointSetting() throws -> Int { try writerPragma("wal_autocheckpoint") }
+
+    private func writerPragma(_ name: String) throws -> Int {
         try Self.wrapDatabaseErrors {
-            try pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+            try pool.write { db in try Int.fetchOne(db, sql: "PRAGMA \(name)") ?? -1 }
         }
     }
 }

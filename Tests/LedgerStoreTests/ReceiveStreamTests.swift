@@ -77,6 +77,23 @@ struct ReceiveStreamTests {
         #expect(try pair.hall.store.eventCount() == 300_000)
     }
 
+    /// The range's WAL checkpoint runs after the answer, and the automatic one is back on after it,
+    /// whether the range was stored or refused.
+    @Test func theCheckpointAfterARangeTurnsTheAutomaticOneBackOn() async throws {
+        let pair = try PolicePair(events: 2000)
+        #expect(try pair.hall.store.walAutocheckpointSetting() == 1000)
+        try await pair.hall.store.receive(
+            office: "police", after: 0, count: 2000, checkpoint: try pair.checkpoint(),
+            events: StoredEvents(store: pair.police.store, office: "police", seqs: 1...2000))
+        #expect(try pair.hall.store.walAutocheckpointSetting() == 1000)
+        var cut = StoredEvents(store: pair.police.store, office: "police", seqs: 1...2000)
+        cut.cutAfter = 10
+        await #expect(throws: StoredEvents.Cut.self) {
+            try await pair.hall.store.receive(office: "police", after: 0, count: 2000, checkpoint: try pair.checkpoint(), events: cut)
+        }
+        #expect(try pair.hall.store.walAutocheckpointSetting() == 1000)
+    }
+
     @Test func aStreamCutInTheMiddleStoresNothing() async throws {
         let pair = try PolicePair(events: 5000)
         var cut = StoredEvents(store: pair.police.store, office: "police", seqs: 1...5000)

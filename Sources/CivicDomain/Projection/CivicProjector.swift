@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import LedgerCore
 import LedgerStore
 
@@ -74,6 +73,9 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
     /// This ledger's office and its registrar (from `ledger_meta`).
     private let office: String?
     private let registrar: String?
+    /// The row inserts, prepared on the writer at their first use.
+    private var costInsert: FastStatement?
+    private var factInsert: FastStatement?
 
     init(_ db: Database, checking: Bool) throws {
         self.checking = checking
@@ -128,32 +130,33 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         try applyRegistration(body, from: envelope.office, in: db)
         switch body {
         case .costIncurred(let cost):
-            // The bulk of a ledger: bound through the C API, as events are.
-            let insert = try db.cachedStatement(
+            let insert = try costInsert ?? FastStatement(
+                db,
                 sql: """
                     INSERT INTO civic_costs(event_rowid, system, amount, currency, category, source, effective, hlc_wall, arrived_ms)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-            let handle = insert.sqliteStatement
-            let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-            sqlite3_bind_int64(handle, 1, rowid)
-            sqlite3_bind_text(handle, 2, cost.system, -1, transient)
-            sqlite3_bind_int64(handle, 3, cost.amount)
-            sqlite3_bind_text(handle, 4, cost.currency.code, -1, transient)
-            sqlite3_bind_text(handle, 5, cost.category.rawValue, -1, transient)
-            sqlite3_bind_text(handle, 6, cost.source.rawValue, -1, transient)
-            sqlite3_bind_text(handle, 7, effective, -1, transient)
-            sqlite3_bind_int64(handle, 8, envelope.hlc.wall)
-            sqlite3_bind_int64(handle, 9, arrived)
-            let code = sqlite3_step(handle)
-            sqlite3_reset(handle)
-            guard code == SQLITE_DONE else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
+            costInsert = insert
+            insert.bind(1, rowid)
+            insert.bind(2, cost.system)
+            insert.bind(3, cost.amount)
+            insert.bind(4, cost.currency.code)
+            insert.bind(5, cost.category.rawValue)
+            insert.bind(6, cost.source.rawValue)
+            insert.bind(7, effective)
+            insert.bind(8, envelope.hlc.wall)
+            insert.bind(9, arrived)
+            try insert.run()
         default:
-            try db.cachedStatement(
-                sql: "INSERT INTO civic_facts(event_rowid, system, effective, hlc_wall, arrived_ms) VALUES (?, ?, ?, ?, ?)"
-            ).execute(arguments: [rowid, body.system, effective, envelope.hlc.wall, arrived])
+            let insert = try factInsert ?? FastStatement(
+                db, sql: "INSERT INTO civic_facts(event_rowid, system, effective, hlc_wall, arrived_ms) VALUES (?, ?, ?, ?, ?)")
+            factInsert = insert
+            insert.bind(1, rowid)
+            insert.bind(2, body.system)
+            insert.bind(3, effective)
+            insert.bind(4, envelope.hlc.wall)
+            insert.bind(5, arrived)
+            try insert.run()
             if case .eventCorrected(let correction) = body,
                 let target = try Int64.fetchOne(
                     db, sql: "SELECT rowid FROM events WHERE id_key = ? AND id = ?",
