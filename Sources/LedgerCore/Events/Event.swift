@@ -30,6 +30,9 @@ public struct Event: Sendable, Equatable {
 
     /// Reads an event from bytes received or stored, refusing anything not strictly canonical.
     ///
+    /// Canonical bytes are checked in the same pass that parses them; bytes that fail are parsed
+    /// again the general way, to tell malformed JSON from a non-canonical form.
+    ///
     /// - Throws: ``EnvelopeError`` for malformed JSON, a bad field, or non-canonical bytes.
     public init(canonical bytes: [UInt8]) throws(EnvelopeError) {
         guard bytes.count <= EventEnvelope.maximumCanonicalBytes else {
@@ -37,20 +40,31 @@ public struct Event: Sendable, Equatable {
         }
         let value: JSONValue
         do {
+            value = try JSONParser.parseCanonical(bytes)
+        } catch {
+            throw Self.refusal(of: bytes)
+        }
+        self.canonical = bytes
+        self.envelope = try EventEnvelope(json: value)
+        self.leafHash = Hash.leaf(bytes)
+    }
+
+    /// Why `bytes`, which are not canonical strict JSON, are refused, in the order of the checks:
+    /// malformed JSON, a bad envelope, then a form that is not canonical.
+    private static func refusal(of bytes: [UInt8]) -> EnvelopeError {
+        let value: JSONValue
+        do {
             value = try JSONParser.parse(bytes, profile: .strict)
         } catch {
-            throw EnvelopeError(.json(error))
+            return EnvelopeError(.json(error))
         }
-        let envelope = try EventEnvelope(json: value)
-        let reencoded: [UInt8]
         do {
-            reencoded = try CanonicalJSON.encode(value)
+            _ = try EventEnvelope(json: value)
         } catch {
-            throw EnvelopeError(.json(error))
+            return error
         }
-        guard reencoded == bytes else { throw EnvelopeError(.notCanonical) }
-        self.canonical = bytes
-        self.envelope = envelope
-        self.leafHash = Hash.leaf(bytes)
+        // Canonical by re-encoding yet refused by the one-pass check would be a bug in that check.
+        guard (try? CanonicalJSON.encode(value)) == bytes else { return EnvelopeError(.notCanonical) }
+        return EnvelopeError(.json(JSONError(.notCanonical("refused by the one-pass check only"), at: 0)))
     }
 }

@@ -16,6 +16,8 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
         case trailingContent
         case tooDeep(Int)
         case notEncodable(String)
+        /// Well-formed but not RFC 8785 canonical (``JSONParser/parseCanonical(_:)`` only).
+        case notCanonical(String)
     }
 
     let code: Code
@@ -45,6 +47,7 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
         case .trailingContent: return "malformed JSON: unexpected content after the value at byte \(offset)"
         case .tooDeep(let limit): return "JSON nested deeper than \(limit) levels at byte \(offset)"
         case .notEncodable(let why): return "value cannot be canonicalized: \(why)"
+        case .notCanonical(let why): return "not in canonical form (RFC 8785): \(why) at byte \(offset)"
         }
     }
 }

@@ -41,16 +41,35 @@ public struct JSONParser {
         }
     }
 
+    /// Parses bytes that must be the RFC 8785 canonical form of a strict-profile value, in one pass:
+    /// no whitespace, members in code-unit order, only the escapes JCS writes, strings already NFC,
+    /// no `-0`. Accepting means `CanonicalJSON.encode(value) == bytes`; this skips that re-encoding.
+    ///
+    /// - Throws: ``JSONError`` for malformed JSON, a value outside the strict profile, or a form
+    ///   that is not canonical.
+    public static func parseCanonical(_ bytes: [UInt8]) throws(JSONError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONError) -> JSONValue in
+            var parser = JSONParser(buffer: buffer, profile: .strict, canonical: true)
+            let value = try parser.parseValue(depth: 0)
+            guard parser.index == buffer.count else { throw JSONError(.trailingContent, at: parser.index) }
+            return value
+        }
+    }
+
     private let buffer: UnsafeBufferPointer<UInt8>
     private let profile: Profile
+    /// Whether the input must be canonical (``parseCanonical(_:)``): whitespace is refused, not skipped.
+    private let canonical: Bool
     private var index = 0
 
-    private init(buffer: UnsafeBufferPointer<UInt8>, profile: Profile) {
+    private init(buffer: UnsafeBufferPointer<UInt8>, profile: Profile, canonical: Bool = false) {
         self.buffer = buffer
         self.profile = profile
+        self.canonical = canonical
     }
 
     private mutating func skipWhitespace() {
+        if canonical { return }
         while index < buffer.count {
             switch buffer[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -102,8 +121,13 @@ public struct JSONParser {
             let keyOffset = index
             guard try peek() == UInt8(ascii: "\"") else { throw JSONError(.unexpectedByte(buffer[index]), at: index) }
             let key = try parseString()
-            // Keys compare by code units (not by Swift's canonical equivalence); small objects by a scan.
-            if members.count < 16 {
+            if canonical {
+                // Strictly ascending code units: canonical order, and no duplicates.
+                if let previous = members.last?.0, !Self.precedes(previous, key) {
+                    throw JSONError(.notCanonical("member \"\(key)\" is out of order or repeated"), at: keyOffset)
+                }
+            } else if members.count < 16 {
+                // Keys compare by code units (not by Swift's canonical equivalence); small objects by a scan.
                 if members.contains(where: { $0.0.utf8.elementsEqual(key.utf8) }) { throw JSONError(.duplicateKey(key), at: keyOffset) }
             } else {
                 if seen.isEmpty { for member in members { seen.insert(Array(member.0.utf8)) } }
@@ -181,6 +205,7 @@ public struct JSONParser {
         if isIntegral, integerEnd - digitsStart <= 16 {
             var magnitude: Int64 = 0
             for position in digitsStart..<integerEnd { magnitude = magnitude * 10 + Int64(buffer[position] - 0x30) }
+            if canonical, negative, magnitude == 0 { throw JSONError(.notCanonical("-0 is written 0"), at: start) }
             if magnitude <= Self.maximumSafeInteger { return .integer(negative ? -magnitude : magnitude) }
         }
         switch profile {
@@ -208,6 +233,7 @@ public struct JSONParser {
             if byte < 0x20 { throw JSONError(.controlCharacterInString, at: index) }
             if byte >= 0x80 { hasNonASCII = true }
             if byte == UInt8(ascii: "\\") {
+                if canonical { try checkCanonicalEscape() }
                 var escaped = bytes ?? []
                 escaped.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[scalarsStart..<index]))
                 try parseEscape(into: &escaped)
@@ -230,9 +256,51 @@ public struct JSONParser {
         index += 1
         guard let string else { throw JSONError(.invalidUTF8, at: start) }
         if profile == .strict, hasNonASCII {
-            return string.precomposedStringWithCanonicalMapping
+            let normalized = string.precomposedStringWithCanonicalMapping
+            if canonical, !normalized.utf8.elementsEqual(string.utf8) {
+                throw JSONError(.notCanonical("a string is not in Unicode normalization form C"), at: start)
+            }
+            return normalized
         }
         return string
+    }
+
+    /// At a backslash: the escape must be one RFC 8785 writes (`\"`, `\\`, the short control escapes,
+    /// or `\u00xx` in lowercase hex for the other control characters).
+    private func checkCanonicalEscape() throws(JSONError) {
+        guard index + 1 < buffer.count else { throw JSONError(.unexpectedEnd, at: index) }
+        switch buffer[index + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"),
+            UInt8(ascii: "t"):
+            return
+        case UInt8(ascii: "u"):
+            let lowercaseHex: (UInt8) -> UInt8? = { byte in
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - 0x30
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - 0x61 + 10
+                default: nil
+                }
+            }
+            if index + 5 < buffer.count, buffer[index + 2] == UInt8(ascii: "0"), buffer[index + 3] == UInt8(ascii: "0"),
+                let high = lowercaseHex(buffer[index + 4]), let low = lowercaseHex(buffer[index + 5])
+            {
+                let value = high << 4 | low
+                // The controls with a short escape are written short.
+                if value < 0x20, ![0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(value) { return }
+            }
+        default:
+            break
+        }
+        throw JSONError(.notCanonical("an escape RFC 8785 does not write"), at: index)
+    }
+
+    /// RFC 8785 member order: by UTF-16 code units (byte order when both keys are ASCII).
+    static func precedes(_ first: String, _ second: String) -> Bool {
+        var first = first
+        var second = second
+        let ascii = first.withUTF8 { a in second.withUTF8 { b in !a.contains { $0 >= 0x80 } && !b.contains { $0 >= 0x80 } } }
+        if ascii { return first.utf8.lexicographicallyPrecedes(second.utf8) }
+        return first.utf16.lexicographicallyPrecedes(second.utf16)
     }
 
     private mutating func parseEscape(into bytes: inout [UInt8]) throws(JSONError) {
