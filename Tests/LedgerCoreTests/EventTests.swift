@@ -121,4 +121,36 @@ struct ASCIIWriterTests {
     func datesPad(text: String) throws {
         #expect(try #require(LedgerDate(text)).description == text)
     }
+
+}
+
+extension EventTests {
+    /// `prev` must be exactly 64 lowercase hex digits.
+    @Test(arguments: [
+        (String(repeating: "ab", count: 32), true), (String(repeating: "AB", count: 32), false), (String(repeating: "a", count: 63), false),
+        (String(repeating: "a", count: 65), false), (String(repeating: "a", count: 66), false), (String(repeating: "g", count: 64), false),
+        ("", false),
+    ])
+    func prevIsLowercaseHex(text: String, accepted: Bool) throws {
+        #expect((Hash(lowercaseHex: text) != nil) == accepted)
+        var json = try Self.envelope(seq: 2, prev: Hash.leaf([1])).json
+        guard case .object(var members) = json else { return }
+        members = members.map { $0.0 == "prev" ? ("prev", .string(text)) : $0 }
+        json = .object(members)
+        #expect((try? EventEnvelope(json: json)) != nil || !accepted)
+        if !accepted {
+            #expect(throws: EnvelopeError.self) { try EventEnvelope(json: json) }
+        }
+    }
+
+    /// Unknown fields are named first, whatever their place among the members.
+    @Test func unknownFieldsAreNamedBeforeOtherProblems() throws {
+        let json = JSONValue.object([("zz", .integer(1)), ("v", .integer(2)), ("hlc", .object([("wall", .integer(1)), ("tick", .integer(0))]))])
+        let error = try #require(throws: EnvelopeError.self) { try EventEnvelope(json: json) }
+        #expect("\(error)".contains("zz"))
+        let hlcError = try #require(throws: EnvelopeError.self) {
+            try EventEnvelope(json: .object([("v", .integer(1)), ("hlc", .object([("wall", .integer(1)), ("tick", .integer(0))]))]))
+        }
+        #expect("\(hlcError)".contains("office") || "\(hlcError)".contains("hlc.tick"))
+    }
 }

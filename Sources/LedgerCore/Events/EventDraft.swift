@@ -39,7 +39,7 @@ public struct EventDraft: Sendable, Equatable {
         if let unknown = members.first(where: { !["type", "effective", "author", "body"].contains($0.0) }) {
             throw EnvelopeError(.unknownField(unknown.0))
         }
-        let type = try EventEnvelope.string(value, "type")
+        let type = try EventEnvelope.string(value["type"], "type")
         var effective = defaultEffective
         if let effectiveValue = value["effective"] {
             guard let text = effectiveValue.stringValue else { throw .wrongType("effective", expected: "a string", found: effectiveValue) }

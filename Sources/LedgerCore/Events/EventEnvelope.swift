@@ -103,51 +103,74 @@ public struct EventEnvelope: Sendable, Equatable {
     }
 
     /// Reads an envelope from a parsed JSON object, refusing missing, mistyped and unknown fields.
+    ///
+    /// One pass over the members; the checks then run in a fixed order (unknown fields first), so
+    /// the error named does not depend on member order.
     public init(json value: JSONValue) throws(EnvelopeError) {
         guard let members = value.objectValue else { throw .wrongType("event", expected: "an object", found: value) }
-        let known: Set<String> = ["v", "office", "seq", "prev", "hlc", "type", "effective", "author", "body"]
-        if let unknown = members.first(where: { !known.contains($0.0) }) { throw EnvelopeError(.unknownField(unknown.0)) }
-        guard let version = value["v"] else { throw .missingField("v") }
+        var version, officeValue, seqValue, prevValue, hlcValue, typeValue, effectiveValue, authorValue, body: JSONValue?
+        var unknown: String? = nil
+        for (key, member) in members {
+            switch key {
+            case "v": version = member
+            case "office": officeValue = member
+            case "seq": seqValue = member
+            case "prev": prevValue = member
+            case "hlc": hlcValue = member
+            case "type": typeValue = member
+            case "effective": effectiveValue = member
+            case "author": authorValue = member
+            case "body": body = member
+            default: if unknown == nil { unknown = key }
+            }
+        }
+        if let unknown { throw EnvelopeError(.unknownField(unknown)) }
+        guard let version else { throw .missingField("v") }
         guard version.integerValue == Self.version else { throw .badValue("v", "only envelope version 1 is known") }
-        let office = try Self.string(value, "office")
-        let seqValue = try Self.integer(value, "seq")
-        guard seqValue >= 1 else { throw .badValue("seq", "must be 1 or more") }
+        let office = try Self.string(officeValue, "office")
+        let seq = try Self.integer(seqValue, "seq")
+        guard seq >= 1 else { throw .badValue("seq", "must be 1 or more") }
         var prev: Hash? = nil
-        if let prevValue = value["prev"] {
+        if let prevValue {
             guard let text = prevValue.stringValue else { throw .wrongType("prev", expected: "a string", found: prevValue) }
-            guard let hash = Hash(hex: text), hash.hex == text else { throw .badValue("prev", "must be 64 lowercase hex digits") }
+            guard let hash = Hash(lowercaseHex: text) else { throw .badValue("prev", "must be 64 lowercase hex digits") }
             prev = hash
         }
-        guard let hlcValue = value["hlc"] else { throw .missingField("hlc") }
+        guard let hlcValue else { throw .missingField("hlc") }
         guard let hlcMembers = hlcValue.objectValue else { throw .wrongType("hlc", expected: "an object", found: hlcValue) }
-        if let unknown = hlcMembers.first(where: { $0.0 != "wall" && $0.0 != "logical" }) {
-            throw EnvelopeError(.unknownField("hlc.\(unknown.0)"))
+        var wallValue, logicalValue: JSONValue?
+        for (key, member) in hlcMembers {
+            switch key {
+            case "wall": wallValue = member
+            case "logical": logicalValue = member
+            default: throw EnvelopeError(.unknownField("hlc.\(key)"))
+            }
         }
-        let wall = try Self.integer(hlcValue, "wall", path: "hlc.wall")
-        let logical = try Self.integer(hlcValue, "logical", path: "hlc.logical")
-        let type = try Self.string(value, "type")
-        let effectiveText = try Self.string(value, "effective")
+        let wall = try Self.integer(wallValue, "hlc.wall")
+        let logical = try Self.integer(logicalValue, "hlc.logical")
+        let type = try Self.string(typeValue, "type")
+        let effectiveText = try Self.string(effectiveValue, "effective")
         guard let effective = LedgerDate(effectiveText) else { throw .badValue("effective", "must be a date YYYY-MM-DD") }
         var author: String? = nil
-        if let authorValue = value["author"] {
+        if let authorValue {
             guard let text = authorValue.stringValue else { throw .wrongType("author", expected: "a string", found: authorValue) }
             author = text
         }
-        guard let body = value["body"] else { throw .missingField("body") }
+        guard let body else { throw .missingField("body") }
         try self.init(
-            office: office, seq: UInt64(seqValue), prev: prev, hlc: HLCTimestamp(wall: wall, logical: logical), type: type,
+            office: office, seq: UInt64(seq), prev: prev, hlc: HLCTimestamp(wall: wall, logical: logical), type: type,
             effective: effective, author: author, body: body)
     }
 
-    static func string(_ object: JSONValue, _ field: String, path: String? = nil) throws(EnvelopeError) -> String {
-        guard let value = object[field] else { throw .missingField(path ?? field) }
-        guard let text = value.stringValue else { throw .wrongType(path ?? field, expected: "a string", found: value) }
+    static func string(_ value: JSONValue?, _ path: String) throws(EnvelopeError) -> String {
+        guard let value else { throw .missingField(path) }
+        guard let text = value.stringValue else { throw .wrongType(path, expected: "a string", found: value) }
         return text
     }
 
-    static func integer(_ object: JSONValue, _ field: String, path: String? = nil) throws(EnvelopeError) -> Int64 {
-        guard let value = object[field] else { throw .missingField(path ?? field) }
-        guard let number = value.integerValue else { throw .wrongType(path ?? field, expected: "an integer", found: value) }
+    static func integer(_ value: JSONValue?, _ path: String) throws(EnvelopeError) -> Int64 {
+        guard let value else { throw .missingField(path) }
+        guard let number = value.integerValue else { throw .wrongType(path, expected: "an integer", found: value) }
         return number
     }
 }

@@ -21,6 +21,31 @@ public struct Hash: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.bytes = bytes
     }
 
+    /// Reads exactly 64 lowercase hex digits (the form events and notes write), without allocating
+    /// a string to compare.
+    public init?(lowercaseHex text: String) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Self.byteCount)
+        var high: UInt8? = nil
+        for byte in text.utf8 {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - 0x30
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - 0x61 + 10
+            default: return nil
+            }
+            if let first = high {
+                guard bytes.count < Self.byteCount else { return nil }
+                bytes.append(first << 4 | digit)
+                high = nil
+            } else {
+                high = digit
+            }
+        }
+        guard high == nil, bytes.count == Self.byteCount else { return nil }
+        self.bytes = bytes
+    }
+
     public init?(base64: String) {
         guard let bytes = Base64Encoding.decode(base64) else { return nil }
         self.bytes = bytes
