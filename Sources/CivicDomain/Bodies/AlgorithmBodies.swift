@@ -15,7 +15,7 @@ public struct AlgorithmEntry: Sendable, Equatable, Codable {
     public var status: AlgorithmStatus
     public var contact: String
 
-    static let fields: Set<String> = [
+    static let fields: [String] = [
         "algorithm", "system", "name", "purpose", "decision_process", "human_oversight", "data_sources", "risks", "risk_category",
         "status", "contact",
     ]

@@ -24,8 +24,8 @@ public struct BodyReader: Sendable {
         ValidationError(type: type, field: field.map { path + $0 }, reason: reason)
     }
 
-    /// Refuses members outside `allowed`.
-    public func onlyFields(_ allowed: Set<String>) throws(ValidationError) {
+    /// Refuses members outside `allowed` (a handful of names: compared in turn, nothing hashed).
+    public func onlyFields(_ allowed: [String]) throws(ValidationError) {
         guard let members = body.objectValue else { throw fail(nil, "must be an object") }
         for (key, _) in members where !allowed.contains(key) {
             throw fail(key, "is not a field of \(type)")
@@ -42,7 +42,10 @@ public struct BodyReader: Sendable {
     public func string(_ field: String, maxLength: Int = 200) throws(ValidationError) -> String {
         let value = try value(field)
         guard let text = value.stringValue else { throw fail(field, "must be a string, not \(value.kindName)") }
-        guard !text.isEmpty, text.unicodeScalars.count <= maxLength else { throw fail(field, "must be 1 to \(maxLength) characters") }
+        // UTF-8 is never shorter than the scalars it encodes: count them only when it is too long.
+        guard !text.isEmpty, text.utf8.count <= maxLength || text.unicodeScalars.count <= maxLength else {
+            throw fail(field, "must be 1 to \(maxLength) characters")
+        }
         return text
     }
 
