@@ -110,7 +110,7 @@ let package = Package(
                 "LedgerCore", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "CivicDomainTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain"]),
+        .testTarget(name: "CivicDomainTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CivicReportsTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "CivicReports"]),
         .testTarget(name: "CivicDemoTests", dependencies: ["LedgerCore", "CivicDomain", "CivicDemo"]),
         .testTarget(

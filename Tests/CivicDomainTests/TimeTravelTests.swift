@@ -1,5 +1,6 @@
 import CivicDomain
 import Foundation
+import GRDB
 import LedgerCore
 import LedgerStore
 import Testing
@@ -108,5 +109,23 @@ struct TimeTravelTests {
         try city.store("cityhall").receive(events: events, checkpoint: note)
         let again = try city.store("cityhall").receive(events: events, checkpoint: note)
         #expect(again.stored == 0 && again.alreadyHeld == 2)
+    }
+}
+
+@Suite("Projection tables")
+struct ProjectionTableTests {
+    /// Facts without a system stay out of the by-system index, and lookups by system still use it.
+    @Test func onlyFactsAboutASystemAreIndexedBySystem() throws {
+        let city = try LedgerRulesTests.city()
+        let store = city.store("it")
+        let (definition, plan) = try store.read { db in
+            (
+                try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'civic_facts_by_system'"),
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT event_rowid FROM civic_facts WHERE system = ?", arguments: ["cams"])
+                    .map { $0["detail"] as String? ?? "" }.joined(separator: "; ")
+            )
+        }
+        #expect(definition?.hasSuffix("WHERE system IS NOT NULL") == true)
+        #expect(plan.contains("USING INDEX civic_facts_by_system") || plan.contains("USING COVERING INDEX civic_facts_by_system"), "\(plan)")
     }
 }

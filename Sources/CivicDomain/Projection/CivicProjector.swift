@@ -50,7 +50,15 @@ public struct CivicProjector: LedgerProjector {
                 try transaction.apply(event, prepared: prepared, rowid: row["rowid"], arrived: row["arrived_ms"], in: db)
             }
         }
+        migrator.registerMigration("v2-civic-facts-partial-index") { db in
+            try db.execute(sql: "DROP INDEX civic_facts_by_system")
+            try db.execute(sql: Self.factsBySystemIndex)
+        }
     }
+
+    /// Only facts about a system are looked up by system: districts, targets, registrations and
+    /// algorithms without a system stay out of the index, and cost the write path nothing there.
+    static let factsBySystemIndex = "CREATE INDEX civic_facts_by_system ON civic_facts(system) WHERE system IS NOT NULL"
 
     public func begin(_ db: Database) throws -> any ProjectionTransaction {
         try CivicProjectionTransaction(db, checking: true)

@@ -24,25 +24,24 @@ public struct Hash: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Reads exactly 64 lowercase hex digits (the form events and notes write), without allocating
     /// a string to compare.
     public init?(lowercaseHex text: String) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Self.byteCount)
-        var high: UInt8? = nil
-        for byte in text.utf8 {
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - 0x30
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - 0x61 + 10
-            default: return nil
+        var text = text
+        let bytes: [UInt8]? = text.withUTF8 { digits in
+            guard digits.count == 2 * Self.byteCount else { return nil }
+            func nibble(_ byte: UInt8) -> UInt8? {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- 0x30
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- 0x57
+                default: nil
+                }
             }
-            if let first = high {
-                guard bytes.count < Self.byteCount else { return nil }
-                bytes.append(first << 4 | digit)
-                high = nil
-            } else {
-                high = digit
+            var bytes = [UInt8](repeating: 0, count: Self.byteCount)
+            for index in 0..<Self.byteCount {
+                guard let high = nibble(digits[2 * index]), let low = nibble(digits[2 * index + 1]) else { return nil }
+                bytes[index] = high << 4 | low
             }
+            return bytes
         }
-        guard high == nil, bytes.count == Self.byteCount else { return nil }
+        guard let bytes else { return nil }
         self.bytes = bytes
     }
 
