@@ -12,6 +12,8 @@ public struct AppendSummary: Sendable {
     public let lastEvent: Event?
     /// The checkpoint signed over the log after this batch.
     public let checkpoint: SignedCheckpoint
+    /// Quarantined ranges applied after the batch, because it registered their office.
+    public var released: [ReceiveSummary] = []
 }
 
 extension LedgerStore {
@@ -49,7 +51,7 @@ extension LedgerStore {
             throw StoreError(.keyFile("the key is for \(signer.name), not this ledger's \(identity.origin)"))
         }
         let office = identity.office
-        return try Self.wrapDatabaseErrors {
+        var summary = try Self.wrapDatabaseErrors {
             try pool.write { db in
                 let keys = try Self.officeKeys(db)
                 guard keys[office] == signer.verifier else {
@@ -98,6 +100,10 @@ extension LedgerStore {
                     office: office, firstSeq: chain.firstSeq, count: chain.count, lastEvent: chain.lastEvent, checkpoint: checkpoint)
             }
         }
+        // A registration recorded here (at the registrar) frees the ranges waiting for it. The batch is
+        // committed whatever happens next: a release that fails is tried again after the next range received.
+        summary.released = (try? releaseQuarantine(now: now)) ?? []
+        return summary
     }
 
     /// Appends the given drafts (a convenience over the pulling form).

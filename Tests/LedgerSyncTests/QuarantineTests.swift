@@ -50,4 +50,27 @@ struct QuarantineTests {
         #expect(try hall.store.quarantined().isEmpty)
         #expect(try hall.store.head(office: "works") == nil)
     }
+
+    /// At the registrar, recording the registration applies what waited for it at once.
+    @Test func recordingTheRegistrationReleasesWhatWaited() async throws {
+        let folder = NSTemporaryDirectory() + "civic-registrar-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let hall = try LedgerDirectory(path: folder + "/cityhall").initialize(
+            identity: LedgerIdentity(city: "springfield", office: "cityhall", registrar: "cityhall"), projector: CivicProjector())
+        let works = try LedgerDirectory(path: folder + "/works").initialize(
+            identity: LedgerIdentity(city: "springfield", office: "works", registrar: "cityhall"), projector: CivicProjector())
+        _ = try works.store.append([try PoliceAndCityHall.district("w1"), try PoliceAndCityHall.district("w2")], signer: works.signer)
+        let pushed = try await LocalPeer(store: hall.store).push(try await LocalPeer(store: works.store).fetch(office: "works", after: 0))
+        #expect(pushed.quarantined == 2)
+
+        let registration = try EventDraft(
+            type: "office.registered", effective: LedgerDate("2026-01-01")!,
+            body: .object([("key", .string(works.signer.verifier.vkey)), ("name", .string("Works")), ("office", .string("works"))]))
+        let summary = try hall.store.append([registration], signer: hall.signer)
+        #expect(summary.released.map(\.stored) == [2])
+        #expect(try hall.store.quarantined().isEmpty)
+        #expect(try hall.store.head(office: "works")?.size == 2)
+        // An append that registers nothing releases nothing, and costs one look at an empty table.
+        #expect(try hall.store.append([try PoliceAndCityHall.district("h1")], signer: hall.signer).released.isEmpty)
+    }
 }

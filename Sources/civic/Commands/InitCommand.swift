@@ -1,5 +1,6 @@
 import ArgumentParser
 import CivicDomain
+import Foundation
 import LedgerCore
 import LedgerStore
 
@@ -62,6 +63,9 @@ struct RegisterCommand: ParsableCommand {
         let summary = try opened.store.append([draft], signer: opened.signer)
         guard let event = summary.lastEvent else { throw CLIFailure(message: "nothing was recorded") }
         print("\(event.id) \(event.envelope.seq)")
+        for released in summary.released {
+            FileHandle.standardError.write(Data("applied \(released.stored) quarantined events of \(released.office)\n".utf8))
+        }
     }
 }
 
