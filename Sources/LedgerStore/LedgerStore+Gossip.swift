@@ -19,8 +19,10 @@ extension LedgerStore {
     ///
     /// - Throws: ``StoreError`` when the office has no trusted key here or the signature does not verify.
     public func consider(checkpoint note: String, office: String, now: () -> Int64 = LedgerStore.systemMilliseconds) throws -> GossipVerdict {
-        try Self.wrapDatabaseErrors {
-            try pool.write { db in
+        // Read first: a consistent checkpoint (the usual answer) needs no write, so it does not wait
+        // behind the writer (a range being stored, or its checkpoint).
+        let (verdict, evidence): (GossipVerdict, ForkEvidence?) = try Self.wrapDatabaseErrors {
+            try pool.read { db in
                 guard let key = try Self.officeKeys(db)[office] else {
                     throw StoreError.refused(index: 0, "office \(office) has no trusted key here")
                 }
@@ -32,7 +34,7 @@ extension LedgerStore {
                 }
                 let size = signed.checkpoint.size
                 let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
-                guard size <= head.size, size > 0 else { return .ahead }
+                guard size <= head.size, size > 0 else { return (.ahead, nil) }
                 let root: Hash
                 if size == head.size {
                     root = head.root
@@ -41,14 +43,17 @@ extension LedgerStore {
                         db, sql: "SELECT id FROM events WHERE office = ? AND seq <= ? ORDER BY seq", arguments: [office, Int64(size)])
                     root = MerkleTree.root(ids.map { Hash(bytes: Array($0)) }[...])
                 }
-                guard root != signed.checkpoint.root else { return .consistent }
+                guard root != signed.checkpoint.root else { return (.consistent, nil) }
                 let held = try Data.fetchOne(db, sql: "SELECT id FROM events WHERE office = ? AND seq = ?", arguments: [office, Int64(size)])
-                try ForkEvidence(
+                let evidence = ForkEvidence(
                     office: office, seq: size, heldID: held.map { Hash(bytes: Array($0)) }, other: nil, heldCheckpoint: head.checkpoint,
-                    otherCheckpoint: note, reason: "a checkpoint seen elsewhere signs another root for size \(size)"
-                ).record(db, detected: now())
-                return .fork
+                    otherCheckpoint: note, reason: "a checkpoint seen elsewhere signs another root for size \(size)")
+                return (.fork, evidence)
             }
         }
+        guard let evidence else { return verdict }
+        // Events held are never rewritten, so what contradicts them now always will: record it.
+        try Self.wrapDatabaseErrors { try pool.write { db in try evidence.record(db, detected: now()) } }
+        return .fork
     }
 }
