@@ -20,9 +20,12 @@ final class AsyncInbox<Element: Sendable>: @unchecked Sendable {
     private var failure: (any Error)?
     private var cancelled = false
     let capacity: Int
+    /// How long ``receive()`` waits for the sender before it gives up; nil waits forever.
+    let idleTimeout: Duration?
 
-    init(capacity: Int) {
+    init(capacity: Int, idleTimeout: Duration? = nil) {
         self.capacity = capacity
+        self.idleTimeout = idleTimeout
     }
 
     /// Queues `item`, suspending until there is room.
@@ -57,10 +60,21 @@ final class AsyncInbox<Element: Sendable>: @unchecked Sendable {
 
     /// The next item (blocking), or nil once the stream finished and is drained, or was cancelled.
     ///
-    /// - Throws: the error the sender finished with, after the items queued before it.
+    /// - Throws: the error the sender finished with, after the items queued before it;
+    ///   ``AsyncInboxIdle`` when nothing came for the idle timeout.
     func receive() throws -> Element? {
         condition.lock()
-        while items.isEmpty && !finished && !cancelled { condition.wait() }
+        let deadline = idleTimeout.map { Date(timeIntervalSinceNow: Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18) }
+        while items.isEmpty && !finished && !cancelled {
+            if let deadline {
+                guard condition.wait(until: deadline) || !items.isEmpty || finished || cancelled else {
+                    condition.unlock()
+                    throw AsyncInboxIdle()
+                }
+            } else {
+                condition.wait()
+            }
+        }
         guard !cancelled else {
             condition.unlock()
             return nil
@@ -94,3 +108,6 @@ final class AsyncInbox<Element: Sendable>: @unchecked Sendable {
         resumed?.sender.resume(throwing: CancellationError())
     }
 }
+
+/// Nothing arrived in an ``AsyncInbox`` for its idle timeout.
+struct AsyncInboxIdle: Error {}

@@ -10,6 +10,13 @@ struct IncomingRange: Sendable {
     let after: UInt64
     let count: UInt64
     let checkpoint: String
+    /// How long the transaction waits for the next chunk.
+    var idleTimeout: Duration = LedgerStore.rangeIdleTimeout
+
+    var idleTimeoutText: String {
+        let (seconds, attoseconds) = idleTimeout.components
+        return attoseconds == 0 ? "\(seconds) s" : "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms"
+    }
 }
 
 extension LedgerStore {

@@ -26,13 +26,16 @@ extension LedgerStore {
     ///   - count: the number of events announced.
     ///   - checkpoint: the office's signed checkpoint at the range's end.
     ///   - now: this node's clock, for the arrival log.
+    ///   - idleTimeout: how long the write transaction waits for the next chunk before the range
+    ///     is given up (a stalled sender must not hold every other write back).
     ///   - chunks: the events in order, parsed, in chunks of any size.
     /// - Returns: what the range changed.
-    /// - Throws: ``StoreError`` naming the first refused event, or the error `chunks` threw.
+    /// - Throws: ``StoreError`` naming the first refused event, or the sender's stall
+    ///   (``StoreError/isStall``), or the error `chunks` threw.
     @discardableResult
-    public func receive<Chunks: AsyncSequence>(
+    public func receive<Chunks: AsyncSequence & Sendable>(
         office: String, after: UInt64, count: UInt64, checkpoint: String, now: @escaping @Sendable () -> Int64 = LedgerStore.systemMilliseconds,
-        events chunks: Chunks
+        idleTimeout: Duration = LedgerStore.rangeIdleTimeout, events chunks: Chunks
     ) async throws -> ReceiveSummary where Chunks.Element == [Event] {
         if try needsQuarantine(office) {
             // Not trusted yet: held whole (bounded) until the registration arrives.
@@ -50,24 +53,38 @@ extension LedgerStore {
             }
             return try quarantine(office: office, after: after, checkpoint: checkpoint, events: events, now: now())
         }
-        let summary = try await received(office: office, after: after, count: count, checkpoint: checkpoint, now: now, events: chunks)
+        let summary = try await received(
+            office: office, after: after, count: count, checkpoint: checkpoint, now: now, idleTimeout: idleTimeout, events: chunks)
         try releaseQuarantine(now: now)
         return summary
     }
 
-    private func received<Chunks: AsyncSequence>(
-        office: String, after: UInt64, count: UInt64, checkpoint: String, now: @escaping @Sendable () -> Int64, events chunks: Chunks
+    /// Feeds the range's transaction from `chunks` in a child task. Once the transaction ends, the
+    /// feeding stops too: a refused or stalled range does not keep reading its sender.
+    private func received<Chunks: AsyncSequence & Sendable>(
+        office: String, after: UInt64, count: UInt64, checkpoint: String, now: @escaping @Sendable () -> Int64, idleTimeout: Duration,
+        events chunks: Chunks
     ) async throws -> ReceiveSummary where Chunks.Element == [Event] {
-        let inbox = AsyncInbox<[Event]>(capacity: 4)
-        async let written = write(IncomingRange(office: office, after: after, count: count, checkpoint: checkpoint), from: inbox, now: now)
-        do {
-            for try await chunk in chunks { try await inbox.send(chunk) }
-            inbox.finish()
-        } catch {
-            // The writer either stopped early (its refusal is the answer) or gets this error in order.
-            inbox.finish(throwing: error)
+        let inbox = AsyncInbox<[Event]>(capacity: 4, idleTimeout: idleTimeout)
+        let range = IncomingRange(office: office, after: after, count: count, checkpoint: checkpoint, idleTimeout: idleTimeout)
+        return try await withThrowingTaskGroup(of: ReceiveSummary?.self) { group in
+            group.addTask {
+                do {
+                    for try await chunk in chunks { try await inbox.send(chunk) }
+                    inbox.finish()
+                } catch {
+                    // The writer either stopped early (its refusal is the answer) or gets this error in order.
+                    inbox.finish(throwing: error)
+                }
+                return nil
+            }
+            group.addTask { try await self.write(range, from: inbox, now: now) }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let summary = result { return summary }
+            }
+            throw StoreError(.database("the range's writer ended without an answer"))
         }
-        return try await written
     }
 
     /// Runs the range's transaction on the database writer, fed by `inbox`; stops the inbox's
@@ -91,6 +108,9 @@ extension LedgerStore {
                 throw StoreError(.database(error.message ?? error.description))
             }
             throw fork.refusal
+        } catch is AsyncInboxIdle {
+            throw StoreError(
+                .stalled("the range of \(range.office) stalled: nothing arrived for \(range.idleTimeoutText); nothing of it was stored"))
         } catch let error as DatabaseError {
             throw StoreError(.database(error.message ?? error.description))
         }
@@ -98,6 +118,9 @@ extension LedgerStore {
 }
 
 extension LedgerStore {
+    /// How long a range's write transaction waits for its sender's next chunk.
+    public static let rangeIdleTimeout: Duration = .seconds(30)
+
     /// SQLite's automatic checkpoint: every 1,000 WAL pages, at commit.
     static let walAutocheckpointPages = 1_000
 

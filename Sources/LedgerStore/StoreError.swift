@@ -9,6 +9,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case corrupt(String)
         case notFound(String)
         case database(String)
+        case stalled(String)
     }
 
     let code: Code
@@ -16,6 +17,12 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     init(_ code: Code) { self.code = code }
 
     public static func refused(index: Int, _ reason: String) -> StoreError { StoreError(.refused(index: index, reason: reason)) }
+
+    /// The sender of a range went quiet for longer than the idle timeout; nothing of it was stored.
+    public var isStall: Bool {
+        if case .stalled = code { return true }
+        return false
+    }
 
     /// The 0-based position of the refused draft in its batch, when the error is a refusal.
     public var refusedIndex: Int? {
@@ -33,6 +40,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case .corrupt(let why): return "ledger is damaged: \(why)"
         case .notFound(let what): return what
         case .database(let why): return "database error: \(why)"
+        case .stalled(let why): return why
         }
     }
 }

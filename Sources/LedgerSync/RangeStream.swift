@@ -49,7 +49,7 @@ public struct RangeStream: Sendable {
 ///
 /// - Throws (while iterating): ``WireError`` for a line that is not a canonical event, a line over
 ///   ``RangeBatchCodec/maximumLineBytes``, or a line count other than the header's.
-public struct ParsedEvents: AsyncSequence {
+public struct ParsedEvents: AsyncSequence, Sendable {
     public typealias Element = [Event]
     static let chunkSize = 512
 

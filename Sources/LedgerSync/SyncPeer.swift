@@ -35,9 +35,12 @@ public protocol SyncPeer: CheckpointGossip {
 /// A ledger in this process, as a sync peer.
 public struct LocalPeer: SyncPeer {
     public let store: LedgerStore
+    /// How long a range pushed here may go quiet before it is given up.
+    public let rangeIdleTimeout: Duration
 
-    public init(store: LedgerStore) {
+    public init(store: LedgerStore, rangeIdleTimeout: Duration = LedgerStore.rangeIdleTimeout) {
         self.store = store
+        self.rangeIdleTimeout = rangeIdleTimeout
     }
 
     public func status() async throws -> PeerStatus {
@@ -63,7 +66,8 @@ public struct LocalPeer: SyncPeer {
     public func push(_ range: RangeStream) async throws -> ReceiveSummary {
         let header = range.header
         return try await store.receive(
-            office: header.office, after: header.after, count: header.count, checkpoint: header.checkpoint, events: range.parsedEvents())
+            office: header.office, after: header.after, count: header.count, checkpoint: header.checkpoint, idleTimeout: rangeIdleTimeout,
+            events: range.parsedEvents())
     }
 }
 

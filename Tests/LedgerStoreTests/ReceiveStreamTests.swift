@@ -39,6 +39,8 @@ struct StoredEvents: AsyncSequence {
     var chunk: UInt64 = 1000
     /// The stream fails once events up to this seq were delivered.
     var cutAfter: UInt64?
+    /// The stream goes quiet (a minute, or until cancelled) once events up to this seq were delivered.
+    var stallAfter: UInt64?
     var replace: (seq: UInt64, with: Event)?
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(source: self, next: seqs.lowerBound) }
@@ -49,8 +51,9 @@ struct StoredEvents: AsyncSequence {
 
         mutating func next() async throws -> [Event]? {
             if let cut = source.cutAfter, next > cut { throw Cut() }
+            if let stall = source.stallAfter, next > stall { try await Task.sleep(for: .seconds(60)) }
             guard next <= source.seqs.upperBound else { return nil }
-            let last = Swift.min(source.seqs.upperBound, next + source.chunk - 1, source.cutAfter ?? .max)
+            let last = Swift.min(source.seqs.upperBound, next + source.chunk - 1, source.cutAfter ?? .max, source.stallAfter ?? .max)
             let lines = try await source.store.readCanonical(office: source.office, seqs: next...last, into: [[UInt8]]()) { lines, bytes in
                 lines.append(Array(bytes))
             }
@@ -92,6 +95,28 @@ struct ReceiveStreamTests {
             try await pair.hall.store.receive(office: "police", after: 0, count: 2000, checkpoint: try pair.checkpoint(), events: cut)
         }
         #expect(try pair.hall.store.walAutocheckpointSetting() == 1000)
+    }
+
+    /// A sender that goes quiet mid-range loses the transaction after the idle timeout, so other
+    /// writes are not held back; nothing of the range is stored.
+    @Test func aStalledSenderIsGivenUp() async throws {
+        let pair = try PolicePair(events: 3000)
+        var stalled = StoredEvents(store: pair.police.store, office: "police", seqs: 1...3000, chunk: 500)
+        stalled.stallAfter = 1000
+        let started = ContinuousClock.now
+        let error = try await #require(throws: StoreError.self) {
+            try await pair.hall.store.receive(
+                office: "police", after: 0, count: 3000, checkpoint: try pair.checkpoint(), idleTimeout: .milliseconds(300), events: stalled)
+        }
+        #expect(error.isStall)
+        #expect("\(error)" == "the range of police stalled: nothing arrived for 300 ms; nothing of it was stored")
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(try pair.hall.store.eventCount() == 0)
+        // The writer is free again: the whole range goes through.
+        let summary = try await pair.hall.store.receive(
+            office: "police", after: 0, count: 3000, checkpoint: try pair.checkpoint(),
+            events: StoredEvents(store: pair.police.store, office: "police", seqs: 1...3000))
+        #expect(summary.stored == 3000)
     }
 
     @Test func aStreamCutInTheMiddleStoresNothing() async throws {

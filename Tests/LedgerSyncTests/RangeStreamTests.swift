@@ -9,11 +9,13 @@ import Testing
 
 /// A `SyncServer` of `store` on 127.0.0.1 (a free port) while `body` runs.
 @discardableResult
-func withServer<T: Sendable>(_ store: LedgerStore, _ body: (String) async throws -> T) async throws -> T {
+func withServer<T: Sendable>(
+    _ store: LedgerStore, rangeIdleTimeout: Duration = LedgerStore.rangeIdleTimeout, _ body: (String) async throws -> T
+) async throws -> T {
     let (ports, announce) = AsyncStream<Int>.makeStream()
     let server = Task {
         let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        try await SyncServer(store: store).run(host: "127.0.0.1", port: 0, logger: quiet) { port in announce.yield(port) }
+        try await SyncServer(store: store, rangeIdleTimeout: rangeIdleTimeout).run(host: "127.0.0.1", port: 0, logger: quiet) { port in announce.yield(port) }
     }
     var iterator = ports.makeAsyncIterator()
     let port = try #require(await iterator.next())
@@ -45,6 +47,28 @@ struct CutChunks: AsyncSequence, Sendable {
 
         mutating func next() async throws -> ByteBuffer? {
             guard left > 0 else { throw Lost() }
+            left -= 1
+            return try await base.next()
+        }
+    }
+}
+
+/// The chunks of `base` until `limit` of them went by, then silence (a minute, or until cancelled):
+/// a sender that stalls mid-range.
+struct StallingChunks: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+
+    let base: ByteChunks
+    let limit: Int
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), left: limit) }
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: ByteChunks.AsyncIterator
+        var left: Int
+
+        mutating func next() async throws -> ByteBuffer? {
+            if left == 0 { try await Task.sleep(for: .seconds(60)) }
             left -= 1
             return try await base.next()
         }
@@ -116,6 +140,24 @@ struct RangeStreamTests {
             let range = try await LocalPeer(store: city.police).fetch(office: "police", after: 0)
             let cut = RangeStream(header: range.header, events: ByteChunks(CutChunks(base: range.events, limit: 1)))
             await #expect(throws: (any Error).self) { try await HTTPPeer(base: url).push(cut) }
+            #expect(try city.hall.head(office: "police") == nil)
+            let whole = try await HTTPPeer(base: url).push(try await LocalPeer(store: city.police).fetch(office: "police", after: 0))
+            #expect(whole.stored == 10_000)
+        }
+    }
+
+    /// A client that stops sending mid-range gets 408 once the idle timeout passes, and the writer
+    /// it held is free again for other ranges.
+    @Test func aStalledPushIsGivenUpWith408() async throws {
+        let city = try StreamedCity(events: 10_000)
+        defer { withExtendedLifetime(city) {} }
+        try await withServer(city.hall, rangeIdleTimeout: .milliseconds(500)) { url async throws in
+            let range = try await LocalPeer(store: city.police).fetch(office: "police", after: 0)
+            let stalled = RangeStream(header: range.header, events: ByteChunks(StallingChunks(base: range.events, limit: 1)))
+            let started = ContinuousClock.now
+            let refusal = await #expect(throws: PeerRefusal.self) { try await HTTPPeer(base: url).push(stalled) }
+            #expect(refusal?.status == 408 && refusal?.message.contains("stalled") == true, "\(String(describing: refusal))")
+            #expect(ContinuousClock.now - started < .seconds(30))
             #expect(try city.hall.head(office: "police") == nil)
             let whole = try await HTTPPeer(base: url).push(try await LocalPeer(store: city.police).fetch(office: "police", after: 0))
             #expect(whole.stored == 10_000)

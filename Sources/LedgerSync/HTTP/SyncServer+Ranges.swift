@@ -28,13 +28,18 @@ extension SyncServer {
 
     /// `POST /v1/logs/{office}/events`: verifies and stores the range while its body streams in,
     /// in one transaction; answers with the receive summary.
-    static func receiveRange(office: String, body: RequestBody, store: LedgerStore, logger: Logger) async throws -> Response {
+    static func receiveRange(office: String, body: RequestBody, store: LedgerStore, idleTimeout: Duration, logger: Logger) async throws
+        -> Response
+    {
         let summary: ReceiveSummary
         do {
             let range = try await RangeStream.read(ByteChunks(body), office: office)
-            summary = try await LocalPeer(store: store).push(range)
+            summary = try await LocalPeer(store: store, rangeIdleTimeout: idleTimeout).push(range)
         } catch let error as WireError {
             throw HTTPError(.badRequest, message: error.description)
+        } catch let error as StoreError where error.isStall {
+            logger.warning("gave up a range of \(office): \(error)")
+            throw HTTPError(.requestTimeout, message: error.description)
         } catch let error as StoreError {
             Counter(label: "civic_ranges_refused_total").increment()
             logger.warning("refused a range of \(office): \(error)")

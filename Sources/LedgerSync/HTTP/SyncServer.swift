@@ -19,14 +19,18 @@ public struct SyncServer: Sendable {
     public let metricsText: @Sendable () -> String
     /// Adds more read-only routes (the executable's dashboard pages).
     public let extraRoutes: @Sendable (Router<BasicRequestContext>) -> Void
+    /// How long a pushed range may go quiet before it is given up (408), freeing the writer.
+    public let rangeIdleTimeout: Duration
 
     public init(
         store: LedgerStore, metricsText: @escaping @Sendable () -> String = { "" },
-        extraRoutes: @escaping @Sendable (Router<BasicRequestContext>) -> Void = { _ in }
+        extraRoutes: @escaping @Sendable (Router<BasicRequestContext>) -> Void = { _ in },
+        rangeIdleTimeout: Duration = LedgerStore.rangeIdleTimeout
     ) {
         self.store = store
         self.metricsText = metricsText
         self.extraRoutes = extraRoutes
+        self.rangeIdleTimeout = rangeIdleTimeout
     }
 
     public func router() -> Router<BasicRequestContext> {
@@ -35,6 +39,7 @@ public struct SyncServer: Sendable {
         router.add(middleware: LogRequestsMiddleware(.info))
         let store = self.store
         let metricsText = self.metricsText
+        let idleTimeout = rangeIdleTimeout
         router.get("/healthz") { _, _ in "ok\n" }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metricsText())))
@@ -50,7 +55,8 @@ public struct SyncServer: Sendable {
                 office: try context.parameters.require("office"), after: request.uri.queryParameters.get("after", as: UInt64.self) ?? 0, store: store)
         }
         router.post("/v1/logs/{office}/events") { request, context in
-            try await Self.receiveRange(office: try context.parameters.require("office"), body: request.body, store: store, logger: context.logger)
+            try await Self.receiveRange(
+                office: try context.parameters.require("office"), body: request.body, store: store, idleTimeout: idleTimeout, logger: context.logger)
         }
         addProofRoutes(to: router)
         extraRoutes(router)
