@@ -53,7 +53,7 @@ struct CutChunks: AsyncSequence, Sendable {
     }
 }
 
-/// The chunks of `base` until `limit` of them went by, then silence (a minute, or until cancelled):
+/// The chunks of `base` until `limit` of them went by, then silence (an hour, or until cancelled):
 /// a sender that stalls mid-range.
 struct StallingChunks: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
@@ -68,7 +68,7 @@ struct StallingChunks: AsyncSequence, Sendable {
         var left: Int
 
         mutating func next() async throws -> ByteBuffer? {
-            if left == 0 { try await Task.sleep(for: .seconds(60)) }
+            if left == 0 { try await Task.sleep(for: .seconds(3600)) }
             left -= 1
             return try await base.next()
         }
@@ -151,14 +151,15 @@ struct RangeStreamTests {
     @Test func aStalledPushIsGivenUpWith408() async throws {
         let city = try StreamedCity(events: 10_000)
         defer { withExtendedLifetime(city) {} }
-        try await withServer(city.hall, rangeIdleTimeout: .milliseconds(500)) { url async throws in
+        try await withServer(city.hall, rangeIdleTimeout: .seconds(1)) { url async throws in
             let range = try await LocalPeer(store: city.police).fetch(office: "police", after: 0)
             let stalled = RangeStream(header: range.header, events: ByteChunks(StallingChunks(base: range.events, limit: 1)))
-            let started = ContinuousClock.now
             let refusal = await #expect(throws: PeerRefusal.self) { try await HTTPPeer(base: url).push(stalled) }
             #expect(refusal?.status == 408 && refusal?.message.contains("stalled") == true, "\(String(describing: refusal))")
-            #expect(ContinuousClock.now - started < .seconds(30))
             #expect(try city.hall.head(office: "police") == nil)
+        }
+        // The writer is free: the whole range goes through (at the default timeout, whatever the load).
+        try await withServer(city.hall) { url async throws in
             let whole = try await HTTPPeer(base: url).push(try await LocalPeer(store: city.police).fetch(office: "police", after: 0))
             #expect(whole.stored == 10_000)
         }
