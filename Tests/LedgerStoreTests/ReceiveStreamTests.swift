@@ -124,10 +124,10 @@ struct ReceiveStreamTests {
         stalled.stallAfter = 1000
         let error = try await #require(throws: StoreError.self) {
             try await pair.hall.store.receive(
-                office: "police", after: 0, count: 3000, checkpoint: try pair.checkpoint(), idleTimeout: .milliseconds(300), events: stalled)
+                office: "police", after: 0, count: 3000, checkpoint: try pair.checkpoint(), idleTimeout: .seconds(3), events: stalled)
         }
         #expect(error.isStall)
-        #expect("\(error)" == "the range of police stalled: nothing arrived for 300 ms; nothing of it was stored")
+        #expect("\(error)" == "the range of police stalled: nothing arrived for 3 s; nothing of it was stored")
         // The sender's silence was interrupted when the range was given up, not waited out.
         #expect(stalled.silence.wasCancelled)
         #expect(try pair.hall.store.eventCount() == 0)
