@@ -13,6 +13,7 @@ import GRDBSQLite
 public struct FastStatement {
     private let statement: Statement
     private let connection: OpaquePointer?
+    private let arena = TextArena()
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     public init(_ db: Database, sql: String) throws {
@@ -24,15 +25,26 @@ public struct FastStatement {
 
     public func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
 
-    /// Binds a text, or NULL for nil.
+    /// Binds a text, or NULL for nil. The bytes are copied into the statement's arena, which SQLite
+    /// reads in place until ``run()``, instead of into an allocation of its own per value.
     public func bind(_ index: Int32, _ text: String?) {
-        if let text { sqlite3_bind_text(handle, index, text, -1, Self.transient) } else { sqlite3_bind_null(handle, index) }
+        guard var text else {
+            sqlite3_bind_null(handle, index)
+            return
+        }
+        let placed = text.withUTF8 { utf8 in
+            guard let start = arena.place(utf8) else { return false }
+            sqlite3_bind_text(handle, index, start, Int32(utf8.count), nil)
+            return true
+        }
+        if !placed { sqlite3_bind_text(handle, index, text, -1, Self.transient) }
     }
 
     /// Steps the statement once (it must not return rows) and resets it.
     public func run() throws {
         let code = sqlite3_step(handle)
         sqlite3_reset(handle)
+        arena.clear()
         guard code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)))
         }
@@ -51,4 +63,27 @@ public struct FastStatement {
 
     /// The rowid of the connection's last insert.
     public var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(connection) }
+}
+
+/// Room for the texts bound to one row; SQLite reads them in place (`SQLITE_STATIC`) until the
+/// statement has run, then the room is reused.
+private final class TextArena {
+    private static let capacity = 4096
+    private let base = UnsafeMutablePointer<CChar>.allocate(capacity: capacity)
+    private var used = 0
+
+    deinit { base.deallocate() }
+
+    /// A copy of `bytes` in the arena, or nil when it is full.
+    func place(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafePointer<CChar>? {
+        guard bytes.count <= Self.capacity - used else { return nil }
+        let start = base + used
+        if let source = bytes.baseAddress {
+            UnsafeMutableRawPointer(start).copyMemory(from: source, byteCount: bytes.count)
+        }
+        used += bytes.count
+        return UnsafePointer(start)
+    }
+
+    func clear() { used = 0 }
 }

@@ -1,0 +1,50 @@
+import Foundation
+import GRDB
+import LedgerStore
+import Testing
+
+@Suite("Statements bound through the C API")
+struct FastStatementTests {
+    /// Texts are read in place from the statement's arena until it runs; what does not fit is
+    /// copied by SQLite; either way the row holds exactly the text bound, row after row.
+    @Test func textsSurviveUntilTheStatementRuns() throws {
+        let queue = try DatabaseQueue()
+        let long = String(repeating: "é", count: 3000)  // 6,000 bytes: more than the arena holds
+        let rows: [(String?, String?, String?)] = [
+            ("riverside", "", nil), (long, "ß", "日本"), ("a", long, long), ("d", "b", "c"), ("last", "row", "here"),
+        ]
+        let stored = try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t(n INTEGER, a TEXT, b TEXT, c TEXT)")
+            let insert = try FastStatement(db, sql: "INSERT INTO t(n, a, b, c) VALUES (?, ?, ?, ?)")
+            for (number, row) in rows.enumerated() {
+                insert.bind(1, Int64(number))
+                insert.bind(2, row.0)
+                insert.bind(3, row.1)
+                insert.bind(4, row.2)
+                try insert.run()
+            }
+            return try Row.fetchAll(db, sql: "SELECT a, b, c, typeof(b) AS kind FROM t ORDER BY n")
+        }
+        #expect(stored.map { $0["a"] as String? } == rows.map(\.0))
+        #expect(stored.map { $0["b"] as String? } == rows.map(\.1))
+        #expect(stored.map { $0["c"] as String? } == rows.map(\.2))
+        #expect(stored.first?["kind"] as String? == "text")  // "" is an empty text, not NULL
+    }
+
+    @Test func aFailedStepIsADatabaseError() throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t(a TEXT NOT NULL UNIQUE)")
+            let insert = try FastStatement(db, sql: "INSERT INTO t(a) VALUES (?)")
+            insert.bind(1, "once")
+            try insert.run()
+            insert.bind(1, "once")
+            #expect(throws: DatabaseError.self) { try insert.run() }
+            insert.bind(1, nil)
+            #expect(throws: DatabaseError.self) { try insert.run() }
+            insert.bind(1, "twice")
+            try insert.run()
+            #expect(try String.fetchAll(db, sql: "SELECT a FROM t ORDER BY a") == ["once", "twice"])
+        }
+    }
+}
