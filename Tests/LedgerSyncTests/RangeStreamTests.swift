@@ -31,44 +31,31 @@ func withServer<T: Sendable>(
     }
 }
 
-/// The chunks of `base` until `limit` of them went by, then a failure: a connection lost mid-range.
+/// The chunks of `base` until `limit` of them went by, then an interruption: a failure (a
+/// connection lost mid-range) or silence (a sender that stalls: an hour, or until cancelled).
 struct CutChunks: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
     struct Lost: Error {}
+    enum Then: Sendable { case fail, stall }
 
     let base: ByteChunks
     let limit: Int
+    var then = Then.fail
 
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), left: limit) }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), left: limit, then: then) }
 
     struct AsyncIterator: AsyncIteratorProtocol {
         var base: ByteChunks.AsyncIterator
         var left: Int
+        let then: Then
 
         mutating func next() async throws -> ByteBuffer? {
-            guard left > 0 else { throw Lost() }
-            left -= 1
-            return try await base.next()
-        }
-    }
-}
-
-/// The chunks of `base` until `limit` of them went by, then silence (an hour, or until cancelled):
-/// a sender that stalls mid-range.
-struct StallingChunks: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
-
-    let base: ByteChunks
-    let limit: Int
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), left: limit) }
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var base: ByteChunks.AsyncIterator
-        var left: Int
-
-        mutating func next() async throws -> ByteBuffer? {
-            if left == 0 { try await Task.sleep(for: .seconds(3600)) }
+            if left == 0 {
+                switch then {
+                case .fail: throw Lost()
+                case .stall: try await Task.sleep(for: .seconds(3600))
+                }
+            }
             left -= 1
             return try await base.next()
         }
@@ -153,7 +140,7 @@ struct RangeStreamTests {
         defer { withExtendedLifetime(city) {} }
         try await withServer(city.hall, rangeIdleTimeout: .seconds(1)) { url async throws in
             let range = try await LocalPeer(store: city.police).fetch(office: "police", after: 0)
-            let stalled = RangeStream(header: range.header, events: ByteChunks(StallingChunks(base: range.events, limit: 1)))
+            let stalled = RangeStream(header: range.header, events: ByteChunks(CutChunks(base: range.events, limit: 1, then: .stall)))
             let refusal = await #expect(throws: PeerRefusal.self) { try await HTTPPeer(base: url).push(stalled) }
             #expect(refusal?.status == 408 && refusal?.message.contains("stalled") == true, "\(String(describing: refusal))")
             #expect(try city.hall.head(office: "police") == nil)
