@@ -44,23 +44,34 @@ public enum SyncEngine {
         return report
     }
 
-    /// Moves one range from `source` to `target`; a range the target refuses is noted, not thrown.
+    /// Moves one office's events from `source` to `target`: one range, or several segments when the
+    /// source sends its own long log in parts (each verified and committed on its own). A range the
+    /// target refuses is noted, not thrown, and ends the office's transfer.
     private static func move(
         _ transfer: SyncPlan.Transfer, from source: some SyncPeer, to target: some SyncPeer,
         counted direction: WritableKeyPath<SyncReport, [String: Int]>, in report: inout SyncReport
     ) async throws {
-        let range = try await source.fetch(office: transfer.office, after: transfer.after)
-        do {
-            let summary = try await target.push(range)
-            if summary.stored > 0 { report[keyPath: direction][transfer.office] = summary.stored }
-            if summary.aheadOfClock > 0 { report.aheadOfClock[transfer.office] = summary.aheadOfClock }
-            if summary.quarantined > 0 { report.quarantined[transfer.office] = summary.quarantined }
-        } catch let error as StoreError {
-            report.refused[transfer.office] = error.description
-        } catch let error as WireError {
-            report.refused[transfer.office] = error.description
-        } catch let error as PeerRefusal where error.status == 422 || error.status == 400 {
-            report.refused[transfer.office] = error.message
-        }
+        let office = transfer.office
+        var after = transfer.after
+        repeat {
+            let range = try await source.fetch(office: office, after: after)
+            do {
+                let summary = try await target.push(range)
+                if summary.stored > 0 { report[keyPath: direction][office, default: 0] += summary.stored }
+                if summary.aheadOfClock > 0 { report.aheadOfClock[office, default: 0] += summary.aheadOfClock }
+                if summary.quarantined > 0 { report.quarantined[office, default: 0] += summary.quarantined }
+            } catch let error as StoreError {
+                report.refused[office] = error.description
+                return
+            } catch let error as WireError {
+                report.refused[office] = error.description
+                return
+            } catch let error as PeerRefusal where error.status == 422 || error.status == 400 {
+                report.refused[office] = error.message
+                return
+            }
+            guard range.header.count > 0 else { return }
+            after = range.header.after + range.header.count
+        } while after < transfer.through
     }
 }

@@ -37,10 +37,23 @@ public struct LocalPeer: SyncPeer {
     public let store: LedgerStore
     /// How long a range pushed here may go quiet before it is given up.
     public let rangeIdleTimeout: Duration
+    /// This node's office key, when the node may sign: its own log is then sent in segments of at
+    /// most ``segmentLimit`` events, each with a checkpoint signed for it, so a cut range loses
+    /// at most one segment.
+    public let signer: NoteSigner?
+    /// The longest segment of this node's own log: about 10 s of work at the receiver.
+    public let segmentLimit: UInt64
 
-    public init(store: LedgerStore, rangeIdleTimeout: Duration = LedgerStore.rangeIdleTimeout) {
+    public static let defaultSegmentLimit: UInt64 = 1_000_000
+
+    public init(
+        store: LedgerStore, rangeIdleTimeout: Duration = LedgerStore.rangeIdleTimeout, signer: NoteSigner? = nil,
+        segmentLimit: UInt64 = LocalPeer.defaultSegmentLimit
+    ) {
         self.store = store
         self.rangeIdleTimeout = rangeIdleTimeout
+        self.signer = signer
+        self.segmentLimit = max(1, segmentLimit)
     }
 
     public func status() async throws -> PeerStatus {
@@ -48,10 +61,17 @@ public struct LocalPeer: SyncPeer {
     }
 
     /// The range is fixed to the office's held size now, with the signed checkpoint at that size;
-    /// its events are read from the ledger in chunks as the stream is consumed.
+    /// its events are read from the ledger in chunks as the stream is consumed. This node's own log,
+    /// when it has the key, comes in segments of at most ``segmentLimit`` events instead.
     public func fetch(office: String, after: UInt64) async throws -> RangeStream {
         guard let head = try store.head(office: office), head.size > after, let note = head.checkpoint else {
             throw SyncError(.nothingToSend(office: office, after: after))
+        }
+        if office == store.identity.office, let signer, head.size - after > segmentLimit {
+            let end = after + segmentLimit
+            return RangeStream(
+                header: RangeHeader(office: office, after: after, count: segmentLimit, checkpoint: try store.signPrefix(size: end, signer: signer)),
+                events: .canonicalLines(of: store, office: office, seqs: (after + 1)...end))
         }
         return RangeStream(
             header: RangeHeader(office: office, after: after, count: head.size - after, checkpoint: note),

@@ -1,0 +1,37 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+extension LedgerStore {
+    /// Signs a checkpoint of this node's own office at `size`, a prefix of its log (at most the
+    /// size held), so a long range can be sent in segments that each verify and commit on their own.
+    ///
+    /// A checkpoint at a prefix size says only what the office's later checkpoints already imply
+    /// (an append-only log had that root at that size); it changes nothing held here.
+    ///
+    /// - Throws: ``StoreError`` when `signer` is not this office's key or `size` is out of range.
+    public func signPrefix(size: UInt64, signer: NoteSigner) throws -> String {
+        let office = identity.office
+        guard signer.name == identity.origin else {
+            throw StoreError(.keyFile("the key is for \(signer.name), not this ledger's \(identity.origin)"))
+        }
+        let frontier = try Self.wrapDatabaseErrors {
+            try pool.read { db in
+                var frontier = MerkleFrontier()
+                let ids = try Data.fetchCursor(
+                    db, sql: "SELECT id FROM events WHERE office = ? AND seq <= ? ORDER BY seq", arguments: [office, Int64(size)])
+                while let id = try ids.next() { frontier.append(Hash(bytes: Array(id))) }
+                return frontier
+            }
+        }
+        guard size >= 1, frontier.size == size else {
+            throw StoreError(.notFound("size must be between 1 and the \(frontier.size) events of \(office) held here"))
+        }
+        do {
+            return try SignedCheckpoint(checkpoint: Checkpoint(origin: identity.origin, size: size, root: frontier.root), signer: signer)
+                .note.serialized
+        } catch {
+            throw StoreError(.keyFile("signing a checkpoint: \(error)"))
+        }
+    }
+}
