@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCore
 import LedgerStore
 import Logging
 import ServiceLifecycle
@@ -7,12 +8,15 @@ import ServiceLifecycle
 /// on graceful shutdown.
 public struct ScheduledSync: Service {
     public let store: LedgerStore
+    /// The office key, so this node's own long log goes out in signed segments (``LocalPeer``).
+    public let signer: NoteSigner?
     public let peers: [String]
     public let interval: Duration
     public let logger: Logger
 
-    public init(store: LedgerStore, peers: [String], interval: Duration, logger: Logger) {
+    public init(store: LedgerStore, signer: NoteSigner? = nil, peers: [String], interval: Duration, logger: Logger) {
         self.store = store
+        self.signer = signer
         self.peers = peers
         self.interval = interval
         self.logger = logger
@@ -22,7 +26,7 @@ public struct ScheduledSync: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             for peer in peers {
                 do {
-                    let report = try await SyncEngine.round(local: LocalPeer(store: store), remote: HTTPPeer(base: peer))
+                    let report = try await SyncEngine.round(local: LocalPeer(store: store, signer: signer), remote: HTTPPeer(base: peer))
                     logger.info("synced", metadata: ["peer": "\(peer)", "pulled": "\(report.pulled)", "pushed": "\(report.pushed)", "refused": "\(report.refused)"])
                 } catch {
                     logger.warning("sync failed", metadata: ["peer": "\(peer)", "error": "\(error)"])

@@ -45,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = []
         if !peers.isEmpty {
             let interval = try parseDuration(every ?? "24h")
-            services.append(ScheduledSync(store: opened.store, peers: peers, interval: interval, logger: logger))
+            services.append(ScheduledSync(store: opened.store, signer: opened.signer, peers: peers, interval: interval, logger: logger))
         }
         let host = self.host
         let server = SyncServer(
