@@ -35,14 +35,7 @@ extension LedgerStore {
                 let size = signed.checkpoint.size
                 let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
                 guard size <= head.size, size > 0 else { return (.ahead, nil) }
-                let root: Hash
-                if size == head.size {
-                    root = head.root
-                } else {
-                    let ids = try Data.fetchAll(
-                        db, sql: "SELECT id FROM events WHERE office = ? AND seq <= ? ORDER BY seq", arguments: [office, Int64(size)])
-                    root = MerkleTree.root(ids.map { Hash(bytes: Array($0)) }[...])
-                }
+                let root = size == head.size ? head.root : try Self.root(db, office: office, size: size)
                 guard root != signed.checkpoint.root else { return (.consistent, nil) }
                 let held = try Data.fetchOne(db, sql: "SELECT id FROM events WHERE office = ? AND seq = ?", arguments: [office, Int64(size)])
                 let evidence = ForkEvidence(

@@ -93,11 +93,13 @@ extension LedgerStore {
         -> ReceiveSummary
     {
         defer { inbox.cancel() }
+        // A long range fills the WAL; copying it into the database file waits until the answer is
+        // out. A short one leaves it to the automatic checkpoint, as local appends do.
+        let defersCheckpoint = range.count >= Self.deferredCheckpointEvents
         do {
-            defer { checkpointAfterAnswering() }
+            defer { if defersCheckpoint { checkpointAfterAnswering() } }
             return try await pool.write { db in
-                // A long range fills the WAL; copying it into the database file waits until the answer is out.
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+                if defersCheckpoint { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
                 return try self.storeRange(db, range, next: inbox.receive, stop: inbox.cancel, now: now)
             }
         } catch let fork as ForkEvidence {
@@ -123,6 +125,10 @@ extension LedgerStore {
 
     /// SQLite's automatic checkpoint: every 1,000 WAL pages, at commit.
     static let walAutocheckpointPages = 1_000
+
+    /// Ranges of at least this many events (some 6 MB of WAL, past the automatic checkpoint's
+    /// 1,000 pages) are checkpointed after the answer instead of at their commit.
+    public static let deferredCheckpointEvents: UInt64 = 10_000
 
     /// Queues, on the writer, a passive checkpoint and the automatic checkpoint turned back on.
     ///

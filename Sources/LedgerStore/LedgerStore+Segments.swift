@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 import LedgerCore
 
@@ -15,20 +14,12 @@ extension LedgerStore {
         guard signer.name == identity.origin else {
             throw StoreError(.keyFile("the key is for \(signer.name), not this ledger's \(identity.origin)"))
         }
-        let frontier = try Self.wrapDatabaseErrors {
-            try pool.read { db in
-                var frontier = MerkleFrontier()
-                let ids = try Data.fetchCursor(
-                    db, sql: "SELECT id FROM events WHERE office = ? AND seq <= ? ORDER BY seq", arguments: [office, Int64(size)])
-                while let id = try ids.next() { frontier.append(Hash(bytes: Array(id))) }
-                return frontier
-            }
-        }
-        guard size >= 1, frontier.size == size else {
-            throw StoreError(.notFound("size must be between 1 and the \(frontier.size) events of \(office) held here"))
+        let root = try Self.wrapDatabaseErrors { try pool.read { db in try Self.root(db, office: office, size: size) } }
+        guard size >= 1, let root else {
+            throw StoreError(.notFound("size must be between 1 and the size of \(office)'s log held here"))
         }
         do {
-            return try SignedCheckpoint(checkpoint: Checkpoint(origin: identity.origin, size: size, root: frontier.root), signer: signer)
+            return try SignedCheckpoint(checkpoint: Checkpoint(origin: identity.origin, size: size, root: root), signer: signer)
                 .note.serialized
         } catch {
             throw StoreError(.keyFile("signing a checkpoint: \(error)"))

@@ -24,6 +24,21 @@ final class PolicePair {
     func checkpoint() throws -> String {
         try #require(try police.store.head(office: "police")?.checkpoint)
     }
+
+    /// Police's events `seqs`, read back from its ledger and parsed.
+    func stream(_ seqs: ClosedRange<UInt64>, chunk: UInt64 = 1000) -> StoredEvents {
+        StoredEvents(store: police.store, office: "police", seqs: seqs, chunk: chunk)
+    }
+
+    /// City hall receives `stream` as the range after `after` up to police's head, with police's checkpoint there.
+    @discardableResult
+    func hallReceives(_ stream: StoredEvents, after: UInt64 = 0, idleTimeout: Duration = LedgerStore.rangeIdleTimeout) async throws
+        -> ReceiveSummary
+    {
+        let size = try #require(try police.store.head(office: "police")?.size)
+        return try await hall.store.receive(
+            office: "police", after: after, count: size - after, checkpoint: try checkpoint(), idleTimeout: idleTimeout, events: stream)
+    }
 }
 
 /// A sender's silence: an hour, unless its task is cancelled (which is noted).
@@ -94,28 +109,23 @@ struct ReceiveStreamTests {
     /// More events than the old 200,000-event cap on one range, in one transaction.
     @Test func aRangeLongerThanTheOldCapIsStoredWhole() async throws {
         let pair = try PolicePair(events: 300_000)
-        let summary = try await pair.hall.store.receive(
-            office: "police", after: 0, count: 300_000, checkpoint: try pair.checkpoint(),
-            events: StoredEvents(store: pair.police.store, office: "police", seqs: 1...300_000, chunk: 4096))
+        let summary = try await pair.hallReceives(pair.stream(1...300_000, chunk: 4096))
         #expect(summary.stored == 300_000 && summary.alreadyHeld == 0 && summary.size == 300_000)
         #expect(try pair.hall.store.head(office: "police")?.root == pair.police.store.head(office: "police")?.root)
         #expect(try pair.hall.store.eventCount() == 300_000)
     }
 
-    /// The range's WAL checkpoint runs after the answer, and the automatic one is back on after it,
-    /// whether the range was stored or refused.
-    @Test func theCheckpointAfterARangeTurnsTheAutomaticOneBackOn() async throws {
-        let pair = try PolicePair(events: 2000)
+    /// A long range's WAL checkpoint runs after the answer, and the automatic one is back on after
+    /// it, whether the range was stored or refused.
+    @Test func theCheckpointAfterALongRangeTurnsTheAutomaticOneBackOn() async throws {
+        let count = LedgerStore.deferredCheckpointEvents
+        let pair = try PolicePair(events: Int(count))
         #expect(try pair.hall.store.walAutocheckpointSetting() == 1000)
-        try await pair.hall.store.receive(
-            office: "police", after: 0, count: 2000, checkpoint: try pair.checkpoint(),
-            events: StoredEvents(store: pair.police.store, office: "police", seqs: 1...2000))
+        try await pair.hallReceives(pair.stream(1...count))
         #expect(try pair.hall.store.walAutocheckpointSetting() == 1000)
-        var cut = StoredEvents(store: pair.police.store, office: "police", seqs: 1...2000)
+        var cut = pair.stream(1...count)
         cut.cutAfter = 10
-        await #expect(throws: StoredEvents.Cut.self) {
-            try await pair.hall.store.receive(office: "police", after: 0, count: 2000, checkpoint: try pair.checkpoint(), events: cut)
-        }
+        await #expect(throws: StoredEvents.Cut.self) { try await pair.hallReceives(cut) }
         #expect(try pair.hall.store.walAutocheckpointSetting() == 1000)
     }
 
@@ -128,12 +138,9 @@ struct ReceiveStreamTests {
     @Test(arguments: [UInt64(0), 1000])
     func aStalledSenderIsGivenUp(stallAfter: UInt64) async throws {
         let pair = try PolicePair(events: 3000)
-        var stalled = StoredEvents(store: pair.police.store, office: "police", seqs: 1...3000, chunk: 500)
+        var stalled = pair.stream(1...3000, chunk: 500)
         stalled.stallAfter = stallAfter
-        let error = try await #require(throws: StoreError.self) {
-            try await pair.hall.store.receive(
-                office: "police", after: 0, count: 3000, checkpoint: try pair.checkpoint(), idleTimeout: .seconds(3), events: stalled)
-        }
+        let error = try await #require(throws: StoreError.self) { try await pair.hallReceives(stalled, idleTimeout: .seconds(3)) }
         #expect(error.isStall)
         #expect("\(error)" == "the range of police stalled: nothing arrived for 3 s; nothing of it was stored")
         // The sender's silence was interrupted when the range was given up, not waited out.
@@ -141,26 +148,18 @@ struct ReceiveStreamTests {
         #expect(stalled.silence.wasCancelled || !stalled.silence.wasEntered)
         #expect(try pair.hall.store.eventCount() == 0)
         // The writer is free again: the whole range goes through.
-        let summary = try await pair.hall.store.receive(
-            office: "police", after: 0, count: 3000, checkpoint: try pair.checkpoint(),
-            events: StoredEvents(store: pair.police.store, office: "police", seqs: 1...3000))
-        #expect(summary.stored == 3000)
+        #expect(try await pair.hallReceives(pair.stream(1...3000)).stored == 3000)
     }
 
     @Test func aStreamCutInTheMiddleStoresNothing() async throws {
         let pair = try PolicePair(events: 5000)
-        var cut = StoredEvents(store: pair.police.store, office: "police", seqs: 1...5000)
+        var cut = pair.stream(1...5000)
         cut.cutAfter = 3000
-        await #expect(throws: StoredEvents.Cut.self) {
-            try await pair.hall.store.receive(office: "police", after: 0, count: 5000, checkpoint: try pair.checkpoint(), events: cut)
-        }
+        await #expect(throws: StoredEvents.Cut.self) { try await pair.hallReceives(cut) }
         #expect(try pair.hall.store.eventCount() == 0)
         #expect(try pair.hall.store.head(office: "police") == nil)
         // The same range, whole, is then stored.
-        let summary = try await pair.hall.store.receive(
-            office: "police", after: 0, count: 5000, checkpoint: try pair.checkpoint(),
-            events: StoredEvents(store: pair.police.store, office: "police", seqs: 1...5000))
-        #expect(summary.stored == 5000)
+        #expect(try await pair.hallReceives(pair.stream(1...5000)).stored == 5000)
     }
 
     @Test func anEventAlteredInTransitRefusesTheWholeRange() async throws {
@@ -171,11 +170,9 @@ struct ReceiveStreamTests {
             envelope: EventEnvelope(
                 office: "police", seq: 2500, prev: event.envelope.prev, hlc: event.envelope.hlc, type: event.envelope.type,
                 effective: event.envelope.effective, author: nil, body: .object([("district", .string("forged"))])))
-        var stream = StoredEvents(store: pair.police.store, office: "police", seqs: 1...3000)
+        var stream = pair.stream(1...3000)
         stream.replace = (2500, altered)
-        let error = await #expect(throws: StoreError.self) {
-            try await pair.hall.store.receive(office: "police", after: 0, count: 3000, checkpoint: try pair.checkpoint(), events: stream)
-        }
+        let error = await #expect(throws: StoreError.self) { try await pair.hallReceives(stream) }
         // The altered event still chains to its predecessor; its successor does not chain to it.
         #expect(error?.refusedIndex == 2500)
         #expect(error?.description.contains("police#2501") == true)
@@ -195,13 +192,9 @@ struct ReceiveStreamTests {
 
     @Test func aRangeStartingInsideTheHeldLogSkipsWhatIsHeld() async throws {
         let pair = try PolicePair(events: 1500)
-        let first = try await pair.hall.store.receive(
-            office: "police", after: 0, count: 1500, checkpoint: try pair.checkpoint(),
-            events: StoredEvents(store: pair.police.store, office: "police", seqs: 1...1500))
+        let first = try await pair.hallReceives(pair.stream(1...1500))
         #expect(first.stored == 1500)
-        let again = try await pair.hall.store.receive(
-            office: "police", after: 500, count: 1000, checkpoint: try pair.checkpoint(),
-            events: StoredEvents(store: pair.police.store, office: "police", seqs: 501...1500))
+        let again = try await pair.hallReceives(pair.stream(501...1500), after: 500)
         #expect(again.stored == 0 && again.alreadyHeld == 1000 && again.size == 1500)
         // In memory too: the first thousand events do not reach the checkpoint at 1,500.
         var events: [Event] = []

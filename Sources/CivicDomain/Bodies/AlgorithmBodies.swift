@@ -103,7 +103,7 @@ public struct EventCorrected: Sendable, Equatable {
     public init(_ reader: BodyReader) throws(ValidationError) {
         try reader.onlyFields(["event", "reason", "replacement"])
         let id = try reader.string("event", maxLength: 64)
-        guard let hash = Hash(hex: id), hash.hex == id else { throw reader.fail("event", "must be an event id (64 lowercase hex digits)") }
+        guard let hash = Hash(lowercaseHex: id) else { throw reader.fail("event", "must be an event id (64 lowercase hex digits)") }
         event = hash
         reason = try reader.string("reason")
         guard let replacement = reader.body["replacement"] else { throw reader.fail("replacement", "is missing") }

@@ -274,15 +274,9 @@ public struct JSONParser {
             UInt8(ascii: "t"):
             return
         case UInt8(ascii: "u"):
-            let lowercaseHex: (UInt8) -> UInt8? = { byte in
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - 0x30
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - 0x61 + 10
-                default: nil
-                }
-            }
             if index + 5 < buffer.count, buffer[index + 2] == UInt8(ascii: "0"), buffer[index + 3] == UInt8(ascii: "0"),
-                let high = lowercaseHex(buffer[index + 4]), let low = lowercaseHex(buffer[index + 5])
+                let high = HexEncoding.nibble(buffer[index + 4], lowercaseOnly: true),
+                let low = HexEncoding.nibble(buffer[index + 5], lowercaseOnly: true)
             {
                 let value = high << 4 | low
                 // The controls with a short escape are written short.
@@ -342,15 +336,8 @@ public struct JSONParser {
         guard index + 4 <= buffer.count else { throw JSONError(.unexpectedEnd, at: buffer.count) }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = buffer[index]
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 0x30)
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 0x61 + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 0x41 + 10)
-            default: throw JSONError(.invalidEscape, at: escapeStart)
-            }
-            value = value << 4 | digit
+            guard let digit = HexEncoding.nibble(buffer[index]) else { throw JSONError(.invalidEscape, at: escapeStart) }
+            value = value << 4 | UInt32(digit)
             index += 1
         }
         return value

@@ -21,27 +21,10 @@ public struct Hash: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.bytes = bytes
     }
 
-    /// Reads exactly 64 lowercase hex digits (the form events and notes write), without allocating
-    /// a string to compare.
+    /// Reads exactly 64 lowercase hex digits (the form events and notes write), without encoding
+    /// the hash again to compare.
     public init?(lowercaseHex text: String) {
-        var text = text
-        let bytes: [UInt8]? = text.withUTF8 { digits in
-            guard digits.count == 2 * Self.byteCount else { return nil }
-            func nibble(_ byte: UInt8) -> UInt8? {
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- 0x30
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- 0x57
-                default: nil
-                }
-            }
-            var bytes = [UInt8](repeating: 0, count: Self.byteCount)
-            for index in 0..<Self.byteCount {
-                guard let high = nibble(digits[2 * index]), let low = nibble(digits[2 * index + 1]) else { return nil }
-                bytes[index] = high << 4 | low
-            }
-            return bytes
-        }
-        guard let bytes else { return nil }
+        guard text.utf8.count == 2 * Self.byteCount, let bytes = HexEncoding.decode(text, lowercaseOnly: true) else { return nil }
         self.bytes = bytes
     }
 

@@ -11,21 +11,11 @@ extension SyncServer {
     /// Inclusion and consistency proofs, and checkpoint gossip (see `Protocol/PROTOCOL.md`).
     func addProofRoutes(to router: Router<BasicRequestContext>) {
         let store = self.store
-        router.get("/v1/logs/{office}/proof/inclusion") { request, context in
-            let office = try context.parameters.require("office")
-            let parameters = request.uri.queryParameters
-            guard let seq = parameters.get("seq", as: UInt64.self) else { throw HTTPError(.badRequest, message: "seq=N is required (a positive integer)") }
-            let size = try Self.optionalNumber(request, "size")
-            let proof = try Self.answering { try store.inclusionProof(office: office, seq: seq, size: size) }
-            return Self.json(try CanonicalJSON.encode(proof.json))
+        Self.addProofRoute(to: router, kind: "inclusion", required: "seq", optional: "size") { office, seq, size in
+            try store.inclusionProof(office: office, seq: seq, size: size).json
         }
-        router.get("/v1/logs/{office}/proof/consistency") { request, context in
-            let office = try context.parameters.require("office")
-            let parameters = request.uri.queryParameters
-            guard let from = parameters.get("from", as: UInt64.self) else { throw HTTPError(.badRequest, message: "from=M is required (a positive integer)") }
-            let to = try Self.optionalNumber(request, "to")
-            let proof = try Self.answering { try store.consistencyProof(office: office, from: from, to: to) }
-            return Self.json(try CanonicalJSON.encode(proof.json))
+        Self.addProofRoute(to: router, kind: "consistency", required: "from", optional: "to") { office, from, to in
+            try store.consistencyProof(office: office, from: from, to: to).json
         }
         router.post("/v1/checkpoints") { request, context in
             let body = try await request.body.collect(upTo: Self.maximumGossipBytes)
@@ -48,6 +38,23 @@ extension SyncServer {
             let held = try store.head(office: office)?.size ?? 0
             return Self.json(
                 try CanonicalJSON.encode(.object([("office", .string(office)), ("held_size", .integer(Int64(held))), ("verdict", .string(verdict.rawValue))])))
+        }
+    }
+
+    /// `GET /v1/logs/{office}/proof/KIND?REQUIRED=N[&OPTIONAL=M]`: the proof's JSON; a missing or
+    /// malformed number is 400, a log or size not held here 404.
+    private static func addProofRoute(
+        to router: Router<BasicRequestContext>, kind: String, required: String, optional: String,
+        prove: @escaping @Sendable (String, UInt64, UInt64?) throws -> JSONValue
+    ) {
+        router.get("/v1/logs/{office}/proof/\(kind)") { request, context in
+            let office = try context.parameters.require("office")
+            guard let first = request.uri.queryParameters.get(required, as: UInt64.self) else {
+                throw HTTPError(.badRequest, message: "\(required)=N is required (a positive integer)")
+            }
+            let second = try optionalNumber(request, optional)
+            let proof = try answering { try prove(office, first, second) }
+            return json(try CanonicalJSON.encode(proof))
         }
     }
 
