@@ -11,6 +11,7 @@ struct ChainChecker {
     private var officeBytes: [UInt8] = []
     private var frontier = MerkleFrontier()
     private var lastHash: Hash?
+    private var lastHLC: HLCTimestamp?
     private var checkpoint: Checkpoint?
     private var checkpointMatched = false
 
@@ -56,8 +57,10 @@ struct ChainChecker {
         guard let hlcRange = fields.hlc, let hlc = EnvelopeScanner.hlc(in: row.canonical, range: hlcRange),
             hlc.wall == row.hlcWall, hlc.logical == row.hlcLogical
         else { throw fail("the envelope's hlc does not match its columns") }
+        if let lastHLC, hlc <= lastHLC { throw fail("its hlc \(hlc) is not later than the previous event's \(lastHLC)") }
         frontier.append(leaf)
         lastHash = leaf
+        lastHLC = hlc
         if let checkpoint, checkpoint.size == frontier.size {
             guard checkpoint.root == frontier.root else {
                 throw fail("the signed checkpoint at size \(checkpoint.size) has a different root than the events held")
@@ -71,6 +74,7 @@ struct ChainChecker {
         officeBytes = Array(name.utf8)
         frontier = MerkleFrontier()
         lastHash = nil
+        lastHLC = nil
         checkpoint = nil
         checkpointMatched = false
         guard seenOffices.insert(name).inserted else {

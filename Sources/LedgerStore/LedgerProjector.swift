@@ -1,16 +1,29 @@
 import GRDB
 import LedgerCore
 
+/// Why a transaction's events are being projected, which decides what may refuse them.
+public enum ProjectionMode: Sendable {
+    /// This node's office records them: their structure is checked, and their context — against
+    /// everything the node holds — too.
+    case record
+    /// They arrived from a peer and are authentic (the office signed them): only their structure is
+    /// checked; what conflicts with other offices' events is the fold's business, never a refusal.
+    case receive
+    /// Events already stored are projected again (a migration): nothing is refused.
+    case rebuild
+}
+
 /// Domain tables kept beside the event log, written in the same transaction as the events.
 ///
-/// A projector also decides which events the ledger accepts: ``ProjectionTransaction/apply(_:rowid:arrived:in:)``
-/// throws to refuse an event, and the whole batch is then rolled back.
+/// A projector also decides which events the ledger accepts: ``ProjectionTransaction/prepare(_:)``
+/// and ``ProjectionTransaction/apply(_:prepared:rowid:arrived:in:)`` throw to refuse an event, and
+/// the whole batch is then rolled back.
 public protocol LedgerProjector: Sendable {
     /// Adds the migrations that create (and backfill) the projection tables; they run after the store's own.
     func registerMigrations(_ migrator: inout DatabaseMigrator)
 
     /// Starts the projection work of one write transaction.
-    func begin(_ db: Database) throws -> any ProjectionTransaction
+    func begin(_ db: Database, mode: ProjectionMode) throws -> any ProjectionTransaction
 }
 
 /// The projection work of one write transaction, fed every event in order (a local batch or a

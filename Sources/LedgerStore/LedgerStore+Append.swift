@@ -60,9 +60,9 @@ extension LedgerStore {
                 let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
                 let arrived = now()
                 let insert = try EventInsert(db)
-                let projection = try projector?.begin(db)
+                let projection = try projector?.begin(db, mode: .record)
                 let start = AppendPipeline.Chain(
-                    frontier: head.frontier, prev: head.lastHash, clock: HybridLogicalClock(last: try Self.latestHLC(db)))
+                    frontier: head.frontier, prev: head.lastHash, clock: HybridLogicalClock(last: max(try Self.nodeClock(db), head.lastHLC)))
                 // The producer thread is joined before this closure returns (finish or cancel), so the
                 // caller's closures do not actually escape.
                 let chain = try withoutActuallyEscaping(now) { now in
@@ -93,9 +93,11 @@ extension LedgerStore {
                 let checkpoint = try SignedCheckpoint(
                     checkpoint: Checkpoint(origin: identity.origin, size: frontier.size, root: frontier.root), signer: signer)
                 let newHead = OfficeHead(
-                    office: office, size: frontier.size, lastHash: chain.prev, frontier: frontier, lastHLC: chain.clock.last,
+                    office: office, size: frontier.size, lastHash: chain.prev, frontier: frontier,
+                    lastHLC: chain.lastEvent?.envelope.hlc ?? head.lastHLC,
                     checkpoint: checkpoint.note.serialized)
                 try newHead.save(db)
+                try Self.saveNodeClock(db, chain.clock.last)
                 return AppendSummary(
                     office: office, firstSeq: chain.firstSeq, count: chain.count, lastEvent: chain.lastEvent, checkpoint: checkpoint)
             }
@@ -113,12 +115,5 @@ extension LedgerStore {
     ) throws -> AppendSummary {
         var iterator = drafts.makeIterator()
         return try append(signer: signer, now: now, validate: validate) { iterator.next() }
-    }
-
-    /// The greatest HLC of any office held here, so local time never runs behind what was seen.
-    static func latestHLC(_ db: Database) throws -> HLCTimestamp {
-        guard let row = try Row.fetchOne(db, sql: "SELECT hlc_wall, hlc_logical FROM office_heads ORDER BY hlc_wall DESC, hlc_logical DESC LIMIT 1")
-        else { return .zero }
-        return HLCTimestamp(wall: row["hlc_wall"], logical: row["hlc_logical"])
     }
 }

@@ -56,11 +56,12 @@ extension LedgerStore {
         let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
         let arrived = now()
         let insert = try EventInsert(db)
-        let projection = try projector?.begin(db)
+        let projection = try projector?.begin(db, mode: .receive)
+        let clockBefore = try Self.nodeClock(db)
         let pipeline = ReceivePipeline(
             chain: .init(frontier: head.frontier, prev: head.lastHash, lastHLC: head.lastHLC),
             work: .init(office: office, after: range.after, heldSize: head.size, next: next, stop: stop, projection: projection))
-        var tally = Tally()
+        var tally = Tally(clock: HybridLogicalClock(last: clockBefore))
         let chain: ReceivePipeline.Chain
         do {
             let heldID = try db.cachedStatement(sql: "SELECT id FROM events WHERE office = ? AND seq = ?")
@@ -81,7 +82,7 @@ extension LedgerStore {
                     try insert.insert(event, arrived: arrived, projection: projection, prepared: item.prepared, in: db) { reason in
                         StoreError.refused(index: item.index, "event \(office)#\(event.envelope.seq) (id \(event.id)): \(reason)")
                     }
-                    tally.add(stored: event, arrived: arrived)
+                    tally.add(stored: event, arrived: arrived, clockBefore: clockBefore)
                 }
                 pipeline.done(with: consume chunk)
             }
@@ -104,29 +105,64 @@ extension LedgerStore {
         try OfficeHead(
             office: office, size: frontier.size, lastHash: chain.prev, frontier: frontier, lastHLC: chain.lastHLC, checkpoint: range.checkpoint
         ).save(db)
-        if tally.ahead > 0 {
+        for flag in [tally.ahead, tally.late] where flag.events > 0 {
             try db.execute(
-                sql: "INSERT INTO clock_flags(office, events, ahead_ms, size, detected_ms) VALUES (?, ?, ?, ?, ?)",
-                arguments: [office, tally.ahead, tally.largestLead, Int64(frontier.size), arrived])
+                sql: """
+                    INSERT INTO arrival_flags(office, kind, events, first_seq, last_seq, extreme_ms, size, detected_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    office, flag.kind.rawValue, flag.events, flag.first.map(Int64.init), flag.last.map(Int64.init), flag.extreme,
+                    Int64(frontier.size), arrived,
+                ])
         }
-        return ReceiveSummary(office: office, stored: tally.stored, alreadyHeld: tally.skipped, size: frontier.size, aheadOfClock: tally.ahead)
+        if tally.clock.last != clockBefore { try Self.saveNodeClock(db, tally.clock.last) }
+        var summary = ReceiveSummary(
+            office: office, stored: tally.stored, alreadyHeld: tally.skipped, size: frontier.size, aheadOfClock: tally.ahead.events)
+        summary.arrivedLate = tally.late.events
+        return summary
     }
 }
 
-/// Counts kept by the writer while it stores a range.
+/// Counts kept by the writer while it stores a range, and this node's clock moved by its events.
 private struct Tally {
+    /// Flagged events of one kind: how many, the first and last, the largest lead or lag.
+    struct Flag {
+        let kind: ArrivalFlag.Kind
+        var events = 0
+        var first: UInt64?
+        var last: UInt64?
+        var extreme: Int64 = 0
+
+        mutating func add(seq: UInt64, by amount: Int64) {
+            events += 1
+            first = first ?? seq
+            last = seq
+            extreme = max(extreme, amount)
+        }
+    }
+
     var stored = 0
     var skipped = 0
-    /// Stored events whose clock ran ahead of the arrival time by more than the bound, and the largest lead.
-    var ahead = 0
-    var largestLead: Int64 = 0
+    var ahead = Flag(kind: .ahead)
+    var late = Flag(kind: .late)
+    /// This node's clock: it follows stored events, except those whose clock runs ahead of the bound.
+    var clock: HybridLogicalClock
 
-    mutating func add(stored event: Event, arrived: Int64) {
+    init(clock: HybridLogicalClock) {
+        self.clock = clock
+    }
+
+    mutating func add(stored event: Event, arrived: Int64, clockBefore: HLCTimestamp) {
         stored += 1
-        let lead = event.envelope.hlc.wall - arrived
+        let hlc = event.envelope.hlc
+        let lead = hlc.wall - arrived
         if lead > LedgerStore.clockSkewBound {
-            ahead += 1
-            largestLead = max(largestLead, lead)
+            ahead.add(seq: event.envelope.seq, by: lead)
+        } else {
+            clock.observe(hlc)
         }
+        let lag = clockBefore.wall - hlc.wall
+        if lag > LedgerStore.lateArrivalBound { late.add(seq: event.envelope.seq, by: lag) }
     }
 }

@@ -12,6 +12,8 @@ public struct ReceiveSummary: Sendable {
     public let size: UInt64
     /// Stored events whose clock ran ahead of this node's by more than ``LedgerStore/clockSkewBound``.
     public let aheadOfClock: Int
+    /// Stored events recorded further behind this node's clock than ``LedgerStore/lateArrivalBound``.
+    public var arrivedLate: Int = 0
     /// Events held in quarantine: their office is not trusted here yet (see ``LedgerStore/quarantined()``).
     public let quarantined: Int
 
@@ -26,24 +28,6 @@ public struct ReceiveSummary: Sendable {
 }
 
 extension LedgerStore {
-    /// How far another office's clock may run ahead of this node's before its events are flagged:
-    /// five minutes. Flagged events are stored all the same (the citywide order stays total), and
-    /// the flag is kept in `clock_flags`, listed by the status endpoint.
-    public static let clockSkewBound: Int64 = 5 * 60 * 1000
-
-    /// Offices whose events arrived with clocks ahead of this node's, by office: the largest lead in ms.
-    public func clockFlags() throws -> [String: Int64] {
-        try Self.wrapDatabaseErrors {
-            try pool.read { db in
-                var flags: [String: Int64] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT office, max(ahead_ms) AS ahead FROM clock_flags GROUP BY office") {
-                    flags[row["office"]] = row["ahead"]
-                }
-                return flags
-            }
-        }
-    }
-
     /// Stores a range of another office's events, received from a peer or a file.
     ///
     /// Everything is checked before anything is kept: each event's canonical form, that the range
@@ -103,11 +87,14 @@ extension LedgerStore {
     /// Fork evidence held here, oldest first.
     public func forks() throws -> [ForkRecord] {
         try Self.wrapDatabaseErrors {
-            try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT office, seq, reason, detected_ms FROM forks ORDER BY rowid").map {
-                    ForkRecord(office: $0["office"], seq: UInt64($0["seq"] as Int64), reason: $0["reason"], detected: $0["detected_ms"])
-                }
-            }
+            try pool.read { db in try Self.forks(db) }
+        }
+    }
+
+    /// ``forks()`` in a read the caller holds.
+    public static func forks(_ db: Database) throws -> [ForkRecord] {
+        try Row.fetchAll(db, sql: "SELECT office, seq, reason, detected_ms FROM forks ORDER BY rowid").map {
+            ForkRecord(office: $0["office"], seq: UInt64($0["seq"] as Int64), reason: $0["reason"], detected: $0["detected_ms"])
         }
     }
 }

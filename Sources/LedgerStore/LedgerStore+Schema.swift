@@ -91,6 +91,46 @@ extension LedgerStore {
                     );
                     """)
         }
+        migrator.registerMigration("v5-node-clock") { db in
+            try db.execute(
+                sql: """
+                    -- This node's hybrid logical clock: the latest timestamp it has recorded, or stored from
+                    -- another office within the clock bound. A clock further ahead never moves it.
+                    CREATE TABLE node_clock (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        wall INTEGER NOT NULL,
+                        logical INTEGER NOT NULL
+                    );
+                    INSERT INTO node_clock(id, wall, logical)
+                        SELECT 1, hlc_wall, hlc_logical FROM events
+                        WHERE office = (SELECT value FROM ledger_meta WHERE key = 'office') OR hlc_wall <= arrived_ms + \(clockSkewBound)
+                        ORDER BY hlc_wall DESC, hlc_logical DESC LIMIT 1;
+                    """)
+        }
+        migrator.registerMigration("v6-arrival-flags") { db in
+            try db.execute(
+                sql: """
+                    -- What this node saw of other offices' clocks when their events arrived, per range:
+                    -- 'ahead' (clocks ahead of this node's wall clock by more than the bound) or 'late'
+                    -- (recorded further behind this node's clock than the late bound). extreme_ms is the
+                    -- largest lead or lag; first_seq and last_seq the first and last flagged events.
+                    CREATE TABLE arrival_flags (
+                        rowid INTEGER PRIMARY KEY,
+                        office TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        events INTEGER NOT NULL,
+                        first_seq INTEGER,
+                        last_seq INTEGER,
+                        extreme_ms INTEGER NOT NULL,
+                        size INTEGER NOT NULL,
+                        detected_ms INTEGER NOT NULL
+                    );
+                    -- Flags of the earlier version name their range, not its events.
+                    INSERT INTO arrival_flags(office, kind, events, extreme_ms, size, detected_ms)
+                        SELECT office, 'ahead', events, ahead_ms, size, detected_ms FROM clock_flags ORDER BY rowid;
+                    DROP TABLE clock_flags;
+                    """)
+        }
         return migrator
     }
 

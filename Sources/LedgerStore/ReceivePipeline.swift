@@ -119,6 +119,10 @@ final class ReceivePipeline: @unchecked Sendable {
                         throw refuse("expected seq \(chain.frontier.size + 1): the range has a gap")
                     }
                     guard envelope.prev == chain.prev else { throw refuse("prev does not name the previous event") }
+                    // An office's clock never runs backwards along its log (ENCODING.md §1).
+                    guard envelope.seq == 1 || envelope.hlc > chain.lastHLC else {
+                        throw refuse("its hlc \(envelope.hlc) is not later than the previous event's \(chain.lastHLC)")
+                    }
                     let prepared: (any Sendable)?
                     do {
                         prepared = try work.projection?.prepare(event)
@@ -127,7 +131,7 @@ final class ReceivePipeline: @unchecked Sendable {
                     }
                     chain.frontier.append(event.leafHash)
                     chain.prev = event.leafHash
-                    chain.lastHLC = max(chain.lastHLC, envelope.hlc)
+                    chain.lastHLC = envelope.hlc
                     chunk.append(Item(event: event, index: index, isHeld: false, prepared: prepared))
                 }
                 if chunk.count == chunkSize {

@@ -7,7 +7,7 @@ import LedgerCore
 struct DemoFold {
     var state = FactState()
     /// What the rules read, folded beside `state`.
-    var rules = RuleFacts()
+    var rules = RuleFacts(registrar: DemoCity.registrar)
     /// Summed costs per system, in cents.
     var costBySystem: [String: Int64] = [:]
     /// The years in which costs were incurred.
@@ -16,12 +16,19 @@ struct DemoFold {
     var costs: [CostIncurred] = []
 
     init(_ city: DemoCity) throws {
+        var seqs: [String: UInt64] = [:]
         for month in city.months {
             for event in month.events {
                 let body = try CivicBody.decode(type: event.type, body: event.body)
                 let effective = event.effective.description
-                try LedgerRules.check(body, type: event.type, effective: effective, state: rules)
-                rules.apply(body, effective: effective)
+                seqs[event.office, default: 0] += 1
+                let seq = seqs[event.office] ?? 0
+                // The demo's events in recording order, each office's numbered as its log would be.
+                let ref = EventRef(
+                    key: OrderKey(hlc: HLCTimestamp(wall: event.effective.unixMilliseconds, logical: Int64(seq)), office: event.office, seq: seq),
+                    id: Hash.sha256(Array("\(event.office)#\(seq)".utf8)), type: event.type)
+                try LedgerRules.check(body, type: event.type, at: ref, effective: effective, state: rules)
+                rules.apply(body, at: ref, effective: effective)
                 if case .costIncurred(let cost) = body {
                     costBySystem[cost.system, default: 0] += cost.amount
                     costYears.insert(event.effective.year)

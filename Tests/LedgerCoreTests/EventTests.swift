@@ -51,8 +51,38 @@ struct EventTests {
         var clock = HybridLogicalClock(last: HLCTimestamp(wall: 100, logical: 5))
         #expect(clock.tick(now: 50) == HLCTimestamp(wall: 100, logical: 6))
         #expect(clock.tick(now: 200) == HLCTimestamp(wall: 200, logical: 0))
-        clock.receive(HLCTimestamp(wall: 500, logical: 3), now: 210)
-        #expect(clock.tick(now: 220) > HLCTimestamp(wall: 500, logical: 3))
+        clock.observe(HLCTimestamp(wall: 500, logical: 3))
+        clock.observe(HLCTimestamp(wall: 400, logical: 9))
+        #expect(clock.tick(now: 220) == HLCTimestamp(wall: 500, logical: 4))
+    }
+
+    /// A logical counter at the largest safe integer carries into the wall time: a received
+    /// timestamp cannot make the next local one unrepresentable.
+    @Test func aFullLogicalCounterCarriesIntoTheWallTime() throws {
+        var clock = HybridLogicalClock(last: HLCTimestamp(wall: 500, logical: HybridLogicalClock.maximumPart))
+        let next = clock.tick(now: 100)
+        #expect(next == HLCTimestamp(wall: 501, logical: 0))
+        _ = try EventEnvelope(
+            office: "x", seq: 1, prev: nil, hlc: next, type: "a.b", effective: try #require(LedgerDate("2026-01-01")), author: nil,
+            body: .object([]))
+    }
+
+    /// A later envelope version keeps the version-1 members and may add its own: it is read (and
+    /// its bytes kept), where version 1 refuses the same extra member.
+    @Test func aLaterEnvelopeVersionIsReadThroughItsCore() throws {
+        let later = #"{"body":{"x":1},"effective":"2026-01-15","hlc":{"logical":0,"wall":1},"office":"x","seq":1,"signals":[1],"type":"a.b","v":2}"#
+        let event = try Event(canonical: Array(later.utf8))
+        #expect(event.envelope.version == 2 && !event.envelope.isKnownVersion)
+        #expect(event.envelope.office == "x" && event.envelope.type == "a.b")
+        #expect(event.canonical == Array(later.utf8))
+        for refused in [
+            #"{"body":{},"effective":"2026-01-15","hlc":{"logical":0,"wall":1},"office":"x","seq":1,"signals":[1],"type":"a.b","v":1}"#,
+            #"{"body":{},"effective":"2026-01-15","hlc":{"logical":0,"wall":1},"office":"x","seq":1,"type":"a.b","v":0}"#,
+            #"{"body":{},"effective":"2026-01-15","hlc":{"logical":0,"wall":1},"office":"x","seq":1,"type":"a.b","v":"2"}"#,
+            #"{"effective":"2026-01-15","hlc":{"logical":0,"wall":1},"office":"x","seq":1,"type":"a.b","v":2}"#,
+        ] {
+            #expect(throws: EnvelopeError.self) { try Event(canonical: Array(refused.utf8)) }
+        }
     }
 
     @Test func datesRoundTrip() throws {
@@ -143,11 +173,15 @@ extension EventTests {
         }
     }
 
-    /// Unknown fields are named first, whatever their place among the members.
+    /// Unknown fields of version 1 are named first, whatever their place among the members; a later
+    /// version may add fields, so its missing core member is named instead.
     @Test func unknownFieldsAreNamedBeforeOtherProblems() throws {
-        let json = JSONValue.object([("zz", .integer(1)), ("v", .integer(2)), ("hlc", .object([("wall", .integer(1)), ("tick", .integer(0))]))])
+        let json = JSONValue.object([("zz", .integer(1)), ("v", .integer(1)), ("hlc", .object([("wall", .integer(1)), ("tick", .integer(0))]))])
         let error = try #require(throws: EnvelopeError.self) { try EventEnvelope(json: json) }
         #expect("\(error)".contains("zz"))
+        let later = JSONValue.object([("zz", .integer(1)), ("v", .integer(2))])
+        let laterError = try #require(throws: EnvelopeError.self) { try EventEnvelope(json: later) }
+        #expect("\(laterError)".contains("office"))
         let hlcError = try #require(throws: EnvelopeError.self) {
             try EventEnvelope(json: .object([("v", .integer(1)), ("hlc", .object([("wall", .integer(1)), ("tick", .integer(0))]))]))
         }

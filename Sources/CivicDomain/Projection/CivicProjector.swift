@@ -3,12 +3,18 @@ import GRDB
 import LedgerCore
 import LedgerStore
 
-/// The civic vocabulary's projection: checks every event against the ledger and keeps the tables
-/// that answer state queries quickly. Costs (the bulk of a ledger) go to `civic_costs`, which SQL
-/// aggregates over with the time filters; every other event is indexed in `civic_facts` and folded
-/// in citywide order. Both carry each event's three times, so counting and filtering never read
-/// the wide event rows. Rows carry their event's times, so an event that arrives late simply lands in
-/// the past: queries filter and aggregate, nothing is recomputed from an insertion point.
+/// The civic vocabulary's projection: checks the events a transaction stores, as their origin
+/// allows (VOCABULARY.md, "Two levels of checks"), and keeps the tables that answer state queries.
+///
+/// - Recorded here: structure and context, against everything the node holds.
+/// - Received: structure only. An authentic event is never refused for its context; an event of an
+///   unknown type or a later envelope version is stored and left out of the state.
+///
+/// Costs (the bulk of a ledger) go to `civic_costs`, which the state aggregates with the time
+/// filters; every other event is indexed in `civic_facts` and folded in citywide order;
+/// `civic_corrections` links each correction to the id it corrects. Rows carry their event's
+/// times, so an event that arrives late simply lands in the past: nothing is recomputed from an
+/// insertion point.
 public struct CivicProjector: LedgerProjector {
     public init() {}
 
@@ -40,19 +46,52 @@ public struct CivicProjector: LedgerProjector {
                         target_rowid INTEGER NOT NULL
                     );
                     """)
-            // Ledgers written before this projection existed: project what they hold, in order.
-            let transaction = try CivicProjectionTransaction(db, checking: false)
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT rowid, canonical, arrived_ms FROM events ORDER BY hlc_wall, hlc_logical, office, seq")
-            while let row = try rows.next() {
-                let event = try Event(canonical: Array(row["canonical"] as Data))
-                let prepared = try transaction.prepare(event)
-                try transaction.apply(event, prepared: prepared, rowid: row["rowid"], arrived: row["arrived_ms"], in: db)
-            }
         }
         migrator.registerMigration("v2-civic-facts-partial-index") { db in
             try db.execute(sql: "DROP INDEX civic_facts_by_system")
             try db.execute(sql: Self.factsBySystemIndex)
+        }
+        migrator.registerMigration("v3-civic-conflict-free-fold") { db in
+            // Costs carry the whole HLC, so the fold can place each one against its system's
+            // procurement and retirement; corrections name their target by id, so one that arrives
+            // before the event it corrects is linked all the same.
+            try db.execute(
+                sql: """
+                    ALTER TABLE civic_costs ADD COLUMN hlc_logical INTEGER NOT NULL DEFAULT 0;
+                    UPDATE civic_costs SET hlc_logical = (SELECT hlc_logical FROM events WHERE events.rowid = civic_costs.event_rowid);
+                    DROP TABLE civic_corrections;
+                    CREATE TABLE civic_corrections (
+                        event_rowid INTEGER PRIMARY KEY,
+                        target_key INTEGER NOT NULL,
+                        target_id BLOB NOT NULL
+                    );
+                    CREATE INDEX civic_corrections_by_target ON civic_corrections(target_key);
+                    """)
+            let projected = try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM civic_costs) + (SELECT count(*) FROM civic_facts)") ?? 0
+            if projected == 0 {
+                // A ledger written before any projection existed: project what it holds, in order.
+                try Self.project(db, sql: "SELECT rowid, canonical, arrived_ms FROM events ORDER BY \(OrderKey.orderBy())", mode: .rebuild)
+            } else {
+                let corrections = try Row.fetchCursor(db, sql: "SELECT rowid, canonical FROM events WHERE type = 'event.corrected'")
+                while let row = try corrections.next() {
+                    let envelope = try JSONParser.parse(Array(row["canonical"] as Data), profile: .strict)
+                    guard let text = envelope["body"]?["event"]?.stringValue, let target = Hash(lowercaseHex: text) else { continue }
+                    try db.execute(
+                        sql: "INSERT INTO civic_corrections(event_rowid, target_key, target_id) VALUES (?, ?, ?)",
+                        arguments: [row["rowid"], LedgerStore.idKey(target), Data(target.bytes)])
+                }
+            }
+        }
+    }
+
+    /// Projects stored events again, in the given order.
+    private static func project(_ db: Database, sql: String, mode: ProjectionMode) throws {
+        let transaction = try CivicProjectionTransaction(db, mode: mode)
+        let rows = try Row.fetchCursor(db, sql: sql)
+        while let row = try rows.next() {
+            let event = try Event(canonical: Array(row["canonical"] as Data))
+            let prepared = try transaction.prepare(event)
+            try transaction.apply(event, prepared: prepared, rowid: row["rowid"], arrived: row["arrived_ms"], in: db)
         }
     }
 
@@ -60,24 +99,28 @@ public struct CivicProjector: LedgerProjector {
     /// algorithms without a system stay out of the index, and cost the write path nothing there.
     static let factsBySystemIndex = "CREATE INDEX civic_facts_by_system ON civic_facts(system) WHERE system IS NOT NULL"
 
-    public func begin(_ db: Database) throws -> any ProjectionTransaction {
-        try CivicProjectionTransaction(db, checking: true)
+    public func begin(_ db: Database, mode: ProjectionMode) throws -> any ProjectionTransaction {
+        try CivicProjectionTransaction(db, mode: mode)
     }
 }
 
-/// One write transaction's projection: the held facts folded up to each new event's position.
+/// One write transaction's projection.
 ///
-/// Only what the rules read is kept (``RuleFacts``, and each held fact as a ``RuleFact``), so a long
-/// range or a long ledger costs a few identifiers per fact, not its body.
-///
-/// `prepare` (the fold and the rules) and `apply` (database checks and rows) touch disjoint state,
+/// Recording folds every fact held (as the state does, conflicts resolved) into ``RuleFacts``, and
+/// checks each new event against it and the batch before it; receiving checks structure only.
+/// `prepare` (decoding and the rules) and `apply` (database checks and rows) touch disjoint state,
 /// so the append pipeline may run them on its two threads; each is called in event order.
 final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendable {
-    private let checking: Bool
-    /// The held facts that matter to the rules, in citywide order.
-    private var held: [(key: OrderKey, fact: RuleFact)]
-    private var cursor = 0
-    private var facts = RuleFacts()
+    /// What `prepare` hands `apply`.
+    private enum Prepared: Sendable {
+        case body(CivicBody)
+        /// Stored and verified, left out of the state: an unknown type, a later envelope version.
+        case inert
+    }
+
+    private let mode: ProjectionMode
+    /// Recording: the facts held, folded, and the batch so far.
+    private var rules: RuleFacts
     /// This ledger's office and its registrar (from `ledger_meta`).
     private let office: String?
     private let registrar: String?
@@ -85,54 +128,62 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
     private var costInsert: FastStatement?
     private var factInsert: FastStatement?
 
-    init(_ db: Database, checking: Bool) throws {
-        self.checking = checking
-        held = []
+    init(_ db: Database, mode: ProjectionMode) throws {
+        self.mode = mode
         office = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'office'")
         registrar = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'registrar'")
-        guard checking else { return }
-        // The facts were fully checked when stored: read their bodies without re-checking the envelope.
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT e.office, e.seq, e.hlc_wall, e.hlc_logical, e.type, e.effective, e.canonical
-                FROM civic_facts f CROSS JOIN events e ON e.rowid = f.event_rowid
-                ORDER BY e.hlc_wall, e.hlc_logical, e.office, e.seq
-                """)
-        while let row = try rows.next() {
-            let type: String = row["type"]
-            guard let body = try JSONParser.parse(Array(row["canonical"] as Data), profile: .strict)["body"],
-                let decoded = try? CivicBody.decode(type: type, body: body),
-                let fact = RuleFact(decoded, effective: row["effective"])
-            else { continue }
-            let key = OrderKey(
-                hlc: HLCTimestamp(wall: row["hlc_wall"], logical: row["hlc_logical"]), office: row["office"], seq: UInt64(row["seq"] as Int64))
-            held.append((key, fact))
-        }
+        rules = RuleFacts(registrar: registrar)
+        guard mode == .record else { return }
+        var fold = CityFold(registrar: registrar, keepsState: false)
+        fold.fold(try LedgerFacts.load(db, filter: .none, registrar: registrar))
+        rules = fold.rules
     }
 
     func prepare(_ event: Event) throws -> (any Sendable)? {
         let envelope = event.envelope
-        let body = try CivicBody.decode(type: envelope.type, body: envelope.body)
-        let key = OrderKey(envelope)
-        let effective = envelope.effective.description
-        while cursor < held.count, held[cursor].key < key {
-            facts.apply(held[cursor].fact)
-            cursor += 1
+        guard envelope.isKnownVersion else {
+            guard mode != .record else {
+                throw ValidationError(type: envelope.type, field: nil, reason: "only envelope version \(EventEnvelope.version) is recorded here")
+            }
+            return Prepared.inert
         }
-        if checking { try LedgerRules.check(body, type: envelope.type, effective: effective, state: facts) }
-        facts.apply(body, effective: effective)
-        return body
+        let body: CivicBody
+        do {
+            body = try CivicBody.decode(type: envelope.type, body: envelope.body)
+        } catch {
+            // Received: a type this vocabulary does not know is kept and left out; a known type's
+            // body that fails its structure is refused (its office could not have recorded it).
+            switch mode {
+            case .record: throw error
+            case .receive: if EventTypeRegistry.version1.isKnown(envelope.type) { throw error }
+            case .rebuild: break
+            }
+            return Prepared.inert
+        }
+        if mode == .record {
+            let effective = envelope.effective.description
+            let ref = EventRef(key: OrderKey(envelope), id: event.leafHash, type: envelope.type)
+            try LedgerRules.check(body, type: envelope.type, at: ref, effective: effective, state: rules)
+            rules.apply(body, at: ref, effective: effective)
+        }
+        return Prepared.body(body)
     }
 
     func apply(_ event: Event, prepared: (any Sendable)?, rowid: Int64, arrived: Int64, in db: Database) throws {
         let envelope = event.envelope
         let effective = envelope.effective.description
-        guard let body = prepared as? CivicBody else { throw ValidationError(type: envelope.type, field: nil, reason: "event was not prepared") }
-        if checking, case .eventCorrected(let correction) = body {
-            try LedgerRules.checkCorrection(correction) { id in
-                try String.fetchOne(
-                    db, sql: "SELECT type FROM events WHERE id_key = ? AND id = ?", arguments: [LedgerStore.idKey(id), Data(id.bytes)])
+        guard let prepared = prepared as? Prepared else {
+            throw ValidationError(type: envelope.type, field: nil, reason: "event was not prepared")
+        }
+        guard case .body(let body) = prepared else {
+            try insertFact(rowid: rowid, system: nil, envelope: envelope, arrived: arrived, in: db)
+            return
+        }
+        if mode == .record, case .eventCorrected(let correction) = body {
+            try LedgerRules.checkCorrection(correction, by: envelope.office, registrar: registrar) { id in
+                try Row.fetchOne(
+                    db, sql: "SELECT type, office FROM events WHERE id_key = ? AND id = ?", arguments: [LedgerStore.idKey(id), Data(id.bytes)]
+                ).map { LedgerRules.Target(type: $0["type"], office: $0["office"]) }
             }
         }
         try applyRegistration(body, from: envelope.office, in: db)
@@ -141,8 +192,8 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
             let insert = try costInsert ?? FastStatement(
                 db,
                 sql: """
-                    INSERT INTO civic_costs(event_rowid, system, amount, currency, category, source, effective, hlc_wall, arrived_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO civic_costs(event_rowid, system, amount, currency, category, source, effective, hlc_wall, arrived_ms, hlc_logical)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             costInsert = insert
             insert.bind(1, rowid)
@@ -154,29 +205,34 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
             insert.bind(7, effective)
             insert.bind(8, envelope.hlc.wall)
             insert.bind(9, arrived)
+            insert.bind(10, envelope.hlc.logical)
             try insert.run()
         default:
-            let insert = try factInsert ?? FastStatement(
-                db, sql: "INSERT INTO civic_facts(event_rowid, system, effective, hlc_wall, arrived_ms) VALUES (?, ?, ?, ?, ?)")
-            factInsert = insert
-            insert.bind(1, rowid)
-            insert.bind(2, body.system)
-            insert.bind(3, effective)
-            insert.bind(4, envelope.hlc.wall)
-            insert.bind(5, arrived)
-            try insert.run()
-            if case .eventCorrected(let correction) = body,
-                let target = try Int64.fetchOne(
-                    db, sql: "SELECT rowid FROM events WHERE id_key = ? AND id = ?",
-                    arguments: [LedgerStore.idKey(correction.event), Data(correction.event.bytes)])
-            {
-                try db.execute(sql: "INSERT INTO civic_corrections(event_rowid, target_rowid) VALUES (?, ?)", arguments: [rowid, target])
+            try insertFact(rowid: rowid, system: body.system, envelope: envelope, arrived: arrived, in: db)
+            if case .eventCorrected(let correction) = body {
+                try db.execute(
+                    sql: "INSERT INTO civic_corrections(event_rowid, target_key, target_id) VALUES (?, ?, ?)",
+                    arguments: [rowid, LedgerStore.idKey(correction.event), Data(correction.event.bytes)])
             }
         }
     }
 
-    /// `office.registered` and `office.key-rotated` come from the registrar only, and make this node
-    /// trust the office's key (in the same transaction).
+    private func insertFact(rowid: Int64, system: String?, envelope: EventEnvelope, arrived: Int64, in db: Database) throws {
+        let insert = try factInsert ?? FastStatement(
+            db, sql: "INSERT INTO civic_facts(event_rowid, system, effective, hlc_wall, arrived_ms) VALUES (?, ?, ?, ?, ?)")
+        factInsert = insert
+        insert.bind(1, rowid)
+        insert.bind(2, system)
+        insert.bind(3, envelope.effective.description)
+        insert.bind(4, envelope.hlc.wall)
+        insert.bind(5, arrived)
+        try insert.run()
+    }
+
+    /// `office.registered` and `office.key-rotated` by the registrar make this node trust the
+    /// office's key (in the same transaction). Recorded ones were checked by the rules; received
+    /// ones from another office change no trust (the fold lists them as unauthorized), and none
+    /// replaces the key of this node's own office.
     private func applyRegistration(_ body: CivicBody, from author: String, in db: Database) throws {
         let office: String
         let key: NoteVerifier
@@ -185,24 +241,11 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         case .officeKeyRotated(let rotation): (office, key) = (rotation.office, rotation.key)
         default: return
         }
-        let type = body.typeName
-        if !checking {
-            // Projecting events stored before: trust only what the registrar said.
-            guard let registrar, author == registrar else { return }
-            try db.execute(
-                sql: "INSERT INTO office_keys(office, vkey) VALUES (?, ?) ON CONFLICT(office) DO UPDATE SET vkey = excluded.vkey",
-                arguments: [office, key.vkey])
-            return
-        }
-        guard let registrar else {
-            throw ValidationError(type: type, field: nil, reason: "this ledger has no registrar office (civic init --registrar or --registrar-key)")
-        }
-        guard author == registrar else {
-            throw ValidationError(type: type, field: nil, reason: "only the registrar office \(registrar) may register offices, not \(author)")
-        }
+        guard let registrar, author == registrar else { return }
         let held = try String.fetchOne(db, sql: "SELECT vkey FROM office_keys WHERE office = ?", arguments: [office])
         if office == self.office, let held, held != key.vkey {
-            throw ValidationError(type: type, field: "key", reason: "registers this node's own office \(office) with another key than its own")
+            guard mode == .record else { return }
+            throw ValidationError(type: body.typeName, field: "key", reason: "registers this node's own office \(office) with another key than its own")
         }
         try db.execute(
             sql: "INSERT INTO office_keys(office, vkey) VALUES (?, ?) ON CONFLICT(office) DO UPDATE SET vkey = excluded.vkey",

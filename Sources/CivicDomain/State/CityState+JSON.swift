@@ -100,6 +100,7 @@ extension CityState {
             ("costs", .array(costLines)),
             ("algorithms", .array(algorithms)),
             ("corrections", .array(corrections)),
+            ("findings", .array(findings.map(\.json))),
         ])
     }
 }

@@ -1,9 +1,15 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import LedgerCore
+import LedgerStore
 
 /// Sums `civic_costs` rows by (system, year, category, source, currency) in one pass, hashing
-/// in memory: SQLite's GROUP BY sorts a million rows, which costs a second; this costs a scan.
+/// in memory (SQLite's GROUP BY sorts a million rows, which costs a second; this costs a scan), and
+/// finds the costs that conflict with their system at their place in the citywide order.
+///
+/// Every cost is counted, whatever its conflicts (money a signed event says was spent is never
+/// dropped); a corrected cost is counted as its replacement, at its own place and date.
 struct CostAggregator {
     /// Gives each distinct text a small number, reading it straight from SQLite's buffer.
     private struct Interner {
@@ -30,51 +36,159 @@ struct CostAggregator {
         }
     }
 
+    /// What a system's costs are checked against, with the bytes the scan compares.
+    private struct Window {
+        let system: RuleFacts.System?
+        let currency: [UInt8]
+        let procuredOn: [UInt8]
+
+        init(_ system: RuleFacts.System?) {
+            self.system = system
+            currency = Array((system?.currency.code ?? "").utf8)
+            procuredOn = Array((system?.procuredOn ?? "").utf8)
+        }
+
+        /// Whether a cost may conflict (a tie in HLC with the procurement or retirement included):
+        /// the exact check runs on the few that may.
+        func mayConflict(wall: Int64, logical: Int64, currency: UnsafeBufferPointer<UInt8>, effective: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let system else { return true }
+            let procured = system.procuredBy.key.hlc
+            if (wall, logical) <= (procured.wall, procured.logical) { return true }
+            if let retired = system.retiredBy?.key.hlc, (wall, logical) >= (retired.wall, retired.logical) { return true }
+            if !currency.elementsEqual(self.currency) { return true }
+            return effective.lexicographicallyPrecedes(procuredOn)
+        }
+    }
+
     private var systems = Interner()
     private var years = Interner()
     private var categories = Interner()
     private var sources = Interner()
     private var currencies = Interner()
+    private var windows: [Window] = []
     /// Sums by packed key: system (32 bits), year, category, source, currency (8 bits each).
     private var sums: [UInt64: (amount: Int64, count: Int64)] = [:]
 
-    /// Aggregates the rows passing `condition` (SQL over civic_costs columns).
-    static func lines(_ db: Database, condition: String, arguments: StatementArguments) throws -> [CostLine] {
+    /// The cost lines under `filter`, and the findings of the costs that conflict with their systems.
+    ///
+    /// - Parameters:
+    ///   - rules: the facts folded under the same filter (every system's procurement and retirement).
+    ///   - replacements: the corrections that apply to costs.
+    static func aggregate(_ db: Database, filter: TimeFilter, rules: RuleFacts, replacements: [LedgerFacts.CostReplacement]) throws
+        -> (lines: [CostLine], findings: [Finding])
+    {
         var aggregator = CostAggregator()
+        let replaced = Set(replacements.map(\.targetRowid))
+        var suspects: [Int64] = []
+        let (condition, arguments) = filter.sql(prefix: "")
         let statement = try db.makeStatement(
-            sql: "SELECT system, effective, category, source, currency, amount FROM civic_costs WHERE \(condition)")
+            sql: "SELECT event_rowid, system, effective, category, source, currency, amount, hlc_wall, hlc_logical FROM civic_costs WHERE \(condition)")
         try statement.setArguments(arguments)
         let handle = statement.sqliteStatement
         while true {
             let step = sqlite3_step(handle)
             if step == SQLITE_DONE { break }
             guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: "aggregating costs") }
-            func text(_ column: Int32, length: Int? = nil) -> (UnsafePointer<UInt8>?, Int) {
+            let rowid = sqlite3_column_int64(handle, 0)
+            if replaced.contains(rowid) { continue }
+            // sqlite3_column_text before sqlite3_column_bytes, as SQLite documents.
+            func text(_ column: Int32, length: Int? = nil) -> UnsafeBufferPointer<UInt8> {
+                let pointer = sqlite3_column_text(handle, column)
                 let count = Int(sqlite3_column_bytes(handle, column))
-                return (sqlite3_column_text(handle, column), min(count, length ?? count))
+                return UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : min(count, length ?? count))
             }
-            let system = text(0)
-            let year = text(1, length: 4)
-            let category = text(2)
-            let source = text(3)
-            let currency = text(4)
-            var key = UInt64(aggregator.systems.index(system.0, system.1)) << 32
-            key |= UInt64(aggregator.years.index(year.0, year.1) & 0xFF) << 24
-            key |= UInt64(aggregator.categories.index(category.0, category.1) & 0xFF) << 16
-            key |= UInt64(aggregator.sources.index(source.0, source.1) & 0xFF) << 8
-            key |= UInt64(aggregator.currencies.index(currency.0, currency.1) & 0xFF)
-            guard aggregator.years.values.count <= 256, aggregator.categories.values.count <= 256,
-                aggregator.sources.values.count <= 256, aggregator.currencies.values.count <= 256
-            else { throw DatabaseError(message: "more than 256 distinct years, categories, sources or currencies") }
-            let amount = sqlite3_column_int64(handle, 5)
-            let sum = aggregator.sums[key] ?? (0, 0)
-            aggregator.sums[key] = (sum.amount + amount, sum.count + 1)
+            let system = text(1)
+            let effective = text(2)
+            let currency = text(5)
+            let systemIndex = try aggregator.add(
+                system: system, year: UnsafeBufferPointer(rebasing: effective.prefix(4)), category: text(3), source: text(4), currency: currency,
+                amount: sqlite3_column_int64(handle, 6), count: 1, rules: rules)
+            if aggregator.windows[systemIndex].mayConflict(
+                wall: sqlite3_column_int64(handle, 7), logical: sqlite3_column_int64(handle, 8), currency: currency, effective: effective)
+            {
+                suspects.append(rowid)
+            }
         }
-        return aggregator.sums.map { key, sum in
+        var findings: [Finding] = []
+        for rowid in suspects {
+            guard let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT e.office, e.seq, e.id, e.hlc_wall, e.hlc_logical, e.type, c.system, c.currency, c.effective
+                    FROM civic_costs c JOIN events e ON e.rowid = c.event_rowid WHERE c.event_rowid = ?
+                    """, arguments: [rowid]), let currency = Currency(row["currency"])
+            else { continue }
+            let ref = EventRef(
+                key: OrderKey(hlc: HLCTimestamp(wall: row["hlc_wall"], logical: row["hlc_logical"]), office: row["office"], seq: UInt64(row["seq"] as Int64)),
+                id: Hash(bytes: Array(row["id"] as Data)), type: row["type"])
+            findings += Self.findings(
+                rules.costConflicts(system: row["system"], currency: currency, effective: row["effective"], at: ref.key), events: [ref])
+        }
+        for replacement in replacements {
+            let cost = replacement.replacement
+            let year = String(replacement.targetEffective.prefix(4))
+            try Array(cost.system.utf8).withUnsafeBufferPointer { system in
+                try Array(year.utf8).withUnsafeBufferPointer { year in
+                    try Array(cost.category.rawValue.utf8).withUnsafeBufferPointer { category in
+                        try Array(cost.source.rawValue.utf8).withUnsafeBufferPointer { source in
+                            try Array(cost.currency.code.utf8).withUnsafeBufferPointer { currency in
+                                _ = try aggregator.add(
+                                    system: system, year: year, category: category, source: source, currency: currency, amount: cost.amount, count: 1,
+                                    rules: rules)
+                            }
+                        }
+                    }
+                }
+            }
+            findings += Self.findings(
+                rules.costConflicts(system: cost.system, currency: cost.currency, effective: replacement.targetEffective, at: replacement.target.key),
+                events: [replacement.target, replacement.correction])
+        }
+        let lines = aggregator.sums.map { key, sum in
             CostLine(
                 system: aggregator.systems.values[Int(key >> 32)], year: aggregator.years.values[Int(key >> 24 & 0xFF)],
                 category: aggregator.categories.values[Int(key >> 16 & 0xFF)], source: aggregator.sources.values[Int(key >> 8 & 0xFF)],
                 currency: aggregator.currencies.values[Int(key & 0xFF)], amount: sum.amount, count: sum.count)
         }
+        return (lines, findings)
+    }
+
+    private static func findings(_ conflicts: [Conflict], events: [EventRef]) -> [Finding] {
+        conflicts.map { conflict in
+            Finding(
+                kind: conflict.kind, events: events, conflictsWith: conflict.with, resolution: conflict.resolution,
+                detail: ValidationError(type: "cost.incurred", field: conflict.field, reason: conflict.reason).description)
+        }
+    }
+
+    /// Adds one cost to its line; returns its system's index (for its window).
+    private mutating func add(
+        system: UnsafeBufferPointer<UInt8>, year: UnsafeBufferPointer<UInt8>, category: UnsafeBufferPointer<UInt8>,
+        source: UnsafeBufferPointer<UInt8>, currency: UnsafeBufferPointer<UInt8>, amount: Int64, count: Int64, rules: RuleFacts
+    ) throws -> Int {
+        let systemIndex = systems.index(system.baseAddress, system.count)
+        if systemIndex == windows.count { windows.append(Window(rules.systems[systems.values[systemIndex]])) }
+        var key = UInt64(systemIndex) << 32
+        key |= UInt64(years.index(year.baseAddress, year.count) & 0xFF) << 24
+        key |= UInt64(categories.index(category.baseAddress, category.count) & 0xFF) << 16
+        key |= UInt64(sources.index(source.baseAddress, source.count) & 0xFF) << 8
+        key |= UInt64(currencies.index(currency.baseAddress, currency.count) & 0xFF)
+        guard years.values.count <= 256, categories.values.count <= 256, sources.values.count <= 256, currencies.values.count <= 256
+        else { throw DatabaseError(message: "more than 256 distinct years, categories, sources or currencies") }
+        let sum = sums[key] ?? (0, 0)
+        let (total, overflow) = sum.amount.addingReportingOverflow(amount)
+        guard !overflow else { throw LedgerTotalError(system: systems.values[systemIndex]) }
+        sums[key] = (total, sum.count + count)
+        return systemIndex
+    }
+}
+
+/// A total of money that does not fit in 64 bits: the ledger holds valid costs whose sum is beyond
+/// what the reports can add up exactly.
+public struct LedgerTotalError: Error, Sendable, CustomStringConvertible {
+    public let system: String
+
+    public var description: String {
+        "the costs of \"\(system)\" add up to more than 9,223,372,036,854,775,807 minor units, beyond what a total can hold"
     }
 }

@@ -1,26 +1,5 @@
 import LedgerCore
 
-/// The position of an event in the citywide order (hlc, office, seq), the same on every node.
-public struct OrderKey: Sendable, Hashable, Comparable {
-    public let hlc: HLCTimestamp
-    public let office: String
-    public let seq: UInt64
-
-    public init(_ envelope: EventEnvelope) {
-        self.init(hlc: envelope.hlc, office: envelope.office, seq: envelope.seq)
-    }
-
-    public init(hlc: HLCTimestamp, office: String, seq: UInt64) {
-        self.hlc = hlc
-        self.office = office
-        self.seq = seq
-    }
-
-    public static func < (lhs: OrderKey, rhs: OrderKey) -> Bool {
-        (lhs.hlc, lhs.office, lhs.seq) < (rhs.hlc, rhs.office, rhs.seq)
-    }
-}
-
 /// A procured system as the facts describe it.
 public struct SystemRecord: Sendable, Equatable {
     public var procured: SystemProcured

@@ -1,71 +1,225 @@
+import LedgerCore
+
+/// A conflict between an event and the facts before it: what the recorder refuses with, and what
+/// the fold resolves and reports as a finding.
+public struct Conflict: Error, Sendable, Equatable {
+    public let kind: FindingKind
+    /// The body field at fault, if one is.
+    public let field: String?
+    /// Why, one line (without the type and field, which ``ValidationError`` adds).
+    public let reason: String
+    /// The events it conflicts with (the earlier procurement, the retirement …).
+    public let with: [EventRef]
+    /// What the fold does with the event.
+    public let resolution: Resolution
+}
+
 /// What the ledger rules need of the facts before an event, and nothing more: which districts,
-/// systems and algorithms exist, each system's currency, procurement and retirement dates and
-/// deployed units.
+/// systems and algorithms exist (and which events made them so), each system's procuring office,
+/// currency, procurement and retirement, and deployed units.
 ///
-/// The projection folds every fact of a write transaction into this, so its size bounds the memory
-/// of checking a long range: a million `district.defined` events keep a million identifiers, not a
-/// million bodies. ``FactState`` is the full picture the state queries read.
+/// One implementation of the rules for both of their uses (VOCABULARY.md, "Two levels of checks"):
+/// ``LedgerRules`` refuses a recording that would conflict, and the fold (``CityState``) resolves
+/// the same conflicts in citywide order and lists them as findings. ``FactState`` is the full
+/// picture the state queries read.
 public struct RuleFacts: Sendable {
     public struct System: Sendable, Equatable {
         public var currency: Currency
+        /// The procurement's effective date.
         public var procuredOn: String
+        /// The procurement that stands (the first in citywide order); its office is the procuring office.
+        public var procuredBy: EventRef
         public var retiredOn: String?
+        public var retiredBy: EventRef?
         /// Units deployed per district (absent when none).
         public var deployments: [String: Int64] = [:]
+
+        public var office: String { procuredBy.office }
     }
 
+    public struct Algorithm: Sendable, Equatable {
+        public var registeredBy: EventRef
+        public var retiredBy: EventRef?
+    }
+
+    /// The registrar office, which may amend, retire and correct anything and alone registers offices.
+    public let registrar: String?
     public private(set) var districts: Set<String> = []
     public private(set) var systems: [String: System] = [:]
-    public private(set) var algorithms: Set<String> = []
-    public private(set) var retiredAlgorithms: Set<String> = []
+    public private(set) var algorithms: [String: Algorithm] = [:]
 
-    public init() {}
-
-    /// Applies one fact; `effective` is the event's date.
-    public mutating func apply(_ body: CivicBody, effective: String) {
-        if let fact = RuleFact(body, effective: effective) { apply(fact) }
+    public init(registrar: String?) {
+        self.registrar = registrar
     }
 
-    public mutating func apply(_ fact: RuleFact) {
-        switch fact {
-        case .district(let id): districts.insert(id)
-        case .system(let id, let currency, let on): systems[id] = System(currency: currency, procuredOn: on)
-        case .deployment(let system, let district, let change):
-            let units = (systems[system]?.deployments[district] ?? 0) + change
-            systems[system]?.deployments[district] = units > 0 ? units : nil
-        case .systemRetired(let id, let on): systems[id]?.retiredOn = on
-        case .algorithm(let id): algorithms.insert(id)
-        case .algorithmRetired(let id): retiredAlgorithms.insert(id)
+    /// The conflicts of `body`, recorded by `at.office`, with the facts so far. Checks stop at the
+    /// first conflict that leaves the event out of the state (``Resolution/ignored``).
+    ///
+    /// - Parameters:
+    ///   - at: the event (its place in the order and its office).
+    ///   - effective: the event's effective date.
+    public func conflicts(of body: CivicBody, at event: EventRef, effective: String) -> [Conflict] {
+        let office = event.office
+        func conflict(_ kind: FindingKind, _ field: String?, _ reason: String, with: [EventRef] = [], _ resolution: Resolution = .ignored)
+            -> Conflict
+        {
+            Conflict(kind: kind, field: field, reason: reason, with: with, resolution: resolution)
+        }
+        /// The system, when it is active; else why not.
+        func active(_ id: String) -> Result<System, Conflict> {
+            guard let system = systems[id] else { return .failure(conflict(.systemNotProcured, "system", "\"\(id)\" has not been procured")) }
+            if let retiredBy = system.retiredBy {
+                return .failure(conflict(.systemRetired, "system", "\"\(id)\" was retired on \(system.retiredOn ?? "")", with: [retiredBy]))
+            }
+            return .success(system)
+        }
+        func mayChange(_ system: System, _ id: String, _ verb: String) -> Conflict? {
+            guard office != system.office, office != registrar else { return nil }
+            return conflict(
+                .unauthorized, "system",
+                "\"\(id)\" was procured by \(system.office): only \(system.office) or the registrar may \(verb) it, not \(office)",
+                with: [system.procuredBy])
+        }
+        func undefined(_ ids: [String], field: String) -> [Conflict] {
+            ids.filter { !districts.contains($0) }.map { conflict(.districtNotDefined, field, "\"\($0)\" is not a defined district", .applied) }
+        }
+        switch body {
+        case .systemProcured(let procured):
+            if let existing = systems[procured.system] {
+                return [conflict(.duplicateID, "system", "\"\(procured.system)\" is already procured", with: [existing.procuredBy])]
+            }
+            return []
+        case .contractAmended(let amendment):
+            switch active(amendment.system) {
+            case .failure(let blocked): return [blocked]
+            case .success(let system):
+                if let refused = mayChange(system, amendment.system, "amend") { return [refused] }
+                guard amendment.currency == system.currency else {
+                    return [conflict(.currencyMismatch, "currency", "must be the contract's currency \(system.currency)", with: [system.procuredBy])]
+                }
+                return []
+            }
+        case .costIncurred(let cost):
+            return costConflicts(system: cost.system, currency: cost.currency, effective: effective, at: nil)
+        case .deploymentRecorded(let deployment):
+            if case .failure(let blocked) = active(deployment.system) { return [blocked] }
+            return undefined([deployment.district], field: "district")
+        case .deploymentRemoved(let deployment):
+            switch active(deployment.system) {
+            case .failure(let blocked): return [blocked]
+            case .success(let system):
+                var found = undefined([deployment.district], field: "district")
+                let deployed = system.deployments[deployment.district] ?? 0
+                if deployment.units > deployed {
+                    found.append(
+                        conflict(.overRemoval, "units", "removes \(deployment.units) but only \(deployed) are deployed in \(deployment.district)", .clamped))
+                }
+                return found
+            }
+        case .surveillanceAssessed(let assessment):
+            if case .failure(let blocked) = active(assessment.system) { return [blocked] }
+            return undefined(assessment.districts, field: "districts")
+        case .systemRetired(let retirement):
+            guard let system = systems[retirement.subject] else {
+                return [conflict(.systemNotProcured, "system", "\"\(retirement.subject)\" has not been procured")]
+            }
+            if let refused = mayChange(system, retirement.subject, "retire") { return [refused] }
+            if let retiredBy = system.retiredBy {
+                return [conflict(.systemRetired, "system", "\"\(retirement.subject)\" was retired on \(system.retiredOn ?? "")", with: [retiredBy])]
+            }
+            return []
+        case .algorithmRegistered(let entry):
+            if let existing = algorithms[entry.algorithm] {
+                return [conflict(.duplicateID, "algorithm", "\"\(entry.algorithm)\" is already registered", with: [existing.registeredBy])]
+            }
+            if let system = entry.system, systems[system] == nil {
+                return [conflict(.systemNotProcured, "system", "\"\(system)\" has not been procured", .applied)]
+            }
+            return []
+        case .algorithmUpdated(let update):
+            return algorithmConflicts(update.algorithm, verb: "updated")
+        case .algorithmRetired(let retirement):
+            return algorithmConflicts(retirement.subject, verb: "retired")
+        case .officeRegistered, .officeKeyRotated:
+            guard let registrar else {
+                return [conflict(.unauthorized, nil, "this ledger has no registrar office (civic init --registrar or --registrar-key)")]
+            }
+            guard office == registrar else {
+                return [conflict(.unauthorized, nil, "only the registrar office \(registrar) may register offices, not \(office)")]
+            }
+            return []
+        case .districtDefined, .targetDeclared, .eventCorrected:
+            return []
         }
     }
-}
 
-/// One fact as the rules read it: a few identifiers instead of the whole body.
-public enum RuleFact: Sendable, Equatable {
-    case district(String)
-    case system(String, Currency, procuredOn: String)
-    /// Units deployed (positive) or removed (negative).
-    case deployment(system: String, district: String, change: Int64)
-    case systemRetired(String, on: String)
-    case algorithm(String)
-    case algorithmRetired(String)
+    private func algorithmConflicts(_ id: String, verb: String) -> [Conflict] {
+        guard let algorithm = algorithms[id] else {
+            return [Conflict(kind: .algorithmNotRegistered, field: "algorithm", reason: "\"\(id)\" is not registered", with: [], resolution: .ignored)]
+        }
+        if let retiredBy = algorithm.retiredBy {
+            return [
+                Conflict(
+                    kind: .algorithmRetired, field: "algorithm", reason: verb == "retired" ? "\"\(id)\" is already retired" : "\"\(id)\" is retired",
+                    with: [retiredBy], resolution: .ignored)
+            ]
+        }
+        return []
+    }
 
-    /// The part of `body` the rules read; nil for events that change nothing they read (costs,
-    /// registrations, targets, amendments, assessments, algorithm updates, corrections).
-    public init?(_ body: CivicBody, effective: String) {
+    /// The conflicts of a cost with its system: none procured (or procured only later in the order),
+    /// retired before it, another currency, dated before the procurement. Money is counted whatever
+    /// they are (``Resolution/counted``).
+    ///
+    /// - Parameter position: the cost's place in the citywide order, checked against the system's
+    ///   procurement and retirement; nil for a cost recorded now, after everything held.
+    public func costConflicts(system id: String, currency: Currency, effective: String, at position: OrderKey?) -> [Conflict] {
+        func conflict(_ kind: FindingKind, _ field: String, _ reason: String, with: [EventRef] = []) -> Conflict {
+            Conflict(kind: kind, field: field, reason: reason, with: with, resolution: .counted)
+        }
+        guard let system = systems[id] else { return [conflict(.systemNotProcured, "system", "\"\(id)\" has not been procured")] }
+        if let position, position < system.procuredBy.key {
+            return [
+                conflict(
+                    .systemNotProcured, "system", "\"\(id)\" is procured only later in the citywide order (\(system.procuredBy.key))",
+                    with: [system.procuredBy])
+            ]
+        }
+        var found: [Conflict] = []
+        if let retiredBy = system.retiredBy, position.map({ retiredBy.key < $0 }) ?? true {
+            found.append(conflict(.systemRetired, "system", "\"\(id)\" was retired on \(system.retiredOn ?? "")", with: [retiredBy]))
+        }
+        if currency != system.currency {
+            found.append(conflict(.currencyMismatch, "currency", "must be the contract's currency \(system.currency)", with: [system.procuredBy]))
+        }
+        if effective < system.procuredOn {
+            found.append(
+                conflict(
+                    .costBeforeProcurement, "system", "\"\(id)\" was procured on \(system.procuredOn), after this cost's date \(effective)",
+                    with: [system.procuredBy]))
+        }
+        return found
+    }
+
+    /// Applies an event that stands, after its conflicts (none of them ``Resolution/ignored``).
+    public mutating func apply(_ body: CivicBody, at event: EventRef, effective: String) {
         switch body {
-        case .districtDefined(let district): self = .district(district.district)
-        case .systemProcured(let procured): self = .system(procured.system, procured.contract.currency, procuredOn: effective)
+        case .districtDefined(let district): districts.insert(district.district)
+        case .systemProcured(let procured):
+            systems[procured.system] = System(currency: procured.contract.currency, procuredOn: effective, procuredBy: event)
         case .deploymentRecorded(let deployment):
-            self = .deployment(system: deployment.system, district: deployment.district, change: deployment.units)
+            systems[deployment.system]?.deployments[deployment.district, default: 0] += deployment.units
         case .deploymentRemoved(let deployment):
-            self = .deployment(system: deployment.system, district: deployment.district, change: -deployment.units)
-        case .systemRetired(let retirement): self = .systemRetired(retirement.subject, on: effective)
-        case .algorithmRegistered(let entry): self = .algorithm(entry.algorithm)
-        case .algorithmRetired(let retirement): self = .algorithmRetired(retirement.subject)
+            let units = (systems[deployment.system]?.deployments[deployment.district] ?? 0) - deployment.units
+            systems[deployment.system]?.deployments[deployment.district] = units > 0 ? units : nil
+        case .systemRetired(let retirement):
+            systems[retirement.subject]?.retiredOn = effective
+            systems[retirement.subject]?.retiredBy = event
+        case .algorithmRegistered(let entry): algorithms[entry.algorithm] = Algorithm(registeredBy: event)
+        case .algorithmRetired(let retirement): algorithms[retirement.subject]?.retiredBy = event
         case .officeRegistered, .officeKeyRotated, .targetDeclared, .contractAmended, .costIncurred, .surveillanceAssessed,
             .algorithmUpdated, .eventCorrected:
-            return nil
+            break
         }
     }
 }

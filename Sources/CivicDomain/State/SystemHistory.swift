@@ -27,11 +27,13 @@ public struct SystemHistory: Sendable {
                     SELECT e.rowid, e.canonical, e.arrived_ms FROM events e
                     WHERE (e.rowid IN (SELECT event_rowid FROM civic_facts WHERE system = ?)
                         OR e.rowid IN (SELECT event_rowid FROM civic_costs WHERE system = ?)
-                        OR e.rowid IN (SELECT event_rowid FROM civic_corrections WHERE target_rowid IN (
-                            SELECT event_rowid FROM civic_facts WHERE system = ?
-                            UNION ALL SELECT event_rowid FROM civic_costs WHERE system = ?)))
+                        OR e.rowid IN (
+                            SELECT c.event_rowid FROM civic_corrections c JOIN events t ON t.id_key = c.target_key AND t.id = c.target_id
+                            WHERE t.rowid IN (
+                                SELECT event_rowid FROM civic_facts WHERE system = ?
+                                UNION ALL SELECT event_rowid FROM civic_costs WHERE system = ?)))
                       AND \(condition)
-                    ORDER BY e.hlc_wall, e.hlc_logical, e.office, e.seq
+                    ORDER BY \(OrderKey.orderBy("e."))
                     """, arguments: [system, system, system, system] + arguments)
             var entries = try rows.map { row in
                 Entry(event: try Event(canonical: Array(row["canonical"] as Data)), arrived: row["arrived_ms"])

@@ -20,6 +20,14 @@ public struct TimeFilter: Sendable, Equatable {
 
     public static let none = TimeFilter()
 
+    /// Whether an event with these times passes the filter (the same test as ``sql(prefix:)``).
+    public func admits(recorded: Int64, arrived: Int64, effective: String) -> Bool {
+        if let asOf, recorded > asOf { return false }
+        if let knownAt, arrived > knownAt { return false }
+        if let effectiveOn, effective > effectiveOn.description { return false }
+        return true
+    }
+
     /// SQL conditions over columns named `hlc_wall`, `arrived_ms`, `effective` (with a table prefix).
     func sql(prefix: String) -> (String, StatementArguments) {
         var clauses = ["1"]

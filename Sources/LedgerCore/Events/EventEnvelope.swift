@@ -1,14 +1,22 @@
-/// The version-1 event envelope (DESIGN §2).
+/// The event envelope (DESIGN §2), version 1, and the core that later versions keep.
 ///
 /// Canonical JSON members, in canonical order: `author` (optional), `body`, `effective`, `hlc`
 /// (`{"logical":n,"wall":ms}`), `office`, `prev` (absent for seq 1), `seq`, `type`, `v` (1).
+///
+/// An envelope of a later version (`v` > 1, received from a newer office) is read through the same
+/// members, which keep their meaning in every version (ENCODING.md, "Later versions"); members it
+/// adds are allowed and kept in its bytes. Such an event is stored and verified like any other, and
+/// left out of the fold.
 public struct EventEnvelope: Sendable, Equatable {
+    /// The version this node records.
     public static let version: Int64 = 1
     /// The largest canonical event accepted, in bytes.
     public static let maximumCanonicalBytes = 64 * 1024
     /// The largest `author` accepted, in bytes.
     public static let maximumAuthorBytes = 256
 
+    /// The envelope version: 1 for every event recorded here; a later one only in received bytes.
+    public let version: Int64
     public let office: String
     public let seq: UInt64
     public let prev: Hash?
@@ -18,11 +26,19 @@ public struct EventEnvelope: Sendable, Equatable {
     public let author: String?
     public let body: JSONValue
 
-    /// Makes an envelope, checking every field.
+    /// Makes a version-1 envelope, checking every field.
     ///
     /// - Throws: ``EnvelopeError`` naming the first bad field.
     public init(
         office: String, seq: UInt64, prev: Hash?, hlc: HLCTimestamp, type: String, effective: LedgerDate,
+        author: String?, body: JSONValue
+    ) throws(EnvelopeError) {
+        try self.init(
+            version: Self.version, office: office, seq: seq, prev: prev, hlc: hlc, type: type, effective: effective, author: author, body: body)
+    }
+
+    private init(
+        version: Int64, office: String, seq: UInt64, prev: Hash?, hlc: HLCTimestamp, type: String, effective: LedgerDate,
         author: String?, body: JSONValue
     ) throws(EnvelopeError) {
         guard Identifiers.isValidOffice(office) else { throw .badValue("office", "must match [a-z0-9-]{1,32}") }
@@ -42,6 +58,7 @@ public struct EventEnvelope: Sendable, Equatable {
             }
         }
         guard case .object = body else { throw .wrongType("body", expected: "an object", found: body) }
+        self.version = version
         self.office = office
         self.seq = seq
         self.prev = prev
@@ -52,10 +69,13 @@ public struct EventEnvelope: Sendable, Equatable {
         self.body = body
     }
 
-    /// The envelope as a JSON object.
+    /// Whether this node's version reads the whole envelope (false for a later version's event).
+    public var isKnownVersion: Bool { version == Self.version }
+
+    /// The envelope's members as this version reads them (a later version's own members are left out).
     public var json: JSONValue {
         var members: [(String, JSONValue)] = [
-            ("v", .integer(Self.version)),
+            ("v", .integer(version)),
             ("office", .string(office)),
             ("seq", .integer(Int64(seq))),
             ("hlc", hlc.json),
@@ -68,8 +88,9 @@ public struct EventEnvelope: Sendable, Equatable {
         return .object(members)
     }
 
-    /// The canonical bytes, written member by member in RFC 8785 order (all envelope keys are ASCII,
-    /// so their order is fixed); equal to `CanonicalJSON.encode(json)`, without building the tree.
+    /// The canonical bytes of a version-1 envelope, written member by member in RFC 8785 order (all
+    /// envelope keys are ASCII, so their order is fixed); equal to `CanonicalJSON.encode(json)`,
+    /// without building the tree. (A later version's event keeps the bytes it arrived with.)
     public func canonicalBytes() throws(JSONError) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(320)
@@ -98,14 +119,17 @@ public struct EventEnvelope: Sendable, Equatable {
         ASCIIDigits.appendDecimal(seq, into: &output)
         output.append(contentsOf: #","type":"#.utf8)
         CanonicalJSON.writeString(type, into: &output)
-        output.append(contentsOf: #","v":1}"#.utf8)
+        output.append(contentsOf: #","v":"#.utf8)
+        ASCIIDigits.appendDecimal(version, into: &output)
+        output.append(UInt8(ascii: "}"))
         return output
     }
 
     /// Reads an envelope from a parsed JSON object, refusing missing, mistyped and unknown fields.
     ///
     /// One pass over the members; the checks then run in a fixed order (unknown fields first), so
-    /// the error named does not depend on member order.
+    /// the error named does not depend on member order. A later version (`v` > 1) may carry members
+    /// of its own; its core members are checked as in version 1.
     public init(json value: JSONValue) throws(EnvelopeError) {
         guard let members = value.objectValue else { throw .wrongType("event", expected: "an object", found: value) }
         var version, officeValue, seqValue, prevValue, hlcValue, typeValue, effectiveValue, authorValue, body: JSONValue?
@@ -124,9 +148,14 @@ public struct EventEnvelope: Sendable, Equatable {
             default: if unknown == nil { unknown = key }
             }
         }
-        if let unknown { throw EnvelopeError(.unknownField(unknown)) }
-        guard let version else { throw .missingField("v") }
-        guard version.integerValue == Self.version else { throw .badValue("v", "only envelope version 1 is known") }
+        guard let versionValue = version else {
+            if let unknown { throw EnvelopeError(.unknownField(unknown)) }
+            throw .missingField("v")
+        }
+        guard let versionNumber = versionValue.integerValue, versionNumber >= 1 else {
+            throw .badValue("v", "must be an envelope version, an integer from 1")
+        }
+        if let unknown, versionNumber == Self.version { throw EnvelopeError(.unknownField(unknown)) }
         let office = try Self.string(officeValue, "office")
         let seq = try Self.integer(seqValue, "seq")
         guard seq >= 1 else { throw .badValue("seq", "must be 1 or more") }
@@ -158,8 +187,8 @@ public struct EventEnvelope: Sendable, Equatable {
         }
         guard let body else { throw .missingField("body") }
         try self.init(
-            office: office, seq: UInt64(seq), prev: prev, hlc: HLCTimestamp(wall: wall, logical: logical), type: type,
-            effective: effective, author: author, body: body)
+            version: versionNumber, office: office, seq: UInt64(seq), prev: prev, hlc: HLCTimestamp(wall: wall, logical: logical),
+            type: type, effective: effective, author: author, body: body)
     }
 
     static func string(_ value: JSONValue?, _ path: String) throws(EnvelopeError) -> String {

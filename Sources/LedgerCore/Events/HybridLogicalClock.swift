@@ -36,25 +36,28 @@ public struct HybridLogicalClock: Sendable {
         self.last = last
     }
 
+    /// The largest value either part of a timestamp may take (JSON's safe integers).
+    public static let maximumPart: Int64 = 9_007_199_254_740_991
+
     /// A timestamp for a local event, greater than every earlier one.
+    ///
+    /// A logical counter that reached ``maximumPart`` carries into the wall time instead of
+    /// overflowing, so no timestamp received can stop a node from recording.
     public mutating func tick(now: Int64) -> HLCTimestamp {
-        last = now > last.wall ? HLCTimestamp(wall: now, logical: 0) : HLCTimestamp(wall: last.wall, logical: last.logical + 1)
+        if now > last.wall {
+            last = HLCTimestamp(wall: now, logical: 0)
+        } else if last.logical < Self.maximumPart {
+            last = HLCTimestamp(wall: last.wall, logical: last.logical + 1)
+        } else {
+            last = HLCTimestamp(wall: last.wall + 1, logical: 0)
+        }
         return last
     }
 
-    /// Advances past a timestamp received from another office, so later local events sort after it.
-    public mutating func receive(_ remote: HLCTimestamp, now: Int64) {
-        let wall = max(now, last.wall, remote.wall)
-        let logical: Int64
-        if wall == last.wall && wall == remote.wall {
-            logical = max(last.logical, remote.logical) + 1
-        } else if wall == last.wall {
-            logical = last.logical + 1
-        } else if wall == remote.wall {
-            logical = remote.logical + 1
-        } else {
-            logical = 0
-        }
-        last = HLCTimestamp(wall: wall, logical: logical)
+    /// Moves the clock up to `seen` if it is later, without ticking: what a node does with the
+    /// timestamps of events it stores from other offices (within the clock bound), so what it
+    /// records afterwards sorts after them.
+    public mutating func observe(_ seen: HLCTimestamp) {
+        if seen > last { last = seen }
     }
 }

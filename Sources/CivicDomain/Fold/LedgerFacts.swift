@@ -1,0 +1,206 @@
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerStore
+
+/// The ledger's facts (every event but costs) under a time filter, read for the fold: in citywide
+/// order, each with its body as this node's vocabulary reads it — or why it cannot (a later
+/// envelope version, an unknown type) — and the corrections resolved into the replacements that
+/// apply (VOCABULARY.md, "Conflicts").
+struct LedgerFacts {
+    /// One fact, with the body the fold uses: its own, or the replacement of the correction that applies.
+    struct Item {
+        let ref: EventRef
+        let effective: String
+        /// Nil for an event the vocabulary cannot read (it is a finding, and inert).
+        var body: CivicBody?
+    }
+
+    /// A correction that applies to a cost (the cost aggregation replaces the original).
+    struct CostReplacement {
+        let target: EventRef
+        let correction: EventRef
+        let targetRowid: Int64
+        let targetEffective: String
+        let replacement: CostIncurred
+    }
+
+    private(set) var items: [Item] = []
+    private(set) var costReplacements: [CostReplacement] = []
+    private(set) var applied: [AppliedCorrection] = []
+    private(set) var findings: [Finding] = []
+
+    /// A held event a correction may name.
+    private struct Target {
+        let ref: EventRef
+        let rowid: Int64
+        let effective: String
+        /// The fact's index in `items`; nil for a cost.
+        let item: Int?
+        /// Why the vocabulary cannot read it, if it cannot.
+        let unreadable: FindingKind?
+    }
+
+    private struct Correction {
+        let ref: EventRef
+        let body: EventCorrected
+    }
+
+    /// Reads the facts under `filter` and resolves their corrections.
+    ///
+    /// - Parameter registrar: the city's registrar office, which may correct any event.
+    static func load(_ db: Database, filter: TimeFilter, registrar: String?) throws -> LedgerFacts {
+        var facts = LedgerFacts()
+        var corrections: [Correction] = []
+        var byID: [Hash: Int] = [:]
+        var unreadable: [Hash: FindingKind] = [:]
+        let (condition, arguments) = filter.sql(prefix: "f.")
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT e.office, e.seq, e.id, e.hlc_wall, e.hlc_logical, e.type, e.effective, e.canonical
+                FROM civic_facts f CROSS JOIN events e ON e.rowid = f.event_rowid
+                WHERE \(condition) ORDER BY \(OrderKey.orderBy("e."))
+                """, arguments: arguments)
+        while let row = try rows.next() {
+            let ref = EventRef(
+                key: OrderKey(hlc: HLCTimestamp(wall: row["hlc_wall"], logical: row["hlc_logical"]), office: row["office"], seq: UInt64(row["seq"] as Int64)),
+                id: Hash(bytes: Array(row["id"] as Data)), type: row["type"])
+            let effective: String = row["effective"]
+            // Stored events were checked canonical when they arrived: read the members the fold needs.
+            let envelope = try JSONParser.parse(Array(row["canonical"] as Data), profile: .strict)
+            let read = Self.read(type: ref.type, version: envelope["v"]?.integerValue, body: envelope["body"])
+            switch read {
+            case .failure(let finding):
+                unreadable[ref.id] = finding.kind
+                facts.findings.append(Finding(kind: finding.kind, events: [ref], resolution: .ignored, detail: finding.detail))
+                byID[ref.id] = facts.items.count
+                facts.items.append(Item(ref: ref, effective: effective, body: nil))
+            case .success(.eventCorrected(let correction)):
+                corrections.append(Correction(ref: ref, body: correction))
+            case .success(let body):
+                byID[ref.id] = facts.items.count
+                facts.items.append(Item(ref: ref, effective: effective, body: body))
+            }
+        }
+
+        // Each correction is checked against its target; of the valid ones, the last of each target applies.
+        var valid: [Hash: [(Correction, Target)]] = [:]
+        var targetOrder: [Hash] = []
+        for correction in corrections {
+            let ref = correction.ref
+            let targetID = correction.body.event
+            func finding(_ kind: FindingKind, _ reason: String, with: [EventRef] = []) {
+                facts.findings.append(
+                    Finding(
+                        kind: kind, events: [ref], conflictsWith: with, resolution: .ignored,
+                        detail: ValidationError(type: ref.type, field: kind == .correctionInvalidReplacement ? "replacement" : "event", reason: reason)
+                            .description))
+            }
+            let target: Target
+            if let index = byID[targetID] {
+                let item = facts.items[index]
+                target = Target(ref: item.ref, rowid: 0, effective: item.effective, item: index, unreadable: unreadable[targetID])
+            } else if let held = try Self.heldEvent(db, id: targetID) {
+                // Held, but not a fact passing the filter: a visible cost, a correction, or out of view.
+                guard filter.admits(recorded: held.ref.key.hlc.wall, arrived: held.arrived, effective: held.effective) else { continue }
+                guard held.ref.type == "cost.incurred" else {
+                    finding(.correctionOfCorrection, "a correction cannot be corrected; correct the original", with: [held.ref])
+                    continue
+                }
+                target = Target(ref: held.ref, rowid: held.rowid, effective: held.effective, item: nil, unreadable: nil)
+            } else {
+                finding(.correctionTargetMissing, "\(targetID.hex) is not an event of this ledger")
+                continue
+            }
+            let owner = target.ref.office
+            guard ref.office == owner || ref.office == registrar else {
+                facts.findings.append(
+                    Finding(
+                        kind: .unauthorized, events: [ref], conflictsWith: [target.ref], resolution: .ignored,
+                        detail: ValidationError(
+                            type: ref.type, field: "event", reason: "was recorded by \(owner): only \(owner) or the registrar may correct it, not \(ref.office)"
+                        ).description))
+                continue
+            }
+            if target.unreadable != nil {
+                finding(.correctionInvalidReplacement, "corrects an event this node's vocabulary cannot read", with: [target.ref])
+                continue
+            }
+            do {
+                _ = try CivicBody.decode(type: target.ref.type, body: correction.body.replacement)
+            } catch {
+                finding(.correctionInvalidReplacement, "is not a valid \(target.ref.type) body: \(error)", with: [target.ref])
+                continue
+            }
+            if valid[targetID] == nil { targetOrder.append(targetID) }
+            valid[targetID, default: []].append((correction, target))
+        }
+        for targetID in targetOrder {
+            guard let all = valid[targetID], let (last, target) = all.last else { continue }
+            if all.count > 1 {
+                facts.findings.append(
+                    Finding(
+                        kind: .correctedTwice, events: all.map(\.0.ref), conflictsWith: [target.ref], resolution: .superseded,
+                        detail: "\(target.ref.type) \(target.ref.office)#\(target.ref.seq) is corrected \(all.count) times; the last in citywide order, \(last.ref.office)#\(last.ref.seq), applies"
+                    ))
+            }
+            // Decoded above without error.
+            guard let body = try? CivicBody.decode(type: target.ref.type, body: last.body.replacement) else { continue }
+            if let index = target.item {
+                facts.items[index].body = body
+            } else if case .costIncurred(let cost) = body {
+                facts.costReplacements.append(
+                    CostReplacement(target: target.ref, correction: last.ref, targetRowid: target.rowid, targetEffective: target.effective, replacement: cost))
+            }
+            facts.applied.append(AppliedCorrection(event: targetID.hex, type: target.ref.type, correctedBy: last.ref.id.hex, reason: last.body.reason))
+        }
+        facts.applied.sort { $0.event < $1.event }
+        return facts
+    }
+
+    /// Why a stored body is left out of the fold.
+    private struct Unreadable: Error {
+        let kind: FindingKind
+        let detail: String
+    }
+
+    /// Reads a stored body: the typed body, or the finding that makes it inert.
+    private static func read(type: String, version: Int64?, body: JSONValue?) -> Result<CivicBody, Unreadable> {
+        guard version == EventEnvelope.version else {
+            return .failure(
+                Unreadable(
+                    kind: .unknownVersion,
+                    detail: "\(type): envelope version \(version.map(String.init) ?? "?") is later than this node reads (\(EventEnvelope.version))"))
+        }
+        guard EventTypeRegistry.version1.isKnown(type) else {
+            return .failure(Unreadable(kind: .unknownType, detail: "\(type): not a type of this node's vocabulary"))
+        }
+        do {
+            return .success(try CivicBody.decode(type: type, body: body ?? .null))
+        } catch {
+            return .failure(Unreadable(kind: .invalidBody, detail: error.description))
+        }
+    }
+
+    private struct HeldEvent {
+        let ref: EventRef
+        let rowid: Int64
+        let arrived: Int64
+        let effective: String
+    }
+
+    private static func heldEvent(_ db: Database, id: Hash) throws -> HeldEvent? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT rowid, office, seq, hlc_wall, hlc_logical, type, effective, arrived_ms FROM events WHERE id_key = ? AND id = ?",
+            arguments: [LedgerStore.idKey(id), Data(id.bytes)]
+        ).map { row in
+            HeldEvent(
+                ref: EventRef(
+                    key: OrderKey(hlc: HLCTimestamp(wall: row["hlc_wall"], logical: row["hlc_logical"]), office: row["office"], seq: UInt64(row["seq"] as Int64)),
+                    id: id, type: row["type"]),
+                rowid: row["rowid"], arrived: row["arrived_ms"], effective: row["effective"])
+        }
+    }
+}
