@@ -103,24 +103,37 @@ let package = Package(
             ],
             path: "Sources/CivicBench"
         ),
-        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"]),
+        // Shared by every test target: scoped temporary folders, ledgers and cities, one seeded generator.
+        .target(
+            name: "CivicTestSupport",
+            dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "LedgerSync"],
+            path: "Tests/CivicTestSupport"
+        ),
+        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "CivicTestSupport"]),
         .testTarget(
             name: "LedgerStoreTests",
             dependencies: [
-                "LedgerCore", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "LedgerCore", "LedgerStore", "CivicTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "CivicDomainTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "CivicReportsTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "CivicReports"]),
-        .testTarget(name: "CivicDemoTests", dependencies: ["LedgerCore", "CivicDomain", "CivicDemo"]),
+        .testTarget(
+            name: "CivicDomainTests",
+            dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "CivicTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "CivicReportsTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "CivicReports", "CivicTestSupport"]),
+        .testTarget(name: "CivicDemoTests", dependencies: ["LedgerCore", "CivicDomain", "CivicDemo", "CivicTestSupport"]),
         .testTarget(
             name: "LedgerSyncTests",
-            dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "LedgerSync", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "LedgerCore", "LedgerStore", "CivicDomain", "LedgerSync", "CivicTestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "CivicCLITests",
             dependencies: [
-                "LedgerCore", "LedgerStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "LedgerCore", "LedgerStore", "CivicTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
     ]

@@ -43,17 +43,20 @@ public struct LocalPeer: SyncPeer {
     public let signer: NoteSigner?
     /// The longest segment of this node's own log: about 10 s of work at the receiver.
     public let segmentLimit: UInt64
+    /// This node's wall clock (Unix ms), for the arrival log of what is pushed here.
+    public let now: @Sendable () -> Int64
 
     public static let defaultSegmentLimit: UInt64 = 1_000_000
 
     public init(
         store: LedgerStore, rangeIdleTimeout: Duration = LedgerStore.rangeIdleTimeout, signer: NoteSigner? = nil,
-        segmentLimit: UInt64 = LocalPeer.defaultSegmentLimit
+        segmentLimit: UInt64 = LocalPeer.defaultSegmentLimit, now: @escaping @Sendable () -> Int64 = LedgerStore.systemMilliseconds
     ) {
         self.store = store
         self.rangeIdleTimeout = rangeIdleTimeout
         self.signer = signer
         self.segmentLimit = max(1, segmentLimit)
+        self.now = now
     }
 
     public func status() async throws -> PeerStatus {
@@ -86,8 +89,8 @@ public struct LocalPeer: SyncPeer {
     public func push(_ range: RangeStream) async throws -> ReceiveSummary {
         let header = range.header
         return try await store.receive(
-            office: header.office, after: header.after, count: header.count, checkpoint: header.checkpoint, idleTimeout: rangeIdleTimeout,
-            events: range.parsedEvents())
+            office: header.office, after: header.after, count: header.count, checkpoint: header.checkpoint, now: now,
+            idleTimeout: rangeIdleTimeout, events: range.parsedEvents())
     }
 }
 

@@ -1,3 +1,4 @@
+import CivicTestSupport
 import Foundation
 
 /// Runs the built `civic` binary as a user would, in a temporary working folder.
@@ -24,16 +25,12 @@ final class CivicSandbox {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "civic"
     }()
 
-    let folder: String
+    let temporary: TemporaryFolder
+    var folder: String { temporary.path }
     var data: String { folder + "/civic-data" }
 
     init() throws {
-        folder = NSTemporaryDirectory() + "civic-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: folder)
+        temporary = try TemporaryFolder("civic-cli")
     }
 
     /// Runs `civic` with `arguments` and optional stdin, waiting for it to finish.

@@ -1,4 +1,5 @@
 import CivicDomain
+import CivicTestSupport
 import LedgerCore
 import LedgerStore
 import Testing
@@ -8,19 +9,19 @@ struct LedgerRulesTests {
     static func city() throws -> TestCity {
         let city = try TestCity(offices: ["it"])
         city.at("2024-01-10")
-        try city.record("it", "district.defined", "2024-01-01", TestCity.district("north", population: 1000, need: 80, priority: true))
-        try city.record("it", "system.procured", "2024-01-10", TestCity.system("cams"))
+        try city.record("it", "district.defined", "2024-01-01", Bodies.district("north", population: 1000, need: 80, priority: true))
+        try city.record("it", "system.procured", "2024-01-10", Bodies.system("cams"))
         return city
     }
 
     /// Each refusal names the field and stores nothing.
     @Test(arguments: [
-        ("cost.incurred", "2024-02-01", TestCity.cost("ghost", 100), "system", "has not been procured"),
-        ("cost.incurred", "2023-12-31", TestCity.cost("cams", 100), "system", "was procured on 2024-01-10"),
+        ("cost.incurred", "2024-02-01", Bodies.cost("ghost", 100), "system", "has not been procured"),
+        ("cost.incurred", "2023-12-31", Bodies.cost("cams", 100), "system", "was procured on 2024-01-10"),
         ("cost.incurred", "2024-02-01", #"{"system":"cams","amount":5,"currency":"EUR","category":"capital","source":"bond"}"#, "currency", "USD"),
         ("deployment.recorded", "2024-02-01", #"{"system":"cams","district":"south","units":3}"#, "district", "not a defined district"),
         ("deployment.removed", "2024-02-01", #"{"system":"cams","district":"north","units":3}"#, "units", "only 0 are deployed"),
-        ("system.procured", "2024-02-01", TestCity.system("cams"), "system", "already procured"),
+        ("system.procured", "2024-02-01", Bodies.system("cams"), "system", "already procured"),
         ("surveillance.assessed", "2024-02-01",
          #"{"system":"cams","data_types":["video"],"retention_days":30,"sharing":[],"automated_decisions":false,"districts":["east"],"risk":"low"}"#,
          "districts", "not a defined district"),
@@ -49,13 +50,13 @@ struct LedgerRulesTests {
 
     @Test func aCorrectionMustFitTheCorrectedType() throws {
         let city = try Self.city()
-        let cost = try city.record("it", "cost.incurred", "2024-02-01", TestCity.cost("cams", 100))
+        let cost = try city.record("it", "cost.incurred", "2024-02-01", Bodies.cost("cams", 100))
         let error = #expect(throws: StoreError.self) {
             try city.record("it", "event.corrected", "2024-02-02", #"{"event":"\#(cost.id)","reason":"typo","replacement":{"system":"cams"}}"#)
         }
         #expect(error?.description.contains("replacement") == true)
         let correction = try city.record(
-            "it", "event.corrected", "2024-02-02", #"{"event":"\#(cost.id)","reason":"typo","replacement":\#(TestCity.cost("cams", 90))}"#)
+            "it", "event.corrected", "2024-02-02", #"{"event":"\#(cost.id)","reason":"typo","replacement":\#(Bodies.cost("cams", 90))}"#)
         let again = #expect(throws: StoreError.self) {
             try city.record("it", "event.corrected", "2024-02-03", #"{"event":"\#(correction.id)","reason":"x","replacement":{}}"#)
         }
@@ -66,10 +67,10 @@ struct LedgerRulesTests {
         let city = try TestCity(offices: ["it"])
         let opened = city.ledgers["it"]!
         let drafts = try [
-            ("district.defined", TestCity.district("west", population: 10, need: 5, priority: false)),
-            ("system.procured", TestCity.system("wifi", category: "broadband")),
+            ("district.defined", Bodies.district("west", population: 10, need: 5, priority: false)),
+            ("system.procured", Bodies.system("wifi", category: "broadband")),
             ("deployment.recorded", #"{"system":"wifi","district":"west","units":2}"#),
-            ("cost.incurred", TestCity.cost("wifi", 500)),
+            ("cost.incurred", Bodies.cost("wifi", 500)),
         ].map { try EventDraft(type: $0.0, effective: LedgerDate("2024-05-01")!, body: JSONParser.parse(Array($0.1.utf8), profile: .strict)) }
         let summary = try opened.store.append(drafts, signer: opened.signer, validate: { try EventTypeRegistry.version1.validate($0) })
         #expect(summary.count == 4)

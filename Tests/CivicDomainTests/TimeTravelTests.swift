@@ -1,4 +1,5 @@
 import CivicDomain
+import CivicTestSupport
 import Foundation
 import GRDB
 import LedgerCore
@@ -10,12 +11,12 @@ struct TimeTravelTests {
     @Test func aCorrectionChangesStateAndKeepsHistory() throws {
         let city = try LedgerRulesTests.city()
         city.at("2024-03-01")
-        let wrong = try city.record("it", "cost.incurred", "2024-03-01", TestCity.cost("cams", 1_200_000))
-        try city.record("it", "cost.incurred", "2024-04-01", TestCity.cost("cams", 50_000, source: "grant"))
+        let wrong = try city.record("it", "cost.incurred", "2024-03-01", Bodies.cost("cams", 1_200_000))
+        try city.record("it", "cost.incurred", "2024-04-01", Bodies.cost("cams", 50_000, source: "grant"))
         city.at("2024-03-05")
         let fix = try city.record(
             "it", "event.corrected", "2024-03-05",
-            #"{"event":"\#(wrong.id)","reason":"invoice was 12,000.00 not 120,000.00","replacement":\#(TestCity.cost("cams", 120_000))}"#)
+            #"{"event":"\#(wrong.id)","reason":"invoice was 12,000.00 not 120,000.00","replacement":\#(Bodies.cost("cams", 120_000))}"#)
 
         let state = try CityState.load(from: city.store("it"), filter: .none)
         #expect(state.totalCost(system: "cams") == 170_000)
@@ -35,21 +36,21 @@ struct TimeTravelTests {
     @Test func lateEventsAnswerAllThreeTimes() throws {
         let city = try TestCity(offices: ["cityhall", "police"])
         city.at("2024-03-01")
-        try city.record("cityhall", "district.defined", "2024-01-01", TestCity.district("north", population: 2000, need: 70, priority: true))
-        try city.record("cityhall", "system.procured", "2024-03-01", TestCity.system("lights", value: 5_000_000, category: "streetlights"))
-        try city.record("police", "district.defined", "2024-01-01", TestCity.district("north", population: 2000, need: 70, priority: true))
-        try city.record("police", "system.procured", "2024-03-01", TestCity.system("lpr", value: 9_000_000, category: "licence-plate-readers"))
+        try city.record("cityhall", "district.defined", "2024-01-01", Bodies.district("north", population: 2000, need: 70, priority: true))
+        try city.record("cityhall", "system.procured", "2024-03-01", Bodies.system("lights", value: 5_000_000, category: "streetlights"))
+        try city.record("police", "district.defined", "2024-01-01", Bodies.district("north", population: 2000, need: 70, priority: true))
+        try city.record("police", "system.procured", "2024-03-01", Bodies.system("lpr", value: 9_000_000, category: "licence-plate-readers"))
         try city.deliver(from: "police", to: "cityhall")  // arrives 2024-03-01
 
         city.at("2024-03-10")
-        try city.record("police", "cost.incurred", "2024-03-10", TestCity.cost("lpr", 300_000, source: "bond", category: "capital"))
+        try city.record("police", "cost.incurred", "2024-03-10", Bodies.cost("lpr", 300_000, source: "bond", category: "capital"))
         try city.record("police", "deployment.recorded", "2024-03-10", #"{"system":"lpr","district":"north","units":6}"#)
         city.at("2024-03-12")
-        try city.record("cityhall", "cost.incurred", "2024-03-12", TestCity.cost("lights", 40_000))
+        try city.record("cityhall", "cost.incurred", "2024-03-12", Bodies.cost("lights", 40_000))
         city.at("2024-03-17")
         try city.deliver(from: "police", to: "cityhall")  // a week late
         city.at("2024-03-20")
-        try city.record("cityhall", "cost.incurred", "2024-03-20", TestCity.cost("lights", 10_000))
+        try city.record("cityhall", "cost.incurred", "2024-03-20", Bodies.cost("lights", 10_000))
 
         let store = city.store("cityhall")
         func state(_ filter: TimeFilter) throws -> CityState { try CityState.load(from: store, filter: filter) }
@@ -82,9 +83,9 @@ struct TimeTravelTests {
         // late: the cost was valid when recorded, so it is accepted although the system is retired now.
         let city = try TestCity(offices: ["cityhall", "police"])
         city.at("2024-03-01")
-        try city.record("police", "system.procured", "2024-03-01", TestCity.system("lpr"))
+        try city.record("police", "system.procured", "2024-03-01", Bodies.system("lpr"))
         city.at("2024-03-10")
-        try city.record("police", "cost.incurred", "2024-03-10", TestCity.cost("lpr", 1_000))
+        try city.record("police", "cost.incurred", "2024-03-10", Bodies.cost("lpr", 1_000))
         city.at("2024-03-11")
         try city.record("police", "system.retired", "2024-03-11", #"{"system":"lpr","reason":"council vote"}"#)
         city.at("2024-03-20")
@@ -96,14 +97,14 @@ struct TimeTravelTests {
 
     @Test func aTamperedRangeIsRefusedWhole() throws {
         let city = try TestCity(offices: ["cityhall", "police"])
-        try city.record("police", "system.procured", "2024-03-01", TestCity.system("lpr"))
-        try city.record("police", "cost.incurred", "2024-03-10", TestCity.cost("lpr", 1_000))
+        try city.record("police", "system.procured", "2024-03-01", Bodies.system("lpr"))
+        try city.record("police", "cost.incurred", "2024-03-10", Bodies.cost("lpr", 1_000))
         var events: [Event] = []
         try city.store("police").forEachEvent(office: "police") { events.append(try Event(canonical: $0.canonical)); return true }
         let note = try #require(try city.store("police").head(office: "police")?.checkpoint)
         let altered = try Event(envelope: EventEnvelope(
             office: "police", seq: 2, prev: events[0].leafHash, hlc: events[1].envelope.hlc, type: "cost.incurred",
-            effective: events[1].envelope.effective, author: nil, body: JSONParser.parse(Array(TestCity.cost("lpr", 1).utf8), profile: .strict)))
+            effective: events[1].envelope.effective, author: nil, body: JSONParser.parse(Array(Bodies.cost("lpr", 1).utf8), profile: .strict)))
         #expect(throws: StoreError.self) { try city.store("cityhall").receive(events: [events[0], altered], checkpoint: note) }
         #expect(try city.store("cityhall").eventCount() == 0)
         try city.store("cityhall").receive(events: events, checkpoint: note)

@@ -1,29 +1,30 @@
 import CivicDomain
 import CivicReports
+import CivicTestSupport
 import Foundation
 import LedgerCore
 import LedgerStore
 
-/// A one-office ledger in a temporary folder, for small hand-computed reports.
+/// A one-office test city ("it" of testville), for small hand-computed reports: every record moves
+/// the clock a second on.
 final class ReportLedger {
-    let folder = NSTemporaryDirectory() + "civic-reports-\(UUID().uuidString)"
-    let opened: LedgerDirectory.Opened
-    var clock: Int64 = LedgerDate("2024-01-01").map(\.unixMilliseconds) ?? 0
-
-    init() throws {
-        opened = try LedgerDirectory(path: folder).initialize(
-            identity: LedgerIdentity(city: "testville", office: "it"), projector: CivicProjector())
+    let city: TestCity
+    var opened: LedgerDirectory.Opened { city.ledgers["it"]! }
+    var clock: Int64 {
+        get { city.clock }
+        set { city.clock = newValue }
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: folder) }
+    init() throws {
+        city = try TestCity(city: "testville", offices: ["it"])
+        city.clock = LedgerDate("2024-01-01").map(\.unixMilliseconds) ?? 0
+    }
 
     /// Records one event; the clock moves a second on.
     @discardableResult
     func record(_ type: String, _ body: String, on effective: String = "2024-01-01") throws -> Event {
-        clock += 1000
-        let draft = try EventDraft(type: type, effective: LedgerDate(effective)!, body: JSONParser.parse(Array(body.utf8), profile: .strict))
-        let now = clock
-        return try opened.store.append([draft], signer: opened.signer, now: { now }).lastEvent!
+        city.clock += 1000
+        return try city.record("it", type, effective, body)
     }
 
     func district(_ id: String, population: Int, need: Int, priority: Bool = false) throws {

@@ -1,5 +1,6 @@
 import CivicDomain
 import CivicReports
+import CivicTestSupport
 import Foundation
 import LedgerCore
 import Testing
@@ -109,9 +110,10 @@ struct ReportPageTests {
         let ledger = try ReportLedger.smallCity()
         let context = try ledger.context()
         let keep = ProcessInfo.processInfo.environment["CIVIC_REPORT_PAGES"]
-        let folder = keep ?? NSTemporaryDirectory() + "civic-pages-\(UUID().uuidString)"
+        let temporary = try TemporaryFolder("civic-pages")
+        defer { withExtendedLifetime(temporary) {} }
+        let folder = keep ?? temporary.path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { if keep == nil { try? FileManager.default.removeItem(atPath: folder) } }
         let chromium = Chromium(executable: executable, scratch: folder + "/.profiles")
         defer { try? FileManager.default.removeItem(atPath: folder + "/.profiles") }
 

@@ -1,5 +1,6 @@
 import CivicDomain
 import CivicReports
+import CivicTestSupport
 import Foundation
 import LedgerCore
 import Testing
@@ -24,17 +25,6 @@ struct ReportSchemaTests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// A temporary folder, removed when the value goes.
-    final class Folder {
-        let path = NSTemporaryDirectory() + "civic-report-json-\(UUID().uuidString)"
-
-        init() throws { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-        deinit { try? FileManager.default.removeItem(atPath: path) }
-
-        func write(_ name: String, _ text: String) throws {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path).appendingPathComponent(name))
-        }
-    }
 
     /// Every report's JSON and the headlines, as `civic report all --format json --out DIR` writes them.
     static func reports(_ context: ReportContext) throws -> [(name: String, json: JSONValue)] {
@@ -43,7 +33,7 @@ struct ReportSchemaTests {
 
     /// Writes the reports into a fresh folder (pretty or canonical), runs the check, and expects it to pass.
     static func expectValid(_ context: ReportContext, canonical: Bool = false) throws {
-        let folder = try Folder()
+        let folder = try TemporaryFolder("civic-report-json")
         let reports = try Self.reports(context)
         for (name, json) in reports {
             let text = canonical ? String(decoding: try CanonicalJSON.encode(json), as: UTF8.self) : try json.prettyPrinted()
@@ -211,7 +201,7 @@ struct ReportSchemaTests {
         let original = try #require(try Self.reports(context).first { $0.name == report }?.json)
         let (broken, done) = Self.replacing(member, with: replacement, in: original)
         #expect(done)
-        let folder = try Folder()
+        let folder = try TemporaryFolder("civic-report-json")
         try folder.write(report + ".json", try broken.prettyPrinted())
         let result = try Self.checkSchemas(["--reports", folder.path])
         #expect(result.status == 1, "\(result.output)")
@@ -223,7 +213,7 @@ struct ReportSchemaTests {
     @Test func theStrictReadingRefusesWhatASwiftReportNeverWrites() throws {
         let ledger = try Self.fullLedger()
         let text = try FundingReport(try ledger.context(currency: "USD")).json.prettyPrinted()
-        let folder = try Folder()
+        let folder = try TemporaryFolder("civic-report-json")
         // An integer written with a fraction is a number, not an integer; an extra member; a stray JSON file.
         try folder.write("funding.json", text.replacingOccurrences(of: "\"events\": ", with: "\"events\": 1.0, \"extra\": "))
         try folder.write("notes.json", "{}")

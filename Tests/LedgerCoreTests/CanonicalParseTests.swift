@@ -1,3 +1,4 @@
+import CivicTestSupport
 import Foundation
 import LedgerCore
 import Testing
@@ -15,7 +16,7 @@ struct CanonicalParseTests {
     static func onePass(_ bytes: [UInt8]) -> JSONValue? { try? JSONParser.parseCanonical(bytes) }
 
     @Test func randomValuesAndTheirMutationsAgreeWithReencoding() throws {
-        var random = SplitMix(seed: 8785)
+        var random = SeededGenerator(seed: 8785)
         var accepted = 0
         var refused = 0
         for _ in 0..<3000 {
@@ -74,7 +75,7 @@ struct CanonicalParseTests {
         "\u{1F600}", "日本語", "\u{7F}", "/slash/", "\u{2028}",
     ]
 
-    static func randomValue(_ random: inout SplitMix, depth: Int) -> JSONValue {
+    static func randomValue(_ random: inout SeededGenerator, depth: Int) -> JSONValue {
         switch Int(random.next() % (depth > 3 ? 4 : 6)) {
         case 0: return .integer(Int64(random.next() % 2_000_001) - 1_000_000)
         case 1: return .string(stringPool[Int(random.next() % UInt64(stringPool.count))].precomposedStringWithCanonicalMapping)
@@ -93,7 +94,7 @@ struct CanonicalParseTests {
     }
 
     /// Small edits of canonical bytes: some keep them canonical (a changed digit), most do not.
-    static func mutations(of bytes: [UInt8], _ random: inout SplitMix) -> [[UInt8]] {
+    static func mutations(of bytes: [UInt8], _ random: inout SeededGenerator) -> [[UInt8]] {
         var results: [[UInt8]] = []
         let replacements: [[UInt8]] = [
             Array(" ".utf8), Array("\n".utf8), Array(#"\/"#.utf8), Array(#"\u0041"#.utf8), Array(#"\u000a"#.utf8), Array(#"\u001F"#.utf8),
@@ -114,18 +115,5 @@ struct CanonicalParseTests {
             results.append(mutated)
         }
         return results
-    }
-}
-
-/// SplitMix64, so a failing case can be replayed from its seed.
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import CivicTestSupport
 import Foundation
 import GRDB
 import LedgerCore

@@ -1,77 +1,49 @@
 import CivicDomain
+import CivicTestSupport
 import Foundation
 import LedgerCore
 import LedgerStore
 import LedgerSync
 import Testing
 
-/// A small seedable generator (SplitMix64), so a failing order can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Five offices that recorded offline, copied afresh for every run.
 final class OfflineCity: @unchecked Sendable {
     static let offices = ["cityhall", "transport", "police", "it", "works"]
-    let template = NSTemporaryDirectory() + "civic-sync-template-\(UUID().uuidString)"
+    let template: TestCity
     private(set) var totalEvents = 0
 
     init(seed: UInt64) throws {
-        var random = SeededGenerator(state: seed)
-        var signers: [String: NoteVerifier] = [:]
+        var random = SeededGenerator(seed: seed)
+        template = try TestCity(offices: Self.offices)
+        template.at("2025-06-01")
         for office in Self.offices {
-            let opened = try LedgerDirectory(path: template + "/" + office).initialize(
-                identity: LedgerIdentity(city: "springfield", office: office), projector: CivicProjector())
-            signers[office] = opened.signer.verifier
             var drafts: [EventDraft] = []
-            func draft(_ type: String, _ body: String) throws {
-                drafts.append(try EventDraft(type: type, effective: LedgerDate("2025-06-01")!, body: JSONParser.parse(Array(body.utf8), profile: .strict)))
-            }
-            try draft("district.defined", #"{"district":"\#(office)-d","name":"D","population":100,"need_index":50,"priority":false}"#)
+            func draft(_ type: String, _ body: String) throws { drafts.append(try TestCity.draft(type, "2025-06-01", body)) }
+            try draft("district.defined", Bodies.district("\(office)-d", population: 100))
             for system in 0..<Int.random(in: 1...3, using: &random) {
                 let id = "\(office)-s\(system)"
-                try draft("system.procured", #"""
-                    {"system":"\#(id)","title":"T","category":"sensors","vendor":"V","method":"pilot",
-                     "contract":{"value":1000,"currency":"USD","start":"2025-01-01","end":"2026-01-01"},
-                     "terms":{"data_portability":true,"open_formats":true,"source_available":true,"exit_clause":true},
-                     "funding":[{"source":"grant","share_bps":10000}]}
-                    """#)
+                try draft("system.procured", Bodies.system(id, value: 1000, category: "sensors", funding: #"[{"source":"grant","share_bps":10000}]"#))
                 for _ in 0..<Int.random(in: 0...6, using: &random) {
-                    try draft("cost.incurred", #"{"system":"\#(id)","amount":\#(Int.random(in: 1...99_999, using: &random)),"currency":"USD","category":"energy","source":"fees"}"#)
+                    try draft("cost.incurred", Bodies.cost(id, Int.random(in: 1...99_999, using: &random), source: "fees", category: "energy"))
                 }
-                try draft("deployment.recorded", #"{"system":"\#(id)","district":"\#(office)-d","units":\#(Int.random(in: 1...9, using: &random))}"#)
+                try draft("deployment.recorded", Bodies.deployment(id, "\(office)-d", units: Int.random(in: 1...9, using: &random)))
             }
             // Record in one to three offline sessions.
             var remaining = drafts[...]
             while !remaining.isEmpty {
                 let take = min(remaining.count, Int.random(in: 1...max(1, remaining.count), using: &random))
-                _ = try opened.store.append(Array(remaining.prefix(take)), signer: opened.signer, validate: { try EventTypeRegistry.version1.validate($0) })
+                template.clock += 1000
+                try template.record(office, Array(remaining.prefix(take)))
                 remaining = remaining.dropFirst(take)
             }
             totalEvents += drafts.count
         }
-        for office in Self.offices {
-            let store = try LedgerStore.open(at: template + "/" + office + "/ledger.sqlite", projector: CivicProjector())
-            for (other, key) in signers where other != office { try store.trust(office: other, verifier: key) }
-        }
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: template) }
-
     /// A fresh copy of the five ledgers.
-    func copy() throws -> (folder: String, stores: [LedgerStore]) {
-        let folder = NSTemporaryDirectory() + "civic-sync-run-\(UUID().uuidString)"
-        try FileManager.default.copyItem(atPath: template, toPath: folder)
-        let stores = try Self.offices.map { try LedgerStore.open(at: folder + "/" + $0 + "/ledger.sqlite", projector: CivicProjector()) }
-        return (folder, stores)
+    func copy() throws -> (city: TestCity, stores: [LedgerStore]) {
+        let city = try template.copy()
+        return (city, Self.offices.map { city.store($0) })
     }
 }
 
@@ -92,11 +64,11 @@ struct ConvergenceTests {
     @Test(arguments: 0..<10)
     func randomOrdersConverge(group: UInt64) async throws {
         let city = try OfflineCity(seed: 1000 + group)
-        var random = SeededGenerator(state: 77 + group)
+        var random = SeededGenerator(seed: 77 + group)
         var checkpoints: Set<Hash> = []
         for run in 0..<50 {
-            let (folder, stores) = try city.copy()
-            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let (copy, stores) = try city.copy()
+            defer { withExtendedLifetime(copy) {} }
             // Every ordered pair once, in a random order, with random extra rounds mixed in.
             var rounds = (0..<5).flatMap { a in (0..<5).filter { $0 != a }.map { (a, $0) } }
             for _ in 0..<Int.random(in: 0...10, using: &random) { rounds.append((Int.random(in: 0..<5, using: &random), Int.random(in: 0..<5, using: &random))) }
@@ -118,8 +90,8 @@ struct ConvergenceTests {
 
     @Test func convergedStateIsIdenticalEverywhere() async throws {
         let city = try OfflineCity(seed: 5)
-        let (folder, stores) = try city.copy()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (copy, stores) = try city.copy()
+        defer { withExtendedLifetime(copy) {} }
         for a in 0..<5 { for b in 0..<5 where a != b { _ = try await SyncEngine.round(local: LocalPeer(store: stores[a]), remote: LocalPeer(store: stores[b])) } }
         let states = try stores.map { try CityState.load(from: $0, filter: .none).json.prettyPrinted() }
         #expect(Set(states).count == 1)
@@ -131,24 +103,14 @@ struct RegistrarTests {
     /// City hall registers two offices; they trust only city hall's key, and learn each other's keys
     /// from the registrations that sync brings (registrar's log first).
     @Test func registrationsCarryTrustThroughSync() async throws {
-        let folder = NSTemporaryDirectory() + "civic-registrar-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let hall = try LedgerDirectory(path: folder + "/cityhall").initialize(
-            identity: LedgerIdentity(city: "springfield", office: "cityhall", registrar: "cityhall"), projector: CivicProjector())
+        let city = try TestCity(offices: ["cityhall", "transport", "police"], registrar: "cityhall", registering: true)
+        defer { withExtendedLifetime(city) {} }
+        let hall = city.ledgers["cityhall"]!
         var offices: [String: LedgerDirectory.Opened] = [:]
         for office in ["transport", "police"] {
-            let opened = try LedgerDirectory(path: folder + "/" + office).initialize(
-                identity: LedgerIdentity(city: "springfield", office: office, registrar: "cityhall"), registrarKey: hall.signer.verifier,
-                projector: CivicProjector())
-            offices[office] = opened
-            let body = #"{"office":"\#(office)","name":"\#(office.capitalized)","key":"\#(opened.signer.verifier.vkey)"}"#
-            _ = try hall.store.append(
-                [try EventDraft(type: "office.registered", effective: LedgerDate("2026-01-01")!, body: JSONParser.parse(Array(body.utf8), profile: .strict))],
-                signer: hall.signer, validate: { try EventTypeRegistry.version1.validate($0) })
-            let district = #"{"district":"\#(office)","name":"D","population":1,"need_index":1,"priority":false}"#
-            _ = try opened.store.append(
-                [try EventDraft(type: "district.defined", effective: LedgerDate("2026-01-02")!, body: JSONParser.parse(Array(district.utf8), profile: .strict))],
-                signer: opened.signer)
+            offices[office] = city.ledgers[office]
+            city.clock += 1000
+            try city.record(office, "district.defined", "2026-01-02", Bodies.district(office, population: 1, need: 1))
         }
         // transport syncs with police first: neither knows the other's key yet, so each holds the
         // other's range in quarantine, outside the ledger.
@@ -181,26 +143,19 @@ struct RegistrarTests {
     }
 }
 
-/// A police ledger and a city-hall ledger that trusts police's key, in a temporary folder.
+/// A police ledger and a city-hall ledger, each trusting the other's key, in a temporary folder.
 final class PoliceAndCityHall {
-    let folder = NSTemporaryDirectory() + "civic-pair-\(UUID().uuidString)"
-    let police: LedgerDirectory.Opened
-    let hall: LedgerDirectory.Opened
+    let city: TestCity
+    var folder: String { city.folder.path }
+    var police: LedgerDirectory.Opened { city.ledgers["police"]! }
+    var hall: LedgerDirectory.Opened { city.ledgers["cityhall"]! }
 
     init() throws {
-        police = try LedgerDirectory(path: folder + "/police").initialize(
-            identity: LedgerIdentity(city: "springfield", office: "police"), projector: CivicProjector())
-        hall = try LedgerDirectory(path: folder + "/cityhall").initialize(
-            identity: LedgerIdentity(city: "springfield", office: "cityhall"), projector: CivicProjector())
-        try hall.store.trust(office: "police", verifier: police.signer.verifier)
+        city = try TestCity(offices: ["police", "cityhall"])
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: folder) }
-
     static func district(_ id: String) throws -> EventDraft {
-        try EventDraft(
-            type: "district.defined", effective: LedgerDate("2026-01-01")!,
-            body: JSONParser.parse(Array(#"{"district":"\#(id)","name":"N","population":1,"need_index":1,"priority":false}"#.utf8), profile: .strict))
+        try TestCity.draft("district.defined", "2026-01-01", Bodies.district(id, population: 1, need: 1))
     }
 }
 

@@ -1,4 +1,5 @@
 import CivicDomain
+import CivicTestSupport
 import Foundation
 import LedgerCore
 import LedgerStore
@@ -53,12 +54,12 @@ struct QuarantineTests {
 
     /// At the registrar, recording the registration applies what waited for it at once.
     @Test func recordingTheRegistrationReleasesWhatWaited() async throws {
-        let folder = NSTemporaryDirectory() + "civic-registrar-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let hall = try LedgerDirectory(path: folder + "/cityhall").initialize(
+        let folder = try TemporaryFolder("civic-registrar")
+        let hall = try LedgerDirectory(path: folder.path("cityhall")).initialize(
             identity: LedgerIdentity(city: "springfield", office: "cityhall", registrar: "cityhall"), projector: CivicProjector())
-        let works = try LedgerDirectory(path: folder + "/works").initialize(
+        let works = try LedgerDirectory(path: folder.path("works")).initialize(
             identity: LedgerIdentity(city: "springfield", office: "works", registrar: "cityhall"), projector: CivicProjector())
+        defer { withExtendedLifetime(folder) {} }
         _ = try works.store.append([try PoliceAndCityHall.district("w1"), try PoliceAndCityHall.district("w2")], signer: works.signer)
         let pushed = try await LocalPeer(store: hall.store).push(try await LocalPeer(store: works.store).fetch(office: "works", after: 0))
         #expect(pushed.quarantined == 2)
