@@ -2,7 +2,7 @@ import LedgerCore
 
 /// The reports, by the name `civic report NAME` takes.
 public enum ReportKind: String, Sendable, CaseIterable {
-    case funding, equity, surveillance, vendors, algorithms
+    case funding, equity, surveillance, vendors, algorithms, findings
 
     /// The question the report answers, for page titles and the index.
     public var title: String {
@@ -12,6 +12,7 @@ public enum ReportKind: String, Sendable, CaseIterable {
         case .surveillance: return "Who is watched"
         case .vendors: return "Vendor capture"
         case .algorithms: return "Algorithm register"
+        case .findings: return "Findings"
         }
     }
 
@@ -22,6 +23,7 @@ public enum ReportKind: String, Sendable, CaseIterable {
         case .surveillance: return "Surveillance-assessed systems per district beside each district's share of the benefits; the register."
         case .vendors: return "Initial contracts against lifetime cost, professional services and refreshes, lock-in, concentration (HHI)."
         case .algorithms: return "Registered algorithms, after the Eurocities Algorithmic Transparency Standard."
+        case .findings: return "Conflicts between offices resolved by the fold, unreadable events, clocks and forks: what an auditor should look at."
         }
     }
 
@@ -33,6 +35,7 @@ public enum ReportKind: String, Sendable, CaseIterable {
         case .surveillance: return SurveillanceReport(context).json
         case .vendors: return VendorReport(context).json
         case .algorithms: return AlgorithmRegister(context).json
+        case .findings: return FindingsReport(context).json
         }
     }
 
@@ -44,6 +47,7 @@ public enum ReportKind: String, Sendable, CaseIterable {
         case .surveillance: return SurveillanceReport(context).tables
         case .vendors: return VendorReport(context).tables
         case .algorithms: return AlgorithmRegister(context).tables
+        case .findings: return FindingsReport(context).tables
         }
     }
 
@@ -57,6 +61,7 @@ public enum ReportKind: String, Sendable, CaseIterable {
             return [("surveillance", report.table), ("surveillance-register", report.registerTable)]
         case .vendors: return [("vendors", VendorReport(context).table)]
         case .algorithms: return [("algorithms", AlgorithmRegister(context).table)]
+        case .findings: return [("findings", FindingsReport(context).table)]
         }
     }
 }

@@ -16,6 +16,7 @@ struct Civic: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, KeyCommand.self, RegisterCommand.self, RecordCommand.self, ImportCommand.self, LogCommand.self,
             CheckpointCommand.self, VerifyCommand.self, ProofCommand.self, StateCommand.self, HistoryCommand.self, DiffCommand.self,
+            FindingsCommand.self,
             ReportCommand.self, ServeCommand.self, SyncCommand.self, DemoCommand.self,
             VectorsCommand.self,
         ]

@@ -101,6 +101,17 @@ public final class TestCity: @unchecked Sendable {
         return try store(office).append(drafts, signer: signer(office), now: { now })
     }
 
+    /// Records one event at `office` with its structure checked but not its context: signed and
+    /// chained like any other, as an office whose checks saw another past could have recorded it.
+    @discardableResult
+    public func recordUnchecked(_ office: String, _ type: String, _ effective: String, _ body: String) throws -> Event {
+        let unchecked = try LedgerStore.open(at: LedgerDirectory(path: folder.path(office)).databasePath, projector: UncheckedProjector())
+        let now = clock
+        let summary = try unchecked.append([try Self.draft(type, effective, body)], signer: signer(office), now: { now })
+        guard let event = summary.lastEvent else { throw StoreError.refused(index: 0, "nothing was recorded") }
+        return event
+    }
+
     public static func draft(_ type: String, _ effective: String, _ body: String) throws -> EventDraft {
         guard let date = LedgerDate(effective) else { throw StoreError.refused(index: 0, "bad date \(effective) in a test") }
         return try EventDraft(type: type, effective: date, body: JSONParser.parse(Array(body.utf8), profile: .strict))
@@ -121,6 +132,29 @@ public final class TestCity: @unchecked Sendable {
     public func sync(_ local: String, _ remote: String) async throws -> SyncReport {
         let now = clock
         return try await SyncEngine.round(local: LocalPeer(store: store(local), now: { now }), remote: LocalPeer(store: store(remote), now: { now }))
+    }
+
+    /// Every office syncs with every other, twice over, so every node holds every event; returns
+    /// every range a node refused (`office: reason`), which for authentic events must be none.
+    @discardableResult
+    public func converge() async throws -> [String] {
+        var refusals: [String] = []
+        for _ in 0..<2 {
+            for a in offices {
+                for b in offices where a < b {
+                    refusals += try await sync(a, b).refused.map { "\($0.key): \($0.value)" }
+                }
+            }
+        }
+        return refusals
+    }
+
+    /// What must be the same on every node holding the same events: the state as JSON, with the
+    /// ledger's findings (not the node's own observations).
+    public func ledgerView(_ office: String, _ filter: TimeFilter = .none) throws -> String {
+        var state = try state(office, filter)
+        state.findings = state.findings.filter { $0.scope == .ledger }
+        return try state.json.prettyPrinted()
     }
 
     /// The state `office`'s node computes.

@@ -38,6 +38,9 @@ public enum ReportPage {
         case .algorithms:
             let register = AlgorithmRegister(context)
             (content, tables) = (register.htmlSections, register.tables)
+        case .findings:
+            let report = FindingsReport(context)
+            (content, tables) = (report.htmlSections, report.tables)
         }
         let tableSection = HTML.section(
             "Tables", id: "tables", intro: "The figures behind the charts, as the terminal shows them.", tables.map(HTML.table))
@@ -93,6 +96,9 @@ public enum ReportPage {
         case .algorithms:
             let count = AlgorithmRegister(context).entries.count
             return count == 1 ? "1 algorithm registered" : "\(count) algorithms registered"
+        case .findings:
+            let count = context.state.findings.count
+            return count == 0 ? "Nothing to look at" : count == 1 ? "1 finding" : "\(count) findings"
         }
     }
 

@@ -17,7 +17,7 @@ enum Dashboard {
             router.get("/reports/{name}") { request, requestContext in
                 let name = try requestContext.parameters.require("name")
                 guard let kind = ReportKind(rawValue: name) else {
-                    throw HTTPError(.notFound, message: "no report \(name): funding, equity, surveillance, vendors or algorithms")
+                    throw HTTPError(.notFound, message: "no report \(name): funding, equity, surveillance, vendors, algorithms or findings")
                 }
                 let (context, query) = try Self.context(store, request)
                 if request.uri.queryParameters.get("format") == "json" {

@@ -9,7 +9,7 @@ import LedgerStore
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Answer the essay's questions from the ledger: funding, equity, surveillance, vendors, algorithms (or all).",
+        abstract: "Answer the essay's questions from the ledger: funding, equity, surveillance, vendors, algorithms, findings (or all).",
         discussion: """
             Formulas and the JSON fields: Protocol/REPORTS.md. `civic report all --format html --out DIR` writes an index page \
             and one page per report; with --format json or csv it writes one file per report (and headlines.json).
@@ -17,7 +17,7 @@ struct ReportCommand: ParsableCommand {
     )
 
     enum Name: String, ExpressibleByArgument, CaseIterable {
-        case funding, equity, surveillance, vendors, algorithms, all
+        case funding, equity, surveillance, vendors, algorithms, findings, all
     }
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -26,7 +26,7 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var time: TimeOptions
-    @Argument(help: ArgumentHelp("funding, equity, surveillance, vendors, algorithms or all.", valueName: "NAME")) var name: Name
+    @Argument(help: ArgumentHelp("funding, equity, surveillance, vendors, algorithms, findings or all.", valueName: "NAME")) var name: Name
     @Option(help: "table, json, csv or html.") var format: Format = .table
     @Option(help: ArgumentHelp("Report money in this currency (needed when systems use several).", valueName: "CODE")) var currency: String?
     @Option(help: ArgumentHelp("Write files into DIR instead of printing (required for all).", valueName: "DIR")) var out: String?

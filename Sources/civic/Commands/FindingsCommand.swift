@@ -1,0 +1,52 @@
+import ArgumentParser
+import CivicDomain
+import CivicReports
+import LedgerCore
+import LedgerStore
+
+/// `civic findings`: what the fold resolved and what this node saw (Protocol/VOCABULARY.md, "Conflicts").
+struct FindingsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "findings",
+        abstract: "Conflicts between offices resolved by the fold, unreadable events, clocks ahead, late arrivals and forks.",
+        discussion: """
+            Each finding names its kind, the events involved (office, seq, id), the rule, what it conflicted with and what the \
+            fold did. Ledger findings are the same on every node that holds the same events; node findings are what this node \
+            saw. JSON: Protocol/schemas/findings.schema.json.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, csv
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var time: TimeOptions
+    @Option(help: "table, json or csv.") var format: Format = .table
+
+    func run() throws {
+        let opened = try global.open()
+        let state = try CityState.load(from: opened.store, filter: try time.filter())
+        switch format {
+        case .json:
+            print(try FindingsOutput.json(state).prettyPrinted(), terminator: "")
+        case .csv:
+            print(FindingsReport(state: state).table.csv, terminator: "")
+        case .table:
+            guard !state.findings.isEmpty else {
+                print("no findings")
+                return
+            }
+            print(FindingsReport(state: state).tables.map(\.text).joined(separator: "\n"), terminator: "")
+        }
+    }
+}
+
+/// The JSON of `civic findings`: the filter and the findings, nothing of the node that made it, so
+/// nodes holding the same events print the same bytes (as long as they saw the same arrivals).
+enum FindingsOutput {
+    static func json(_ state: CityState) -> JSONValue {
+        guard case .object(let members) = state.json, let filter = members.first(where: { $0.0 == "filter" })?.1 else { return .null }
+        return .object([("filter", filter), ("findings", .array(state.findings.map(\.json)))])
+    }
+}
