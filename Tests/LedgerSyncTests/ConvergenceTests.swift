@@ -112,32 +112,3 @@ struct ForkTests {
         #expect(try hall.store.verify().forks.count == 2)
     }
 }
-
-@Suite("Clock skew")
-struct ClockSkewTests {
-    /// A clock beyond the bound is stored and flagged but never moves the receiver's clock; one
-    /// within the bound does (so what the receiver records next sorts after it).
-    @Test func eventsFromAClockFarAheadAreStoredAndFlaggedAndNeverMoveTheClock() async throws {
-        let pair = try PoliceAndCityHall()
-        defer { withExtendedLifetime(pair) {} }
-        let (police, hall) = (pair.police, pair.hall)
-        let twoMinutesAhead = LedgerStore.systemMilliseconds() + 2 * 60_000
-        _ = try police.store.append([try PoliceAndCityHall.district("a")], signer: police.signer, now: { twoMinutesAhead })
-        let within = try await SyncEngine.round(local: LocalPeer(store: hall.store), remote: LocalPeer(store: police.store))
-        #expect(within.pulled["police"] == 1 && within.aheadOfClock.isEmpty)
-        let first = try hall.store.append([try PoliceAndCityHall.district("a")], signer: hall.signer)
-        #expect(try #require(first.lastEvent).envelope.hlc.wall >= twoMinutesAhead)
-
-        let twoHoursAhead = LedgerStore.systemMilliseconds() + 2 * 3_600_000
-        _ = try police.store.append([try PoliceAndCityHall.district("b")], signer: police.signer, now: { twoHoursAhead })
-        let report = try await SyncEngine.round(local: LocalPeer(store: hall.store), remote: LocalPeer(store: police.store))
-        #expect(report.pulled["police"] == 1)
-        #expect(report.aheadOfClock["police"] == 1)
-        let lead = try #require(try hall.store.clockFlags()["police"])
-        #expect(lead > LedgerStore.clockSkewBound)
-        let flags = try hall.store.arrivalFlags()
-        #expect(flags.map(\.kind) == [.ahead] && flags.first?.firstSeq == 2 && flags.first?.lastSeq == 2)
-        let next = try hall.store.append([try PoliceAndCityHall.district("b")], signer: hall.signer)
-        #expect(try #require(next.lastEvent).envelope.hlc.wall < twoHoursAhead - 3_600_000)
-    }
-}
