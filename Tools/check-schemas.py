@@ -5,6 +5,7 @@ the reports' JSON Schemas (Protocol/schemas/reports/) and report JSON against th
     python3 Tools/check-schemas.py                  # schemas (reports/ too), examples/ and examples/invalid/
     python3 Tools/check-schemas.py --events FILE    # JSON lines from `civic log --format json` (FILE may be -)
     python3 Tools/check-schemas.py --reports DIR    # DIR/NAME.json from `civic report all --format json --out DIR`
+    python3 Tools/check-schemas.py --findings FILE  # the output of `civic findings --format json` (FILE may be -)
     python3 Tools/check-schemas.py -v ...           # also print the checks that pass
 
 Prints one line per failure and a last line `N passed, M failed`; exits 1 when M > 0 (2 on usage errors).
@@ -46,7 +47,9 @@ ID_BASE = "https://civicledger.example/schemas/v1/"
 REPORTS_DIR = "reports"
 REPORT_COMMON = f"{REPORTS_DIR}/report-common"
 # The reports of Protocol/REPORTS.md (`civic report NAME --format json`), and the headlines.
-REPORTS = ["funding", "equity", "surveillance", "vendors", "algorithms", "headlines"]
+REPORTS = ["funding", "equity", "surveillance", "vendors", "algorithms", "findings", "headlines"]
+# Schemas of schemas/ that describe a command's output rather than an event type.
+OUTPUTS = ["findings"]
 
 # The event types of Protocol/VOCABULARY.md, in its order.
 TYPES = [
@@ -302,8 +305,12 @@ def check_repository(report):
     if COMMON not in usable:  # every type schema refers to it
         usable.clear()
     for name in sorted(set(schemas.documents) | set(schemas.load_errors)):
-        if not is_report_schema(name) and name != COMMON and name not in TYPES:
+        if not is_report_schema(name) and name != COMMON and name not in TYPES and name not in OUTPUTS:
             report.fail(rel(schema_path(name)), "not a type of VOCABULARY.md")
+
+    # The schemas of command output.
+    for name in OUTPUTS:
+        report.check(rel(schema_path(name)), check_schema_document(schemas, name))
 
     # The reports' schemas (their JSON is checked with --reports).
     for name in [REPORT_COMMON] + [report_schema(r) for r in REPORTS]:
@@ -408,7 +415,8 @@ def check_events(report, source, label):
             report.fail(what, "no member \"body\"")
             continue
         if kind not in TYPES:
-            report.fail(what, "unknown type (not in VOCABULARY.md)")
+            # Kept and verified, left out of the fold (a finding): nothing of the vocabulary to check.
+            report.ok(f"{what} (a type VOCABULARY.md does not know: inert, not checked)")
             continue
         if kind in broken or COMMON in broken:
             report.fail(what, "its schema is missing or broken")
@@ -463,6 +471,24 @@ def check_reports(report, folder):
         report.fail(rel(folder), f"no report JSON in it ({', '.join(r + '.json' for r in REPORTS)})")
 
 
+# --- the findings check ------------------------------------------------------------------------
+
+
+def check_findings(report, text, label):
+    """Checks the output of `civic findings --format json` against findings.schema.json."""
+    schemas = Schemas()
+    broken = [problem for name in [COMMON, "findings"] for problem in check_schema_document(schemas, name)]
+    if broken:
+        report.fail(rel(schema_path("findings")), "; ".join(broken))
+        return
+    try:
+        document = loads(text)
+    except ValueError as error:
+        report.fail(label, f"not JSON: {error}")
+        return
+    report.check(label, schemas.errors("findings", document))
+
+
 # --- main --------------------------------------------------------------------------------------
 
 
@@ -480,6 +506,7 @@ def main(argv=None):
         help=f"a folder of report JSON (NAME.json, NAME in {', '.join(REPORTS)}), "
         "as written by `civic report all --format json --out DIR`",
     )
+    parser.add_argument("--findings", metavar="FILE", help="the output of `civic findings --format json` (- for stdin)")
     parser.add_argument("-v", "--verbose", action="store_true", help="also print the checks that pass")
     args = parser.parse_args(argv)
 
@@ -487,7 +514,14 @@ def main(argv=None):
     if args.reports is not None and not Path(args.reports).is_dir():
         print(f"check-schemas: {args.reports}: not a directory", file=sys.stderr)
         return 2
-    if args.events is None and args.reports is None:
+    if args.findings is not None:
+        try:
+            text = sys.stdin.read() if args.findings == "-" else Path(args.findings).read_text(encoding="utf-8")
+        except OSError as error:
+            print(f"check-schemas: {error}", file=sys.stderr)
+            return 2
+        check_findings(report, text, args.findings)
+    elif args.events is None and args.reports is None:
         check_repository(report)
     elif args.events == "-":
         check_events(report, sys.stdin, "stdin")

@@ -14,6 +14,9 @@ extension FindingsReport {
             HTML.Figure(String(counted), "costs counted despite a conflict", note: "money a signed event says was spent is never dropped"),
             HTML.Figure(String(node.count), "observations of this node", note: "clocks ahead, late arrivals, forks"),
         ]
+        guard (context?.state.eventCount ?? 0) > 0 else {
+            return [HTML.figures(figures), HTML.note("No data yet: the ledger holds no events.")]
+        }
         return [
             HTML.figures(figures),
             HTML.section(
