@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicDomain
 import Foundation
 import LedgerCore
 
@@ -15,6 +16,16 @@ struct VectorsCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         for (name, contents) in try ProtocolVectors.files().sorted(by: { $0.key < $1.key }) {
             let path = (out as NSString).appendingPathComponent(name)
+            try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+            print(path)
+        }
+        // The fold's vectors are computed by real ledgers, built in a scratch folder.
+        let scratch = NSTemporaryDirectory() + "civic-fold-vectors-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let folder = (out as NSString).appendingPathComponent("fold")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (name, contents) in try FoldVectors.files(scratch: scratch).sorted(by: { $0.key < $1.key }) {
+            let path = (folder as NSString).appendingPathComponent(name)
             try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
             print(path)
         }
