@@ -85,6 +85,7 @@ public struct DemoCity: Sendable {
         generator.addTarget(equityTarget)
         for system in systems { generator.addSystem(system) }
         for algorithm in algorithms { generator.addAlgorithm(algorithm) }
+        for decision in offlineDecisions { generator.add(decision) }
         return DemoCity(offices: officeList, months: generator.months(), seed: seed)
     }
 

@@ -32,7 +32,8 @@ extension DemoGenerator {
         return system.procured
     }
 
-    private mutating func addProcurement(_ system: DemoSystem) {
+    /// A procurement of `system` as `office` records it (the system's own office unless given).
+    mutating func addProcurement(_ system: DemoSystem, by office: String? = nil, on day: DemoDay? = nil) {
         let start = DemoCalendar.date(system.procured.month, day: system.procured.day)
         let end = DemoCalendar.last(system.procured.month + system.termMonths - 1)
         var body: [(String, JSONValue)] = [
@@ -57,7 +58,7 @@ extension DemoGenerator {
             ),
             ("funding", .array(system.funding.map { .object([("source", .string($0.source.rawValue)), ("share_bps", .integer($0.bps))]) })),
         ]
-        add(system.procured, office: system.office, rank: .procure, type: "system.procured", body: body)
+        add(day ?? system.procured, office: office ?? system.office, rank: .procure, type: "system.procured", body: body)
     }
 
     /// Records the deployments and removals; returns the unit changes as recorded, in date order.
@@ -137,7 +138,7 @@ extension DemoGenerator {
         }
     }
 
-    private mutating func addCost(_ cost: DemoCost, of system: DemoSystem, when: DemoDay, cents: Int64, period: (String, String)? = nil) {
+    mutating func addCost(_ cost: DemoCost, of system: DemoSystem, when: DemoDay, cents: Int64, period: (String, String)? = nil) {
         var body: [(String, JSONValue)] = [
             ("system", .string(system.id)), ("amount", .integer(cents)), ("currency", .string("USD")),
             ("category", .string(cost.category.rawValue)), ("source", .string(cost.source(in: when.month).rawValue)),

@@ -37,7 +37,7 @@ public struct FindingsReport: Sendable {
     }
 
     /// `office#seq` of each event, joined.
-    static func events(_ refs: [EventRef]) -> String {
+    public static func events(_ refs: [EventRef]) -> String {
         refs.map { "\($0.office)#\($0.seq)" }.joined(separator: " ")
     }
 

@@ -2,9 +2,11 @@ import CivicDemo
 import CivicDomain
 import LedgerCore
 
-/// The demo city folded as the ledger would: every body decoded, checked against the facts before
-/// it, and applied (costs are checked but not applied, as the projector does).
+/// The demo city folded as the ledger would, in recording order: every body decoded, checked
+/// against the facts before it, and applied unless a conflict leaves it out (costs are summed here).
 struct DemoFold {
+    /// The conflicts met on the way: (kind, system, office).
+    var conflicts: [(kind: FindingKind, system: String?, office: String)] = []
     var state = FactState()
     /// What the rules read, folded beside `state`.
     var rules = RuleFacts(registrar: DemoCity.registrar)
@@ -27,7 +29,9 @@ struct DemoFold {
                 let ref = EventRef(
                     key: OrderKey(hlc: HLCTimestamp(wall: event.effective.unixMilliseconds, logical: Int64(seq)), office: event.office, seq: seq),
                     id: Hash.sha256(Array("\(event.office)#\(seq)".utf8)), type: event.type)
-                try LedgerRules.check(body, type: event.type, at: ref, effective: effective, state: rules)
+                let found = rules.conflicts(of: body, at: ref, effective: effective)
+                conflicts += found.map { ($0.kind, body.system, event.office) }
+                if found.contains(where: { $0.resolution == .ignored }) { continue }
                 rules.apply(body, at: ref, effective: effective)
                 if case .costIncurred(let cost) = body {
                     costBySystem[cost.system, default: 0] += cost.amount

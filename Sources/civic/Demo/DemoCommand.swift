@@ -59,6 +59,7 @@ struct DemoCommand: AsyncParsableCommand {
         let seconds = Date().timeIntervalSince(started)
 
         let citywide = checkpoints[0].checkpoint
+        let conflicts = context.state.findings.filter { $0.scope == .ledger }
         switch format {
         case .json:
             let value: JSONValue = .object([
@@ -69,12 +70,15 @@ struct DemoCommand: AsyncParsableCommand {
                     .object([("office", .string(office.office.id)), ("data", .string(office.data)), ("url", .string(office.node?.url ?? ""))])
                 })),
                 ("reports", .string(reports)), ("headlines", headlines.json),
+                ("findings", .array(conflicts.map(\.json))),
             ])
             print(try value.prettyPrinted(), terminator: "")
         case .text:
             var text = "\n\(DemoCity.name): \(checkpoints[0].events) events from \(city.offices.count) offices, "
             text += "\(run.syncRounds) sync rounds over HTTP in \(city.months.count) month-end nights; every node holds citywide checkpoint \(citywide.hash.hex.prefix(16))…\n\n"
-            text += headlines.lines.map { "  • " + $0 }.joined(separator: "\n") + "\n\n"
+            text += headlines.lines.map { "  • " + $0 }.joined(separator: "\n") + "\n"
+            text += "  • Findings: \(conflicts.count) conflict\(conflicts.count == 1 ? "" : "s") between offices' offline decisions, resolved the same way on every node:\n"
+            text += conflicts.map { "      \($0.kind.rawValue): \($0.detail) (\(FindingsReport.events($0.events)))" }.joined(separator: "\n") + "\n\n"
             text += "Reports: \(reports)/index.html (and JSON/CSV beside it). Finished in \(String(format: "%.1f", seconds)) s "
             text += "(recording \(String(format: "%.1f", run.recordSeconds)) s, syncing \(String(format: "%.1f", run.syncSeconds)) s).\n"
             text += "Look around: civic state --data \(out)/nodes/police | civic report equity --data \(out)/nodes/transport\n"

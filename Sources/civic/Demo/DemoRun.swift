@@ -69,16 +69,22 @@ struct DemoRun {
         _ = try registrar.desk.store.append(drafts, signer: registrar.desk.signer, now: { now })
     }
 
-    /// Each office records its events of `month` at its own desk, its clock at each event's date.
+    /// Each office records its events of `month` at its own desk, a batch a day, its clock at noon
+    /// of that day (UTC).
     mutating func record(_ month: DemoMonth) throws {
         let started = Date()
         defer { recordSeconds += Date().timeIntervalSince(started) }
         for office in offices {
             let events = month.events.filter { $0.office == office.office.id }
-            guard !events.isEmpty else { continue }
-            var clocks = events.map { $0.effective.unixMilliseconds + 12 * 3_600_000 }.makeIterator()
-            let drafts = try events.map { try EventDraft(type: $0.type, effective: $0.effective, body: $0.body) }
-            _ = try office.desk.store.append(drafts, signer: office.desk.signer, now: { clocks.next() ?? 0 })
+            var start = events.startIndex
+            while start < events.endIndex {
+                let day = events[start].effective
+                let end = events[start...].firstIndex { $0.effective != day } ?? events.endIndex
+                let drafts = try events[start..<end].map { try EventDraft(type: $0.type, effective: $0.effective, body: $0.body) }
+                let noon = day.unixMilliseconds + 12 * 3_600_000
+                _ = try office.desk.store.append(drafts, signer: office.desk.signer, now: { noon })
+                start = end
+            }
         }
     }
 
