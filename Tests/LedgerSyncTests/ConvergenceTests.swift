@@ -110,5 +110,8 @@ struct ForkTests {
         let evidence = try hall.store.forks()
         #expect(evidence.count == 2 && evidence.allSatisfy { $0.office == "police" && $0.seq == 2 })
         #expect(try hall.store.verify().forks.count == 2)
+        // Fork evidence is a node finding, naming the event held at that seq.
+        let forks = try CityState.load(from: hall.store, filter: .none).findings.filter { $0.kind == .fork }
+        #expect(forks.count == 2 && forks.allSatisfy { $0.scope == .node && $0.events.first?.seq == 2 })
     }
 }
