@@ -31,7 +31,7 @@ public struct DeploymentAllocation: Sendable, Equatable {
     public func byDistrict(systems context: ReportContext, include: (SystemRecord) -> Bool = { _ in true }) -> [String: Int64] {
         var totals: [String: Int64] = [:]
         for record in context.systems where include(record) {
-            for (district, amount) in bySystem[record.procured.system] ?? [:] { totals[district, default: 0] += amount }
+            for (district, amount) in bySystem[record.procured.system] ?? [:] { totals[district] = Money.add(totals[district] ?? 0, amount) }
         }
         return totals
     }

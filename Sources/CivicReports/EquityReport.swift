@@ -44,8 +44,8 @@ public struct EquityReport: Sendable {
         let investment = allocation.byDistrict(systems: context)
         var units: [String: Int64] = [:]
         for record in context.systems { for (district, count) in record.deployments { units[district, default: 0] += count } }
-        allocated = investment.values.reduce(0, +)
-        unallocated = allocation.unallocated.values.reduce(0, +)
+        allocated = Money.sum(investment.values)
+        unallocated = Money.sum(allocation.unallocated.values)
         unallocatedSystems = allocation.unallocated.keys.sorted()
         let defined = context.state.facts.districts
         undefinedDistricts = Set(investment.keys).union(units.keys).subtracting(defined.keys).sorted()
@@ -60,8 +60,8 @@ public struct EquityReport: Sendable {
         concentrationIndex = Metrics.concentrationIndex(districts.map { ($0.district.needIndex, $0.district.population, $0.investment) })
         func priorityShare(_ include: (SystemRecord) -> Bool) -> Int64? {
             let covered = allocation.byDistrict(systems: context, include: include)
-            let priority = covered.filter { defined[$0.key]?.priority == true }.values.reduce(0, +)
-            return Metrics.basisPoints(priority, of: covered.values.reduce(0, +))
+            let priority = Money.sum(covered.filter { defined[$0.key]?.priority == true }.values)
+            return Metrics.basisPoints(priority, of: Money.sum(covered.values))
         }
         priorityShareBasisPoints = priorityShare { _ in true }
         targets = context.state.facts.targets.values.sorted { $0.target < $1.target }.map { target in

@@ -13,8 +13,8 @@ public struct FundingReport: Sendable {
     public struct YearTotal: Sendable, Equatable {
         public let year: String
         public let bySource: [FundingSource: Int64]
-        public var total: Int64 { bySource.values.reduce(0, +) }
-        public var residents: Int64 { bySource.filter(\.key.isBorneByResidents).values.reduce(0, +) }
+        public var total: Int64 { Money.sum(bySource.values) }
+        public var residents: Int64 { Money.sum(bySource.filter(\.key.isBorneByResidents).values) }
     }
 
     public let context: ReportContext
@@ -35,12 +35,12 @@ public struct FundingReport: Sendable {
         var categories: [String: Int64] = [:]
         for line in context.costLines {
             guard let source = FundingSource(rawValue: line.source) else { continue }
-            sources[source, default: 0] += line.amount
-            years[line.year, default: [:]][source, default: 0] += line.amount
-            categories[line.category, default: 0] += line.amount
+            sources[source] = Money.add(sources[source] ?? 0, line.amount)
+            years[line.year, default: [:]][source] = Money.add(years[line.year]?[source] ?? 0, line.amount)
+            categories[line.category] = Money.add(categories[line.category] ?? 0, line.amount)
         }
-        total = sources.values.reduce(0, +)
-        residents = sources.filter(\.key.isBorneByResidents).values.reduce(0, +)
+        total = Money.sum(sources.values)
+        residents = Money.sum(sources.filter(\.key.isBorneByResidents).values)
         outside = total - residents
         residentsShareBasisPoints = Metrics.basisPoints(residents, of: total)
         let total = self.total

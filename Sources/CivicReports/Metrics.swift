@@ -1,17 +1,25 @@
+import CivicDomain
+
 /// The arithmetic of the reports, each function small enough to check by hand (see `Protocol/REPORTS.md`).
 public enum Metrics {
     /// `part / whole` in basis points, rounded half up; nil when `whole` is not positive.
     public static func basisPoints(_ part: Int64, of whole: Int64) -> Int64? {
         guard whole > 0 else { return nil }
-        let (scaled, overflow) = part.multipliedReportingOverflow(by: 10_000)
-        if overflow { return Int64((Double(part) * 10_000 / Double(whole)).rounded()) }
-        return (scaled * 2 + whole) / (2 * whole)
+        // A part larger than its whole is no share: approximate it rather than overflow.
+        let (doubled, wide) = whole.multipliedReportingOverflow(by: 2)
+        guard part >= 0, part <= whole, !wide else { return Int64(clamping: Int((Double(part) * 10_000 / Double(whole)).rounded())) }
+        // (2 · part · 10,000 + whole) div (2 · whole), in 128 bits: exact for every pair of money figures.
+        let numerator = part.multipliedFullWidth(by: 20_000)
+        let (low, carry) = numerator.low.addingReportingOverflow(UInt64(whole))
+        return doubled.dividingFullWidth((high: numerator.high + (carry ? 1 : 0), low: low)).quotient
     }
 
     /// `amount / people`, rounded half up to whole minor units; nil when there are no people.
     public static func perCapita(_ amount: Int64, people: Int64) -> Int64? {
         guard people > 0 else { return nil }
-        return (amount * 2 + people) / (2 * people)
+        // (2 · amount + people) div (2 · people), without overflowing for any money figure.
+        let (quotient, remainder) = amount.quotientAndRemainder(dividingBy: people)
+        return quotient + (2 * remainder >= people ? 1 : 0)
     }
 
     /// Lifetime cost over the initial contract value, rounded to two decimals; nil without an initial contract.
@@ -23,7 +31,7 @@ public enum Metrics {
     /// The Herfindahl–Hirschman index of `amounts`: the sum of squared percentage shares, 0–10,000
     /// (10,000: one party takes everything), rounded to a whole number; nil when nothing was spent.
     public static func herfindahlHirschman(_ amounts: [Int64]) -> Int64? {
-        let total = amounts.reduce(0, +)
+        let total = Money.sum(amounts)
         guard total > 0 else { return nil }
         let sum = amounts.reduce(0.0) { sum, amount in
             let percent = Double(amount) * 100 / Double(total)
@@ -63,7 +71,7 @@ public enum Metrics {
     public static func concentrationIndex(_ districts: [(need: Int64, population: Int64, investment: Int64)]) -> Double? {
         let counted = districts.filter { $0.population > 0 }
         let population = counted.reduce(0) { $0 + $1.population }
-        let invested = counted.reduce(0) { $0 + $1.investment }
+        let invested = Money.sum(counted.map(\.investment))
         guard population > 0, invested > 0 else { return nil }
         let groups = Dictionary(grouping: counted, by: \.need).sorted { $0.key > $1.key }
         var before: Int64 = 0

@@ -69,7 +69,7 @@ public struct ReportContext: Sendable {
 
     /// Spend to date per system, in the report currency.
     public var spend: [String: Int64] {
-        costLines.reduce(into: [:]) { totals, line in totals[line.system, default: 0] += line.amount }
+        costLines.reduce(into: [:]) { totals, line in totals[line.system] = Money.add(totals[line.system] ?? 0, line.amount) }
     }
 
     /// Districts sorted neediest first, then by id.

@@ -51,7 +51,7 @@ public struct SurveillanceReport: Sendable {
             $0.surveillance == nil && $0.retiredOn == nil && Self.watchingCategories.contains($0.procured.category)
         }.map(\.procured.system)
         let benefits = DeploymentAllocation(context).byDistrict(systems: context) { !Self.watchingCategories.contains($0.procured.category) }
-        let benefitTotal = benefits.values.reduce(0, +)
+        let benefitTotal = Money.sum(benefits.values)
         let active = register.filter { $0.record.retiredOn == nil }
         districts = context.districtsByNeed.map { district in
             let watching = active.filter { $0.districts.contains(district.district) }

@@ -57,23 +57,23 @@ public struct VendorReport: Sendable {
         self.context = context
         let spend = context.spend
         var byCategory: [String: [String: Int64]] = [:]
-        for line in context.costLines { byCategory[line.system, default: [:]][line.category, default: 0] += line.amount }
+        for line in context.costLines { byCategory[line.system, default: [:]][line.category] = Money.add(byCategory[line.system]?[line.category] ?? 0, line.amount) }
         let lines = context.systems.map { record in
             let lifetime = spend[record.procured.system] ?? 0
             return SystemLine(
                 record: record, lifetimeCost: lifetime, multiplier: Metrics.multiplier(lifetime: lifetime, initial: record.procured.contract.value),
                 lockIn: LockIn.flags(record.procured.terms))
         }
-        totalSpend = lines.reduce(0) { $0 + $1.lifetimeCost }
+        totalSpend = Money.sum(lines.map(\.lifetimeCost))
         let total = totalSpend
         vendors = Dictionary(grouping: lines, by: \.record.procured.vendor).map { vendor, systems in
-            let initial = systems.reduce(0) { $0 + $1.record.procured.contract.value }
-            let lifetime = systems.reduce(0) { $0 + $1.lifetimeCost }
+            let initial = Money.sum(systems.map(\.record.procured.contract.value))
+            let lifetime = Money.sum(systems.map(\.lifetimeCost))
             func category(_ name: CostCategory) -> Int64 {
-                systems.reduce(0) { $0 + (byCategory[$1.record.procured.system]?[name.rawValue] ?? 0) }
+                Money.sum(systems.map { byCategory[$0.record.procured.system]?[name.rawValue] ?? 0 })
             }
             return Vendor(
-                vendor: vendor, systems: systems, initialContract: initial, contractValue: systems.reduce(0) { $0 + $1.record.contractValue },
+                vendor: vendor, systems: systems, initialContract: initial, contractValue: Money.sum(systems.map(\.record.contractValue)),
                 lifetimeCost: lifetime, multiplier: Metrics.multiplier(lifetime: lifetime, initial: initial),
                 professionalServices: category(.professionalServices), hardwareRefresh: category(.hardwareRefresh),
                 spendShareBasisPoints: Metrics.basisPoints(lifetime, of: total))

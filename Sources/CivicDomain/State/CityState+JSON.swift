@@ -30,8 +30,8 @@ extension CityState {
             var byCategory: [String: Int64] = [:]
             var bySource: [String: Int64] = [:]
             for line in lines {
-                byCategory[line.category, default: 0] += line.amount
-                bySource[line.source, default: 0] += line.amount
+                byCategory[line.category] = Money.add(byCategory[line.category] ?? 0, line.amount)
+                bySource[line.source] = Money.add(bySource[line.source] ?? 0, line.amount)
             }
             var surveillance: JSONValue = .null
             if let assessment = record.surveillance {
@@ -59,7 +59,7 @@ extension CityState {
                 ])),
                 ("funding", .array(procured.funding.map { .object([("source", .string($0.source.rawValue)), ("share_bps", .integer($0.shareBasisPoints))]) })),
                 ("cost", .object([
-                    ("total", .integer(lines.reduce(0) { $0 + $1.amount })),
+                    ("total", .integer(Money.sum(lines.map(\.amount)))),
                     ("by_category", .object(byCategory.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })),
                     ("by_source", .object(bySource.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })),
                 ])),

@@ -69,6 +69,6 @@ public struct CityState: Sendable {
 
     /// Total spend per system.
     public var costTotals: [String: Int64] {
-        costs.reduce(into: [:]) { totals, line in totals[line.system, default: 0] += line.amount }
+        costs.reduce(into: [:]) { totals, line in totals[line.system] = Money.add(totals[line.system] ?? 0, line.amount) }
     }
 }

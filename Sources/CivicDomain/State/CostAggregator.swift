@@ -68,6 +68,8 @@ struct CostAggregator {
     private var windows: [Window] = []
     /// Sums by packed key: system (32 bits), year, category, source, currency (8 bits each).
     private var sums: [UInt64: (amount: Int64, count: Int64)] = [:]
+    /// Systems whose lines were cut at ``Money/limit``.
+    private var saturated: Set<Int> = []
 
     /// The cost lines under `filter`, and the findings of the costs that conflict with their systems.
     ///
@@ -144,6 +146,12 @@ struct CostAggregator {
                 rules.costConflicts(system: cost.system, currency: cost.currency, effective: replacement.targetEffective, at: replacement.target.key),
                 events: [replacement.target, replacement.correction])
         }
+        findings += aggregator.saturated.sorted().map { index in
+            let system = aggregator.systems.values[index]
+            return Finding(
+                kind: .totalOutOfRange, events: [], resolution: .counted,
+                detail: "the costs of \"\(system)\" add up past \(Money.limit) minor units, the largest figure a total holds: its totals are cut there")
+        }
         let lines = aggregator.sums.map { key, sum in
             CostLine(
                 system: aggregator.systems.values[Int(key >> 32)], year: aggregator.years.values[Int(key >> 24 & 0xFF)],
@@ -176,19 +184,8 @@ struct CostAggregator {
         guard years.values.count <= 256, categories.values.count <= 256, sources.values.count <= 256, currencies.values.count <= 256
         else { throw DatabaseError(message: "more than 256 distinct years, categories, sources or currencies") }
         let sum = sums[key] ?? (0, 0)
-        let (total, overflow) = sum.amount.addingReportingOverflow(amount)
-        guard !overflow else { throw LedgerTotalError(system: systems.values[systemIndex]) }
-        sums[key] = (total, sum.count + count)
+        if Money.exceeds(sum.amount, amount) { saturated.insert(systemIndex) }
+        sums[key] = (Money.add(sum.amount, amount), sum.count + count)
         return systemIndex
-    }
-}
-
-/// A total of money that does not fit in 64 bits: the ledger holds valid costs whose sum is beyond
-/// what the reports can add up exactly.
-public struct LedgerTotalError: Error, Sendable, CustomStringConvertible {
-    public let system: String
-
-    public var description: String {
-        "the costs of \"\(system)\" add up to more than 9,223,372,036,854,775,807 minor units, beyond what a total can hold"
     }
 }

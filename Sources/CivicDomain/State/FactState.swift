@@ -43,7 +43,9 @@ public struct FactState: Sendable {
                 procured: procured, office: office, procuredOn: effective, contractValue: procured.contract.value,
                 contractEnd: procured.contract.end)
         case .contractAmended(let amendment):
-            systems[amendment.system]?.contractValue += amendment.valueChange
+            if let value = systems[amendment.system]?.contractValue {
+                systems[amendment.system]?.contractValue = Money.add(value, amendment.valueChange)
+            }
             if let end = amendment.newEnd { systems[amendment.system]?.contractEnd = end }
             systems[amendment.system]?.amendments.append(amendment)
         case .costIncurred: break
