@@ -109,7 +109,8 @@ let package = Package(
             dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "LedgerSync"],
             path: "Tests/CivicTestSupport"
         ),
-        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "CivicTestSupport"]),
+        .testTarget(
+            name: "LedgerCoreTests", dependencies: ["LedgerCore", "CivicTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "LedgerStoreTests",
             dependencies: [

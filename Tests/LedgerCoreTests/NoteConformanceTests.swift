@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import LedgerCore
 import Testing
@@ -49,5 +50,44 @@ struct NoteKeyTests {
             #expect(try NoteVerifier(vkey: signer.verifier.vkey) == signer.verifier)
             #expect(try NoteSigner(skey: signer.skey).verifier == signer.verifier)
         }
+    }
+}
+
+/// Keys under which signatures can be forged are refused wherever a key is read.
+@Suite("Weak keys")
+struct WeakKeyTests {
+    /// R = identity and S = 0: the forged signature of every message under a small-order key.
+    static let forged: [UInt8] = [1] + [UInt8](repeating: 0, count: 63)
+
+    @Test func theIdentityKeyVerifiesAForgedSignatureAndIsRefused() throws {
+        let identity: [UInt8] = [1] + [UInt8](repeating: 0, count: 31)
+        // What a verifier that took the key would accept (swift-crypto checks no key's order):
+        let raw = try Curve25519.Signing.PublicKey(rawRepresentation: identity)
+        #expect(raw.isValidSignature(Self.forged, for: Array("any checkpoint at all".utf8)))
+        #expect(throws: NoteError.self) { try NoteVerifier(name: "civic/springfield/evil", publicKey: identity) }
+        let text = NoteVerifier.keyID(name: "civic/springfield/evil", publicKey: identity)
+        let vkey = "civic/springfield/evil+\(HexEncoding.encode(text))+\(Base64Encoding.encode([1] + identity))"
+        let error = #expect(throws: NoteError.self) { try NoteVerifier(vkey: vkey) }
+        #expect("\(error.map { String(describing: $0) } ?? "")".contains("small order"))
+    }
+
+    /// Every listed point really has small order: the forged signature verifies some of 64 messages
+    /// under it (all of them under the identity); a sound key verifies none of them.
+    @Test(arguments: Array(NoteVerifier.smallOrderPoints))
+    func everyListedPointHasSmallOrder(point: [UInt8]) throws {
+        #expect(NoteVerifier.weakness(of: point) != nil)
+        guard let raw = try? Curve25519.Signing.PublicKey(rawRepresentation: point) else { return }
+        let verified = (0..<64).filter { raw.isValidSignature(Self.forged, for: Array("message \($0)".utf8)) }
+        #expect(!verified.isEmpty, "\(HexEncoding.encode(point)) verified none of 64 messages")
+        let sound = Curve25519.Signing.PrivateKey().publicKey
+        #expect(NoteVerifier.weakness(of: Array(sound.rawRepresentation)) == nil)
+        #expect(!(0..<64).contains { sound.isValidSignature(Self.forged, for: Array("message \($0)".utf8)) })
+    }
+
+    @Test func nonCanonicalEncodingsAreRefused() {
+        let p: [UInt8] = [0xED] + [UInt8](repeating: 0xFF, count: 30) + [0x7F]
+        let pPlusOne: [UInt8] = [0xEE] + [UInt8](repeating: 0xFF, count: 30) + [0x7F]
+        let top: [UInt8] = [UInt8](repeating: 0xFF, count: 32)
+        for key in [p, pPlusOne, top] { #expect(NoteVerifier.weakness(of: key)?.contains("canonical") == true) }
     }
 }

@@ -15,9 +15,12 @@ public struct NoteVerifier: Sendable, Equatable {
     public let publicKey: [UInt8]
 
     /// Makes the verifier for a raw 32-byte Ed25519 public key.
+    ///
+    /// - Throws: ``NoteError`` for a bad name, a key of another length, or a weak key (see ``weakness(of:)``).
     public init(name: String, publicKey: [UInt8]) throws(NoteError) {
         guard Self.isValidName(name) else { throw NoteError(.badKey("key name \"\(name)\" must be non-empty with no spaces or '+'")) }
         guard publicKey.count == 32 else { throw NoteError(.badKey("an Ed25519 public key is 32 bytes")) }
+        if let weakness = Self.weakness(of: publicKey) { throw NoteError(.badKey("weak Ed25519 public key refused: \(weakness)")) }
         self.name = name
         self.publicKey = publicKey
         self.keyID = Self.keyID(name: name, publicKey: publicKey)
@@ -44,8 +47,40 @@ public struct NoteVerifier: Sendable, Equatable {
         return key.isValidSignature(signature, for: message)
     }
 
+    /// Why no signature may be trusted under `publicKey`, or nil for a sound key.
+    ///
+    /// A point of small order (the identity, and the points of order 2, 4 and 8) verifies a forged
+    /// signature — `R` = identity, `S` = 0 verifies every message under the identity — so an office
+    /// registered with one could be impersonated by anyone and could deny what it signed. A
+    /// non-canonical encoding (y ≥ 2^255 − 19, or x = 0 with the sign bit set) names a point another
+    /// way, which verifiers disagree on. Both are refused wherever a key is read.
+    public static func weakness(of publicKey: [UInt8]) -> String? {
+        guard publicKey.count == 32 else { return "not 32 bytes" }
+        // y ≥ p, little-endian: p = 2^255 − 19 is ed ff … ff 7f.
+        if publicKey[31] & 0x7F == 0x7F, publicKey[1..<31].allSatisfy({ $0 == 0xFF }), publicKey[0] >= 0xED {
+            return "not a canonical encoding (y ≥ 2^255 − 19)"
+        }
+        if smallOrderPoints.contains(publicKey) { return "a point of small order (signatures under it can be forged)" }
+        return nil
+    }
+
+    /// The canonical encodings of the eight points of order 1, 2, 4 and 8, and the two of them
+    /// written with x = 0 and the sign bit set.
+    public static let smallOrderPoints: Set<[UInt8]> = [
+        "0100000000000000000000000000000000000000000000000000000000000000",  // identity (order 1)
+        "0100000000000000000000000000000000000000000000000000000000000080",  // identity, sign bit set
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // order 2
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",  // order 2, sign bit set
+        "0000000000000000000000000000000000000000000000000000000000000000",  // order 4
+        "0000000000000000000000000000000000000000000000000000000000000080",  // order 4
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",  // order 8
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",  // order 8
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",  // order 8
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",  // order 8
+    ].reduce(into: []) { points, hex in if let bytes = HexEncoding.decode(hex) { points.insert(bytes) } }
+
     /// key ID = SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[0..<4].
-    static func keyID(name: String, publicKey: [UInt8]) -> [UInt8] {
+    public static func keyID(name: String, publicKey: [UInt8]) -> [UInt8] {
         Array(Hash.sha256(Array(name.utf8) + [0x0A, ed25519] + publicKey).bytes[0..<4])
     }
 
