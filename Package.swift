@@ -128,6 +128,7 @@ let package = Package(
             name: "LedgerSyncTests",
             dependencies: [
                 "LedgerCore", "LedgerStore", "CivicDomain", "LedgerSync", "CivicTestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -55,6 +55,12 @@ public enum SyncEngine {
         var after = transfer.after
         repeat {
             let range = try await source.fetch(office: office, after: after)
+            // A peer's range must start where it was asked to and move on: one that does not is a
+            // peer that cannot be followed (a loop), not an office's events to store.
+            guard range.header.office == office, range.header.after == after, range.header.count > 0 else {
+                report.refused[office] = "the peer sent a range of \(range.header.office) after \(range.header.after) (\(range.header.count) events) when asked for \(office) after \(after)"
+                return
+            }
             do {
                 let summary = try await target.push(range)
                 if summary.stored > 0 { report[keyPath: direction][office, default: 0] += summary.stored }
@@ -70,8 +76,9 @@ public enum SyncEngine {
                 report.refused[office] = error.message
                 return
             }
-            guard range.header.count > 0 else { return }
-            after = range.header.after + range.header.count
+            let (next, overflow) = after.addingReportingOverflow(range.header.count)
+            guard !overflow else { return }
+            after = next
         } while after < transfer.through
     }
 }

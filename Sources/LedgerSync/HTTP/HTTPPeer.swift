@@ -14,8 +14,13 @@ public struct HTTPPeer: SyncPeer {
     /// The largest answer read whole (status, receive summaries, errors).
     static let maximumAnswerBytes = 16 * 1024 * 1024
 
+    /// The client sync uses unless given another: it follows no redirect (a peer cannot send this
+    /// node's requests to another address) and decompresses nothing.
+    public static let client = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(redirectConfiguration: .disallow, decompression: .disabled))
+
     /// - Parameter base: e.g. `http://127.0.0.1:8080` (no trailing slash needed).
-    public init(base: String, client: HTTPClient = .shared) {
+    public init(base: String, client: HTTPClient = HTTPPeer.client) {
         self.base = base.hasSuffix("/") ? String(base.dropLast()) : base
         self.client = client
     }
@@ -43,11 +48,27 @@ public struct HTTPPeer: SyncPeer {
         request.headers.add(name: "Content-Type", value: RangeBatchCodec.contentType)
         request.body = .stream(try range.wire(), length: .unknown)
         let timeout = TimeAmount.seconds(120) + .milliseconds(Int64(min(range.header.count, 100_000_000)))
-        let reply = try JSONParser.parse(try await Self.answer(try await client.execute(request, timeout: timeout)), profile: .general)
+        let bytes = try await Self.answer(try await client.execute(request, timeout: timeout))
+        let reply: JSONValue
+        do {
+            reply = try JSONParser.parse(bytes, profile: .general)
+        } catch {
+            throw WireError("the peer's answer to a pushed range is not JSON: \(error)")
+        }
+        /// A count the answer must carry, a non-negative safe integer (a peer's answer is not trusted either).
+        func count(_ name: String, required: Bool = true) throws -> Int {
+            guard let value = reply[name] else {
+                if required { throw WireError("the peer's answer to a pushed range lacks \(name)") }
+                return 0
+            }
+            guard let number = value.integerValue, number >= 0, number <= JSONParser.maximumSafeInteger else {
+                throw WireError("the peer's answer to a pushed range has a bad \(name)")
+            }
+            return Int(number)
+        }
         return ReceiveSummary(
-            office: range.office, stored: Int(reply["stored"]?.integerValue ?? 0), alreadyHeld: Int(reply["already_held"]?.integerValue ?? 0),
-            size: UInt64(reply["size"]?.integerValue ?? 0), aheadOfClock: Int(reply["ahead_of_clock"]?.integerValue ?? 0),
-            quarantined: Int(reply["quarantined"]?.integerValue ?? 0))
+            office: range.office, stored: try count("stored"), alreadyHeld: try count("already_held"), size: UInt64(try count("size")),
+            aheadOfClock: try count("ahead_of_clock", required: false), quarantined: try count("quarantined", required: false))
     }
 
     /// The body of a short answer; an error status becomes a ``PeerRefusal``.
