@@ -14,14 +14,16 @@ public enum GossipVerdict: String, Sendable {
 
 extension LedgerStore {
     /// Checks a signed checkpoint of `office` seen elsewhere against the log held here. A valid
-    /// signature over a root that contradicts the held log is fork evidence: stored in `forks`
-    /// (append-only) and reported by `civic verify` and the status; nothing held changes.
+    /// signature over a root that contradicts the held log is a fork, proven by the two signed
+    /// checkpoints and a consistency proof from this node's log: kept in `fork_proofs`
+    /// (append-only, once) and reported by `civic verify`, the status and the findings; nothing held
+    /// changes.
     ///
     /// - Throws: ``StoreError`` when the office has no trusted key here or the signature does not verify.
     public func consider(checkpoint note: String, office: String, now: () -> Int64 = LedgerStore.systemMilliseconds) throws -> GossipVerdict {
         // Read first: a consistent checkpoint (the usual answer) needs no write, so it does not wait
         // behind the writer (a range being stored, or its checkpoint).
-        let (verdict, evidence): (GossipVerdict, ForkEvidence?) = try Self.wrapDatabaseErrors {
+        let (verdict, proof): (GossipVerdict, ForkProof?) = try Self.wrapDatabaseErrors {
             try pool.read { db in
                 guard let key = try Self.officeKeys(db)[office] else {
                     throw StoreError.refused(index: 0, "office \(office) has no trusted key here")
@@ -32,21 +34,15 @@ extension LedgerStore {
                 } catch {
                     throw StoreError.refused(index: 0, "checkpoint of \(office): \(error)")
                 }
-                let size = signed.checkpoint.size
                 let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
-                guard size <= head.size, size > 0 else { return (.ahead, nil) }
-                let root = size == head.size ? head.root : try Self.root(db, office: office, size: size)
-                guard root != signed.checkpoint.root else { return (.consistent, nil) }
-                let held = try Data.fetchOne(db, sql: "SELECT id FROM events WHERE office = ? AND seq = ?", arguments: [office, Int64(size)])
-                let evidence = ForkEvidence(
-                    office: office, seq: size, heldID: held.map { Hash(bytes: Array($0)) }, other: nil, heldCheckpoint: head.checkpoint,
-                    otherCheckpoint: note, reason: "a checkpoint seen elsewhere signs another root for size \(size)")
-                return (.fork, evidence)
+                guard signed.checkpoint.size <= head.size, signed.checkpoint.size > 0 else { return (.ahead, nil) }
+                guard let proof = try Self.contradiction(db, office: office, signed: signed, note: note, head: head) else { return (.consistent, nil) }
+                return (.fork, proof)
             }
         }
-        guard let evidence else { return verdict }
-        // Events held are never rewritten, so what contradicts them now always will: record it.
-        try Self.wrapDatabaseErrors { try pool.write { db in try evidence.record(db, detected: now()) } }
+        guard let proof else { return verdict }
+        // Events held are never rewritten, so what contradicts them now always will: keep the proof.
+        try keep(proof, office: office, now: now)
         return .fork
     }
 }

@@ -28,7 +28,7 @@ extension LedgerStore {
     /// - Parameters:
     ///   - next: the range's events in chunks (blocking), nil at the end; it may throw the source's error.
     ///   - stop: wakes a `next` that waits, when the range is refused early.
-    /// - Throws: ``StoreError``, ``ForkEvidence``, or the error `next` threw.
+    /// - Throws: ``StoreError``, ``ForkFound``, or the error `next` threw.
     func storeRange(
         _ db: Database, _ range: IncomingRange, next: @escaping () throws -> [Event]?, stop: @escaping () -> Void, now: () -> Int64
     ) throws -> ReceiveSummary {
@@ -54,6 +54,11 @@ extension LedgerStore {
                 "the range of \(office) ends after seq \(range.after) + \(range.count), not at its checkpoint's size \(signed.checkpoint.size)")
         }
         let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
+        // A checkpoint of a size held here is checked against the held log before any event: the
+        // office signed it, so a contradiction is a fork, proven by the two signatures.
+        if let proof = try Self.contradiction(db, office: office, signed: signed, note: range.checkpoint, head: head) {
+            throw ForkFound(office: office, proof: proof)
+        }
         let arrived = now()
         let insert = try EventInsert(db)
         let projection = try projector?.begin(db, mode: .receive)
@@ -70,11 +75,12 @@ extension LedgerStore {
                     let event = item.event
                     if item.isHeld {
                         let held = try Data.fetchOne(heldID, arguments: [office, Int64(event.envelope.seq)])
+                        // Unsigned bytes prove nothing about the office: refused, never kept as evidence.
+                        // (If the office did sign another history, gossip finds it from the checkpoints.)
                         guard held.map({ Array($0) }) == event.leafHash.bytes else {
-                            throw ForkEvidence(
-                                office: office, seq: event.envelope.seq, heldID: held.map { Hash(bytes: Array($0)) }, other: event.canonical,
-                                heldCheckpoint: head.checkpoint, otherCheckpoint: range.checkpoint,
-                                reason: "a different event is already held at this seq")
+                            throw StoreError.refused(
+                                index: item.index,
+                                "event \(office)#\(event.envelope.seq) (id \(event.id)) differs from the one held here: the range diverges from the held log, or was altered; nothing was stored")
                         }
                         tally.skipped += 1
                         continue
@@ -92,19 +98,17 @@ extension LedgerStore {
             throw error
         }
         let frontier = chain.frontier
-        if signed.checkpoint.size == head.size, signed.checkpoint.root != head.root, head.size > 0, tally.stored == 0 {
-            throw ForkEvidence(
-                office: office, seq: head.size, heldID: head.lastHash, other: nil, heldCheckpoint: head.checkpoint,
-                otherCheckpoint: range.checkpoint, reason: "the office signed two different roots for size \(head.size)")
-        }
         guard signed.checkpoint.size == frontier.size, signed.checkpoint.root == frontier.root else {
             throw StoreError.refused(
                 index: Int(range.count) - 1,
                 "the events do not match \(office)'s signed checkpoint (size \(signed.checkpoint.size)): altered in transit or forged")
         }
-        try OfficeHead(
-            office: office, size: frontier.size, lastHash: chain.prev, frontier: frontier, lastHLC: chain.lastHLC, checkpoint: range.checkpoint
-        ).save(db)
+        // A range of events all held (sent again) changes nothing, not even the held note.
+        if tally.stored > 0 {
+            try OfficeHead(
+                office: office, size: frontier.size, lastHash: chain.prev, frontier: frontier, lastHLC: chain.lastHLC, checkpoint: range.checkpoint
+            ).save(db)
+        }
         for flag in [tally.ahead, tally.late] where flag.events > 0 {
             try db.execute(
                 sql: """

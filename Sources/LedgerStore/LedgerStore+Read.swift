@@ -115,14 +115,7 @@ extension LedgerStore {
     /// - Throws: ``StoreError`` when fewer than `size` events are held.
     public func leafHashes(office: String, size: UInt64) throws -> [Hash] {
         try Self.wrapDatabaseErrors {
-            try pool.read { db in
-                let ids = try Data.fetchAll(
-                    db, sql: "SELECT id FROM events WHERE office = ? AND seq <= ? ORDER BY seq", arguments: [office, Int64(size)])
-                guard ids.count == Int(size) else {
-                    throw StoreError(.notFound("office \(office) has \(ids.count) events here, fewer than \(size)"))
-                }
-                return ids.map { Hash(bytes: Array($0)) }
-            }
+            try pool.read { db in try Self.leafHashes(db, office: office, size: size) }
         }
     }
 

@@ -76,68 +76,9 @@ extension LedgerStore {
             return try Self.wrapDatabaseErrors {
                 try pool.write { db in try storeRange(db, range, next: next, stop: {}, now: now) }
             }
-        } catch let fork as ForkEvidence {
-            try Self.wrapDatabaseErrors {
-                try pool.write { db in try fork.record(db, detected: now()) }
-            }
+        } catch let fork as ForkFound {
+            try keep(fork.proof, office: fork.office, now: now)
             throw fork.refusal
         }
-    }
-
-    /// Fork evidence held here, oldest first.
-    public func forks() throws -> [ForkRecord] {
-        try Self.wrapDatabaseErrors {
-            try pool.read { db in try Self.forks(db) }
-        }
-    }
-
-    /// ``forks()`` in a read the caller holds.
-    public static func forks(_ db: Database) throws -> [ForkRecord] {
-        try Row.fetchAll(db, sql: "SELECT office, seq, reason, detected_ms FROM forks ORDER BY rowid").map {
-            ForkRecord(office: $0["office"], seq: UInt64($0["seq"] as Int64), reason: $0["reason"], detected: $0["detected_ms"])
-        }
-    }
-}
-
-/// A fork found while receiving: kept as evidence, never applied.
-struct ForkEvidence: Error {
-    let office: String
-    let seq: UInt64
-    let heldID: Hash?
-    let other: [UInt8]?
-    let heldCheckpoint: String?
-    let otherCheckpoint: String
-    let reason: String
-
-    /// The error the range is refused with once the evidence is kept.
-    var refusal: StoreError {
-        StoreError.refused(index: 0, "fork of \(office) at seq \(seq): \(reason); the evidence is kept and nothing else was stored")
-    }
-
-    /// Keeps the evidence (in its own transaction: the range's was rolled back).
-    func record(_ db: Database, detected: Int64) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO forks(office, seq, held_id, other_canonical, held_checkpoint, other_checkpoint, reason, detected_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                office, Int64(seq), heldID.map { Data($0.bytes) }, other.map { Data($0) }, heldCheckpoint, otherCheckpoint, reason, detected,
-            ])
-    }
-}
-
-/// Fork evidence as reported by `civic verify` and the status endpoint.
-public struct ForkRecord: Sendable, Equatable {
-    public let office: String
-    public let seq: UInt64
-    public let reason: String
-    public let detected: Int64
-
-    public init(office: String, seq: UInt64, reason: String, detected: Int64) {
-        self.office = office
-        self.seq = seq
-        self.reason = reason
-        self.detected = detected
     }
 }

@@ -102,10 +102,10 @@ extension LedgerStore {
                 if defersCheckpoint { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
                 return try self.storeRange(db, range, next: inbox.receive, stop: inbox.cancel, now: now)
             }
-        } catch let fork as ForkEvidence {
+        } catch let fork as ForkFound {
             inbox.cancel()
             do {
-                try await pool.write { db in try fork.record(db, detected: now()) }
+                try await pool.write { db in try Self.keep(fork.proof, office: fork.office, in: db, detected: now()) }
             } catch let error as DatabaseError {
                 throw StoreError(.database(error.message ?? error.description))
             }

@@ -131,6 +131,31 @@ extension LedgerStore {
                     DROP TABLE clock_flags;
                     """)
         }
+        migrator.registerMigration("v7-fork-proofs") { db in
+            try db.execute(
+                sql: """
+                    -- Evidence that an office signed two histories, kept only once it verified: two checkpoints
+                    -- the office signed (the smaller size first) and a consistency proof in the second's tree
+                    -- showing another root at the first's size. Append-only, one row per pair of notes.
+                    -- (The table `forks` of earlier versions held unsigned "evidence" too; it is no longer read.)
+                    CREATE TABLE fork_proofs (
+                        rowid INTEGER PRIMARY KEY,
+                        office TEXT NOT NULL,
+                        digest BLOB NOT NULL UNIQUE,
+                        first_note TEXT NOT NULL,
+                        second_note TEXT NOT NULL,
+                        first_size INTEGER NOT NULL,
+                        second_size INTEGER NOT NULL,
+                        second_root_at_first BLOB NOT NULL,
+                        proof BLOB NOT NULL,
+                        detected_ms INTEGER NOT NULL
+                    );
+                    CREATE TRIGGER fork_proofs_append_only_update BEFORE UPDATE ON fork_proofs
+                    BEGIN SELECT RAISE(ABORT, 'fork proofs are append-only'); END;
+                    CREATE TRIGGER fork_proofs_append_only_delete BEFORE DELETE ON fork_proofs
+                    BEGIN SELECT RAISE(ABORT, 'fork proofs are append-only'); END;
+                    """)
+        }
         return migrator
     }
 
@@ -165,6 +190,8 @@ extension LedgerStore {
         id.bytes.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
     }
 
-    /// Names of the triggers that make the event table append-only; verification checks they exist.
-    static let appendOnlyTriggers = ["events_append_only_update", "events_append_only_delete"]
+    /// Names of the triggers that make the event table and the fork proofs append-only; verification checks they exist.
+    static let appendOnlyTriggers = [
+        "events_append_only_update", "events_append_only_delete", "fork_proofs_append_only_update", "fork_proofs_append_only_delete",
+    ]
 }

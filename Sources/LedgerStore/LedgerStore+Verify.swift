@@ -14,7 +14,8 @@ public struct VerificationReport: Sendable {
     }
 
     public let offices: [OfficeResult]
-    /// Evidence of forked office logs held here (refused ranges); the held logs themselves verified.
+    /// Fork proofs held here, each checked again from what is stored (two signed checkpoints and a
+    /// consistency proof); the held logs themselves verified.
     public var forks: [ForkRecord] = []
     public var eventCount: UInt64 { offices.reduce(0) { $0 + $1.size } }
     public var checkpointCount: Int { offices.filter { $0.checkpointSize != nil }.count }
@@ -61,10 +62,16 @@ extension LedgerStore {
                         office: nil, seq: nil, eventID: nil,
                         reason: "append-only trigger \(trigger) is missing, so the event table could be rewritten")
                 }
-                let forks = try Row.fetchAll(db, sql: "SELECT office, seq, reason, detected_ms FROM forks ORDER BY rowid").map {
-                    ForkRecord(office: $0["office"], seq: UInt64($0["seq"] as Int64), reason: $0["reason"], detected: $0["detected_ms"])
+                // Each fork proof is checked again from storage alone: a stored row that no longer proves a
+                // fork was altered.
+                for held in try Self.forkProofs(db) {
+                    do {
+                        _ = try Self.verify(held.proof, office: held.office, in: db)
+                    } catch {
+                        throw VerificationFailure(office: held.office, seq: nil, eventID: nil, reason: "a stored fork proof does not verify: \(error)")
+                    }
                 }
-                return VerificationReport(offices: offices, forks: forks)
+                return VerificationReport(offices: offices, forks: try Self.forks(db))
             }
         }
     }

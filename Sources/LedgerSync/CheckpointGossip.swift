@@ -4,14 +4,27 @@ import LedgerStore
 import NIOCore
 import NIOHTTP1
 
-/// A peer that can be shown a signed checkpoint seen elsewhere (`POST /v1/checkpoints`); every sync peer is one.
+/// A peer that can be shown a signed checkpoint seen elsewhere (`POST /v1/checkpoints`), and that
+/// shares the fork proofs it holds (`GET` and `POST /v1/forks`); every sync peer is one.
 public protocol CheckpointGossip: Sendable {
     func consider(checkpoint: String, office: String) async throws -> GossipVerdict
+    /// The fork proofs the peer holds, with their office.
+    func forkProofs() async throws -> [(office: String, proof: ForkProof)]
+    /// Gives the peer a fork proof, which it keeps only once it verified it; returns whether it was new there.
+    func keep(_ proof: ForkProof, office: String) async throws -> Bool
 }
 
 extension LocalPeer {
     public func consider(checkpoint: String, office: String) async throws -> GossipVerdict {
         try store.consider(checkpoint: checkpoint, office: office)
+    }
+
+    public func forkProofs() async throws -> [(office: String, proof: ForkProof)] {
+        try store.forkProofs().map { ($0.office, $0.proof) }
+    }
+
+    public func keep(_ proof: ForkProof, office: String) async throws -> Bool {
+        try store.keep(proof, office: office)
     }
 }
 
@@ -27,6 +40,30 @@ extension HTTPPeer {
             throw WireError("the gossip answer has no verdict")
         }
         return verdict
+    }
+
+    public func forkProofs() async throws -> [(office: String, proof: ForkProof)] {
+        let bytes = try await Self.answer(try await client.execute(HTTPClientRequest(url: base + "/v1/forks"), timeout: .seconds(30)))
+        guard let entries = (try? JSONParser.parse(bytes, profile: .general))?["forks"]?.arrayValue else {
+            throw WireError("the fork proofs answer has no forks list")
+        }
+        return try entries.map { entry in
+            guard let office = entry["office"]?.stringValue, let proof = entry["proof"] else { throw WireError("a fork proof entry needs office and proof") }
+            do {
+                return (office, try ForkProof(json: proof))
+            } catch {
+                throw WireError("a fork proof of \(office): \(error)")
+            }
+        }
+    }
+
+    public func keep(_ proof: ForkProof, office: String) async throws -> Bool {
+        var request = HTTPClientRequest(url: base + "/v1/forks")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(ByteBuffer(bytes: try CanonicalJSON.encode(.object([("office", .string(office)), ("proof", proof.json)]))))
+        let bytes = try await Self.answer(try await client.execute(request, timeout: .seconds(30)))
+        return (try? JSONParser.parse(bytes, profile: .general))?["new"]?.boolValue ?? false
     }
 }
 
@@ -71,5 +108,24 @@ public struct GossipPlan: Sendable, Equatable {
             forks.append(item.office)
         }
         return forks.sorted()
+    }
+
+    /// Gives each side the fork proofs only the other holds (each verifies before keeping one), so a
+    /// fork found anywhere is known everywhere; returns the offices of the proofs that were new.
+    public static func shareForkProofs(
+        local: some CheckpointGossip, localHolds: Set<String>, remote: some CheckpointGossip, remoteHolds: Set<String>
+    ) async -> [String] {
+        var offices: [String] = []
+        if !localHolds.subtracting(remoteHolds).isEmpty, let mine = try? await local.forkProofs() {
+            for (office, proof) in mine where !remoteHolds.contains(proof.digest.hex) {
+                if (try? await remote.keep(proof, office: office)) == true { offices.append(office) }
+            }
+        }
+        if !remoteHolds.subtracting(localHolds).isEmpty, let theirs = try? await remote.forkProofs() {
+            for (office, proof) in theirs where !localHolds.contains(proof.digest.hex) {
+                if (try? await local.keep(proof, office: office)) == true { offices.append(office) }
+            }
+        }
+        return offices.sorted()
     }
 }

@@ -39,8 +39,19 @@ public enum SyncEngine {
         for transfer in plan.push {
             try await move(transfer, from: local, to: remote, counted: \.pushed, in: &report)
         }
-        // Where the statuses disagreed, each node checks the other's checkpoints against its own logs.
+        // Where the statuses disagreed, each node checks the other's checkpoints against its own logs;
+        // then each gets the fork proofs (found now or before) only the other holds.
         report.forks = await GossipPlan(local: mine.logs, remote: theirs.logs).run(local: local, remote: remote)
+        // Only a fork found just now changes what either holds (a converged round asks nothing more).
+        var holdsNow = mine.forkDigests
+        var theyHoldNow = theirs.forkDigests
+        if !report.forks.isEmpty {
+            holdsNow = (try? await local.status().forkDigests) ?? holdsNow
+            theyHoldNow = (try? await remote.status().forkDigests) ?? theyHoldNow
+        }
+        if holdsNow != theyHoldNow {
+            _ = await GossipPlan.shareForkProofs(local: local, localHolds: holdsNow, remote: remote, remoteHolds: theyHoldNow)
+        }
         return report
     }
 

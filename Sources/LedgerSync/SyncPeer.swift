@@ -7,12 +7,15 @@ public struct PeerStatus: Sendable, Equatable {
     public let office: String
     public let registrar: String?
     public let logs: [HeldLog]
+    /// The fork proofs the node holds, by digest (hex).
+    public let forkDigests: Set<String>
 
-    public init(city: String, office: String, registrar: String?, logs: [HeldLog]) {
+    public init(city: String, office: String, registrar: String?, logs: [HeldLog], forkDigests: Set<String> = []) {
         self.city = city
         self.office = office
         self.registrar = registrar
         self.logs = logs
+        self.forkDigests = forkDigests
     }
 
     public var vector: [String: UInt64] {
@@ -60,7 +63,9 @@ public struct LocalPeer: SyncPeer {
     }
 
     public func status() async throws -> PeerStatus {
-        PeerStatus(city: store.identity.city, office: store.identity.office, registrar: store.identity.registrar, logs: try store.heldLogs())
+        PeerStatus(
+            city: store.identity.city, office: store.identity.office, registrar: store.identity.registrar, logs: try store.heldLogs(),
+            forkDigests: Set(try store.forks().map(\.digest)))
     }
 
     /// The range is fixed to the office's held size now, with the signed checkpoint at that size;

@@ -65,7 +65,7 @@ struct Civic: AsyncParsableCommand {
     private static func isLibraryError(_ error: any Error) -> Bool {
         switch error {
         case is StoreError, is VerificationFailure, is JSONError, is EnvelopeError, is CivicDomain.ValidationError, is NoteError, is ProofError,
-            is SyncError, is WireError, is PeerRefusal, is ReportError:
+            is SyncError, is WireError, is PeerRefusal, is ReportError, is ForkProofError:
             return true
         default:
             return false

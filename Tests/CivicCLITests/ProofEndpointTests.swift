@@ -78,3 +78,52 @@ struct ProofEndpointTests {
         #expect(status.body.contains(#""forks":[]"#))
     }
 }
+
+/// A fork proven at a real node: `civic verify` fails naming it, and the proof it exports checks
+/// offline with `Tools/check-fork-proof.py` (Python, nothing of the Swift code).
+@Suite("Fork proofs end to end", .serialized)
+struct ForkProofEndToEndTests {
+    @Test func aForkIsProvenExportedAndCheckedOffline() throws {
+        let sandbox = try CivicSandbox()
+        let hallKey = try sandbox.run(["init", "--office", "cityhall", "--city", "springfield", "--registrar", "--data", "cityhall"])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = try sandbox.run(["init", "--office", "police", "--city", "springfield", "--registrar-key", hallKey, "--data", "police"])
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try sandbox.run(["register", "police", "--key", key, "--name", "Police", "--data", "cityhall"]).status == 0)
+        #expect(try sandbox.run(["record", "district.defined", "--json", "-", "--data", "police"], stdin: CivicSandbox.district("a")).status == 0)
+        // The police key, copied, signs a second history from seq 2 on.
+        try FileManager.default.copyItem(atPath: sandbox.folder + "/police", toPath: sandbox.folder + "/police-copy")
+        for district in ["b", "c", "d"] {
+            #expect(try sandbox.run(["record", "district.defined", "--json", "-", "--data", "police"], stdin: CivicSandbox.district(district)).status == 0)
+        }
+        #expect(try sandbox.run(["record", "district.defined", "--json", "-", "--data", "police-copy"], stdin: CivicSandbox.district("z")).status == 0)
+        let hall = try ServedNode(sandbox, data: "cityhall")
+        defer { hall.stop() }
+        #expect(try sandbox.run(["sync", hall.url, "--data", "police"]).status == 0)
+        let forked = try sandbox.run(["sync", hall.url, "--data", "police-copy"])
+        #expect(forked.status == 2 && forked.stdout.contains("FORK"), "\(forked.stdout)\(forked.stderr)")
+
+        let verify = try sandbox.run(["verify", "--data", "cityhall"])
+        #expect(verify.status == 1 && verify.stderr.contains("fork proven"), "\(verify.stderr)")
+        let evidence = try sandbox.run(["verify", "--evidence", "--format", "json", "--data", "cityhall"])
+        #expect(evidence.status == 0 && evidence.stdout.contains(#""office": "police""#), "\(evidence.stdout)\(evidence.stderr)")
+        let file = try sandbox.write("evidence.json", evidence.stdout)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", CivicSandbox.packageRoot.appendingPathComponent("Tools/check-fork-proof.py").path, file]
+        let checked = try CivicSandbox.wait(for: process)
+        #expect(checked.status == 0 && checked.stdout.contains("police: fork proven"), "\(checked.stdout)\(checked.stderr)")
+        // The copy's log (size 2) is shorter than police's (size 4): the proof carries a consistency path.
+        #expect(evidence.stdout.contains("civic/springfield/police\\n2\\n") && evidence.stdout.contains("civic/springfield/police\\n4\\n"))
+        // Tampered with, the same file proves nothing.
+        let tampered = try sandbox.write("tampered.json", evidence.stdout.replacingOccurrences(of: "civic/springfield/police\\n4\\n", with: "civic/springfield/police\\n5\\n"))
+        let again = Process()
+        again.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        again.arguments = ["python3", CivicSandbox.packageRoot.appendingPathComponent("Tools/check-fork-proof.py").path, tampered]
+        let refused = try CivicSandbox.wait(for: again)
+        #expect(refused.status == 1 && refused.stdout.contains("NOT a fork proof"), "\(refused.stdout)\(refused.stderr)")
+        // The status lists the proof; the third copy of the city (a fresh node) would learn it in a round.
+        let status = try ProofEndpointTests.curl([hall.url + "/v1/status"])
+        #expect(status.body.contains(#""forks":[{"digest":"#), "\(status.body)")
+    }
+}

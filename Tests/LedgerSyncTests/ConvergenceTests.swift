@@ -98,20 +98,25 @@ struct ForkTests {
         let before = try hall.store.citywideCheckpoint()
         let report = try await SyncEngine.round(local: LocalPeer(store: hall.store), remote: LocalPeer(store: fork.store))
         // Equal sizes: nothing to move by vector, but the two roots differ, so the nodes show each
-        // other their checkpoints (gossip) and both keep the other's as evidence.
+        // other their checkpoints (gossip) and both keep the proof: the two signed checkpoints, in one
+        // order, so both hold the same proof.
         #expect(report.refused.isEmpty && report.isEmpty)
         #expect(report.forks == ["police", "police"])
         #expect(try hall.store.forks().map(\.seq) == [2])
-        #expect(try fork.store.forks().map(\.seq) == [2])
-        // Pushed directly, the forked range is refused, kept as evidence too, and changes nothing.
+        #expect(try fork.store.forks().map(\.digest) == hall.store.forks().map(\.digest))
+        // Pushed directly, the forked range is refused; its checkpoint proves the same fork (kept once); nothing changes.
         let forked = try await LocalPeer(store: fork.store).fetch(office: "police", after: 0)
         await #expect(throws: StoreError.self) { try await LocalPeer(store: hall.store).push(forked) }
         #expect(try hall.store.citywideCheckpoint() == before)
         let evidence = try hall.store.forks()
-        #expect(evidence.count == 2 && evidence.allSatisfy { $0.office == "police" && $0.seq == 2 })
-        #expect(try hall.store.verify().forks.count == 2)
+        #expect(evidence.count == 1 && evidence.allSatisfy { $0.office == "police" && $0.seq == 2 })
+        #expect(try hall.store.verify().forks.count == 1)
+        // Rechecked from what is stored alone: the two notes verify under police's key and disagree.
+        let held = try #require(try hall.store.forkProofs().first)
+        let (first, second) = try held.proof.verify(firstKey: police.signer.verifier, secondKey: police.signer.verifier)
+        #expect(first.checkpoint.size == 2 && second.checkpoint.size == 2 && first.checkpoint.root != second.checkpoint.root)
         // Fork evidence is a node finding, naming the event held at that seq.
         let forks = try CityState.load(from: hall.store, filter: .none).findings.filter { $0.kind == .fork }
-        #expect(forks.count == 2 && forks.allSatisfy { $0.scope == .node && $0.events.first?.seq == 2 })
+        #expect(forks.count == 1 && forks.allSatisfy { $0.scope == .node && $0.events.first?.seq == 2 })
     }
 }

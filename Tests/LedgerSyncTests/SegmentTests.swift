@@ -23,6 +23,8 @@ final class CuttingPeer: SyncPeer, @unchecked Sendable {
     func status() async throws -> PeerStatus { try await base.status() }
     func fetch(office: String, after: UInt64) async throws -> RangeStream { try await base.fetch(office: office, after: after) }
     func consider(checkpoint: String, office: String) async throws -> GossipVerdict { try await base.consider(checkpoint: checkpoint, office: office) }
+    func forkProofs() async throws -> [(office: String, proof: ForkProof)] { try await base.forkProofs() }
+    func keep(_ proof: ForkProof, office: String) async throws -> Bool { try await base.keep(proof, office: office) }
 
     func push(_ range: RangeStream) async throws -> ReceiveSummary {
         lock.withLock { pushedRanges.append((range.header.after, range.header.count)) }

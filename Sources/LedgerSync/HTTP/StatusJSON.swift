@@ -16,7 +16,9 @@ enum StatusJSON {
             ("city", .string(status.city)), ("office", .string(status.office)), ("registrar", status.registrar.map { .string($0) } ?? .null),
             ("logs", .array(logs)),
             ("citywide", .object([("hash", .string(citywide.hash.hex)), ("events", .integer(Int64(citywide.size)))])),
-            ("forks", .array(forks.map { .object([("office", .string($0.office)), ("seq", .integer(Int64($0.seq))), ("reason", .string($0.reason))]) })),
+            ("forks", .array(forks.map {
+                .object([("office", .string($0.office)), ("seq", .integer(Int64($0.seq))), ("reason", .string($0.reason)), ("digest", .string($0.digest))])
+            })),
             ("clock_ahead_ms", .object(clockFlags.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })),
         ])
         return try CanonicalJSON.encode(value)
@@ -38,6 +40,7 @@ enum StatusJSON {
             else { throw WireError("status log entries need office, size and root") }
             return HeldLog(office: name, size: UInt64(size), root: root, checkpoint: log["checkpoint"]?.stringValue)
         }
-        return PeerStatus(city: city, office: office, registrar: value["registrar"]?.stringValue, logs: held)
+        let forks = (value["forks"]?.arrayValue ?? []).compactMap { $0["digest"]?.stringValue }
+        return PeerStatus(city: city, office: office, registrar: value["registrar"]?.stringValue, logs: held, forkDigests: Set(forks))
     }
 }

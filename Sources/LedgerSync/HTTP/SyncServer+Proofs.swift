@@ -41,6 +41,42 @@ extension SyncServer {
         }
     }
 
+    /// `GET /v1/forks`: every fork proof held here; `POST /v1/forks`: a fork proof found elsewhere,
+    /// kept only once it verifies under the office's key (a proof that does not is 422: nothing
+    /// unsigned makes a node distrust an office).
+    func addForkRoutes(to router: Router<BasicRequestContext>) {
+        let store = self.store
+        router.get("/v1/forks") { _, _ in
+            let entries: [JSONValue] = try store.forkProofs().map { .object([("office", .string($0.office)), ("proof", $0.proof.json)]) }
+            return Self.json(try CanonicalJSON.encode(.object([("forks", .array(entries))])))
+        }
+        router.post("/v1/forks") { request, context in
+            let body = try await request.body.collect(upTo: Self.maximumForkProofBytes)
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(Array(buffer: body), profile: .general)
+            } catch {
+                throw HTTPError(.badRequest, message: "the body is not JSON: \(error)")
+            }
+            guard let office = value["office"]?.stringValue, let json = value["proof"] else {
+                throw HTTPError(.badRequest, message: #"the body must be {"office": "…", "proof": {…}}"#)
+            }
+            let new: Bool
+            do {
+                new = try store.keep(try ForkProof(json: json), office: office)
+            } catch let error as ForkProofError {
+                throw HTTPError(.badRequest, message: error.description)
+            } catch let error as StoreError {
+                throw HTTPError(.unprocessableContent, message: error.description)
+            }
+            if new { context.logger.warning("kept a fork proof of \(office) found elsewhere: the office signed two histories") }
+            return Self.json(try CanonicalJSON.encode(.object([("office", .string(office)), ("new", .bool(new))])))
+        }
+    }
+
+    /// The largest fork proof body: two notes and a consistency proof of at most 128 hashes.
+    static let maximumForkProofBytes = 64 * 1024
+
     /// `GET /v1/logs/{office}/proof/KIND?REQUIRED=N[&OPTIONAL=M]`: the proof's JSON; a missing or
     /// malformed number is 400, a log or size not held here 404.
     private static func addProofRoute(

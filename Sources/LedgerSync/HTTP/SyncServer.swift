@@ -59,6 +59,7 @@ public struct SyncServer: Sendable {
                 office: try context.parameters.require("office"), body: request.body, store: store, idleTimeout: idleTimeout, logger: context.logger)
         }
         addProofRoutes(to: router)
+        addForkRoutes(to: router)
         extraRoutes(router)
         return router
     }
