@@ -58,7 +58,7 @@ final class AppendPipeline: @unchecked Sendable {
 
     /// Waits for the producer to end and returns its final chain, or rethrows its error.
     func finish() throws -> Chain {
-        guard let outcome = producer?.join() else { throw StoreError(.database("append producer ended without a result")) }
+        guard let outcome = producer?.join() else { throw StoreError(.internalFault("append producer ended without a result")) }
         return try outcome.get()
     }
 

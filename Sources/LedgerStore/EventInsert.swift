@@ -30,7 +30,7 @@ struct EventInsert {
         do {
             try statement.run(blob: event.leafHash.bytes, at: 3, blob: event.canonical, at: 9)
         } catch let error as DatabaseError {
-            throw StoreError(.database("inserting \(envelope.office)#\(envelope.seq): \(error.message ?? error.description)"))
+            throw StoreError(.database("inserting \(envelope.office)#\(envelope.seq): \(error.message ?? error.description)", code: error.resultCode.primaryResultCode.rawValue))
         }
         return statement.lastInsertedRowID
     }

@@ -35,7 +35,7 @@ extension LedgerStore {
                     let step = sqlite3_step(handle)
                     if step == SQLITE_DONE { break }
                     guard step == SQLITE_ROW else {
-                        throw StoreError(.database("reading \(office)'s events: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))"))
+                        throw StoreError(.database("reading \(office)'s events: \(String(cString: sqlite3_errmsg(db.sqliteConnection)))", code: sqlite3_errcode(db.sqliteConnection) & 0xFF))
                     }
                     append(&sink, UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, 0), count: Int(sqlite3_column_bytes(handle, 0))))
                     rows += 1
@@ -46,7 +46,7 @@ extension LedgerStore {
                 return sink
             }
         } catch let error as DatabaseError {
-            throw StoreError(.database(error.message ?? error.description))
+            throw StoreError.database(error)
         }
     }
 }

@@ -55,15 +55,15 @@ extension LedgerStore {
 
     /// Offices whose events arrived with clocks ahead of this node's, by office: the largest lead in ms.
     public func clockFlags() throws -> [String: Int64] {
-        try Self.wrapDatabaseErrors {
-            try pool.read { db in
-                var flags: [String: Int64] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT office, max(extreme_ms) AS ahead FROM arrival_flags WHERE kind = 'ahead' GROUP BY office") {
-                    flags[row["office"]] = row["ahead"]
-                }
-                return flags
-            }
+        try Self.wrapDatabaseErrors { try pool.read { db in try Self.clockFlags(db) } }
+    }
+
+    static func clockFlags(_ db: Database) throws -> [String: Int64] {
+        var flags: [String: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT office, max(extreme_ms) AS ahead FROM arrival_flags WHERE kind = 'ahead' GROUP BY office") {
+            flags[row["office"]] = row["ahead"]
         }
+        return flags
     }
 
     /// Every arrival flag this node holds, oldest first; with `arrivedBy`, only those raised by then.

@@ -54,41 +54,72 @@ extension LedgerStore {
     ///
     /// - Throws: ``StoreError`` when no events of the office are held, or `seq`/`size` are out of range.
     public func inclusionProof(office: String, seq: UInt64, size: UInt64? = nil) throws -> InclusionProof {
-        let held = try heldSize(office)
-        let size = size ?? held
-        guard size >= 1, size <= held else { throw StoreError(.notFound("size must be between 1 and \(held), the size of \(office)'s log held here")) }
-        guard seq >= 1, seq <= size else { throw StoreError(.notFound("seq must be between 1 and the tree size \(size)")) }
-        let leaves = try leafHashes(office: office, size: size)
-        let index = Int(seq - 1)
-        let (checkpoint, key) = try signedCheckpoint(office: office, size: size)
-        return InclusionProof(
-            office: office, seq: seq, treeSize: size, leafHash: leaves[index], root: MerkleTree.root(leaves[...]),
-            path: MerkleTree.inclusionProof(index: index, leaves: leaves[...]), checkpoint: checkpoint, key: key)
+        try Self.wrapDatabaseErrors { try pool.read { db in try Self.inclusionProof(db, office: office, seq: seq, size: size) } }
+    }
+
+    /// ``inclusionProof(office:seq:size:)`` in one read on GRDB's reader, without holding the caller's thread.
+    public func inclusionProofAsync(office: String, seq: UInt64, size: UInt64? = nil) async throws -> InclusionProof {
+        try await readAsync { db in try Self.inclusionProof(db, office: office, seq: seq, size: size) }
     }
 
     /// Proves that `office`'s log at `from` is a prefix of its log at `to` (default: the size held).
     ///
     /// - Throws: ``StoreError`` when no events of the office are held, or the sizes are out of range.
     public func consistencyProof(office: String, from: UInt64, to: UInt64? = nil) throws -> ConsistencyProof {
-        let held = try heldSize(office)
-        let to = to ?? held
-        guard to <= held else { throw StoreError(.notFound("to must be at most \(held), the size of \(office)'s log held here")) }
+        try Self.wrapDatabaseErrors { try pool.read { db in try Self.consistencyProof(db, office: office, from: from, to: to) } }
+    }
+
+    /// ``consistencyProof(office:from:to:)`` in one read on GRDB's reader.
+    public func consistencyProofAsync(office: String, from: UInt64, to: UInt64? = nil) async throws -> ConsistencyProof {
+        try await readAsync { db in try Self.consistencyProof(db, office: office, from: from, to: to) }
+    }
+
+    /// A read on GRDB's reader queue (the caller's task suspends; no thread of the cooperative pool blocks).
+    func readAsync<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as DatabaseError {
+            throw StoreError.database(error)
+        }
+    }
+
+    static func inclusionProof(_ db: Database, office: String, seq: UInt64, size: UInt64?) throws -> InclusionProof {
+        let head = try heldHead(db, office)
+        let size = size ?? head.size
+        guard size >= 1, size <= head.size else {
+            throw StoreError(.notFound("size must be between 1 and \(head.size), the size of \(office)'s log held here"))
+        }
+        guard seq >= 1, seq <= size else { throw StoreError(.notFound("seq must be between 1 and the tree size \(size)")) }
+        let leaves = try leafHashes(db, office: office, size: size)
+        let index = Int(seq - 1)
+        let (checkpoint, key) = try signedCheckpoint(db, head: head, size: size)
+        return InclusionProof(
+            office: office, seq: seq, treeSize: size, leafHash: leaves[index], root: MerkleTree.root(leaves[...]),
+            path: MerkleTree.inclusionProof(index: index, leaves: leaves[...]), checkpoint: checkpoint, key: key)
+    }
+
+    static func consistencyProof(_ db: Database, office: String, from: UInt64, to: UInt64?) throws -> ConsistencyProof {
+        let head = try heldHead(db, office)
+        let to = to ?? head.size
+        guard to <= head.size else { throw StoreError(.notFound("to must be at most \(head.size), the size of \(office)'s log held here")) }
         guard from >= 1, from <= to else { throw StoreError(.notFound("from must be between 1 and \(to)")) }
-        let leaves = try leafHashes(office: office, size: to)
-        let (checkpoint, key) = try signedCheckpoint(office: office, size: to)
+        let leaves = try leafHashes(db, office: office, size: to)
+        let (checkpoint, key) = try signedCheckpoint(db, head: head, size: to)
         return ConsistencyProof(
             office: office, size1: from, size2: to, root1: MerkleTree.root(leaves[0..<Int(from)]), root2: MerkleTree.root(leaves[...]),
             path: MerkleTree.consistencyProof(oldSize: Int(from), leaves: leaves[...]), checkpoint: checkpoint, key: key)
     }
 
-    private func heldSize(_ office: String) throws -> UInt64 {
-        guard let head = try head(office: office), head.size > 0 else { throw StoreError(.notFound("no events of office \(office) are held here")) }
-        return head.size
+    private static func heldHead(_ db: Database, _ office: String) throws -> OfficeHead {
+        guard let head = try OfficeHead.fetch(db, office: office), head.size > 0 else {
+            throw StoreError(.notFound("no events of office \(office) are held here"))
+        }
+        return head
     }
 
     /// The office's signed checkpoint and verifier key, when that checkpoint is exactly at `size`.
-    private func signedCheckpoint(office: String, size: UInt64) throws -> (String?, String?) {
-        guard let note = try head(office: office)?.checkpoint, let key = try officeKeys()[office],
+    private static func signedCheckpoint(_ db: Database, head: OfficeHead, size: UInt64) throws -> (String?, String?) {
+        guard let note = head.checkpoint, let key = try officeKeys(db)[head.office],
             let signed = try? SignedCheckpoint(note: note, verifier: key), signed.checkpoint.size == size
         else { return (nil, nil) }
         return (note, key.vkey)

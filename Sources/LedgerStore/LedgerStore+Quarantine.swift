@@ -13,8 +13,13 @@ public struct QuarantinedRange: Sendable, Equatable {
 extension LedgerStore {
     /// The most events one quarantined range may hold (it is kept whole until it can be checked).
     public static let quarantineLimit: UInt64 = 100_000
-    /// The most ranges quarantine holds at once; more are refused as before.
+    /// The most bytes one quarantined range may hold (its canonical lines).
+    public static let quarantineRangeBytes: Int64 = 16 << 20
+    /// The most ranges, and bytes, quarantine holds at once: the oldest make room for a new one.
     public static let quarantineRanges = 64
+    public static let quarantineBytes: Int64 = 64 << 20
+    /// How long a range may wait: older ones are dropped (its sender offers it again in a later round).
+    public static let quarantineAge: Int64 = 7 * 86_400_000
 
     /// Whether a range of `office` must wait: another office whose key this node does not trust yet.
     func needsQuarantine(_ office: String) throws -> Bool {
@@ -25,6 +30,11 @@ extension LedgerStore {
     /// Holds a range of an office not trusted yet: its events are parsed (so they are canonical,
     /// of that office and in order) but nothing else can be checked until the office's key is known.
     /// Stored in `quarantine`, not in the ledger; released by ``releaseQuarantine(now:)``.
+    ///
+    /// Quarantine is bounded: a range at most ``quarantineRangeBytes``; at most ``quarantineRanges``
+    /// ranges and ``quarantineBytes`` bytes in all, the oldest dropped to make room (a sender offers
+    /// a range again in a later round); none older than ``quarantineAge``. The same bytes under the
+    /// same checkpoint are held once; other bytes under a checkpoint already held do not shadow them.
     func quarantine(office: String, after: UInt64, checkpoint: String, events: [Event], now: Int64) throws -> ReceiveSummary {
         for (index, event) in events.enumerated() {
             guard event.envelope.office == office, event.envelope.seq == after + UInt64(index) + 1 else {
@@ -36,19 +46,29 @@ extension LedgerStore {
             canonical += event.canonical
             canonical.append(0x0A)
         }
+        guard Int64(canonical.count) <= Self.quarantineRangeBytes else {
+            throw StoreError.refused(
+                index: 0, "office \(office) has no trusted key here, and the range is larger than quarantine holds (\(Self.quarantineRangeBytes) bytes)")
+        }
+        let digest = Data(Hash.sha256(canonical).bytes)
         try Self.wrapDatabaseErrors {
             try pool.write { db in
-                let held = try Int.fetchOne(db, sql: "SELECT count(*) FROM quarantine") ?? 0
+                try db.execute(sql: "DELETE FROM quarantine WHERE received_ms < ?", arguments: [now - Self.quarantineAge])
                 let same = try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM quarantine WHERE office = ? AND after = ? AND checkpoint = ?",
-                    arguments: [office, Int64(after), checkpoint]) ?? 0
+                    db, sql: "SELECT count(*) FROM quarantine WHERE office = ? AND after = ? AND checkpoint = ? AND digest = ?",
+                    arguments: [office, Int64(after), checkpoint, digest]) ?? 0
                 guard same == 0 else { return }
-                guard held < Self.quarantineRanges else {
-                    throw StoreError.refused(index: 0, "office \(office) has no trusted key here, and quarantine is full")
+                // Make room: the oldest ranges go first.
+                while true {
+                    let row = try Row.fetchOne(db, sql: "SELECT count(*) AS ranges, coalesce(sum(length(canonical)), 0) AS bytes FROM quarantine")
+                    let ranges: Int = row?["ranges"] ?? 0
+                    let bytes: Int64 = row?["bytes"] ?? 0
+                    guard ranges >= Self.quarantineRanges || bytes + Int64(canonical.count) > Self.quarantineBytes else { break }
+                    try db.execute(sql: "DELETE FROM quarantine WHERE rowid = (SELECT min(rowid) FROM quarantine)")
                 }
                 try db.execute(
-                    sql: "INSERT INTO quarantine(office, after, checkpoint, canonical, events, received_ms) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [office, Int64(after), checkpoint, Data(canonical), events.count, now])
+                    sql: "INSERT INTO quarantine(office, after, checkpoint, canonical, events, received_ms, digest) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [office, Int64(after), checkpoint, Data(canonical), events.count, now, digest])
             }
         }
         return ReceiveSummary(office: office, stored: 0, alreadyHeld: 0, size: try head(office: office)?.size ?? 0, quarantined: events.count)

@@ -44,9 +44,15 @@ extension LedgerStore {
                     index: 0, "office \(office) has no trusted key here, and \(count) events are more than quarantine holds (\(Self.quarantineLimit))")
             }
             var events: [Event] = []
+            var bytes = 0
             for try await chunk in chunks {
                 events += chunk
+                bytes += chunk.reduce(0) { $0 + $1.canonical.count + 1 }
                 guard events.count <= count else { throw StoreError.refused(index: Int(count), "the range carries more events than its header's count \(count)") }
+                guard Int64(bytes) <= Self.quarantineRangeBytes else {
+                    throw StoreError.refused(
+                        index: 0, "office \(office) has no trusted key here, and the range is larger than quarantine holds (\(Self.quarantineRangeBytes) bytes)")
+                }
             }
             guard events.count == count else {
                 throw StoreError.refused(index: events.count, "the range announced \(count) events but carried \(events.count)")
@@ -83,7 +89,7 @@ extension LedgerStore {
             while let result = try await group.next() {
                 if let summary = result { return summary }
             }
-            throw StoreError(.database("the range's writer ended without an answer"))
+            throw StoreError(.internalFault("the range's writer ended without an answer"))
         }
     }
 
@@ -107,14 +113,14 @@ extension LedgerStore {
             do {
                 try await pool.write { db in try Self.keep(fork.proof, office: fork.office, in: db, detected: now()) }
             } catch let error as DatabaseError {
-                throw StoreError(.database(error.message ?? error.description))
+                throw StoreError.database(error)
             }
             throw fork.refusal
         } catch is AsyncInboxIdle {
             throw StoreError(
                 .stalled("the range of \(range.office) stalled: nothing arrived for \(range.idleTimeoutText); nothing of it was stored"))
         } catch let error as DatabaseError {
-            throw StoreError(.database(error.message ?? error.description))
+            throw StoreError.database(error)
         }
     }
 }

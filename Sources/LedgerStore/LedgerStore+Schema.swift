@@ -156,6 +156,11 @@ extension LedgerStore {
                     BEGIN SELECT RAISE(ABORT, 'fork proofs are append-only'); END;
                     """)
         }
+        migrator.registerMigration("v8-quarantine-digest") { db in
+            // A quarantined range is identified by its bytes too, so a junk range under a genuine
+            // checkpoint cannot shadow the genuine one.
+            try db.execute(sql: "ALTER TABLE quarantine ADD COLUMN digest BLOB")
+        }
         return migrator
     }
 

@@ -18,17 +18,49 @@ public struct HeldLog: Sendable, Equatable {
     }
 }
 
+/// What `GET /v1/status` says, read in one snapshot so its parts agree with each other.
+public struct StatusSnapshot: Sendable {
+    public let logs: [HeldLog]
+    public let citywide: CitywideCheckpoint
+    public let forks: [ForkRecord]
+    public let clockFlags: [String: Int64]
+}
+
 extension LedgerStore {
     /// Every office log held here: the version vector with its checkpoints.
     public func heldLogs() throws -> [HeldLog] {
-        try heads().values.sorted { $0.office < $1.office }.map {
-            HeldLog(office: $0.office, size: $0.size, root: $0.root, checkpoint: $0.checkpoint)
+        try Self.wrapDatabaseErrors { try pool.read { db in try Self.heldLogs(db) } }
+    }
+
+    static func heldLogs(_ db: Database) throws -> [HeldLog] {
+        try Row.fetchAll(db, sql: "SELECT * FROM office_heads ORDER BY office").map { row in
+            let head = try OfficeHead(row: row)
+            return HeldLog(office: head.office, size: head.size, root: head.root, checkpoint: head.checkpoint)
         }
     }
 
     /// The citywide checkpoint of what is held here.
     public func citywideCheckpoint() throws -> CitywideCheckpoint {
-        let logs = try heldLogs().map { Checkpoint(origin: Identifiers.origin(city: identity.city, office: $0.office), size: $0.size, root: $0.root) }
-        return CitywideCheckpoint(city: identity.city, logs: logs)
+        citywide(try heldLogs())
+    }
+
+    func citywide(_ logs: [HeldLog]) -> CitywideCheckpoint {
+        CitywideCheckpoint(
+            city: identity.city, logs: logs.map { Checkpoint(origin: Identifiers.origin(city: identity.city, office: $0.office), size: $0.size, root: $0.root) })
+    }
+
+    /// The status in one read, off the caller's thread (GRDB's async read).
+    public func statusSnapshot() async throws -> StatusSnapshot {
+        let logs: [HeldLog]
+        let forks: [ForkRecord]
+        let flags: [String: Int64]
+        do {
+            (logs, forks, flags) = try await pool.read { db in
+                (try Self.heldLogs(db), try Self.forks(db), try Self.clockFlags(db))
+            }
+        } catch let error as DatabaseError {
+            throw StoreError.database(error)
+        }
+        return StatusSnapshot(logs: logs, citywide: citywide(logs), forks: forks, clockFlags: flags)
     }
 }

@@ -108,7 +108,7 @@ extension LedgerStore {
                 let step = sqlite3_step(handle)
                 if step == SQLITE_DONE { break }
                 guard step == SQLITE_ROW else {
-                    throw StoreError(.database(String(cString: sqlite3_errmsg(db.sqliteConnection))))
+                    throw StoreError(.database(String(cString: sqlite3_errmsg(db.sqliteConnection)), code: sqlite3_errcode(db.sqliteConnection) & 0xFF))
                 }
                 chunk.append(handle)
                 read += 1
@@ -127,7 +127,7 @@ extension LedgerStore {
             _ = checkerThread.join()
             throw error
         }
-        guard let outcome = checkerThread.join() else { throw StoreError(.database("verification ended without a result")) }
+        guard let outcome = checkerThread.join() else { throw StoreError(.internalFault("verification ended without a result")) }
         return try outcome.get()
     }
 }

@@ -131,7 +131,7 @@ public final class LedgerStore: Sendable {
         do {
             return try body()
         } catch let error as DatabaseError {
-            throw StoreError(.database(error.message ?? error.description))
+            throw StoreError.database(error)
         }
     }
 }

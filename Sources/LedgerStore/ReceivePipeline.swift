@@ -73,7 +73,7 @@ final class ReceivePipeline: @unchecked Sendable {
 
     /// Waits for the checker and returns the extended chain, or rethrows the range's first refusal.
     func finish() throws -> Chain {
-        guard let outcome = checker.join() else { throw StoreError(.database("receive checker ended without a result")) }
+        guard let outcome = checker.join() else { throw StoreError(.internalFault("receive checker ended without a result")) }
         return try outcome.get()
     }
 

@@ -8,6 +8,9 @@ public struct SyncReport: Sendable, Equatable {
     public var anomalies: [String] = []
     /// Ranges the receiving node refused (unknown office, altered events, fork…), by office.
     public var refused: [String: String] = [:]
+    /// Ranges the receiving node could not take now (busy, or the range came too slowly): the next
+    /// round tries them again.
+    public var retry: [String: String] = [:]
     /// Events stored with clocks ahead of the receiver's by more than the bound, by office.
     public var aheadOfClock: [String: Int] = [:]
     /// Events the receiving node holds in quarantine (their office is not trusted there yet), by office.
@@ -16,6 +19,16 @@ public struct SyncReport: Sendable, Equatable {
     public var forks: [String] = []
 
     public var isEmpty: Bool { pulled.isEmpty && pushed.isEmpty }
+}
+
+/// What became of a range a node would not store.
+enum RangeOutcome {
+    /// Refused: sending it again will not help.
+    case refused(String)
+    /// Not taken now (busy, too slow): the next round tries again.
+    case retry(String)
+    /// Something else failed: the round ends with it.
+    case failed
 }
 
 /// One sync round between a local and a remote node: compare version vectors, pull what this node
@@ -55,6 +68,27 @@ public enum SyncEngine {
         return report
     }
 
+    /// Classifies what a receiving node (local, or over HTTP) answered to a range.
+    static func outcome(of error: any Error) -> RangeOutcome {
+        switch error {
+        case let error as PeerRefusal:
+            switch error.status {
+            case 408, 429, 503: return .retry(error.message)
+            case 400..<500: return .refused(error.message)
+            default: return .failed
+            }
+        case let error as StoreError:
+            switch error.category {
+            case .refused, .notFound: return .refused(error.description)
+            case .stalled, .unavailable: return .retry(error.description)
+            case .corrupt, .setup, .failed: return .failed
+            }
+        case let error as SpoolError: return error.isTooLarge ? .refused(error.description) : .retry(error.description)
+        case let error as WireError: return .refused(error.description)
+        default: return .failed
+        }
+    }
+
     /// Moves one office's events from `source` to `target`: one range, or several segments when the
     /// source sends its own long log in parts (each verified and committed on its own). A range the
     /// target refuses is noted, not thrown, and ends the office's transfer.
@@ -77,14 +111,13 @@ public enum SyncEngine {
                 if summary.stored > 0 { report[keyPath: direction][office, default: 0] += summary.stored }
                 if summary.aheadOfClock > 0 { report.aheadOfClock[office, default: 0] += summary.aheadOfClock }
                 if summary.quarantined > 0 { report.quarantined[office, default: 0] += summary.quarantined }
-            } catch let error as StoreError {
-                report.refused[office] = error.description
-                return
-            } catch let error as WireError {
-                report.refused[office] = error.description
-                return
-            } catch let error as PeerRefusal where error.status == 422 || error.status == 400 {
-                report.refused[office] = error.message
+            } catch {
+                // The receiving side's answer, whichever side it is: a refusal or "not now".
+                switch Self.outcome(of: error) {
+                case .refused(let why): report.refused[office] = why
+                case .retry(let why): report.retry[office] = why
+                case .failed: throw error
+                }
                 return
             }
             let (next, overflow) = after.addingReportingOverflow(range.header.count)

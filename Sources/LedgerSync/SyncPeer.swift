@@ -48,13 +48,17 @@ public struct LocalPeer: SyncPeer {
     public let segmentLimit: UInt64
     /// This node's wall clock (Unix ms), for the arrival log of what is pushed here.
     public let now: @Sendable () -> Int64
+    /// Where ranges pushed here wait on disk until they have arrived whole.
+    public let spool: RangeSpool
 
     public static let defaultSegmentLimit: UInt64 = 1_000_000
 
     public init(
         store: LedgerStore, rangeIdleTimeout: Duration = LedgerStore.rangeIdleTimeout, signer: NoteSigner? = nil,
-        segmentLimit: UInt64 = LocalPeer.defaultSegmentLimit, now: @escaping @Sendable () -> Int64 = LedgerStore.systemMilliseconds
+        segmentLimit: UInt64 = LocalPeer.defaultSegmentLimit, now: @escaping @Sendable () -> Int64 = LedgerStore.systemMilliseconds,
+        spool: RangeSpool? = nil
     ) {
+        self.spool = spool ?? RangeSpool.shared(for: store)
         self.store = store
         self.rangeIdleTimeout = rangeIdleTimeout
         self.signer = signer
@@ -86,16 +90,23 @@ public struct LocalPeer: SyncPeer {
             events: .canonicalLines(of: store, office: office, seqs: (after + 1)...head.size))
     }
 
-    /// Parses the range's lines as they stream in and stores them with
-    /// ``LedgerStore/receive(office:after:count:checkpoint:now:events:)``: one transaction.
+    /// Checks the range's header (a read: the writer is not taken), spools its lines to disk as they
+    /// arrive (``RangeSpool``: bounded in bytes and time), then stores them with
+    /// ``LedgerStore/receive(office:after:count:checkpoint:now:idleTimeout:events:)``: one
+    /// transaction, fed from disk, so the writer never waits on the network.
     ///
-    /// - Throws: ``WireError`` for a malformed range (a bad line, a count other than announced),
-    ///   ``StoreError`` for a refused one; either way nothing of it is stored.
+    /// - Throws: ``StoreError`` for a refused range, ``SpoolError`` (busy, too large, too slow),
+    ///   ``WireError`` for a malformed one; nothing of it is stored then.
     public func push(_ range: RangeStream) async throws -> ReceiveSummary {
         let header = range.header
+        let admission = try store.admit(office: header.office, after: header.after, count: header.count, checkpoint: header.checkpoint)
+        var limit = Int64.max
+        if case .quarantine(let maximumBytes) = admission { limit = maximumBytes }
+        let spooled = try await spool.spool(range, maximumBytes: limit)
+        defer { withExtendedLifetime(spooled) {} }
         return try await store.receive(
             office: header.office, after: header.after, count: header.count, checkpoint: header.checkpoint, now: now,
-            idleTimeout: rangeIdleTimeout, events: range.parsedEvents())
+            idleTimeout: rangeIdleTimeout, events: spooled.parsedEvents())
     }
 }
 

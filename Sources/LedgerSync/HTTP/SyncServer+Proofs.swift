@@ -12,10 +12,10 @@ extension SyncServer {
     func addProofRoutes(to router: Router<BasicRequestContext>) {
         let store = self.store
         Self.addProofRoute(to: router, kind: "inclusion", required: "seq", optional: "size") { office, seq, size in
-            try store.inclusionProof(office: office, seq: seq, size: size).json
+            try await store.inclusionProofAsync(office: office, seq: seq, size: size).json
         }
         Self.addProofRoute(to: router, kind: "consistency", required: "from", optional: "to") { office, from, to in
-            try store.consistencyProof(office: office, from: from, to: to).json
+            try await store.consistencyProofAsync(office: office, from: from, to: to).json
         }
         router.post("/v1/checkpoints") { request, context in
             let body = try await request.body.collect(upTo: Self.maximumGossipBytes)
@@ -31,8 +31,8 @@ extension SyncServer {
             let verdict: GossipVerdict
             do {
                 verdict = try store.consider(checkpoint: note, office: office)
-            } catch let error as StoreError {
-                throw HTTPError(.unprocessableContent, message: error.description)
+            } catch {
+                throw HTTPStatusMapping.httpError(error)
             }
             if verdict == .fork { context.logger.warning("a checkpoint of \(office) seen elsewhere contradicts the log held here: kept as fork evidence") }
             let held = try store.head(office: office)?.size ?? 0
@@ -64,10 +64,8 @@ extension SyncServer {
             let new: Bool
             do {
                 new = try store.keep(try ForkProof(json: json), office: office)
-            } catch let error as ForkProofError {
-                throw HTTPError(.badRequest, message: error.description)
-            } catch let error as StoreError {
-                throw HTTPError(.unprocessableContent, message: error.description)
+            } catch {
+                throw HTTPStatusMapping.httpError(error)
             }
             if new { context.logger.warning("kept a fork proof of \(office) found elsewhere: the office signed two histories") }
             return Self.json(try CanonicalJSON.encode(.object([("office", .string(office)), ("new", .bool(new))])))
@@ -81,7 +79,7 @@ extension SyncServer {
     /// malformed number is 400, a log or size not held here 404.
     private static func addProofRoute(
         to router: Router<BasicRequestContext>, kind: String, required: String, optional: String,
-        prove: @escaping @Sendable (String, UInt64, UInt64?) throws -> JSONValue
+        prove: @escaping @Sendable (String, UInt64, UInt64?) async throws -> JSONValue
     ) {
         router.get("/v1/logs/{office}/proof/\(kind)") { request, context in
             let office = try context.parameters.require("office")
@@ -89,7 +87,12 @@ extension SyncServer {
                 throw HTTPError(.badRequest, message: "\(required)=N is required (a positive integer)")
             }
             let second = try optionalNumber(request, optional)
-            let proof = try answering { try prove(office, first, second) }
+            let proof: JSONValue
+            do {
+                proof = try await prove(office, first, second)
+            } catch {
+                throw HTTPStatusMapping.httpError(error)
+            }
             return json(try CanonicalJSON.encode(proof))
         }
     }
@@ -98,14 +101,5 @@ extension SyncServer {
         guard let text = request.uri.queryParameters.get(name) else { return nil }
         guard let value = UInt64(text) else { throw HTTPError(.badRequest, message: "\(name)=\(text) is not a positive integer") }
         return value
-    }
-
-    /// Runs a store read; its refusals (no such log, out of range) become 404s.
-    private static func answering<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as StoreError {
-            throw HTTPError(.notFound, message: error.description)
-        }
     }
 }

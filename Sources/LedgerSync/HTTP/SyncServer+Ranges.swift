@@ -34,16 +34,19 @@ extension SyncServer {
         let summary: ReceiveSummary
         do {
             let range = try await RangeStream.read(ByteChunks(body), office: office)
-            summary = try await LocalPeer(store: store, rangeIdleTimeout: idleTimeout).push(range)
-        } catch let error as WireError {
-            throw HTTPError(.badRequest, message: error.description)
-        } catch let error as StoreError where error.isStall {
-            logger.warning("gave up a range of \(office): \(error)")
-            throw HTTPError(.requestTimeout, message: error.description)
-        } catch let error as StoreError {
-            Counter(label: "civic_ranges_refused_total").increment()
-            logger.warning("refused a range of \(office): \(error)")
-            throw HTTPError(.unprocessableContent, message: error.description)
+            var limits = RangeSpool.Limits()
+            limits.idleTimeout = idleTimeout
+            summary = try await LocalPeer(store: store, rangeIdleTimeout: idleTimeout, spool: .shared(for: store, limits: limits)).push(range)
+        } catch {
+            switch HTTPStatusMapping.status(for: error) {
+            case .unprocessableContent?, .badRequest?, .contentTooLarge?:
+                Counter(label: "civic_ranges_refused_total").increment()
+                logger.warning("refused a range of \(office): \(error)")
+            case .requestTimeout?: logger.warning("gave up a range of \(office): \(error)")
+            case .serviceUnavailable?: logger.notice("could not take a range of \(office) now: \(error)")
+            default: logger.error("a range of \(office) failed: \(error)")
+            }
+            throw HTTPStatusMapping.httpError(error)
         }
         Counter(label: "civic_events_received_total").increment(by: summary.stored)
         if summary.aheadOfClock > 0 {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import LedgerCore
 import LedgerStore
 import Logging
@@ -45,10 +46,15 @@ public struct SyncServer: Sendable {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metricsText())))
         }
         router.get("/v1/status") { _, _ in
+            let snapshot: StatusSnapshot
+            do {
+                snapshot = try await store.statusSnapshot()
+            } catch {
+                throw HTTPStatusMapping.httpError(error)
+            }
             let status = PeerStatus(
-                city: store.identity.city, office: store.identity.office, registrar: store.identity.registrar, logs: try store.heldLogs())
-            return Self.json(
-                try StatusJSON.encode(status, citywide: try store.citywideCheckpoint(), forks: try store.forks(), clockFlags: try store.clockFlags()))
+                city: store.identity.city, office: store.identity.office, registrar: store.identity.registrar, logs: snapshot.logs)
+            return Self.json(try StatusJSON.encode(status, citywide: snapshot.citywide, forks: snapshot.forks, clockFlags: snapshot.clockFlags))
         }
         router.get("/v1/logs/{office}/events") { request, context in
             try await Self.sendRange(
@@ -64,14 +70,29 @@ public struct SyncServer: Sendable {
         return router
     }
 
-    /// The application: the router on `host:port`.
+    /// Connections served at once: more wait in the listen backlog until one closes.
+    public static let maximumConnections = 256
+    /// A connection that sends nothing for this long while idle, or while its request is read, is closed.
+    /// (Longer than a range's idle timeout, so a stalled range gets its 408 before its connection closes.)
+    public static let connectionIdleTimeout: TimeAmount = .seconds(60)
+
+    /// The application: the router on `host:port`, with bounded connections (at most
+    /// ``maximumConnections``; one idle for ``connectionIdleTimeout`` is closed, so a client that
+    /// trickles a request line holds nothing for long) and bounded headers (16 KiB a field, 32 KiB
+    /// in all, 100 fields). Bodies are bounded where each route reads them.
     public func application(
         host: String, port: Int, logger: Logger, services: [any Service] = [],
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
-            router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "civic"), services: services,
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) }, logger: logger)
+        let http1 = HTTP1Channel.Configuration(
+            idleTimeout: Self.connectionIdleTimeout,
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))
+        return Application(
+            router: router(), server: .http1(configuration: http1),
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: "civic",
+                availableConnectionsDelegate: MaximumAvailableConnections(Self.maximumConnections)),
+            services: services, onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
 
     /// Runs the server until SIGTERM or SIGINT, then shuts down gracefully (with `services`).

@@ -82,7 +82,7 @@ struct SyncCommand: AsyncParsableCommand {
                 do {
                     let report = try await SyncEngine.round(local: LocalPeer(store: opened.store, signer: opened.signer), remote: HTTPPeer(base: peer))
                     FileHandle.standardOutput.write(Data((try describe(report, peer: peer, city: opened.store.citywideCheckpoint()) + "\n").utf8))
-                    failed = failed || !report.refused.isEmpty || !report.forks.isEmpty
+                    failed = failed || !report.refused.isEmpty || !report.retry.isEmpty || !report.forks.isEmpty
                 } catch {
                     Terminal.error("\(peer): \(error)")
                     failed = true
@@ -100,6 +100,7 @@ struct SyncCommand: AsyncParsableCommand {
             let value: JSONValue = .object([
                 ("peer", .string(peer)), ("pulled", counts(report.pulled)), ("pushed", counts(report.pushed)),
                 ("refused", .object(report.refused.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+                ("retry", .object(report.retry.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
                 ("ahead_of_clock", counts(report.aheadOfClock)), ("forks", .array(report.forks.map { .string($0) })),
                 ("quarantined", counts(report.quarantined)),
                 ("citywide", .string(city.hash.hex)), ("events", .integer(Int64(city.size))),
@@ -111,6 +112,7 @@ struct SyncCommand: AsyncParsableCommand {
             if !report.pulled.isEmpty { parts.append("pulled \(list(report.pulled))") }
             if !report.pushed.isEmpty { parts.append("pushed \(list(report.pushed))") }
             for (office, reason) in report.refused.sorted(by: { $0.key < $1.key }) { parts.append("refused \(office): \(reason)") }
+            for (office, reason) in report.retry.sorted(by: { $0.key < $1.key }) { parts.append("not taken now \(office) (the next round tries again): \(reason)") }
             if !report.aheadOfClock.isEmpty { parts.append("clock ahead by more than 5 min: \(list(report.aheadOfClock)) events") }
             if !report.quarantined.isEmpty { parts.append("quarantined (office not trusted there yet) \(list(report.quarantined))") }
             if !report.forks.isEmpty { parts.append("FORK: checkpoints of \(report.forks.joined(separator: ", ")) contradict a log held (kept as evidence)") }
