@@ -22,7 +22,7 @@ struct Civic: AsyncParsableCommand {
         ]
     )
 
-    /// Runs the command; library errors become one line on stderr and exit status 1.
+    /// Runs the command; library errors become one line on stderr and an exit status (``exitStatus(for:)``).
     static func main() async {
         do {
             var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
@@ -36,7 +36,7 @@ struct Civic: AsyncParsableCommand {
             Foundation.exit(error.exitCode)
         } catch let error where isLibraryError(error) {
             Terminal.error(String(describing: error))
-            Foundation.exit(1)
+            Foundation.exit(exitStatus(for: error))
         } catch {
             exit(withError: error)
         }
@@ -61,11 +61,23 @@ struct Civic: AsyncParsableCommand {
         return remaining
     }
 
+    /// The one place errors become exit statuses: 75 (EX_TEMPFAIL) when trying again later may work —
+    /// the database busy or locked, the disk full, a peer busy or a range too slow — else 1. (`civic
+    /// sync` exits 2 when a round completed with refusals or forks.)
+    static func exitStatus(for error: any Error) -> Int32 {
+        switch error {
+        case let error as StoreError where error.category == .unavailable || error.category == .stalled: return 75
+        case let error as SpoolError where error.isBusy || error.isStall: return 75
+        case let error as PeerRefusal where [408, 429, 503].contains(error.status): return 75
+        default: return 1
+        }
+    }
+
     /// The ledger's own typed errors, whose descriptions are written for people.
     private static func isLibraryError(_ error: any Error) -> Bool {
         switch error {
         case is StoreError, is VerificationFailure, is JSONError, is EnvelopeError, is CivicDomain.ValidationError, is NoteError, is ProofError,
-            is SyncError, is WireError, is PeerRefusal, is ReportError, is ForkProofError:
+            is SyncError, is WireError, is PeerRefusal, is ReportError, is ForkProofError, is SpoolError:
             return true
         default:
             return false
