@@ -55,6 +55,7 @@ OUTPUTS = ["findings"]
 TYPES = [
     "office.registered",
     "office.key-rotated",
+    "office.key-revoked",
     "district.defined",
     "policy.target-declared",
     "system.procured",

@@ -16,6 +16,9 @@ public struct LedgerDirectory: Sendable {
 
     public var databasePath: String { (path as NSString).appendingPathComponent("ledger.sqlite") }
     public var keyPath: String { (path as NSString).appendingPathComponent("office.key") }
+    /// A new key being switched to (a rotation under way); it becomes `office.key` once the ledger
+    /// says it signs.
+    public var nextKeyPath: String { (path as NSString).appendingPathComponent("office.key.next") }
 
     /// An open ledger with the office's signing key.
     public struct Opened: Sendable {
@@ -40,7 +43,7 @@ public struct LedgerDirectory: Sendable {
             throw StoreError(.keyFile("cannot create \(path): \(error.localizedDescription)"))
         }
         let signer = try given ?? NoteSigner(name: identity.origin)
-        try writeKeyFile(signer.skey + "\n")
+        try writeKeyFile(signer.skey + "\n", to: keyPath)
         do {
             let store = try LedgerStore.create(
                 at: databasePath, identity: identity, verifier: signer.verifier, registrarKey: registrarKey, projector: projector)
@@ -60,7 +63,64 @@ public struct LedgerDirectory: Sendable {
             throw StoreError(.noLedger(path))
         }
         let store = try LedgerStore.open(at: databasePath, projector: projector)
+        try finishRotation(store)
         return Opened(store: store, signer: try loadSigner(expectedOrigin: store.identity.origin))
+    }
+
+    /// Rotates the office's key (DESIGN §3): a new key signs the office's checkpoints from the next
+    /// size on; the old one stays valid for those before. At the registrar, the rotation is an event
+    /// of its own log (`office.key-rotated` of itself), signed under the old key, so every node
+    /// follows it; at another office the registrar records it for the other nodes (the returned
+    /// size is its `from_size`). The old key file is kept as `office.key.retired-<size>`.
+    ///
+    /// The new key is written as `office.key.next` before the ledger changes and becomes `office.key`
+    /// after: a crash in between is finished by the next ``open(projector:)``.
+    ///
+    /// - Returns: the new key and the size from which it signs.
+    public func rotateKey(projector: (any LedgerProjector)? = nil, now: () -> Int64 = LedgerStore.systemMilliseconds) throws
+        -> (key: NoteVerifier, fromSize: UInt64)
+    {
+        let opened = try open(projector: projector)
+        let store = opened.store
+        guard !FileManager.default.fileExists(atPath: nextKeyPath) else {
+            throw StoreError(.keyFile("\(nextKeyPath) exists: a rotation is under way (open the ledger once to finish it)"))
+        }
+        let next = try NoteSigner(name: store.identity.origin)
+        try writeKeyFile(next.skey + "\n", to: nextKeyPath)
+        let fromSize: UInt64
+        if store.identity.registrar == store.identity.office {
+            let seq = (try store.head(office: store.identity.office)?.size ?? 0) + 1
+            let rotation = try EventDraft(
+                type: "office.key-rotated", effective: LedgerDate(unixMilliseconds: now()),
+                body: .object([
+                    ("office", .string(store.identity.office)), ("key", .string(next.verifier.vkey)), ("from_size", .integer(Int64(seq + 1))),
+                    ("reason", .string("key rotation")),
+                ]))
+            _ = try store.append([rotation], signer: opened.signer, now: now)
+            fromSize = seq + 1
+        } else {
+            fromSize = try store.rotateOwnKey(to: next.verifier)
+        }
+        try finishRotation(store)
+        return (next.verifier, fromSize)
+    }
+
+    /// Once the ledger says the key in `office.key.next` signs (its last rotation), makes it
+    /// `office.key` (the old one kept as `office.key.until-<size>`) and signs the latest checkpoint
+    /// again with it when the old key signed one of a size the new key now covers.
+    private func finishRotation(_ store: LedgerStore) throws {
+        guard FileManager.default.fileExists(atPath: nextKeyPath),
+            let data = FileManager.default.contents(atPath: nextKeyPath),
+            let next = try? NoteSigner(skey: String(decoding: data, as: UTF8.self)),
+            let current = try store.keyHistories()[store.identity.office]?.current,
+            current.verifier == next.verifier
+        else { return }
+        let retired = (path as NSString).appendingPathComponent("office.key.until-\(current.fromSize - 1)")
+        if FileManager.default.fileExists(atPath: keyPath) {
+            guard rename(keyPath, retired) == 0 else { throw StoreError(.keyFile("cannot keep the old key as \(retired)")) }
+        }
+        guard rename(nextKeyPath, keyPath) == 0 else { throw StoreError(.keyFile("cannot make \(nextKeyPath) the office key")) }
+        try store.resignHead(signer: next)
     }
 
     private func loadSigner(expectedOrigin: String) throws -> NoteSigner {
@@ -81,7 +141,7 @@ public struct LedgerDirectory: Sendable {
     }
 
     /// Writes the key with O_EXCL and mode 0600 from the start, then fsyncs it.
-    private func writeKeyFile(_ text: String) throws {
+    private func writeKeyFile(_ text: String, to keyPath: String) throws {
         let descriptor = Foundation.open(keyPath, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else { throw StoreError(.keyFile("cannot create \(keyPath): \(String(cString: strerror(errno)))")) }
         defer { close(descriptor) }

@@ -24,7 +24,7 @@ extension LedgerStore {
         guard count > 0 else { throw StoreError.refused(index: 0, "no events to receive") }
         let (end, overflow) = after.addingReportingOverflow(count)
         guard !overflow else { throw StoreError.refused(index: 0, "the range of \(office) ends past the largest size") }
-        guard let key = try officeKeys()[office] else {
+        guard let keys = try keyHistories()[office] else {
             // Nothing can be verified yet; the checkpoint must at least be one of this office's log.
             let origin = Identifiers.origin(city: identity.city, office: office)
             let checkpoint: Checkpoint
@@ -38,12 +38,7 @@ extension LedgerStore {
             }
             return .quarantine(maximumBytes: Self.quarantineRangeBytes)
         }
-        let signed: SignedCheckpoint
-        do {
-            signed = try SignedCheckpoint(note: note, verifier: key)
-        } catch {
-            throw StoreError.refused(index: 0, "checkpoint of \(office): \(error)")
-        }
+        let signed = try keys.verify(note)
         guard signed.checkpoint.size == end else {
             throw StoreError.refused(
                 index: 0, "the range of \(office) ends after seq \(after) + \(count), not at its checkpoint's size \(signed.checkpoint.size)")

@@ -53,11 +53,8 @@ extension LedgerStore {
         let office = identity.office
         var summary = try Self.wrapDatabaseErrors {
             try pool.write { db in
-                let keys = try Self.officeKeys(db)
-                guard keys[office] == signer.verifier else {
-                    throw StoreError(.keyFile("the key file does not match the office key recorded in the ledger"))
-                }
                 let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
+                try Self.checkSigner(db, signer: signer, office: office, size: head.size + 1)
                 let arrived = now()
                 let insert = try EventInsert(db)
                 let projection = try projector?.begin(db, mode: .record)
@@ -90,6 +87,9 @@ extension LedgerStore {
                     }
                 }
                 let frontier = chain.frontier
+                // The batch may have rotated this office's own key (the registrar's): its checkpoint
+                // must still be signed by the key valid at its size.
+                if frontier.size > head.size { try Self.checkSigner(db, signer: signer, office: office, size: frontier.size) }
                 let checkpoint = try SignedCheckpoint(
                     checkpoint: Checkpoint(origin: identity.origin, size: frontier.size, root: frontier.root), signer: signer)
                 let newHead = OfficeHead(
@@ -98,6 +98,7 @@ extension LedgerStore {
                     checkpoint: checkpoint.note.serialized)
                 try newHead.save(db)
                 try Self.saveNodeClock(db, chain.clock.last)
+                try Self.keepBoundary(db, office: office, size: frontier.size, note: checkpoint.note.serialized)
                 return AppendSummary(
                     office: office, firstSeq: chain.firstSeq, count: chain.count, lastEvent: chain.lastEvent, checkpoint: checkpoint)
             }
@@ -115,5 +116,25 @@ extension LedgerStore {
     ) throws -> AppendSummary {
         var iterator = drafts.makeIterator()
         return try append(signer: signer, now: now, validate: validate) { iterator.next() }
+    }
+
+    /// Refuses a signer that is not the office's key at `size`: rotated (the key file is the old
+    /// one), or revoked there.
+    static func checkSigner(_ db: Database, signer: NoteSigner, office: String, size: UInt64) throws {
+        guard let key = try keyHistory(db, office: office)?.key(forSize: size) else {
+            throw StoreError(.keyFile("the ledger holds no key of \(office)"))
+        }
+        guard key.verifier == signer.verifier else {
+            if key.fromSize > 1 {
+                throw StoreError(
+                    .keyFile(
+                        "the registrar rotated this office's key to \(key.verifier.vkey) from size \(key.fromSize); the key file is another (see civic key rotate)"
+                    ))
+            }
+            throw StoreError(.keyFile("the key file does not match the office key recorded in the ledger"))
+        }
+        if let revoked = key.revokedAfter, size > revoked {
+            throw StoreError(.keyFile("the registrar revoked this office's key after size \(revoked): it signs no more (a new key must be registered)"))
+        }
     }
 }

@@ -81,9 +81,14 @@ extension LedgerStore {
 
     /// Verifies a fork proof of `office` under the office's trusted key.
     static func verify(_ proof: ForkProof, office: String, in db: Database) throws -> (SignedCheckpoint, SignedCheckpoint) {
-        guard let key = try officeKeys(db)[office] else { throw StoreError.refused(index: 0, "office \(office) has no trusted key here") }
+        guard let keys = try keyHistory(db, office: office) else { throw StoreError.refused(index: 0, "office \(office) has no trusted key here") }
+        // Each checkpoint under the key valid at its size: a rotation does not hide a fork.
+        let first = try keys.verify(proof.first)
+        let second = try keys.verify(proof.second)
+        guard let firstKey = keys.key(forSize: first.checkpoint.size)?.verifier, let secondKey = keys.key(forSize: second.checkpoint.size)?.verifier
+        else { throw StoreError.refused(index: 0, "office \(office) has no key for the proof's sizes") }
         do {
-            return try proof.verify(firstKey: key, secondKey: key)
+            return try proof.verify(firstKey: firstKey, secondKey: secondKey)
         } catch {
             throw StoreError.refused(index: 0, "fork proof of \(office): \(error)")
         }

@@ -25,15 +25,10 @@ extension LedgerStore {
         // behind the writer (a range being stored, or its checkpoint).
         let (verdict, proof): (GossipVerdict, ForkProof?) = try Self.wrapDatabaseErrors {
             try pool.read { db in
-                guard let key = try Self.officeKeys(db)[office] else {
+                guard let keys = try Self.keyHistory(db, office: office) else {
                     throw StoreError.refused(index: 0, "office \(office) has no trusted key here")
                 }
-                let signed: SignedCheckpoint
-                do {
-                    signed = try SignedCheckpoint(note: note, verifier: key)
-                } catch {
-                    throw StoreError.refused(index: 0, "checkpoint of \(office): \(error)")
-                }
+                let signed = try keys.verify(note)
                 let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
                 guard signed.checkpoint.size <= head.size, signed.checkpoint.size > 0 else { return (.ahead, nil) }
                 guard let proof = try Self.contradiction(db, office: office, signed: signed, note: note, head: head) else { return (.consistent, nil) }

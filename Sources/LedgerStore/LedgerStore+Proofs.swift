@@ -119,9 +119,9 @@ extension LedgerStore {
 
     /// The office's signed checkpoint and verifier key, when that checkpoint is exactly at `size`.
     private static func signedCheckpoint(_ db: Database, head: OfficeHead, size: UInt64) throws -> (String?, String?) {
-        guard let note = head.checkpoint, let key = try officeKeys(db)[head.office],
-            let signed = try? SignedCheckpoint(note: note, verifier: key), signed.checkpoint.size == size
+        guard let note = head.checkpoint, let keys = try keyHistory(db, office: head.office), let signed = try? keys.verify(note),
+            signed.checkpoint.size == size, let key = keys.key(forSize: size)
         else { return (nil, nil) }
-        return (note, key.vkey)
+        return (note, key.verifier.vkey)
     }
 }

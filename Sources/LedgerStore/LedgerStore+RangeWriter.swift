@@ -37,15 +37,10 @@ extension LedgerStore {
             throw StoreError.refused(index: 0, "events of \(office) can only be recorded here, not received")
         }
         guard range.count > 0 else { throw StoreError.refused(index: 0, "no events to receive") }
-        guard let key = try Self.officeKeys(db)[office] else {
+        guard let keys = try Self.keyHistory(db, office: office) else {
             throw StoreError.refused(index: 0, "office \(office) has no trusted key here")
         }
-        let signed: SignedCheckpoint
-        do {
-            signed = try SignedCheckpoint(note: range.checkpoint, verifier: key)
-        } catch {
-            throw StoreError.refused(index: 0, "checkpoint of \(office): \(error)")
-        }
+        let signed = try keys.verify(range.checkpoint)
         // The signed size bounds the work a range can cause: no more events than the office signed.
         let (end, overflow) = range.after.addingReportingOverflow(range.count)
         guard !overflow, end == signed.checkpoint.size else {
@@ -121,6 +116,7 @@ extension LedgerStore {
                 ])
         }
         if tally.clock.last != clockBefore { try Self.saveNodeClock(db, tally.clock.last) }
+        try Self.keepBoundary(db, office: office, size: frontier.size, note: range.checkpoint)
         var summary = ReceiveSummary(
             office: office, stored: tally.stored, alreadyHeld: tally.skipped, size: frontier.size, aheadOfClock: tally.ahead.events)
         summary.arrivedLate = tally.late.events

@@ -161,6 +161,31 @@ extension LedgerStore {
             // checkpoint cannot shadow the genuine one.
             try db.execute(sql: "ALTER TABLE quarantine ADD COLUMN digest BLOB")
         }
+        migrator.registerMigration("v9-key-history") { db in
+            try db.execute(
+                sql: """
+                    -- Every office's keys (DESIGN §3): the key that signs its checkpoints from from_size on
+                    -- (until the next key's), and, once the registrar revoked it, none beyond revoked_after.
+                    -- Written from the registrar's office.registered, office.key-rotated and office.key-revoked.
+                    CREATE TABLE key_history (
+                        office TEXT NOT NULL,
+                        from_size INTEGER NOT NULL,
+                        vkey TEXT NOT NULL,
+                        revoked_after INTEGER,
+                        PRIMARY KEY (office, from_size)
+                    ) WITHOUT ROWID;
+                    INSERT INTO key_history(office, from_size, vkey) SELECT office, 1, vkey FROM office_keys;
+                    DROP TABLE office_keys;
+                    -- The checkpoints at which an office's key changes (its last under the old key), kept
+                    -- so a range can be sent in parts that each verify under the key a receiver knows.
+                    CREATE TABLE boundary_checkpoints (
+                        office TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        note TEXT NOT NULL,
+                        PRIMARY KEY (office, size)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 

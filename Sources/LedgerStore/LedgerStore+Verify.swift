@@ -46,7 +46,7 @@ extension LedgerStore {
     public func verify(progress: ((UInt64, UInt64) -> Void)? = nil) throws -> VerificationReport {
         try Self.wrapDatabaseErrors {
             try pool.read { db in
-                let keys = try Self.officeKeys(db)
+                let keys = try Self.keyHistories(db)
                 var heads: [String: OfficeHead] = [:]
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM office_heads") {
                     let head = try OfficeHead(row: row)

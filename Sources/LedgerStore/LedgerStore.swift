@@ -75,12 +75,12 @@ public final class LedgerStore: Sendable {
                 for (key, value) in meta {
                     try db.execute(sql: "INSERT INTO ledger_meta(key, value) VALUES (?, ?)", arguments: [key, value])
                 }
-                try db.execute(sql: "INSERT INTO office_keys(office, vkey) VALUES (?, ?)", arguments: [identity.office, verifier.vkey])
+                try Self.addKey(db, office: identity.office, fromSize: 1, verifier: verifier)
                 if let registrarKey, let registrar = identity.registrar, registrar != identity.office {
                     guard registrarKey.name == Identifiers.origin(city: identity.city, office: registrar) else {
                         throw StoreError(.badIdentity("the registrar key is named \(registrarKey.name), not \(Identifiers.origin(city: identity.city, office: registrar))"))
                     }
-                    try db.execute(sql: "INSERT INTO office_keys(office, vkey) VALUES (?, ?)", arguments: [registrar, registrarKey.vkey])
+                    try Self.addKey(db, office: registrar, fromSize: 1, verifier: registrarKey)
                 }
             }
             return LedgerStore(path: path, pool: pool, identity: identity, projector: projector)
@@ -106,26 +106,6 @@ public final class LedgerStore: Sendable {
         }
     }
 
-    /// The verifier keys this node trusts, by office.
-    public func officeKeys() throws -> [String: NoteVerifier] {
-        try Self.wrapDatabaseErrors {
-            try pool.read { db in try Self.officeKeys(db) }
-        }
-    }
-
-    static func officeKeys(_ db: Database) throws -> [String: NoteVerifier] {
-        var keys: [String: NoteVerifier] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT office, vkey FROM office_keys") {
-            let office: String = row["office"]
-            do {
-                keys[office] = try NoteVerifier(vkey: row["vkey"])
-            } catch {
-                throw StoreError(.corrupt("stored key of office \(office): \(error)"))
-            }
-        }
-        return keys
-    }
-
     /// Runs `body`, turning SQLite errors into ``StoreError`` and passing others through.
     static func wrapDatabaseErrors<T>(_ body: () throws -> T) throws -> T {
         do {
@@ -137,24 +117,6 @@ public final class LedgerStore: Sendable {
 }
 
 extension LedgerStore {
-    /// Trusts `verifier` as the checkpoint key of `office`, so its events can be received.
-    ///
-    /// - Throws: ``StoreError`` when the office already has a different key.
-    public func trust(office: String, verifier: NoteVerifier) throws {
-        guard Identifiers.isValidOffice(office), verifier.name.hasSuffix("/\(office)") else {
-            throw StoreError(.badIdentity("key \(verifier.name) is not a key of office \(office)"))
-        }
-        try Self.wrapDatabaseErrors {
-            try pool.write { db in
-                if let existing = try String.fetchOne(db, sql: "SELECT vkey FROM office_keys WHERE office = ?", arguments: [office]) {
-                    guard existing == verifier.vkey else { throw StoreError(.badIdentity("office \(office) already has another key")) }
-                    return
-                }
-                try db.execute(sql: "INSERT INTO office_keys(office, vkey) VALUES (?, ?)", arguments: [office, verifier.vkey])
-            }
-        }
-    }
-
     /// Reads with a database connection (for the domain's queries).
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         try Self.wrapDatabaseErrors { try pool.read(body) }

@@ -79,6 +79,13 @@ public struct LocalPeer: SyncPeer {
         guard let head = try store.head(office: office), head.size > after, let note = head.checkpoint else {
             throw SyncError(.nothingToSend(office: office, after: after))
         }
+        // Where the office's key changed, the range ends at the old key's last checkpoint: a receiver
+        // that does not know the new key yet learns it from the part it can verify.
+        if let boundary = try store.boundary(office: office, after: after, before: head.size) {
+            return RangeStream(
+                header: RangeHeader(office: office, after: after, count: boundary.size - after, checkpoint: boundary.note),
+                events: .canonicalLines(of: store, office: office, seqs: (after + 1)...boundary.size))
+        }
         if office == store.identity.office, let signer, head.size - after > segmentLimit {
             let end = after + segmentLimit
             return RangeStream(

@@ -10,7 +10,7 @@ struct RegistryTests {
 
     @Test func knowsEveryTypeOfTheVocabulary() {
         let expected = [
-            "office.registered", "office.key-rotated", "district.defined", "policy.target-declared", "system.procured",
+            "office.registered", "office.key-rotated", "office.key-revoked", "district.defined", "policy.target-declared", "system.procured",
             "contract.amended", "cost.incurred", "deployment.recorded", "deployment.removed", "surveillance.assessed",
             "algorithm.registered", "algorithm.updated", "algorithm.retired", "system.retired", "event.corrected",
         ]

@@ -70,6 +70,16 @@ public final class TestCity: @unchecked Sendable {
         }
     }
 
+    /// Rotates `office`'s key (``LedgerDirectory/rotateKey(projector:now:)``) at the current clock and
+    /// opens its ledger again with the new key; returns the new key and the size it signs from.
+    @discardableResult
+    public func rotateKey(_ office: String) throws -> (key: NoteVerifier, fromSize: UInt64) {
+        let now = clock
+        let rotated = try LedgerDirectory(path: folder.path(office)).rotateKey(projector: CivicProjector(), now: { now })
+        ledgers[office] = try LedgerDirectory(path: folder.path(office)).open(projector: CivicProjector())
+        return rotated
+    }
+
     /// A copy of every ledger as it is now, in a folder of its own: one starting point for many runs.
     public func copy() throws -> TestCity { try TestCity(copying: self) }
 

@@ -36,16 +36,35 @@ public struct OfficeRegistered: Sendable, Equatable {
     }
 }
 
-/// `office.key-rotated`: an office's new checkpoint key.
+/// `office.key-rotated`: an office's new checkpoint key, signing from log size `fromSize` on.
 public struct OfficeKeyRotated: Sendable, Equatable {
     public let office: String
     public let key: NoteVerifier
+    /// The office's log size from which the new key signs its checkpoints.
+    public let fromSize: UInt64
     public let reason: String?
 
     public init(_ reader: BodyReader) throws(ValidationError) {
-        try reader.onlyFields(["office", "key", "reason"])
+        try reader.onlyFields(["office", "key", "from_size", "reason"])
         office = try OfficeRegistered.office(reader)
         key = try OfficeRegistered.key(reader, office: office)
+        fromSize = UInt64(try reader.integer("from_size", in: 1...BodyReader.maximumMoney))
         reason = try reader.optionalString("reason")
+    }
+}
+
+/// `office.key-revoked`: a key of an office the registrar no longer trusts beyond log size `after`.
+public struct OfficeKeyRevoked: Sendable, Equatable {
+    public let office: String
+    public let key: NoteVerifier
+    public let after: UInt64
+    public let reason: String
+
+    public init(_ reader: BodyReader) throws(ValidationError) {
+        try reader.onlyFields(["office", "key", "after", "reason"])
+        office = try OfficeRegistered.office(reader)
+        key = try OfficeRegistered.key(reader, office: office)
+        after = UInt64(try reader.integer("after", in: 0...BodyReader.maximumMoney))
+        reason = try reader.string("reason")
     }
 }

@@ -47,6 +47,8 @@ public enum FindingKind: String, Sendable, CaseIterable, Comparable {
     case unknownVersion = "unknown-version"
     case invalidBody = "invalid-body"
     case totalOutOfRange = "total-out-of-range"
+    case badKey = "bad-key"
+    case revokedKey = "revoked-key"
     case clockAhead = "clock-ahead"
     case arrivedLate = "arrived-late"
     case fork = "fork"
@@ -82,6 +84,9 @@ public enum FindingKind: String, Sendable, CaseIterable, Comparable {
         case .unknownType: return "events of a type this node's vocabulary does not know are kept, verified and left out of the state"
         case .unknownVersion: return "events of a later envelope version are kept, verified and left out of the state"
         case .invalidBody: return "an event's body is valid for its type"
+        case .badKey:
+            return "a registration, rotation or revocation names a key of the office in this city, registers an office once, rotates to a key that signs after the current one, revokes a key the office has"
+        case .revokedKey: return "an office's events beyond a revoked key's last trusted size are vouched for by that key alone, so they are not trusted"
         case .totalOutOfRange: return "a total of money stays within ±(2^53 − 1) minor units, what a JSON number carries exactly"
         case .clockAhead: return "an office's clock runs no more than 5 minutes ahead of this node's when its events arrive"
         case .arrivedLate: return "events arrive within 30 days of this node's clock"

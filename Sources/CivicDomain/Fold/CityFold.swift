@@ -16,8 +16,8 @@ struct CityFold {
     private(set) var findings: [Finding] = []
     private let keepsState: Bool
 
-    init(registrar: String?, keepsState: Bool = true) {
-        rules = RuleFacts(registrar: registrar)
+    init(registrar: String?, city: String? = nil, keepsState: Bool = true) {
+        rules = RuleFacts(registrar: registrar, city: city)
         self.keepsState = keepsState
     }
 

@@ -26,6 +26,8 @@ struct LedgerFacts {
     }
 
     private(set) var items: [Item] = []
+    /// The seqs only a revoked key vouched for, left out of the fold (and of the costs).
+    private(set) var revoked = RevokedRanges()
     private(set) var costReplacements: [CostReplacement] = []
     private(set) var applied: [AppliedCorrection] = []
     private(set) var findings: [Finding] = []
@@ -49,7 +51,7 @@ struct LedgerFacts {
     /// Reads the facts under `filter` and resolves their corrections.
     ///
     /// - Parameter registrar: the city's registrar office, which may correct any event.
-    static func load(_ db: Database, filter: TimeFilter, registrar: String?) throws -> LedgerFacts {
+    static func load(_ db: Database, filter: TimeFilter, registrar: String?, city: String? = nil) throws -> LedgerFacts {
         var facts = LedgerFacts()
         var corrections: [Correction] = []
         var byID: [Hash: Int] = [:]
@@ -84,12 +86,34 @@ struct LedgerFacts {
             }
         }
 
+        // Events only a revoked key vouched for are not the office's: left out, each a finding.
+        facts.revoked = RevokedRanges(facts.items, registrar: registrar, city: city)
+        if !facts.revoked.isEmpty {
+            for index in facts.items.indices where facts.items[index].body != nil {
+                let ref = facts.items[index].ref
+                guard facts.revoked.contains(office: ref.office, seq: ref.seq) else { continue }
+                facts.items[index].body = nil
+                unreadable[ref.id] = .revokedKey
+                facts.findings.append(
+                    Finding(
+                        kind: .revokedKey, events: [ref], resolution: .ignored,
+                        detail: "\(ref.type): \(ref.office)#\(ref.seq) is vouched for only by a key the registrar revoked before it"))
+            }
+        }
+
         // Each correction is checked against its target; of the valid ones, the last of each target applies.
         var valid: [Hash: [(Correction, Target)]] = [:]
         var targetOrder: [Hash] = []
         for correction in corrections {
             let ref = correction.ref
             let targetID = correction.body.event
+            if facts.revoked.contains(office: ref.office, seq: ref.seq) {
+                facts.findings.append(
+                    Finding(
+                        kind: .revokedKey, events: [ref], resolution: .ignored,
+                        detail: "\(ref.type): \(ref.office)#\(ref.seq) is vouched for only by a key the registrar revoked before it"))
+                continue
+            }
             func finding(_ kind: FindingKind, _ reason: String, with: [EventRef] = []) {
                 facts.findings.append(
                     Finding(

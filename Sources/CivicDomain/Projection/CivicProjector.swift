@@ -121,9 +121,10 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
     private let mode: ProjectionMode
     /// Recording: the facts held, folded, and the batch so far.
     private var rules: RuleFacts
-    /// This ledger's office and its registrar (from `ledger_meta`).
+    /// This ledger's office, its registrar and its city (from `ledger_meta`).
     private let office: String?
     private let registrar: String?
+    private let city: String?
     /// The row inserts, prepared on the writer at their first use.
     private var costInsert: FastStatement?
     private var factInsert: FastStatement?
@@ -132,10 +133,11 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         self.mode = mode
         office = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'office'")
         registrar = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'registrar'")
-        rules = RuleFacts(registrar: registrar)
+        city = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'city'")
+        rules = RuleFacts(registrar: registrar, city: city)
         guard mode == .record else { return }
-        var fold = CityFold(registrar: registrar, keepsState: false)
-        fold.fold(try LedgerFacts.load(db, filter: .none, registrar: registrar))
+        var fold = CityFold(registrar: registrar, city: city, keepsState: false)
+        fold.fold(try LedgerFacts.load(db, filter: .none, registrar: registrar, city: city))
         rules = fold.rules
     }
 
@@ -186,7 +188,7 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
                 ).map { LedgerRules.Target(type: $0["type"], office: $0["office"]) }
             }
         }
-        try applyRegistration(body, from: envelope.office, in: db)
+        try applyKeyEvent(body, from: envelope.office, seq: envelope.seq, in: db)
         switch body {
         case .costIncurred(let cost):
             let insert = try costInsert ?? FastStatement(
@@ -229,26 +231,38 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         try insert.run()
     }
 
-    /// `office.registered` and `office.key-rotated` by the registrar make this node trust the
-    /// office's key (in the same transaction). Recorded ones were checked by the rules; received
-    /// ones from another office change no trust (the fold lists them as unauthorized), and none
-    /// replaces the key of this node's own office.
-    private func applyRegistration(_ body: CivicBody, from author: String, in db: Database) throws {
-        let office: String
-        let key: NoteVerifier
-        switch body {
-        case .officeRegistered(let registration): (office, key) = (registration.office, registration.key)
-        case .officeKeyRotated(let rotation): (office, key) = (rotation.office, rotation.key)
-        default: return
-        }
+    /// The registrar's `office.registered`, `office.key-rotated` and `office.key-revoked` change
+    /// which keys this node trusts for which sizes of an office's log (in the same transaction).
+    /// Recorded ones were checked by the rules; received ones that cannot stand change nothing (the
+    /// fold lists them), and none replaces the key of this node's own office or the registrar's
+    /// first key except by a rotation.
+    private func applyKeyEvent(_ body: CivicBody, from author: String, seq: UInt64, in db: Database) throws {
         guard let registrar, author == registrar else { return }
-        let held = try String.fetchOne(db, sql: "SELECT vkey FROM office_keys WHERE office = ?", arguments: [office])
-        if office == self.office, let held, held != key.vkey {
-            guard mode == .record else { return }
-            throw ValidationError(type: body.typeName, field: "key", reason: "registers this node's own office \(office) with another key than its own")
+        func named(_ key: NoteVerifier, _ office: String) -> Bool {
+            city.map { key.name == Identifiers.origin(city: $0, office: office) } ?? true
         }
-        try db.execute(
-            sql: "INSERT INTO office_keys(office, vkey) VALUES (?, ?) ON CONFLICT(office) DO UPDATE SET vkey = excluded.vkey",
-            arguments: [office, key.vkey])
+        switch body {
+        case .officeRegistered(let registration):
+            guard named(registration.key, registration.office), registration.office != registrar else { return }
+            if let held = try LedgerStore.keyHistory(in: db, office: registration.office) {
+                if registration.office == office, held.keys[0].verifier != registration.key, mode == .record {
+                    throw ValidationError(
+                        type: body.typeName, field: "key", reason: "registers this node's own office \(registration.office) with another key than its own")
+                }
+                return
+            }
+            try LedgerStore.addKey(db, office: registration.office, fromSize: 1, verifier: registration.key)
+        case .officeKeyRotated(let rotation):
+            guard named(rotation.key, rotation.office), let held = try LedgerStore.keyHistory(in: db, office: rotation.office),
+                let current = held.current, rotation.fromSize > current.fromSize
+            else { return }
+            if rotation.office == registrar, rotation.fromSize != seq + 1 { return }
+            try LedgerStore.addKey(db, office: rotation.office, fromSize: rotation.fromSize, verifier: rotation.key)
+        case .officeKeyRevoked(let revocation):
+            guard named(revocation.key, revocation.office) else { return }
+            try LedgerStore.revokeKey(db, office: revocation.office, verifier: revocation.key, after: revocation.after)
+        default:
+            return
+        }
     }
 }

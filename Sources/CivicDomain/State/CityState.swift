@@ -40,22 +40,23 @@ public struct CityState: Sendable {
     /// let state = try CityState.load(from: store, filter: TimeFilter(asOf: TimeFilter.instant("2026-03-01")))
     /// ```
     public static func load(from store: LedgerStore, filter: TimeFilter) throws -> CityState {
-        let registrar = store.identity.registrar
-        return try store.read { db in try load(db, filter: filter, registrar: registrar) }
+        let (registrar, city) = (store.identity.registrar, store.identity.city)
+        return try store.read { db in try load(db, filter: filter, registrar: registrar, city: city) }
     }
 
-    static func load(_ db: Database, filter: TimeFilter, registrar: String?) throws -> CityState {
+    static func load(_ db: Database, filter: TimeFilter, registrar: String?, city: String? = nil) throws -> CityState {
         var state = CityState(filter: filter)
         let (projectionWhere, projectionArguments) = filter.sql(prefix: "")
         state.eventCount = try Int64.fetchOne(
             db,
             sql: "SELECT (SELECT count(*) FROM civic_costs WHERE \(projectionWhere)) + (SELECT count(*) FROM civic_facts WHERE \(projectionWhere))",
             arguments: projectionArguments + projectionArguments) ?? 0
-        let ledger = try LedgerFacts.load(db, filter: filter, registrar: registrar)
-        var fold = CityFold(registrar: registrar)
+        let ledger = try LedgerFacts.load(db, filter: filter, registrar: registrar, city: city)
+        var fold = CityFold(registrar: registrar, city: city)
         fold.fold(ledger)
         state.facts = fold.state
-        let costs = try CostAggregator.aggregate(db, filter: filter, rules: fold.rules, replacements: ledger.costReplacements)
+        let costs = try CostAggregator.aggregate(
+            db, filter: filter, rules: fold.rules, replacements: ledger.costReplacements, revoked: ledger.revoked)
         state.costs = costs.lines.sorted { ($0.system, $0.year, $0.category, $0.source, $0.currency) < ($1.system, $1.year, $1.category, $1.source, $1.currency) }
         state.corrections = ledger.applied
         state.findings = Finding.sorted(ledger.findings + fold.findings + costs.findings + (try NodeFindings.load(db, filter: filter)))

@@ -76,13 +76,35 @@ struct CostAggregator {
     /// - Parameters:
     ///   - rules: the facts folded under the same filter (every system's procurement and retirement).
     ///   - replacements: the corrections that apply to costs.
-    static func aggregate(_ db: Database, filter: TimeFilter, rules: RuleFacts, replacements: [LedgerFacts.CostReplacement]) throws
-        -> (lines: [CostLine], findings: [Finding])
-    {
+    static func aggregate(
+        _ db: Database, filter: TimeFilter, rules: RuleFacts, replacements: [LedgerFacts.CostReplacement], revoked: RevokedRanges = RevokedRanges()
+    ) throws -> (lines: [CostLine], findings: [Finding]) {
         var aggregator = CostAggregator()
-        let replaced = Set(replacements.map(\.targetRowid))
+        var replaced = Set(replacements.map(\.targetRowid))
         var suspects: [Int64] = []
+        var findings: [Finding] = []
         let (condition, arguments) = filter.sql(prefix: "")
+        // Costs only a revoked key vouched for are not counted: each is a finding instead.
+        for (office, ranges) in revoked.byOffice.sorted(by: { $0.key < $1.key }) {
+            for range in ranges {
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT c.event_rowid, e.seq, e.id, e.hlc_wall, e.hlc_logical, e.type FROM civic_costs c JOIN events e ON e.rowid = c.event_rowid
+                        WHERE e.office = ? AND e.seq BETWEEN ? AND ? AND \(filter.sql(prefix: "c.").0) ORDER BY e.seq
+                        """, arguments: [office, Int64(range.lowerBound), Int64(min(range.upperBound, UInt64(Int64.max)))] + filter.sql(prefix: "c.").1)
+                for row in rows {
+                    replaced.insert(row["event_rowid"])
+                    let ref = EventRef(
+                        key: OrderKey(hlc: HLCTimestamp(wall: row["hlc_wall"], logical: row["hlc_logical"]), office: office, seq: UInt64(row["seq"] as Int64)),
+                        id: Hash(bytes: Array(row["id"] as Data)), type: row["type"])
+                    findings.append(
+                        Finding(
+                            kind: .revokedKey, events: [ref], resolution: .ignored,
+                            detail: "cost.incurred: \(office)#\(ref.seq) is vouched for only by a key the registrar revoked before it: not counted"))
+                }
+            }
+        }
         let statement = try db.makeStatement(
             sql: "SELECT event_rowid, system, effective, category, source, currency, amount, hlc_wall, hlc_logical FROM civic_costs WHERE \(condition)")
         try statement.setArguments(arguments)
@@ -111,7 +133,6 @@ struct CostAggregator {
                 suspects.append(rowid)
             }
         }
-        var findings: [Finding] = []
         for rowid in suspects {
             guard let row = try Row.fetchOne(
                 db,

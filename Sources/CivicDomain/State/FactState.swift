@@ -35,7 +35,7 @@ public struct FactState: Sendable {
         factCount += 1
         switch body {
         case .officeRegistered(let registration): offices[registration.office] = registration
-        case .officeKeyRotated: break
+        case .officeKeyRotated, .officeKeyRevoked: break
         case .districtDefined(let district): districts[district.district] = district
         case .targetDeclared(let target): targets[target.target] = target
         case .systemProcured(let procured):

@@ -42,14 +42,30 @@ public struct RuleFacts: Sendable {
         public var retiredBy: EventRef?
     }
 
+    /// An office's keys as the registrar's events give them: the first from its registration, then
+    /// one per rotation.
+    public struct Keys: Sendable, Equatable {
+        public var keys: [(fromSize: UInt64, vkey: String)]
+        public var registeredBy: EventRef?
+
+        public static func == (lhs: Keys, rhs: Keys) -> Bool {
+            lhs.registeredBy == rhs.registeredBy && lhs.keys.map(\.fromSize) == rhs.keys.map(\.fromSize) && lhs.keys.map(\.vkey) == rhs.keys.map(\.vkey)
+        }
+    }
+
     /// The registrar office, which may amend, retire and correct anything and alone registers offices.
     public let registrar: String?
+    /// The city: a key must be named `civic/<city>/<office>` (nil: not checked).
+    public let city: String?
     public private(set) var districts: Set<String> = []
+    /// Offices registered (and the registrar, from its first rotation), with their keys.
+    public private(set) var offices: [String: Keys] = [:]
     public private(set) var systems: [String: System] = [:]
     public private(set) var algorithms: [String: Algorithm] = [:]
 
-    public init(registrar: String?) {
+    public init(registrar: String?, city: String? = nil) {
         self.registrar = registrar
+        self.city = city
     }
 
     /// The conflicts of `body`, recorded by `at.office`, with the facts so far. Checks stop at the
@@ -140,15 +156,64 @@ public struct RuleFacts: Sendable {
             return algorithmConflicts(update.algorithm, verb: "updated")
         case .algorithmRetired(let retirement):
             return algorithmConflicts(retirement.subject, verb: "retired")
-        case .officeRegistered, .officeKeyRotated:
+        case .officeRegistered, .officeKeyRotated, .officeKeyRevoked:
             guard let registrar else {
                 return [conflict(.unauthorized, nil, "this ledger has no registrar office (civic init --registrar or --registrar-key)")]
             }
             guard office == registrar else {
-                return [conflict(.unauthorized, nil, "only the registrar office \(registrar) may register offices, not \(office)")]
+                return [conflict(.unauthorized, nil, "only the registrar office \(registrar) may register offices and rotate or revoke keys, not \(office)")]
+            }
+            return keyConflicts(body, at: event, registrar: registrar)
+        case .districtDefined, .targetDeclared, .eventCorrected:
+            return []
+        }
+    }
+
+    /// A registration, rotation or revocation by the registrar that cannot stand: a key of another
+    /// city, an office registered twice (keys change by rotation), a rotation that does not start
+    /// after the office's current key, a revocation of a key the office never had.
+    private func keyConflicts(_ body: CivicBody, at event: EventRef, registrar: String) -> [Conflict] {
+        func bad(_ field: String, _ reason: String, with: [EventRef] = []) -> [Conflict] {
+            [Conflict(kind: .badKey, field: field, reason: reason, with: with, resolution: .ignored)]
+        }
+        func named(_ key: NoteVerifier, _ office: String) -> [Conflict]? {
+            guard let city, key.name != Identifiers.origin(city: city, office: office) else { return nil }
+            return bad("key", "is named \(key.name), not \(Identifiers.origin(city: city, office: office))")
+        }
+        switch body {
+        case .officeRegistered(let registration):
+            if let wrong = named(registration.key, registration.office) { return wrong }
+            guard registration.office != registrar else {
+                return bad("office", "the registrar's own key is the one every node was created with; it changes only by rotation")
+            }
+            if let held = offices[registration.office] {
+                return bad("office", "\(registration.office) is already registered: its key changes by office.key-rotated", with: held.registeredBy.map { [$0] } ?? [])
             }
             return []
-        case .districtDefined, .targetDeclared, .eventCorrected:
+        case .officeKeyRotated(let rotation):
+            if let wrong = named(rotation.key, rotation.office) { return wrong }
+            if rotation.office == registrar {
+                // The registrar's own rotation is signed under its old key, up to this very event.
+                guard rotation.fromSize == event.seq + 1 else {
+                    return bad("from_size", "the registrar's own new key must sign from just after this event, size \(event.seq + 1)")
+                }
+                if let last = offices[registrar]?.keys.last, rotation.fromSize <= last.fromSize {
+                    return bad("from_size", "must be after the registrar's current key's size \(last.fromSize)")
+                }
+                return []
+            }
+            guard let held = offices[rotation.office] else { return bad("office", "\(rotation.office) is not registered") }
+            if let last = held.keys.last, rotation.fromSize <= last.fromSize {
+                return bad("from_size", "must be after the size \(last.fromSize) from which \(rotation.office)'s current key signs")
+            }
+            return []
+        case .officeKeyRevoked(let revocation):
+            if let wrong = named(revocation.key, revocation.office) { return wrong }
+            guard let held = offices[revocation.office], held.keys.contains(where: { $0.vkey == revocation.key.vkey }) else {
+                return bad("key", "is not a key of \(revocation.office) registered here")
+            }
+            return []
+        default:
             return []
         }
     }
@@ -217,8 +282,11 @@ public struct RuleFacts: Sendable {
             systems[retirement.subject]?.retiredBy = event
         case .algorithmRegistered(let entry): algorithms[entry.algorithm] = Algorithm(registeredBy: event)
         case .algorithmRetired(let retirement): algorithms[retirement.subject]?.retiredBy = event
-        case .officeRegistered, .officeKeyRotated, .targetDeclared, .contractAmended, .costIncurred, .surveillanceAssessed,
-            .algorithmUpdated, .eventCorrected:
+        case .officeRegistered(let registration):
+            offices[registration.office] = Keys(keys: [(1, registration.key.vkey)], registeredBy: event)
+        case .officeKeyRotated(let rotation):
+            offices[rotation.office, default: Keys(keys: [], registeredBy: nil)].keys.append((rotation.fromSize, rotation.key.vkey))
+        case .officeKeyRevoked, .targetDeclared, .contractAmended, .costIncurred, .surveillanceAssessed, .algorithmUpdated, .eventCorrected:
             break
         }
     }

@@ -4,6 +4,7 @@ import LedgerCore
 public enum CivicBody: Sendable, Equatable {
     case officeRegistered(OfficeRegistered)
     case officeKeyRotated(OfficeKeyRotated)
+    case officeKeyRevoked(OfficeKeyRevoked)
     case districtDefined(DistrictDefined)
     case targetDeclared(TargetDeclared)
     case systemProcured(SystemProcured)
@@ -20,7 +21,7 @@ public enum CivicBody: Sendable, Equatable {
 
     /// Every type of version 1, in DESIGN §5 order.
     public static let types = [
-        "office.registered", "office.key-rotated", "district.defined", "policy.target-declared", "system.procured",
+        "office.registered", "office.key-rotated", "office.key-revoked", "district.defined", "policy.target-declared", "system.procured",
         "contract.amended", "cost.incurred", "deployment.recorded", "deployment.removed", "surveillance.assessed",
         "algorithm.registered", "algorithm.updated", "algorithm.retired", "system.retired", "event.corrected",
     ]
@@ -33,6 +34,7 @@ public enum CivicBody: Sendable, Equatable {
         switch type {
         case "office.registered": return .officeRegistered(try OfficeRegistered(reader))
         case "office.key-rotated": return .officeKeyRotated(try OfficeKeyRotated(reader))
+        case "office.key-revoked": return .officeKeyRevoked(try OfficeKeyRevoked(reader))
         case "district.defined": return .districtDefined(try DistrictDefined(reader))
         case "policy.target-declared": return .targetDeclared(try TargetDeclared(reader))
         case "system.procured": return .systemProcured(try SystemProcured(reader))
@@ -56,6 +58,7 @@ public enum CivicBody: Sendable, Equatable {
         switch self {
         case .officeRegistered: return "office.registered"
         case .officeKeyRotated: return "office.key-rotated"
+        case .officeKeyRevoked: return "office.key-revoked"
         case .districtDefined: return "district.defined"
         case .targetDeclared: return "policy.target-declared"
         case .systemProcured: return "system.procured"
