@@ -17,6 +17,20 @@ extension LedgerStore {
     ///
     /// - Throws: ``StoreError`` refusing the range, before any of its events is read.
     public func admit(office: String, after: UInt64, count: UInt64, checkpoint note: String) throws -> RangeAdmission {
+        let end = try rangeEnd(office: office, after: after, count: count)
+        let keys = try Self.wrapDatabaseErrors { try pool.read { db in try Self.keyHistory(db, office: office) } }
+        return try admission(office: office, after: after, count: count, end: end, checkpoint: note, keys: keys)
+    }
+
+    /// ``admit(office:after:count:checkpoint:)`` for async callers: the read suspends the task.
+    public func admitAsync(office: String, after: UInt64, count: UInt64, checkpoint note: String) async throws -> RangeAdmission {
+        let end = try rangeEnd(office: office, after: after, count: count)
+        let keys = try await readAsync { db in try Self.keyHistory(db, office: office) }
+        return try admission(office: office, after: after, count: count, end: end, checkpoint: note, keys: keys)
+    }
+
+    /// The size a range reaches, once the header is checked for what needs no read.
+    private func rangeEnd(office: String, after: UInt64, count: UInt64) throws -> UInt64 {
         guard Identifiers.isValidOffice(office) else { throw StoreError.refused(index: 0, "\(office) is not an office id") }
         guard office != identity.office else {
             throw StoreError.refused(index: 0, "events of \(office) can only be recorded here, not received")
@@ -24,7 +38,13 @@ extension LedgerStore {
         guard count > 0 else { throw StoreError.refused(index: 0, "no events to receive") }
         let (end, overflow) = after.addingReportingOverflow(count)
         guard !overflow else { throw StoreError.refused(index: 0, "the range of \(office) ends past the largest size") }
-        guard let keys = try keyHistories()[office] else {
+        return end
+    }
+
+    private func admission(office: String, after: UInt64, count: UInt64, end: UInt64, checkpoint note: String, keys: KeyHistory?) throws
+        -> RangeAdmission
+    {
+        guard let keys else {
             // Nothing can be verified yet; the checkpoint must at least be one of this office's log.
             let origin = Identifiers.origin(city: identity.city, office: office)
             let checkpoint: Checkpoint

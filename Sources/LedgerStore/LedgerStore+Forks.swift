@@ -60,6 +60,13 @@ extension LedgerStore {
         }
     }
 
+    /// ``keep(_:office:now:)`` for async callers (the server, a sync round): the task waits for the
+    /// writer without blocking a thread.
+    @discardableResult
+    public func keepAsync(_ proof: ForkProof, office: String, now: @escaping @Sendable () -> Int64 = LedgerStore.systemMilliseconds) async throws -> Bool {
+        try await writeAsync { db in try Self.keep(proof, office: office, in: db, detected: now()) }
+    }
+
     @discardableResult
     static func keep(_ proof: ForkProof, office: String, in db: Database, detected: Int64) throws -> Bool {
         let (first, second) = try verify(proof, office: office, in: db)
@@ -97,6 +104,11 @@ extension LedgerStore {
     /// The fork proofs held here, oldest first.
     public func forkProofs() throws -> [HeldForkProof] {
         try Self.wrapDatabaseErrors { try pool.read { db in try Self.forkProofs(db) } }
+    }
+
+    /// ``forkProofs()`` for async callers.
+    public func forkProofsAsync() async throws -> [HeldForkProof] {
+        try await readAsync { db in try Self.forkProofs(db) }
     }
 
     static func forkProofs(_ db: Database) throws -> [HeldForkProof] {

@@ -149,15 +149,18 @@ extension LedgerStore {
 
     /// The first key boundary of `office` after `after` and before `end`, with its checkpoint: a range
     /// sent from `after` ends there.
-    public func boundary(office: String, after: UInt64, before end: UInt64) throws -> (size: UInt64, note: String)? {
-        try Self.wrapDatabaseErrors {
-            try pool.read { db in
-                try Row.fetchOne(
-                    db, sql: "SELECT size, note FROM boundary_checkpoints WHERE office = ? AND size > ? AND size < ? ORDER BY size LIMIT 1",
-                    arguments: [office, Int64(after), Int64(end)]
-                ).map { (UInt64($0["size"] as Int64), $0["note"]) }
-            }
-        }
+    public func boundary(office: String, after: UInt64, before end: UInt64) async throws -> (size: UInt64, note: String)? {
+        try await readAsync { db in
+            try Row.fetchOne(
+                db, sql: "SELECT size, note FROM boundary_checkpoints WHERE office = ? AND size > ? AND size < ? ORDER BY size LIMIT 1",
+                arguments: [office, Int64(after), Int64(end)]
+            ).map { Boundary(size: UInt64($0["size"] as Int64), note: $0["note"]) }
+        }.map { ($0.size, $0.note) }
+    }
+
+    private struct Boundary: Sendable {
+        let size: UInt64
+        let note: String
     }
 }
 

@@ -83,6 +83,16 @@ extension LedgerStore {
         }
     }
 
+    /// A write transaction on GRDB's writer queue: the caller's task suspends while it waits for the
+    /// writer (a range being stored, say), so no thread of the cooperative pool blocks behind it.
+    func writeAsync<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as DatabaseError {
+            throw StoreError.database(error)
+        }
+    }
+
     static func inclusionProof(_ db: Database, office: String, seq: UInt64, size: UInt64?) throws -> InclusionProof {
         let head = try heldHead(db, office)
         let size = size ?? head.size

@@ -48,6 +48,11 @@ extension LedgerStore {
         }
     }
 
+    /// ``head(office:)`` for async callers.
+    public func headAsync(office: String) async throws -> OfficeHead? {
+        try await readAsync { db in try OfficeHead.fetch(db, office: office) }
+    }
+
     /// Visits events in (office, seq) order, or only one office's, streaming from one read transaction.
     ///
     /// - Parameters:

@@ -10,11 +10,25 @@ extension LedgerStore {
     ///
     /// - Throws: ``StoreError`` when `signer` is not this office's key or `size` is out of range.
     public func signPrefix(size: UInt64, signer: NoteSigner) throws -> String {
-        let office = identity.office
         guard signer.name == identity.origin else {
             throw StoreError(.keyFile("the key is for \(signer.name), not this ledger's \(identity.origin)"))
         }
-        let root = try Self.wrapDatabaseErrors { try pool.read { db in try Self.root(db, office: office, size: size) } }
+        let office = identity.office
+        return try sign(size: size, root: try Self.wrapDatabaseErrors { try pool.read { db in try Self.root(db, office: office, size: size) } }, signer: signer)
+    }
+
+    /// ``signPrefix(size:signer:)`` for async callers: the prefix root (a read of the log's ids)
+    /// suspends the task.
+    public func signPrefixAsync(size: UInt64, signer: NoteSigner) async throws -> String {
+        guard signer.name == identity.origin else {
+            throw StoreError(.keyFile("the key is for \(signer.name), not this ledger's \(identity.origin)"))
+        }
+        let office = identity.office
+        return try sign(size: size, root: try await readAsync { db in try Self.root(db, office: office, size: size) }, signer: signer)
+    }
+
+    private func sign(size: UInt64, root: Hash?, signer: NoteSigner) throws -> String {
+        let office = identity.office
         guard size >= 1, let root else {
             throw StoreError(.notFound("size must be between 1 and the size of \(office)'s log held here"))
         }

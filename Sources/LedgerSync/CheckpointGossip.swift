@@ -16,15 +16,15 @@ public protocol CheckpointGossip: Sendable {
 
 extension LocalPeer {
     public func consider(checkpoint: String, office: String) async throws -> GossipVerdict {
-        try store.consider(checkpoint: checkpoint, office: office)
+        try await store.considerAsync(checkpoint: checkpoint, office: office)
     }
 
     public func forkProofs() async throws -> [(office: String, proof: ForkProof)] {
-        try store.forkProofs().map { ($0.office, $0.proof) }
+        try await store.forkProofsAsync().map { ($0.office, $0.proof) }
     }
 
     public func keep(_ proof: ForkProof, office: String) async throws -> Bool {
-        try store.keep(proof, office: office)
+        try await store.keepAsync(proof, office: office)
     }
 }
 

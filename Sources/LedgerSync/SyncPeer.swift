@@ -67,29 +67,31 @@ public struct LocalPeer: SyncPeer {
     }
 
     public func status() async throws -> PeerStatus {
-        PeerStatus(
-            city: store.identity.city, office: store.identity.office, registrar: store.identity.registrar, logs: try store.heldLogs(),
-            forkDigests: Set(try store.forks().map(\.digest)))
+        let snapshot = try await store.statusSnapshot()
+        return PeerStatus(
+            city: store.identity.city, office: store.identity.office, registrar: store.identity.registrar, logs: snapshot.logs,
+            forkDigests: Set(snapshot.forks.map(\.digest)))
     }
 
     /// The range is fixed to the office's held size now, with the signed checkpoint at that size;
     /// its events are read from the ledger in chunks as the stream is consumed. This node's own log,
     /// when it has the key, comes in segments of at most ``segmentLimit`` events instead.
     public func fetch(office: String, after: UInt64) async throws -> RangeStream {
-        guard let head = try store.head(office: office), head.size > after, let note = head.checkpoint else {
+        guard let head = try await store.headAsync(office: office), head.size > after, let note = head.checkpoint else {
             throw SyncError(.nothingToSend(office: office, after: after))
         }
         // Where the office's key changed, the range ends at the old key's last checkpoint: a receiver
         // that does not know the new key yet learns it from the part it can verify.
-        if let boundary = try store.boundary(office: office, after: after, before: head.size) {
+        if let boundary = try await store.boundary(office: office, after: after, before: head.size) {
             return RangeStream(
                 header: RangeHeader(office: office, after: after, count: boundary.size - after, checkpoint: boundary.note),
                 events: .canonicalLines(of: store, office: office, seqs: (after + 1)...boundary.size))
         }
         if office == store.identity.office, let signer, head.size - after > segmentLimit {
             let end = after + segmentLimit
+            let note = try await store.signPrefixAsync(size: end, signer: signer)
             return RangeStream(
-                header: RangeHeader(office: office, after: after, count: segmentLimit, checkpoint: try store.signPrefix(size: end, signer: signer)),
+                header: RangeHeader(office: office, after: after, count: segmentLimit, checkpoint: note),
                 events: .canonicalLines(of: store, office: office, seqs: (after + 1)...end))
         }
         return RangeStream(
@@ -106,7 +108,7 @@ public struct LocalPeer: SyncPeer {
     ///   ``WireError`` for a malformed one; nothing of it is stored then.
     public func push(_ range: RangeStream) async throws -> ReceiveSummary {
         let header = range.header
-        let admission = try store.admit(office: header.office, after: header.after, count: header.count, checkpoint: header.checkpoint)
+        let admission = try await store.admitAsync(office: header.office, after: header.after, count: header.count, checkpoint: header.checkpoint)
         var limit = Int64.max
         if case .quarantine(let maximumBytes) = admission { limit = maximumBytes }
         let spooled = try await spool.spool(range, maximumBytes: limit)

@@ -4,6 +4,7 @@ import Foundation
 import LedgerCore
 import LedgerStore
 import LedgerSync
+import Hummingbird
 import NIOCore
 import Testing
 
@@ -117,5 +118,30 @@ struct BoundedPeerTests {
         let other = try await LocalPeer(store: city.police).fetch(office: "police", after: 0)
         let forged = RangeStream(header: RangeHeader(office: "zz-new", after: 0, count: 1, checkpoint: other.header.checkpoint), events: other.events)
         await #expect(throws: StoreError.self) { try await hall.push(forged) }
+    }
+
+    /// Report pages fold the ledger on threads of their own, two at once: a third request while two
+    /// run is answered 503 at once, and the work goes on once they finish.
+    @Test func blockingWorkIsBoundedAndAnswersBusy() async throws {
+        let work = BlockingWork(limit: 2, busy: "busy")
+        let gate = DispatchSemaphore(value: 0)
+        let (started, starting) = AsyncStream<Void>.makeStream()
+        let running = (0..<2).map { index in
+            Task {
+                try await work.run {
+                    starting.yield()
+                    gate.wait()  // on the work's own thread, not the test's
+                    return index
+                }
+            }
+        }
+        var iterator = started.makeAsyncIterator()
+        await iterator.next()
+        await iterator.next()
+        await #expect(throws: HTTPError.self) { try await work.run { 99 } }
+        gate.signal()
+        gate.signal()
+        #expect(try await running[0].value + running[1].value == 1)
+        #expect(try await work.run { 7 } == 7)
     }
 }

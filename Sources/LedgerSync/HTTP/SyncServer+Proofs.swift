@@ -30,12 +30,12 @@ extension SyncServer {
             }
             let verdict: GossipVerdict
             do {
-                verdict = try store.consider(checkpoint: note, office: office)
+                verdict = try await store.considerAsync(checkpoint: note, office: office)
             } catch {
                 throw HTTPStatusMapping.httpError(error)
             }
             if verdict == .fork { context.logger.warning("a checkpoint of \(office) seen elsewhere contradicts the log held here: kept as fork evidence") }
-            let held = try store.head(office: office)?.size ?? 0
+            let held = try await store.headAsync(office: office)?.size ?? 0
             return Self.json(
                 try CanonicalJSON.encode(.object([("office", .string(office)), ("held_size", .integer(Int64(held))), ("verdict", .string(verdict.rawValue))])))
         }
@@ -47,7 +47,7 @@ extension SyncServer {
     func addForkRoutes(to router: Router<BasicRequestContext>) {
         let store = self.store
         router.get("/v1/forks") { _, _ in
-            let entries: [JSONValue] = try store.forkProofs().map { .object([("office", .string($0.office)), ("proof", $0.proof.json)]) }
+            let entries: [JSONValue] = try await store.forkProofsAsync().map { .object([("office", .string($0.office)), ("proof", $0.proof.json)]) }
             return Self.json(try CanonicalJSON.encode(.object([("forks", .array(entries))])))
         }
         router.post("/v1/forks") { request, context in
@@ -63,7 +63,7 @@ extension SyncServer {
             }
             let new: Bool
             do {
-                new = try store.keep(try ForkProof(json: json), office: office)
+                new = try await store.keepAsync(try ForkProof(json: json), office: office)
             } catch {
                 throw HTTPStatusMapping.httpError(error)
             }

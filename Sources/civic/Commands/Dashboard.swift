@@ -4,28 +4,34 @@ import Foundation
 import Hummingbird
 import LedgerCore
 import LedgerStore
+import LedgerSync
 
 /// The read-only dashboard `civic serve` adds at `/`: the report pages for the node's current
 /// ledger, with the time options as query parameters (`?as_of=2024-01-01&known_at=…&effective_on=…&currency=USD`).
 enum Dashboard {
     static func routes(store: LedgerStore) -> @Sendable (Router<BasicRequestContext>) -> Void {
-        { router in
+        let renderer = BlockingWork(limit: 2, busy: "the dashboard is busy rendering other pages; try again in a moment")
+        return { router in
             router.get("/") { request, _ in
-                let (context, query) = try Self.context(store, request)
-                return html(ReportPage.index(context: context, query: query, links: .served))
+                try await renderer.run {
+                    let (context, query) = try Self.context(store, request)
+                    return html(ReportPage.index(context: context, query: query, links: .served))
+                }
             }
             router.get("/reports/{name}") { request, requestContext in
                 let name = try requestContext.parameters.require("name")
                 guard let kind = ReportKind(rawValue: name) else {
                     throw HTTPError(.notFound, message: "no report \(name): funding, equity, surveillance, vendors, algorithms or findings")
                 }
-                let (context, query) = try Self.context(store, request)
-                if request.uri.queryParameters.get("format") == "json" {
-                    var bytes = Array(try kind.json(context).prettyPrinted().utf8)
-                    if bytes.last != 0x0A { bytes.append(0x0A) }
-                    return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+                return try await renderer.run {
+                    let (context, query) = try Self.context(store, request)
+                    if request.uri.queryParameters.get("format") == "json" {
+                        var bytes = Array(try kind.json(context).prettyPrinted().utf8)
+                        if bytes.last != 0x0A { bytes.append(0x0A) }
+                        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+                    }
+                    return html(ReportPage.render(kind, context: context, query: query, links: .served))
                 }
-                return html(ReportPage.render(kind, context: context, query: query, links: .served))
             }
         }
     }
@@ -66,3 +72,4 @@ enum Dashboard {
             status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 }
+
