@@ -9,6 +9,8 @@ final class AppendPipeline: @unchecked Sendable {
     /// Where the producer has got to; handed back to the writer when it finishes.
     struct Chain {
         var frontier: MerkleFrontier
+        /// The Merkle nodes the batch completed, stored with its events.
+        var nodes: [MerkleNode] = []
         var prev: Hash?
         var clock: HybridLogicalClock
         var firstSeq: UInt64?
@@ -98,7 +100,7 @@ final class AppendPipeline: @unchecked Sendable {
             } catch {
                 throw StoreError.refused(index: chain.count, "\(error)")
             }
-            chain.frontier.append(event.leafHash)
+            chain.frontier.append(event.leafHash, completing: &chain.nodes)
             chain.prev = event.leafHash
             chain.firstSeq = chain.firstSeq ?? seq
             chain.lastEvent = event

@@ -4,6 +4,9 @@ import LedgerCore
 struct ChainChecker {
     private let heads: [String: OfficeHead]
     private let keys: [String: KeyHistory]
+    /// The Merkle nodes stored, by office, which must be those the events make.
+    private let nodes: [String: [MerkleNode]]
+    private var computed: [MerkleNode] = []
     private var results: [VerificationReport.OfficeResult] = []
     private var seenOffices: Set<String> = []
 
@@ -15,9 +18,10 @@ struct ChainChecker {
     private var checkpoint: Checkpoint?
     private var checkpointMatched = false
 
-    init(heads: [String: OfficeHead], keys: [String: KeyHistory]) {
+    init(heads: [String: OfficeHead], keys: [String: KeyHistory], nodes: [String: [MerkleNode]]) {
         self.heads = heads
         self.keys = keys
+        self.nodes = nodes
     }
 
     mutating func check(_ row: RawEventRow) throws {
@@ -58,7 +62,7 @@ struct ChainChecker {
             hlc.wall == row.hlcWall, hlc.logical == row.hlcLogical
         else { throw fail("the envelope's hlc does not match its columns") }
         if let lastHLC, hlc <= lastHLC { throw fail("its hlc \(hlc) is not later than the previous event's \(lastHLC)") }
-        frontier.append(leaf)
+        frontier.append(leaf, completing: &computed)
         lastHash = leaf
         lastHLC = hlc
         if let checkpoint, checkpoint.size == frontier.size {
@@ -73,6 +77,7 @@ struct ChainChecker {
         office = name
         officeBytes = Array(name.utf8)
         frontier = MerkleFrontier()
+        computed = []
         lastHash = nil
         lastHLC = nil
         checkpoint = nil
@@ -103,6 +108,11 @@ struct ChainChecker {
         guard let head = heads[office] else { throw fail("the office has no head") }
         guard head.size == frontier.size else { throw fail("the head says \(head.size) events but \(frontier.size) are held") }
         guard head.lastHash == lastHash, head.frontier == frontier else { throw fail("the stored Merkle head differs from the events") }
+        let stored = nodes[office] ?? []
+        if stored != computed {
+            let first = zip(stored, computed).first { $0 != $1 }?.1 ?? (stored.count < computed.count ? computed[stored.count] : stored[computed.count])
+            throw fail("the stored Merkle node at level \(first.level), index \(first.index) differs from the events (proofs from it would fail)")
+        }
         if let checkpoint, !checkpointMatched {
             throw fail("the signed checkpoint at size \(checkpoint.size) is beyond the \(frontier.size) events held")
         }

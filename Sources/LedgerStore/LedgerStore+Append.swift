@@ -97,6 +97,7 @@ extension LedgerStore {
                     lastHLC: chain.lastEvent?.envelope.hlc ?? head.lastHLC,
                     checkpoint: checkpoint.note.serialized)
                 try newHead.save(db)
+                try Self.saveNodes(db, office: office, chain.nodes)
                 try Self.saveNodeClock(db, chain.clock.last)
                 try Self.keepBoundary(db, office: office, size: frontier.size, note: checkpoint.note.serialized)
                 return AppendSummary(

@@ -152,10 +152,10 @@ extension LedgerStore {
     static func contradiction(_ db: Database, office: String, signed: SignedCheckpoint, note: String, head: OfficeHead) throws -> ForkProof? {
         let size = signed.checkpoint.size
         guard size >= 1, size <= head.size, let held = head.checkpoint else { return nil }
-        let leaves = try leafHashes(db, office: office, size: head.size)
-        let rootAtSize = size == head.size ? head.root : MerkleTree.root(leaves[0..<Int(size)])
+        let (rootAtSize, path) = try withTree(db, office: office, size: head.size) { tree throws(StoredTreeError<any Error>) in
+            size == head.size ? (head.root, []) : (try tree.hash(0..<size), try tree.consistencyProof(oldSize: size))
+        }
         guard rootAtSize != signed.checkpoint.root else { return nil }
-        let path = size == head.size ? [] : MerkleTree.consistencyProof(oldSize: Int(size), leaves: leaves[...])
         do {
             return try ForkProof(first: note, second: held, secondRootAtFirstSize: rootAtSize, proof: path)
         } catch {

@@ -100,12 +100,11 @@ extension LedgerStore {
             throw StoreError(.notFound("size must be between 1 and \(head.size), the size of \(office)'s log held here"))
         }
         guard seq >= 1, seq <= size else { throw StoreError(.notFound("seq must be between 1 and the tree size \(size)")) }
-        let leaves = try leafHashes(db, office: office, size: size)
-        let index = Int(seq - 1)
+        let (leaf, root, path) = try withTree(db, office: office, size: size) { tree throws(StoredTreeError<any Error>) in
+            (try tree.hash((seq - 1)..<seq), size == head.size ? head.root : try tree.root(), try tree.inclusionProof(index: seq - 1))
+        }
         let (checkpoint, key) = try signedCheckpoint(db, head: head, size: size)
-        return InclusionProof(
-            office: office, seq: seq, treeSize: size, leafHash: leaves[index], root: MerkleTree.root(leaves[...]),
-            path: MerkleTree.inclusionProof(index: index, leaves: leaves[...]), checkpoint: checkpoint, key: key)
+        return InclusionProof(office: office, seq: seq, treeSize: size, leafHash: leaf, root: root, path: path, checkpoint: checkpoint, key: key)
     }
 
     static func consistencyProof(_ db: Database, office: String, from: UInt64, to: UInt64?) throws -> ConsistencyProof {
@@ -113,11 +112,11 @@ extension LedgerStore {
         let to = to ?? head.size
         guard to <= head.size else { throw StoreError(.notFound("to must be at most \(head.size), the size of \(office)'s log held here")) }
         guard from >= 1, from <= to else { throw StoreError(.notFound("from must be between 1 and \(to)")) }
-        let leaves = try leafHashes(db, office: office, size: to)
+        let (root1, root2, path) = try withTree(db, office: office, size: to) { tree throws(StoredTreeError<any Error>) in
+            (try tree.hash(0..<from), to == head.size ? head.root : try tree.root(), try tree.consistencyProof(oldSize: from))
+        }
         let (checkpoint, key) = try signedCheckpoint(db, head: head, size: to)
-        return ConsistencyProof(
-            office: office, size1: from, size2: to, root1: MerkleTree.root(leaves[0..<Int(from)]), root2: MerkleTree.root(leaves[...]),
-            path: MerkleTree.consistencyProof(oldSize: Int(from), leaves: leaves[...]), checkpoint: checkpoint, key: key)
+        return ConsistencyProof(office: office, size1: from, size2: to, root1: root1, root2: root2, path: path, checkpoint: checkpoint, key: key)
     }
 
     private static func heldHead(_ db: Database, _ office: String) throws -> OfficeHead {

@@ -103,6 +103,7 @@ extension LedgerStore {
             try OfficeHead(
                 office: office, size: frontier.size, lastHash: chain.prev, frontier: frontier, lastHLC: chain.lastHLC, checkpoint: range.checkpoint
             ).save(db)
+            try Self.saveNodes(db, office: office, chain.nodes)
         }
         for flag in [tally.ahead, tally.late] where flag.events > 0 {
             try db.execute(

@@ -124,14 +124,12 @@ extension LedgerStore {
         }
     }
 
-    /// The Merkle root of the first `size` events of `office`, folded one leaf hash at a time (so a
-    /// long log costs a frontier, not an array of its hashes); nil when fewer are held.
+    /// The Merkle root of the first `size` events of `office`, from the stored subtrees (O(log n)
+    /// reads); nil when fewer are held.
     static func root(_ db: Database, office: String, size: UInt64) throws -> Hash? {
-        var frontier = MerkleFrontier()
-        let ids = try Data.fetchCursor(
-            db, sql: "SELECT id FROM events WHERE office = ? AND seq <= ? ORDER BY seq", arguments: [office, Int64(size)])
-        while let id = try ids.next() { frontier.append(Hash(bytes: Array(id))) }
-        return frontier.size == size ? frontier.root : nil
+        guard size >= 1, let head = try OfficeHead.fetch(db, office: office), size <= head.size else { return nil }
+        if size == head.size { return head.root }
+        return try withTree(db, office: office, size: size) { tree throws(StoredTreeError<any Error>) in try tree.root() }
     }
 
     /// Number of events held, over all offices.

@@ -111,7 +111,7 @@ extension LedgerStore {
         } catch let fork as ForkFound {
             inbox.cancel()
             do {
-                try await pool.write { db in try Self.keep(fork.proof, office: fork.office, in: db, detected: now()) }
+                _ = try await pool.write { db in try Self.keep(fork.proof, office: fork.office, in: db, detected: now()) }
             } catch let error as DatabaseError {
                 throw StoreError.database(error)
             }

@@ -186,6 +186,25 @@ extension LedgerStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v10-merkle-nodes") { db in
+            try db.execute(
+                sql: """
+                    -- The roots of each office log's perfect subtrees at heights 8, 16, 24, ... (the
+                    -- index-th subtree of that height): with the leaves, any root or proof is O(log n) reads.
+                    CREATE TABLE merkle_nodes (
+                        office TEXT NOT NULL,
+                        level INTEGER NOT NULL,
+                        idx INTEGER NOT NULL,
+                        hash BLOB NOT NULL,
+                        PRIMARY KEY (office, level, idx)
+                    ) WITHOUT ROWID;
+                    CREATE TRIGGER merkle_nodes_append_only_update BEFORE UPDATE ON merkle_nodes
+                    BEGIN SELECT RAISE(ABORT, 'Merkle nodes are append-only'); END;
+                    CREATE TRIGGER merkle_nodes_append_only_delete BEFORE DELETE ON merkle_nodes
+                    BEGIN SELECT RAISE(ABORT, 'Merkle nodes are append-only'); END;
+                    """)
+            try LedgerStore.backfillNodes(db)
+        }
         return migrator
     }
 
@@ -223,5 +242,6 @@ extension LedgerStore {
     /// Names of the triggers that make the event table and the fork proofs append-only; verification checks they exist.
     static let appendOnlyTriggers = [
         "events_append_only_update", "events_append_only_delete", "fork_proofs_append_only_update", "fork_proofs_append_only_delete",
+        "merkle_nodes_append_only_update", "merkle_nodes_append_only_delete",
     ]
 }

@@ -53,7 +53,7 @@ extension LedgerStore {
                     heads[head.office] = head
                 }
                 let total = UInt64(try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0)
-                let offices = try Self.checkChains(db, checker: ChainChecker(heads: heads, keys: keys)) { checked in
+                let offices = try Self.checkChains(db, checker: ChainChecker(heads: heads, keys: keys, nodes: try Self.storedNodes(db))) { checked in
                     if checked % 50_000 == 0 { progress?(checked, total) }
                 }
                 let triggers = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'")

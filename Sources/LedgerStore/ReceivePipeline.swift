@@ -13,6 +13,8 @@ final class ReceivePipeline: @unchecked Sendable {
     /// The office's log as the checker has extended it; handed back to the writer at the end.
     struct Chain {
         var frontier: MerkleFrontier
+        /// The Merkle nodes the range completed, stored with its events.
+        var nodes: [MerkleNode] = []
         var prev: Hash?
         var lastHLC: HLCTimestamp
         /// Events taken from the range so far (held ones included).
@@ -129,7 +131,7 @@ final class ReceivePipeline: @unchecked Sendable {
                     } catch {
                         throw refuse("\(error)")
                     }
-                    chain.frontier.append(event.leafHash)
+                    chain.frontier.append(event.leafHash, completing: &chain.nodes)
                     chain.prev = event.leafHash
                     chain.lastHLC = envelope.hlc
                     chunk.append(Item(event: event, index: index, isHeld: false, prepared: prepared))

@@ -36,6 +36,25 @@ public struct MerkleFrontier: Sendable, Equatable {
         size += 1
     }
 
+    /// Appends a leaf and adds to `completed` the perfect subtrees it completes whose height is a
+    /// positive multiple of ``MerkleNode/stride`` — the nodes a store keeps so that any subtree
+    /// hash, and so any proof, costs O(log n) reads (``StoredMerkleTree``).
+    public mutating func append(_ leaf: Hash, completing completed: inout [MerkleNode]) {
+        var node = leaf
+        var carry = size
+        var level = 0
+        while carry & 1 == 1 {
+            node = Hash.node(subtrees.removeLast(), node)
+            carry >>= 1
+            level += 1
+            if level % MerkleNode.stride == 0 {
+                completed.append(MerkleNode(level: level, index: ((size + 1) >> UInt64(level)) - 1, hash: node))
+            }
+        }
+        subtrees.append(node)
+        size += 1
+    }
+
     /// MTH of all appended leaves.
     public var root: Hash {
         guard var node = subtrees.last else { return Hash.emptyTree }

@@ -18,13 +18,7 @@ extension SyncServer {
             try await store.consistencyProofAsync(office: office, from: from, to: to).json
         }
         router.post("/v1/checkpoints") { request, context in
-            let body = try await request.body.collect(upTo: Self.maximumGossipBytes)
-            let value: JSONValue
-            do {
-                value = try JSONParser.parse(Array(buffer: body), profile: .general)
-            } catch {
-                throw HTTPError(.badRequest, message: "the body is not JSON: \(error)")
-            }
+            let value = try await Self.jsonBody(of: request, upTo: Self.maximumGossipBytes)
             guard let office = value["office"]?.stringValue, let note = value["checkpoint"]?.stringValue else {
                 throw HTTPError(.badRequest, message: #"the body must be {"office": "…", "checkpoint": "<signed note>"}"#)
             }
@@ -51,13 +45,7 @@ extension SyncServer {
             return Self.json(try CanonicalJSON.encode(.object([("forks", .array(entries))])))
         }
         router.post("/v1/forks") { request, context in
-            let body = try await request.body.collect(upTo: Self.maximumForkProofBytes)
-            let value: JSONValue
-            do {
-                value = try JSONParser.parse(Array(buffer: body), profile: .general)
-            } catch {
-                throw HTTPError(.badRequest, message: "the body is not JSON: \(error)")
-            }
+            let value = try await Self.jsonBody(of: request, upTo: Self.maximumForkProofBytes)
             guard let office = value["office"]?.stringValue, let json = value["proof"] else {
                 throw HTTPError(.badRequest, message: #"the body must be {"office": "…", "proof": {…}}"#)
             }
@@ -74,6 +62,16 @@ extension SyncServer {
 
     /// The largest fork proof body: two notes and a consistency proof of at most 128 hashes.
     static let maximumForkProofBytes = 64 * 1024
+
+    /// A small JSON request body, read whole up to `limit` bytes (more is 413), parsed (else 400).
+    static func jsonBody(of request: Request, upTo limit: Int) async throws -> JSONValue {
+        let body = try await request.body.collect(upTo: limit)
+        do {
+            return try JSONParser.parse(Array(buffer: body), profile: .general)
+        } catch {
+            throw HTTPError(.badRequest, message: "the body is not JSON: \(error)")
+        }
+    }
 
     /// `GET /v1/logs/{office}/proof/KIND?REQUIRED=N[&OPTIONAL=M]`: the proof's JSON; a missing or
     /// malformed number is 400, a log or size not held here 404.
