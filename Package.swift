@@ -104,6 +104,12 @@ let package = Package(
             ],
             path: "Sources/CivicBench"
         ),
+        // libFuzzer targets (Tools/fuzz builds them with -sanitize=fuzzer); a plain build replays files.
+        .executableTarget(
+            name: "civic-fuzz",
+            dependencies: ["LedgerCore", "LedgerSync", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/CivicFuzz"
+        ),
         // Shared by every test target: scoped temporary folders, ledgers and cities, one seeded generator.
         .target(
             name: "CivicTestSupport",
