@@ -1,6 +1,7 @@
 // civic-bench: measures the offline ledger (issue 2). Build and run in release:
 //   Tools/bench (or: swift build -c release --product civic-bench && .build/release/civic-bench --events 100000)
 //   civic-bench --state 1000000 [--offices 10]    the time-travel benchmark of issue 3
+//   civic-bench --facts 1000,100000 [--civic PATH] [--peer SCRIPT]   recording on a grown ledger (issue 12)
 // Prints one markdown table row per size. Not part of the test suite or CI.
 import CivicDomain
 import Foundation
@@ -18,6 +19,9 @@ struct Options {
     var offices = 10
     var keep = false
     var bare = false
+    var facts: [Int]?
+    var civic: String?
+    var peer: String?
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -31,6 +35,9 @@ struct Options {
             case "--offices": offices = Int(iterator.next() ?? "") ?? offices
             case "--keep": keep = true
             case "--bare": bare = true
+            case "--facts": facts = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
+            case "--civic": civic = iterator.next()
+            case "--peer": peer = iterator.next()
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -189,6 +196,15 @@ func run(size: Int, options: Options) throws -> String {
 }
 
 let options = Options(CommandLine.arguments)
+if let facts = options.facts {
+    do {
+        try runFactsBench(sizes: facts, directory: options.directory, civic: options.civic, peer: options.peer, singles: options.singles)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("civic-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
 if let total = options.stateEvents {
     do {
         try runStateBench(total: total, offices: options.offices, directory: options.directory + "-state", keep: options.keep)

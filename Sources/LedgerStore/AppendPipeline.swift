@@ -39,16 +39,25 @@ final class AppendPipeline: @unchecked Sendable {
 
     private let channel = BoundedChannel<[Prepared]>(capacity: 8)
     private var producer: JoinableThread<Result<Chain, any Error>>?
+    /// A small batch is produced on the writer's own thread, chunk by chunk, without a second thread.
+    private var inline: Producer?
+    private var inlineOutcome: Result<Chain, any Error>?
 
-    /// Starts the producer from `chain` (the office's head). The thread's closure drops `work` when
-    /// it returns, before ``finish()`` or ``cancel()`` can return.
-    init(chain: Chain, work: Work) {
+    /// Starts the producer from `chain` (the office's head): on its own thread, or, when `inline`
+    /// (a batch of a few events, where starting a thread would cost more than it saves), on the
+    /// caller's as it asks for chunks. The thread's closure drops `work` when it returns, before
+    /// ``finish()`` or ``cancel()`` can return.
+    init(chain: Chain, work: Work, inline: Bool = false) {
+        if inline {
+            self.inline = Producer(chain: chain, work: work)
+            return
+        }
         producer = JoinableThread(name: "civic-append-producer") { [channel] in
-            var chain = chain
+            var producer = Producer(chain: chain, work: work)
             defer { channel.close() }
             do {
-                try Self.produce(&chain, work: work, into: channel)
-                return .success(chain)
+                while let chunk = try producer.nextChunk() { try channel.push(chunk) }
+                return .success(producer.chain)
             } catch {
                 return .failure(error)
             }
@@ -56,27 +65,61 @@ final class AppendPipeline: @unchecked Sendable {
     }
 
     /// The next chunk of events to insert, or nil when the producer is done.
-    func nextChunk() -> [Prepared]? { channel.pop() }
+    func nextChunk() -> [Prepared]? {
+        guard inline != nil else { return channel.pop() }
+        do {
+            if let chunk = try inline?.nextChunk() { return chunk }
+            inlineOutcome = inline.map { .success($0.chain) }
+        } catch {
+            inlineOutcome = .failure(error)
+        }
+        inline = nil
+        return nil
+    }
 
     /// Waits for the producer to end and returns its final chain, or rethrows its error.
     func finish() throws -> Chain {
+        if let inlineOutcome { return try inlineOutcome.get() }
         guard let outcome = producer?.join() else { throw StoreError(.internalFault("append producer ended without a result")) }
         return try outcome.get()
     }
 
     /// Stops the producer after its current draft and waits for it (the writer failed).
     func cancel() {
+        inline = nil
         channel.cancel()
         _ = producer?.join()
     }
 
-    private static func produce(_ chain: inout Chain, work: Work, into channel: BoundedChannel<[Prepared]>) throws {
-        var chunk: [Prepared] = []
-        chunk.reserveCapacity(chunkSize)
-        while true {
+    /// Turns drafts into chained, hashed, prepared events, a chunk at a time.
+    private struct Producer {
+        var chain: Chain
+        let work: Work
+        var done = false
+
+        init(chain: Chain, work: Work) {
+            self.chain = chain
+            self.work = work
+        }
+
+        /// Up to ``AppendPipeline/chunkSize`` more events, or nil when the drafts are used up.
+        mutating func nextChunk() throws -> [Prepared]? {
+            guard !done else { return nil }
+            var chunk: [Prepared] = []
+            while chunk.count < AppendPipeline.chunkSize {
+                guard let prepared = try next() else {
+                    done = true
+                    break
+                }
+                chunk.append(prepared)
+            }
+            return chunk.isEmpty ? nil : chunk
+        }
+
+        private mutating func next() throws -> Prepared? {
             let draft: EventDraft
             do {
-                guard let pulled = try work.next() else { break }
+                guard let pulled = try work.next() else { return nil }
                 draft = pulled
                 try work.validate(draft)
             } catch let error as StoreError {
@@ -106,12 +149,7 @@ final class AppendPipeline: @unchecked Sendable {
             chain.lastEvent = event
             chain.count += 1
             if chain.count % 10_000 == 0 { work.progress?(chain.count) }
-            chunk.append(Prepared(event: event, projection: prepared))
-            if chunk.count == chunkSize {
-                try channel.push(chunk)
-                chunk.removeAll(keepingCapacity: true)
-            }
+            return Prepared(event: event, projection: prepared)
         }
-        if !chunk.isEmpty { try channel.push(chunk) }
     }
 }

@@ -19,6 +19,10 @@ public enum ProjectionMode: Sendable {
 /// and ``ProjectionTransaction/apply(_:prepared:rowid:arrived:in:)`` throw to refuse an event, and
 /// the whole batch is then rolled back.
 public protocol LedgerProjector: Sendable {
+    /// The projection's name and version (e.g. `civic/1`), recorded in `ledger_meta` when a ledger
+    /// is created with it: the ledger is then never written without it.
+    var name: String { get }
+
     /// Adds the migrations that create (and backfill) the projection tables; they run after the store's own.
     func registerMigrations(_ migrator: inout DatabaseMigrator)
 
@@ -37,4 +41,11 @@ public protocol LedgerProjector: Sendable {
 public protocol ProjectionTransaction: AnyObject, Sendable {
     func prepare(_ event: Event) throws -> (any Sendable)?
     func apply(_ event: Event, prepared: (any Sendable)?, rowid: Int64, arrived: Int64, in db: Database) throws
+    /// Called once after the last event is applied, before the transaction commits (which it may
+    /// still not do: a projection must not assume it did).
+    func finish(in db: Database) throws
+}
+
+extension ProjectionTransaction {
+    public func finish(in db: Database) throws {}
 }

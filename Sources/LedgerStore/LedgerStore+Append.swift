@@ -37,6 +37,8 @@ extension LedgerStore {
     ///   - now: the wall clock in Unix milliseconds.
     ///   - validate: checks a draft before it is stored (the vocabulary); throwing refuses the batch.
     ///   - progress: called with the number of events appended so far, every 10,000 events.
+    ///   - small: the batch is a few events: they are prepared on the writer's thread rather than
+    ///     on a second one (which would cost more to start than it saves).
     ///   - next: yields the drafts in order, nil at the end.
     /// - Returns: what was appended and the new signed checkpoint.
     /// - Throws: ``StoreError`` (a refusal names the 0-based index of the draft).
@@ -45,33 +47,37 @@ extension LedgerStore {
         now: () -> Int64 = LedgerStore.systemMilliseconds,
         validate: (EventDraft) throws -> Void = { _ in },
         progress: ((Int) -> Void)? = nil,
+        small: Bool = false,
         next: () throws -> EventDraft?
     ) throws -> AppendSummary {
         guard signer.name == identity.origin else {
             throw StoreError(.keyFile("the key is for \(signer.name), not this ledger's \(identity.origin)"))
         }
         let office = identity.office
-        var summary = try Self.wrapDatabaseErrors {
+        let (appended, registers) = try Self.wrapDatabaseErrors {
             try pool.write { db in
                 let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
                 try Self.checkSigner(db, signer: signer, office: office, size: head.size + 1)
                 let arrived = now()
                 let insert = try EventInsert(db)
-                let projection = try projector?.begin(db, mode: .record)
+                let projection = try beginProjection(db, mode: .record)
                 let start = AppendPipeline.Chain(
                     frontier: head.frontier, prev: head.lastHash, clock: HybridLogicalClock(last: max(try Self.nodeClock(db), head.lastHLC)))
                 // The producer thread is joined before this closure returns (finish or cancel), so the
                 // caller's closures do not actually escape.
+                var registers = false
                 let chain = try withoutActuallyEscaping(now) { now in
                     try withoutActuallyEscaping(validate) { validate in
                         try withoutActuallyEscaping(next) { next in
                             let pipeline = AppendPipeline(
                                 chain: start,
-                                work: .init(office: office, now: now, validate: validate, progress: progress, next: next, projection: projection))
+                                work: .init(office: office, now: now, validate: validate, progress: progress, next: next, projection: projection),
+                                inline: small)
                             do {
                                 var index = 0
                                 while let chunk = pipeline.nextChunk() {
                                     for item in chunk {
+                                        registers = registers || item.event.envelope.type.hasPrefix("office.")
                                         try insert.insert(item.event, arrived: arrived, projection: projection, prepared: item.projection, in: db) {
                                             reason in StoreError.refused(index: index, reason)
                                         }
@@ -86,6 +92,7 @@ extension LedgerStore {
                         }
                     }
                 }
+                try projection?.finish(in: db)
                 let frontier = chain.frontier
                 // The batch may have rotated this office's own key (the registrar's): its checkpoint
                 // must still be signed by the key valid at its size.
@@ -100,13 +107,17 @@ extension LedgerStore {
                 try Self.saveNodes(db, office: office, chain.nodes)
                 try Self.saveNodeClock(db, chain.clock.last)
                 try Self.keepBoundary(db, office: office, size: frontier.size, note: checkpoint.note.serialized)
-                return AppendSummary(
-                    office: office, firstSeq: chain.firstSeq, count: chain.count, lastEvent: chain.lastEvent, checkpoint: checkpoint)
+                return (
+                    AppendSummary(office: office, firstSeq: chain.firstSeq, count: chain.count, lastEvent: chain.lastEvent, checkpoint: checkpoint),
+                    registers
+                )
             }
         }
-        // A registration recorded here (at the registrar) frees the ranges waiting for it. The batch is
-        // committed whatever happens next: a release that fails is tried again after the next range received.
-        summary.released = (try? releaseQuarantine(now: now)) ?? []
+        // A registration (or rotation) recorded here, at the registrar, frees the ranges waiting for
+        // it. The batch is committed whatever happens next: a release that fails is tried again after
+        // the next range received.
+        var summary = appended
+        if registers { summary.released = (try? releaseQuarantine(now: now)) ?? [] }
         return summary
     }
 
@@ -116,7 +127,7 @@ extension LedgerStore {
         validate: (EventDraft) throws -> Void = { _ in }
     ) throws -> AppendSummary {
         var iterator = drafts.makeIterator()
-        return try append(signer: signer, now: now, validate: validate) { iterator.next() }
+        return try append(signer: signer, now: now, validate: validate, small: drafts.count <= 64) { iterator.next() }
     }
 
     /// Refuses a signer that is not the office's key at `size`: rotated (the key file is the old

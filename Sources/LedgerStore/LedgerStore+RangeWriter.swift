@@ -56,7 +56,7 @@ extension LedgerStore {
         }
         let arrived = now()
         let insert = try EventInsert(db)
-        let projection = try projector?.begin(db, mode: .receive)
+        let projection = try beginProjection(db, mode: .receive)
         let clockBefore = try Self.nodeClock(db)
         let pipeline = ReceivePipeline(
             chain: .init(frontier: head.frontier, prev: head.lastHash, lastHLC: head.lastHLC),
@@ -92,6 +92,7 @@ extension LedgerStore {
             pipeline.cancel()
             throw error
         }
+        try projection?.finish(in: db)
         let frontier = chain.frontier
         guard signed.checkpoint.size == frontier.size, signed.checkpoint.root == frontier.root else {
             throw StoreError.refused(

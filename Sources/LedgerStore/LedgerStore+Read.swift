@@ -65,28 +65,15 @@ extension LedgerStore {
         office: String? = nil, recordedBy: Int64? = nil, arrivedBy: Int64? = nil, effectiveBy: String? = nil,
         _ body: (StoredEvent) throws -> Bool
     ) throws {
-        var conditions = ["1"]
-        var arguments = StatementArguments()
+        var (conditions, arguments) = TimeBounds(recordedBy: recordedBy, arrivedBy: arrivedBy, effectiveBy: effectiveBy).sql()
         if let office {
-            conditions.append("office = ?")
+            conditions += " AND office = ?"
             arguments += [office]
-        }
-        if let recordedBy {
-            conditions.append("hlc_wall <= ?")
-            arguments += [recordedBy]
-        }
-        if let arrivedBy {
-            conditions.append("arrived_ms <= ?")
-            arguments += [arrivedBy]
-        }
-        if let effectiveBy {
-            conditions.append("effective <= ?")
-            arguments += [effectiveBy]
         }
         try Self.wrapDatabaseErrors {
             try pool.read { db in
                 let rows = try Row.fetchCursor(
-                    db, sql: "SELECT * FROM events WHERE \(conditions.joined(separator: " AND ")) ORDER BY office, seq", arguments: arguments)
+                    db, sql: "SELECT * FROM events WHERE \(conditions) ORDER BY office, seq", arguments: arguments)
                 while let row = try rows.next() {
                     guard try body(StoredEvent(row: row)) else { return }
                 }

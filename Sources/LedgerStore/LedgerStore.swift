@@ -14,12 +14,27 @@ public final class LedgerStore: Sendable {
     public let path: String
     let pool: DatabasePool
     let projector: (any LedgerProjector)?
+    /// The projector the ledger was created with (`ledger_meta`), without which it is never written.
+    let requiredProjector: String?
 
-    private init(path: String, pool: DatabasePool, identity: LedgerIdentity, projector: (any LedgerProjector)?) {
+    private init(path: String, pool: DatabasePool, identity: LedgerIdentity, projector: (any LedgerProjector)?, requiredProjector: String?) {
         self.path = path
         self.pool = pool
         self.identity = identity
         self.projector = projector
+        self.requiredProjector = requiredProjector
+    }
+
+    /// Starts the projection of a write transaction. A ledger created with a projector is not
+    /// written without it (its events would go unchecked and its projection rows missing).
+    func beginProjection(_ db: Database, mode: ProjectionMode) throws -> (any ProjectionTransaction)? {
+        guard let projector else {
+            if let requiredProjector {
+                throw StoreError(.badIdentity("this ledger is kept with the \(requiredProjector) projection; it cannot be written without it"))
+            }
+            return nil
+        }
+        return try projector.begin(db, mode: mode)
     }
 
     /// The store's migrations followed by the projector's.
@@ -72,6 +87,7 @@ public final class LedgerStore: Sendable {
             try pool.write { db in
                 var meta = ["format": "1", "city": identity.city, "office": identity.office, "origin": identity.origin]
                 meta["registrar"] = identity.registrar
+                meta["projector"] = projector?.name
                 for (key, value) in meta {
                     try db.execute(sql: "INSERT INTO ledger_meta(key, value) VALUES (?, ?)", arguments: [key, value])
                 }
@@ -83,7 +99,7 @@ public final class LedgerStore: Sendable {
                     try Self.addKey(db, office: registrar, fromSize: 1, verifier: registrarKey)
                 }
             }
-            return LedgerStore(path: path, pool: pool, identity: identity, projector: projector)
+            return LedgerStore(path: path, pool: pool, identity: identity, projector: projector, requiredProjector: projector?.name)
         }
     }
 
@@ -101,8 +117,22 @@ public final class LedgerStore: Sendable {
                 })
             }
             guard let city = meta["city"], let office = meta["office"] else { throw StoreError(.corrupt("ledger_meta lacks city or office")) }
+            var required = meta["projector"]
+            if let projector {
+                if let required, required != projector.name {
+                    throw StoreError(.badIdentity("this ledger is kept with the \(required) projection, not \(projector.name)"))
+                }
+                if required == nil {
+                    // A ledger older than the record (or created bare, now projected by the migrations).
+                    try pool.write { db in
+                        try db.execute(sql: "INSERT INTO ledger_meta(key, value) VALUES ('projector', ?)", arguments: [projector.name])
+                    }
+                    required = projector.name
+                }
+            }
             return LedgerStore(
-                path: path, pool: pool, identity: try LedgerIdentity(city: city, office: office, registrar: meta["registrar"]), projector: projector)
+                path: path, pool: pool, identity: try LedgerIdentity(city: city, office: office, registrar: meta["registrar"]), projector: projector,
+                requiredProjector: required)
         }
     }
 

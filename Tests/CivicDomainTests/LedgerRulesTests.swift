@@ -48,6 +48,93 @@ struct LedgerRulesTests {
         #expect(error?.description.contains("retired") == true)
     }
 
+    /// Recording loads only the keys an event reads; a correction that renames a system or a district
+    /// moves the fact to the new key, and the checks see it there (and no more under the old one),
+    /// in the same batch and in later ones, however many other facts the ledger holds.
+    @Test func correctionsThatRenameAKeyAreSeenByTheChecks() throws {
+        let city = try TestCity(offices: ["it"])
+        city.at("2024-01-10")
+        let definition = try city.record("it", "district.defined", "2024-01-01", Bodies.district("north"))
+        let procurement = try city.record("it", "system.procured", "2024-01-10", Bodies.system("cams"))
+        for index in 0..<50 { try city.record("it", "district.defined", "2024-01-02", Bodies.district("other-\(index)")) }
+        try city.record("it", "event.corrected", "2024-02-01", Bodies.correction(of: procurement.id, replacement: Bodies.system("cams-2")))
+        try city.record("it", "event.corrected", "2024-02-01", Bodies.correction(of: definition.id, replacement: Bodies.district("north-2")))
+        try city.record("it", "cost.incurred", "2024-02-02", Bodies.cost("cams-2", 100))
+        try city.record("it", "deployment.recorded", "2024-02-02", Bodies.deployment("cams-2", "north-2", units: 2))
+        let stale = #expect(throws: StoreError.self) { try city.record("it", "cost.incurred", "2024-02-02", Bodies.cost("cams", 100)) }
+        #expect(stale?.description.contains("has not been procured") == true, "\(stale?.description ?? "")")
+        let gone = #expect(throws: StoreError.self) {
+            try city.record("it", "deployment.recorded", "2024-02-02", Bodies.deployment("cams-2", "north", units: 1))
+        }
+        #expect(gone?.description.contains("not a defined district") == true, "\(gone?.description ?? "")")
+        // Within one batch: a system procured, then deployed and removed beyond what is there.
+        let error = #expect(throws: StoreError.self) {
+            try city.record(
+                "it",
+                [
+                    try TestCity.draft("system.procured", "2024-03-01", Bodies.system("cams-3")),
+                    try TestCity.draft("deployment.recorded", "2024-03-01", Bodies.deployment("cams-3", "north-2", units: 2)),
+                    try TestCity.draft("deployment.removed", "2024-03-01", Bodies.deployment("cams-3", "north-2", units: 3)),
+                ])
+        }
+        #expect(error?.description.contains("only 2 are deployed") == true, "\(error?.description ?? "")")
+        // A correction and what depends on it, in one batch.
+        let west = try city.record("it", "district.defined", "2024-03-01", Bodies.district("west"))
+        try city.record(
+            "it",
+            [
+                try TestCity.draft("event.corrected", "2024-03-02", Bodies.correction(of: west.id, replacement: Bodies.district("west-2"))),
+                try TestCity.draft("deployment.recorded", "2024-03-02", Bodies.deployment("cams-2", "west-2", units: 1)),
+            ])
+        let west1 = #expect(throws: StoreError.self) {
+            try city.record("it", "deployment.recorded", "2024-03-03", Bodies.deployment("cams-2", "west", units: 1))
+        }
+        #expect(west1?.description.contains("not a defined district") == true, "\(west1?.description ?? "")")
+        let rules = try RuleFacts.load(from: city.store("it"))
+        #expect(rules.systems["cams"] == nil && rules.systems["cams-2"]?.deployments == ["north-2": 2, "west-2": 1])
+        #expect(try RuleFacts.load(from: city.store("it"), systems: ["cams-2"]).systems["cams-2"] == rules.systems["cams-2"])
+    }
+
+    /// A node keeps the rule facts it loaded between its recordings. Events stored since — a range
+    /// received from another office, a correction, another writer's event — change what the next
+    /// recording sees, exactly as if everything were loaded again.
+    @Test func keptRuleFactsFollowWhatArrivesSince() throws {
+        let city = try TestCity(offices: ["cityhall", "transport"], registrar: "cityhall", registering: true)
+        city.at("2024-01-10")
+        let north = try city.record("transport", "district.defined", "2024-01-01", Bodies.district("north"))
+        try city.record("transport", "system.procured", "2024-01-10", Bodies.system("cams"))
+        try city.record("transport", "system.procured", "2024-01-10", Bodies.system("buses"))
+        try city.record("transport", "deployment.recorded", "2024-01-11", Bodies.deployment("cams", "north", units: 3))
+        try city.record("transport", "cost.incurred", "2024-01-12", Bodies.cost("buses", 100))
+        // City hall retires the cameras and renames the district, then transport hears of it.
+        try city.deliver(from: "transport", to: "cityhall")
+        try city.record("cityhall", "system.retired", "2024-02-01", Bodies.retirement("cams"))
+        try city.record("cityhall", "event.corrected", "2024-02-01", Bodies.correction(of: north.id, replacement: Bodies.district("north-2")))
+        try city.deliver(from: "cityhall", to: "transport")
+        let retired = #expect(throws: StoreError.self) { try city.record("transport", "cost.incurred", "2024-02-02", Bodies.cost("cams", 100)) }
+        #expect(retired?.description.contains("retired") == true, "\(retired?.description ?? "")")
+        let renamed = #expect(throws: StoreError.self) {
+            try city.record("transport", "deployment.recorded", "2024-02-02", Bodies.deployment("buses", "north", units: 1))
+        }
+        #expect(renamed?.description.contains("not a defined district") == true, "\(renamed?.description ?? "")")
+        try city.record("transport", "deployment.recorded", "2024-02-02", Bodies.deployment("buses", "north-2", units: 1))
+        // Another writer on the same file (a second process) retires the buses: seen too.
+        try city.recordUnchecked("transport", "system.retired", "2024-02-03", Bodies.retirement("buses"))
+        let again = #expect(throws: StoreError.self) { try city.record("transport", "cost.incurred", "2024-02-04", Bodies.cost("buses", 100)) }
+        #expect(again?.description.contains("retired") == true, "\(again?.description ?? "")")
+        // A refused batch leaves nothing of itself in what is kept.
+        #expect(throws: StoreError.self) {
+            try city.record(
+                "transport",
+                [
+                    try TestCity.draft("system.procured", "2024-03-01", Bodies.system("trams")),
+                    try TestCity.draft("cost.incurred", "2024-03-01", Bodies.cost("ghost", 1)),
+                ])
+        }
+        let trams = #expect(throws: StoreError.self) { try city.record("transport", "cost.incurred", "2024-03-02", Bodies.cost("trams", 1)) }
+        #expect(trams?.description.contains("has not been procured") == true, "\(trams?.description ?? "")")
+    }
+
     @Test func aCorrectionMustFitTheCorrectedType() throws {
         let city = try Self.city()
         let cost = try city.record("it", "cost.incurred", "2024-02-01", Bodies.cost("cams", 100))

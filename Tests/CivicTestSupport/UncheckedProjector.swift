@@ -6,6 +6,9 @@ import LedgerStore
 /// another past than this node's (or ran an older version) could have signed. Tests use it to make
 /// authentic events that conflict in ways one honest node alone would refuse to record.
 struct UncheckedProjector: LedgerProjector {
+    /// The same tables as the civic projection.
+    var name: String { CivicProjector().name }
+
     func registerMigrations(_ migrator: inout DatabaseMigrator) {
         CivicProjector().registerMigrations(&migrator)
     }

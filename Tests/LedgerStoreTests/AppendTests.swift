@@ -61,6 +61,40 @@ struct AppendTests {
         #expect(hlc == HLCTimestamp(wall: 5_000_000, logical: 1))
     }
 
+    /// A projection that keeps one table and records its name in `ledger_meta`.
+    struct CountingProjector: LedgerProjector {
+        var name = "counting/1"
+        func registerMigrations(_ migrator: inout DatabaseMigrator) {
+            migrator.registerMigration("counting-v1") { db in try db.execute(sql: "CREATE TABLE counted(rowid INTEGER PRIMARY KEY)") }
+        }
+        func begin(_ db: Database, mode: ProjectionMode) throws -> any ProjectionTransaction { Counting() }
+        final class Counting: ProjectionTransaction, Sendable {
+            func prepare(_ event: Event) throws -> (any Sendable)? { nil }
+            func apply(_ event: Event, prepared: (any Sendable)?, rowid: Int64, arrived: Int64, in db: Database) throws {
+                try db.execute(sql: "INSERT INTO counted(rowid) VALUES (?)", arguments: [rowid])
+            }
+        }
+    }
+
+    /// A ledger created with a projection is never written without it (its events would go unchecked
+    /// and its rows missing), nor opened with another; it can still be read without it.
+    @Test func aProjectedLedgerIsNotWrittenWithoutItsProjection() throws {
+        let folder = try TemporaryFolder()
+        let directory = LedgerDirectory(path: folder.path("ledger"))
+        let opened = try directory.initialize(identity: LedgerIdentity(city: "springfield", office: "transport"), projector: CountingProjector())
+        _ = try opened.store.append([try TestLedger.draft(0)], signer: opened.signer)
+        let bare = try directory.open()
+        let error = #expect(throws: StoreError.self) { try bare.store.append([try TestLedger.draft(1)], signer: bare.signer) }
+        #expect(error?.description.contains("counting/1") == true, "\(error?.description ?? "")")
+        #expect(try bare.store.eventCount() == 1)
+        #expect(try bare.store.verify().eventCount == 1)
+        let other = #expect(throws: StoreError.self) { try directory.open(projector: CountingProjector(name: "other/1")) }
+        #expect(other?.description.contains("not other/1") == true, "\(other?.description ?? "")")
+        let again = try directory.open(projector: CountingProjector())
+        _ = try again.store.append([try TestLedger.draft(1)], signer: again.signer)
+        #expect(try again.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM counted") } == 2)
+    }
+
     @Test func aForeignKeyCannotSign() throws {
         let ledger = try TestLedger()
         let other = try NoteSigner(name: "civic/springfield/transport")

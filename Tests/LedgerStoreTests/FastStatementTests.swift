@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import LedgerStore
 import Testing
 
@@ -45,6 +46,32 @@ struct FastStatementTests {
             insert.bind(1, "twice")
             try insert.run()
             #expect(try String.fetchAll(db, sql: "SELECT a FROM t ORDER BY a") == ["once", "twice"])
+        }
+    }
+
+    /// The statement goes back to GRDB's cache with no binding left (none points into the arena),
+    /// and a binding SQLite refuses makes the row fail before anything is stepped.
+    @Test func bindingsAreClearedAndCheckedEveryRow() throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t(a TEXT, b INTEGER)")
+            let sql = "INSERT INTO t(a, b) VALUES (?, ?)"
+            let insert = try FastStatement(db, sql: sql)
+            insert.bind(1, "riverside")
+            insert.bind(2, 7)
+            try insert.run()
+            let cached = try db.cachedStatement(sql: sql).sqliteStatement
+            let expanded = try #require(sqlite3_expanded_sql(cached))
+            defer { sqlite3_free(expanded) }
+            #expect(String(cString: expanded) == "INSERT INTO t(a, b) VALUES (NULL, NULL)")
+            insert.bind(1, "north")
+            insert.bind(3, 1)  // no such parameter
+            let error = #expect(throws: DatabaseError.self) { try insert.run() }
+            #expect(error?.message?.contains("parameter 3") == true, "\(String(describing: error))")
+            insert.bind(1, "south")
+            insert.bind(2, 8)
+            try insert.run()
+            #expect(try String.fetchAll(db, sql: "SELECT a FROM t ORDER BY b") == ["riverside", "south"])
         }
     }
 }

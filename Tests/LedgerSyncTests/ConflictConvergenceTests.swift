@@ -56,6 +56,11 @@ final class ConflictingCity: @unchecked Sendable {
         let systems = ["s1", "s2", "s3", "s4", "ghost"]
         let districts = ["d1", "d2", "d3", "d4"]
         var costs: [String: [Event]] = [:]
+        /// Facts an office recorded, with what a correction may replace each with (another key).
+        var facts: [String: [(event: Event, replacement: String)]] = [:]
+        func keep(_ office: String, _ event: Event?, _ replacement: String) {
+            if let event { facts[office, default: []].append((event, replacement)) }
+        }
         for _ in 0..<operations {
             now += Int64.random(in: 60_000...7_200_000, using: &random)
             let office = Self.offices.randomElement(using: &random) ?? "cityhall"
@@ -66,13 +71,21 @@ final class ConflictingCity: @unchecked Sendable {
                 if let cost = record(office, "cost.incurred", Bodies.cost(system, Int.random(in: 100...90_000, using: &random))) {
                     costs[office, default: []].append(cost)
                 }
-            case 3, 4: record(office, "deployment.recorded", Bodies.deployment(system, district, units: Int.random(in: 1...6, using: &random)))
+            case 3, 4:
+                let units = Int.random(in: 1...6, using: &random)
+                keep(office, record(office, "deployment.recorded", Bodies.deployment(system, district, units: units)), Bodies.deployment(system, "d5", units: units))
             case 5: record(office, "deployment.removed", Bodies.deployment(system, district, units: Int.random(in: 1...4, using: &random)))
             case 6: record(office, "surveillance.assessed", Bodies.assessment(system, districts: [district]))
             case 7: record(office, "system.retired", Bodies.retirement(system))
             case 8: record(office, "contract.amended", Bodies.amendment(system, change: Int.random(in: -500...5_000, using: &random)))
-            case 9: record(office, "system.procured", Bodies.system("s4", category: "sensors", vendor: office.capitalized))
-            case 10: record(office, "district.defined", Bodies.district("d4", population: Int.random(in: 10...900, using: &random), need: 50))
+            case 9:
+                keep(
+                    office, record(office, "system.procured", Bodies.system("s4", category: "sensors", vendor: office.capitalized)),
+                    Bodies.system("s5", category: "sensors", vendor: office.capitalized))
+            case 10:
+                keep(
+                    office, record(office, "district.defined", Bodies.district("d4", population: Int.random(in: 10...900, using: &random), need: 50)),
+                    Bodies.district("d5", population: 321, need: 60))
             case 11: record(office, "algorithm.registered", Bodies.algorithm("a1", system: system))
             case 12: record(office, Bool.random(using: &random) ? "algorithm.updated" : "algorithm.retired",
                             Bool.random(using: &random) ? Bodies.algorithmUpdate("a1") : Bodies.retirement("a1", field: "algorithm"))
@@ -94,6 +107,17 @@ final class ConflictingCity: @unchecked Sendable {
                 let pair = Self.offices.shuffled(using: &random)
                 city.clock = now
                 try await city.sync(pair[0], pair[1])
+            }
+        }
+        // Last, offline, each office (city hall: anyone's) corrects one of its facts so that it names
+        // another key — a system, a district renamed — from a generator of its own, so the work above
+        // stays what it was.
+        var late = SeededGenerator(seed: seed &+ 7_919)
+        for office in Self.offices {
+            now += 60_000
+            let owner = office == "cityhall" ? Self.offices.randomElement(using: &late) ?? office : office
+            if let (target, replacement) = facts[owner]?.randomElement(using: &late) {
+                record(office, "event.corrected", Bodies.correction(of: target.id, replacement: replacement))
             }
         }
         city.clock = now
@@ -149,6 +173,46 @@ struct ConflictConvergenceTests {
         }
         // The generator really makes conflicts (checked over the ten cities below).
         #expect(!city.kinds.isEmpty)
+    }
+
+    /// Recording checks a new event against the facts of the keys it reads, loaded by key; on every
+    /// node, at every step of random schedules (so over every subset of the city's events a node can
+    /// hold), each key's rule facts loaded that way equal the fold of everything held.
+    @Test(arguments: 0..<4 as Range<UInt64>)
+    func keyedRuleFactsEqualTheWholeFold(city seed: UInt64) async throws {
+        let city = try await ConflictingCity(seed: 4_000 + seed)
+        var random = SeededGenerator(seed: 17 + seed)
+        let offices = ConflictingCity.offices
+        let (districts, systems, algorithms) = (["d1", "d2", "d3", "d4", "d5"], ["s1", "s2", "s3", "s4", "s5", "ghost"], ["a1", "a2"])
+        var compared = 0
+        for _ in 0..<3 {
+            let copy = try city.template.copy()
+            for _ in 0..<8 {
+                let pair = offices.shuffled(using: &random)
+                _ = try await copy.sync(pair[0], pair[1])
+                for office in offices {
+                    let whole = try RuleFacts.load(from: copy.store(office))
+                    for id in districts {
+                        let keyed = try RuleFacts.load(from: copy.store(office), districts: [id])
+                        #expect(keyed.districts.contains(id) == whole.districts.contains(id), "\(office): district \(id)")
+                    }
+                    for id in systems {
+                        let keyed = try RuleFacts.load(from: copy.store(office), systems: [id])
+                        #expect(keyed.systems[id] == whole.systems[id], "\(office): system \(id)")
+                    }
+                    for id in algorithms {
+                        let keyed = try RuleFacts.load(from: copy.store(office), algorithms: [id])
+                        #expect(keyed.algorithms[id] == whole.algorithms[id], "\(office): algorithm \(id)")
+                    }
+                    for id in offices {
+                        let keyed = try RuleFacts.load(from: copy.store(office), offices: [id])
+                        #expect(keyed.offices[id] == whole.offices[id], "\(office): office \(id)")
+                    }
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared == 3 * 8 * offices.count)
     }
 
     /// Over the ten cities, every kind of conflict the offline work can produce shows up.

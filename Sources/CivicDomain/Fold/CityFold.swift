@@ -29,17 +29,33 @@ struct CityFold {
         }
     }
 
+    /// Folds facts into `rules` alone, in place (recording keeps no state and no findings).
+    static func fold(_ facts: LedgerFacts, into rules: inout RuleFacts) {
+        for item in facts.items {
+            guard let body = item.body else { continue }
+            _ = step(&rules, body, at: item.ref, effective: item.effective)
+        }
+    }
+
+    /// The rules' step of the fold: the event's conflicts with the facts before it; it applies
+    /// unless one of them leaves it out.
+    private static func step(_ rules: inout RuleFacts, _ body: CivicBody, at event: EventRef, effective: String) -> (conflicts: [Conflict], applied: Bool) {
+        let conflicts = rules.conflicts(of: body, at: event, effective: effective)
+        guard !conflicts.contains(where: { $0.resolution == .ignored }) else { return (conflicts, false) }
+        rules.apply(body, at: event, effective: effective)
+        return (conflicts, true)
+    }
+
     /// Folds one event: its conflicts become findings; it applies unless one of them leaves it out.
     mutating func fold(_ body: CivicBody, at event: EventRef, effective: String) {
-        let conflicts = rules.conflicts(of: body, at: event, effective: effective)
+        let (conflicts, applied) = Self.step(&rules, body, at: event, effective: effective)
         for conflict in conflicts {
             findings.append(
                 Finding(
                     kind: conflict.kind, events: [event], conflictsWith: conflict.with, resolution: conflict.resolution,
                     detail: ValidationError(type: event.type, field: conflict.field, reason: conflict.reason).description))
         }
-        guard !conflicts.contains(where: { $0.resolution == .ignored }) else { return }
-        rules.apply(body, at: event, effective: effective)
+        guard applied else { return }
         if keepsState { state.apply(body, office: event.office, effective: effective) }
     }
 }

@@ -151,6 +151,9 @@ public enum FoldVectors {
     /// Recording without the context checks: what an office whose checks saw another past (or an
     /// older version) could have signed. Only the vectors use it.
     private struct Unchecked: LedgerProjector {
+        /// The same tables as the civic projection.
+        var name: String { CivicProjector().name }
+
         func registerMigrations(_ migrator: inout DatabaseMigrator) { CivicProjector().registerMigrations(&migrator) }
 
         func begin(_ db: Database, mode: ProjectionMode) throws -> any ProjectionTransaction {

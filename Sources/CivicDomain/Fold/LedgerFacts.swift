@@ -33,7 +33,7 @@ struct LedgerFacts {
     private(set) var findings: [Finding] = []
 
     /// A held event a correction may name.
-    private struct Target {
+    fileprivate struct Target {
         let ref: EventRef
         let rowid: Int64
         let effective: String
@@ -43,35 +43,122 @@ struct LedgerFacts {
         let unreadable: FindingKind?
     }
 
-    private struct Correction {
+    fileprivate struct Correction {
         let ref: EventRef
         let body: EventCorrected
     }
+
+    /// The columns of a fact's row the load reads, from `events` aliased `e`.
+    private static let columns = "e.office, e.seq, e.id, e.hlc_wall, e.hlc_logical, e.type, e.effective, e.canonical"
 
     /// Reads the facts under `filter` and resolves their corrections.
     ///
     /// - Parameter registrar: the city's registrar office, which may correct any event.
     static func load(_ db: Database, filter: TimeFilter, registrar: String?, city: String? = nil) throws -> LedgerFacts {
-        var facts = LedgerFacts()
-        var corrections: [Correction] = []
-        var byID: [Hash: Int] = [:]
-        var unreadable: [Hash: FindingKind] = [:]
+        var reader = Reader()
         let (condition, arguments) = filter.sql(prefix: "f.")
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT e.office, e.seq, e.id, e.hlc_wall, e.hlc_logical, e.type, e.effective, e.canonical
+                SELECT \(columns)
                 FROM civic_facts f CROSS JOIN events e ON e.rowid = f.event_rowid
                 WHERE \(condition) ORDER BY \(OrderKey.orderBy("e."))
                 """, arguments: arguments)
-        while let row = try rows.next() {
-            let ref = EventRef(
-                key: OrderKey(hlc: HLCTimestamp(wall: row["hlc_wall"], logical: row["hlc_logical"]), office: row["office"], seq: UInt64(row["seq"] as Int64)),
-                id: Hash(bytes: Array(row["id"] as Data)), type: row["type"])
+        while let row = try rows.next() { try reader.add(row) }
+        return try reader.resolve(db, filter: filter, registrar: registrar, city: city)
+    }
+
+    /// Reads only the facts of the given rule keys (``RuleKey``) held up to `rowid`, with the
+    /// corrections that may change them: what the fold of those keys needs, in citywide order.
+    /// Folding them gives the same rule facts for those keys as folding every fact held (the keys'
+    /// folds are independent), in a time that grows with the keys' own histories, not with the ledger.
+    ///
+    /// - Parameter revoked: the ranges the registrar's revocations leave out, when already known
+    ///   (from an earlier load of the same transaction); nil reads them too.
+    static func load(
+        _ db: Database, keys: Set<String>, through rowid: Int64, revoked: RevokedRanges? = nil, registrar: String?, city: String? = nil
+    ) throws -> LedgerFacts {
+        var keys = keys
+        if revoked == nil {
+            // Revocations leave events out of every key's fold: each one, and its office's keys.
+            let revocations = try String.fetchAll(
+                db, sql: "SELECT rule_key FROM civic_facts WHERE rule_key >= ? AND rule_key < ? AND event_rowid <= ?",
+                arguments: [RuleKey.revocations.0, RuleKey.revocations.1, rowid])
+            for key in revocations {
+                keys.insert(RuleKey.office(String(key.dropFirst(2))))
+                keys.insert(key)
+            }
+        }
+        var rows: [Int64: Row] = [:]
+        var corrections = Set<Int64>()
+        // Many keys at once (a batch of new districts) in a few statements, not three per key.
+        let all = Array(keys)
+        for start in stride(from: 0, to: all.count, by: 400) {
+            let some = all[start..<min(all.count, start + 400)]
+            let list = Array(repeating: "?", count: some.count).joined(separator: ",")
+            let named = StatementArguments(Array(some))
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT e.rowid, \(columns) FROM civic_facts f CROSS JOIN events e ON e.rowid = f.event_rowid WHERE f.rule_key IN (\(list)) AND f.event_rowid <= ?",
+                arguments: named + [rowid])
+            {
+                rows[row["rowid"]] = row
+            }
+            corrections.formUnion(
+                try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT c.event_rowid FROM civic_facts f CROSS JOIN events e ON e.rowid = f.event_rowid
+                        JOIN civic_corrections c ON c.target_key = e.id_key AND c.target_id = e.id
+                        WHERE f.rule_key IN (\(list)) AND f.event_rowid <= ? AND c.event_rowid <= ?
+                        UNION SELECT event_rowid FROM civic_correction_keys WHERE rule_key IN (\(list)) AND event_rowid <= ?
+                        """, arguments: named + [rowid, rowid] + named + [rowid]))
+        }
+        let byRowid = try db.cachedStatement(sql: "SELECT e.rowid, \(columns) FROM events e WHERE e.rowid = ?")
+        for correction in corrections where rows[correction] == nil {
+            rows[correction] = try Row.fetchOne(byRowid, arguments: [correction])
+            // A correction whose replacement names a key brings its target (a fact, not a
+            // correction or a cost), and the target every correction of it.
+            guard
+                let target = try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT e.rowid FROM civic_corrections c JOIN events e ON e.id_key = c.target_key AND e.id = c.target_id
+                        WHERE c.event_rowid = ? AND e.rowid <= ? AND e.type NOT IN ('event.corrected', 'cost.incurred')
+                        """, arguments: [correction, rowid]),
+                rows[target] == nil
+            else { continue }
+            rows[target] = try Row.fetchOne(byRowid, arguments: [target])
+            let others = try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT c.event_rowid FROM events e JOIN civic_corrections c ON c.target_key = e.id_key AND c.target_id = e.id
+                    WHERE e.rowid = ? AND c.event_rowid <= ?
+                    """, arguments: [target, rowid])
+            for other in others where rows[other] == nil { rows[other] = try Row.fetchOne(byRowid, arguments: [other]) }
+        }
+        var reader = Reader()
+        for row in rows.values.sorted(by: { Reader.orderKey($0) < Reader.orderKey($1) }) { try reader.add(row) }
+        return try reader.resolve(db, filter: .none, revoked: revoked, registrar: registrar, city: city)
+    }
+
+    /// Reads fact rows in citywide order, then resolves revocations and corrections.
+    private struct Reader {
+        var facts = LedgerFacts()
+        var corrections: [Correction] = []
+        var byID: [Hash: Int] = [:]
+        var unreadable: [Hash: FindingKind] = [:]
+
+        static func orderKey(_ row: Row) -> OrderKey {
+            OrderKey(hlc: HLCTimestamp(wall: row["hlc_wall"], logical: row["hlc_logical"]), office: row["office"], seq: UInt64(row["seq"] as Int64))
+        }
+
+        mutating func add(_ row: Row) throws {
+            let ref = EventRef(key: Self.orderKey(row), id: Hash(bytes: Array(row["id"] as Data)), type: row["type"])
             let effective: String = row["effective"]
             // Stored events were checked canonical when they arrived: read the members the fold needs.
             let envelope = try JSONParser.parse(Array(row["canonical"] as Data), profile: .strict)
-            let read = Self.read(type: ref.type, version: envelope["v"]?.integerValue, body: envelope["body"])
+            let read = LedgerFacts.read(type: ref.type, version: envelope["v"]?.integerValue, body: envelope["body"])
             switch read {
             case .failure(let finding):
                 unreadable[ref.id] = finding.kind
@@ -86,111 +173,113 @@ struct LedgerFacts {
             }
         }
 
-        // Events only a revoked key vouched for are not the office's: left out, each a finding.
-        facts.revoked = RevokedRanges(facts.items, registrar: registrar, city: city)
-        if !facts.revoked.isEmpty {
-            for index in facts.items.indices where facts.items[index].body != nil {
-                let ref = facts.items[index].ref
-                guard facts.revoked.contains(office: ref.office, seq: ref.seq) else { continue }
-                facts.items[index].body = nil
-                unreadable[ref.id] = .revokedKey
-                facts.findings.append(
-                    Finding(
-                        kind: .revokedKey, events: [ref], resolution: .ignored,
-                        detail: "\(ref.type): \(ref.office)#\(ref.seq) is vouched for only by a key the registrar revoked before it"))
+        mutating func resolve(_ db: Database, filter: TimeFilter, revoked: RevokedRanges? = nil, registrar: String?, city: String?) throws -> LedgerFacts {
+            // Events only a revoked key vouched for are not the office's: left out, each a finding.
+            facts.revoked = revoked ?? RevokedRanges(facts.items, registrar: registrar, city: city)
+            if !facts.revoked.isEmpty {
+                for index in facts.items.indices where facts.items[index].body != nil {
+                    let ref = facts.items[index].ref
+                    guard facts.revoked.contains(office: ref.office, seq: ref.seq) else { continue }
+                    facts.items[index].body = nil
+                    unreadable[ref.id] = .revokedKey
+                    facts.findings.append(
+                        Finding(
+                            kind: .revokedKey, events: [ref], resolution: .ignored,
+                            detail: "\(ref.type): \(ref.office)#\(ref.seq) is vouched for only by a key the registrar revoked before it"))
+                }
             }
-        }
 
-        // Each correction is checked against its target; of the valid ones, the last of each target applies.
-        var valid: [Hash: [(Correction, Target)]] = [:]
-        var targetOrder: [Hash] = []
-        for correction in corrections {
-            let ref = correction.ref
-            let targetID = correction.body.event
-            if facts.revoked.contains(office: ref.office, seq: ref.seq) {
-                facts.findings.append(
-                    Finding(
-                        kind: .revokedKey, events: [ref], resolution: .ignored,
-                        detail: "\(ref.type): \(ref.office)#\(ref.seq) is vouched for only by a key the registrar revoked before it"))
-                continue
-            }
-            func finding(_ kind: FindingKind, _ reason: String, with: [EventRef] = []) {
-                facts.findings.append(
-                    Finding(
-                        kind: kind, events: [ref], conflictsWith: with, resolution: .ignored,
-                        detail: ValidationError(type: ref.type, field: kind == .correctionInvalidReplacement ? "replacement" : "event", reason: reason)
-                            .description))
-            }
-            let target: Target
-            if let index = byID[targetID] {
-                let item = facts.items[index]
-                target = Target(ref: item.ref, rowid: 0, effective: item.effective, item: index, unreadable: unreadable[targetID])
-            } else if let held = try Self.heldEvent(db, id: targetID) {
-                // Held, but not a fact passing the filter: a visible cost, a correction, or out of view.
-                guard filter.admits(recorded: held.ref.key.hlc.wall, arrived: held.arrived, effective: held.effective) else { continue }
-                guard held.ref.type == "cost.incurred" else {
-                    finding(.correctionOfCorrection, "a correction cannot be corrected; correct the original", with: [held.ref])
+            // Each correction is checked against its target; of the valid ones, the last of each target applies.
+            var valid: [Hash: [(Correction, Target)]] = [:]
+            var targetOrder: [Hash] = []
+            for correction in corrections {
+                let ref = correction.ref
+                let targetID = correction.body.event
+                if facts.revoked.contains(office: ref.office, seq: ref.seq) {
+                    facts.findings.append(
+                        Finding(
+                            kind: .revokedKey, events: [ref], resolution: .ignored,
+                            detail: "\(ref.type): \(ref.office)#\(ref.seq) is vouched for only by a key the registrar revoked before it"))
                     continue
                 }
-                target = Target(ref: held.ref, rowid: held.rowid, effective: held.effective, item: nil, unreadable: nil)
-            } else {
-                finding(.correctionTargetMissing, "\(targetID.hex) is not an event of this ledger")
-                continue
+                func finding(_ kind: FindingKind, _ reason: String, with: [EventRef] = []) {
+                    facts.findings.append(
+                        Finding(
+                            kind: kind, events: [ref], conflictsWith: with, resolution: .ignored,
+                            detail: ValidationError(type: ref.type, field: kind == .correctionInvalidReplacement ? "replacement" : "event", reason: reason)
+                                .description))
+                }
+                let target: Target
+                if let index = byID[targetID] {
+                    let item = facts.items[index]
+                    target = Target(ref: item.ref, rowid: 0, effective: item.effective, item: index, unreadable: unreadable[targetID])
+                } else if let held = try LedgerFacts.heldEvent(db, id: targetID) {
+                    // Held, but not a fact passing the filter: a visible cost, a correction, or out of view.
+                    guard filter.admits(recorded: held.ref.key.hlc.wall, arrived: held.arrived, effective: held.effective) else { continue }
+                    guard held.ref.type == "cost.incurred" else {
+                        finding(.correctionOfCorrection, "a correction cannot be corrected; correct the original", with: [held.ref])
+                        continue
+                    }
+                    target = Target(ref: held.ref, rowid: held.rowid, effective: held.effective, item: nil, unreadable: nil)
+                } else {
+                    finding(.correctionTargetMissing, "\(targetID.hex) is not an event of this ledger")
+                    continue
+                }
+                let owner = target.ref.office
+                guard ref.office == owner || ref.office == registrar else {
+                    facts.findings.append(
+                        Finding(
+                            kind: .unauthorized, events: [ref], conflictsWith: [target.ref], resolution: .ignored,
+                            detail: ValidationError(
+                                type: ref.type, field: "event", reason: "was recorded by \(owner): only \(owner) or the registrar may correct it, not \(ref.office)"
+                            ).description))
+                    continue
+                }
+                if target.unreadable != nil {
+                    finding(.correctionInvalidReplacement, "corrects an event this node's vocabulary cannot read", with: [target.ref])
+                    continue
+                }
+                do {
+                    _ = try CivicBody.decode(type: target.ref.type, body: correction.body.replacement)
+                } catch {
+                    finding(.correctionInvalidReplacement, "is not a valid \(target.ref.type) body: \(error)", with: [target.ref])
+                    continue
+                }
+                if valid[targetID] == nil { targetOrder.append(targetID) }
+                valid[targetID, default: []].append((correction, target))
             }
-            let owner = target.ref.office
-            guard ref.office == owner || ref.office == registrar else {
-                facts.findings.append(
-                    Finding(
-                        kind: .unauthorized, events: [ref], conflictsWith: [target.ref], resolution: .ignored,
-                        detail: ValidationError(
-                            type: ref.type, field: "event", reason: "was recorded by \(owner): only \(owner) or the registrar may correct it, not \(ref.office)"
-                        ).description))
-                continue
+            for targetID in targetOrder {
+                guard let all = valid[targetID], let (last, target) = all.last else { continue }
+                if all.count > 1 {
+                    facts.findings.append(
+                        Finding(
+                            kind: .correctedTwice, events: all.map(\.0.ref), conflictsWith: [target.ref], resolution: .superseded,
+                            detail: "\(target.ref.type) \(target.ref.office)#\(target.ref.seq) is corrected \(all.count) times; the last in citywide order, \(last.ref.office)#\(last.ref.seq), applies"
+                        ))
+                }
+                // Decoded above without error.
+                guard let body = try? CivicBody.decode(type: target.ref.type, body: last.body.replacement) else { continue }
+                if let index = target.item {
+                    facts.items[index].body = body
+                } else if case .costIncurred(let cost) = body {
+                    facts.costReplacements.append(
+                        CostReplacement(target: target.ref, correction: last.ref, targetRowid: target.rowid, targetEffective: target.effective, replacement: cost))
+                }
+                facts.applied.append(AppliedCorrection(event: targetID.hex, type: target.ref.type, correctedBy: last.ref.id.hex, reason: last.body.reason))
             }
-            if target.unreadable != nil {
-                finding(.correctionInvalidReplacement, "corrects an event this node's vocabulary cannot read", with: [target.ref])
-                continue
-            }
-            do {
-                _ = try CivicBody.decode(type: target.ref.type, body: correction.body.replacement)
-            } catch {
-                finding(.correctionInvalidReplacement, "is not a valid \(target.ref.type) body: \(error)", with: [target.ref])
-                continue
-            }
-            if valid[targetID] == nil { targetOrder.append(targetID) }
-            valid[targetID, default: []].append((correction, target))
+            facts.applied.sort { $0.event < $1.event }
+            return facts
         }
-        for targetID in targetOrder {
-            guard let all = valid[targetID], let (last, target) = all.last else { continue }
-            if all.count > 1 {
-                facts.findings.append(
-                    Finding(
-                        kind: .correctedTwice, events: all.map(\.0.ref), conflictsWith: [target.ref], resolution: .superseded,
-                        detail: "\(target.ref.type) \(target.ref.office)#\(target.ref.seq) is corrected \(all.count) times; the last in citywide order, \(last.ref.office)#\(last.ref.seq), applies"
-                    ))
-            }
-            // Decoded above without error.
-            guard let body = try? CivicBody.decode(type: target.ref.type, body: last.body.replacement) else { continue }
-            if let index = target.item {
-                facts.items[index].body = body
-            } else if case .costIncurred(let cost) = body {
-                facts.costReplacements.append(
-                    CostReplacement(target: target.ref, correction: last.ref, targetRowid: target.rowid, targetEffective: target.effective, replacement: cost))
-            }
-            facts.applied.append(AppliedCorrection(event: targetID.hex, type: target.ref.type, correctedBy: last.ref.id.hex, reason: last.body.reason))
-        }
-        facts.applied.sort { $0.event < $1.event }
-        return facts
     }
 
     /// Why a stored body is left out of the fold.
-    private struct Unreadable: Error {
+    fileprivate struct Unreadable: Error {
         let kind: FindingKind
         let detail: String
     }
 
     /// Reads a stored body: the typed body, or the finding that makes it inert.
-    private static func read(type: String, version: Int64?, body: JSONValue?) -> Result<CivicBody, Unreadable> {
+    fileprivate static func read(type: String, version: Int64?, body: JSONValue?) -> Result<CivicBody, Unreadable> {
         guard version == EventEnvelope.version else {
             return .failure(
                 Unreadable(
@@ -207,14 +296,14 @@ struct LedgerFacts {
         }
     }
 
-    private struct HeldEvent {
+    fileprivate struct HeldEvent {
         let ref: EventRef
         let rowid: Int64
         let arrived: Int64
         let effective: String
     }
 
-    private static func heldEvent(_ db: Database, id: Hash) throws -> HeldEvent? {
+    fileprivate static func heldEvent(_ db: Database, id: Hash) throws -> HeldEvent? {
         try Row.fetchOne(
             db,
             sql: "SELECT rowid, office, seq, hlc_wall, hlc_logical, type, effective, arrived_ms FROM events WHERE id_key = ? AND id = ?",

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import LedgerCore
 import LedgerStore
 
@@ -16,7 +17,12 @@ import LedgerStore
 /// times, so an event that arrives late simply lands in the past: nothing is recomputed from an
 /// insertion point.
 public struct CivicProjector: LedgerProjector {
+    /// The rule facts recording loaded, kept between this store's transactions.
+    private let cache = RuleCache()
+
     public init() {}
+
+    public var name: String { "civic/1" }
 
     public func registerMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v1-civic-projections") { db in
@@ -67,11 +73,8 @@ public struct CivicProjector: LedgerProjector {
                     );
                     CREATE INDEX civic_corrections_by_target ON civic_corrections(target_key);
                     """)
-            let projected = try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM civic_costs) + (SELECT count(*) FROM civic_facts)") ?? 0
-            if projected == 0 {
-                // A ledger written before any projection existed: project what it holds, in order.
-                try Self.project(db, sql: "SELECT rowid, canonical, arrived_ms FROM events ORDER BY \(OrderKey.orderBy())", mode: .rebuild)
-            } else {
+            // A ledger written before any projection existed is projected by v4, with its rule keys.
+            if try Self.projectedCount(db) > 0 {
                 let corrections = try Row.fetchCursor(db, sql: "SELECT rowid, canonical FROM events WHERE type = 'event.corrected'")
                 while let row = try corrections.next() {
                     let envelope = try JSONParser.parse(Array(row["canonical"] as Data), profile: .strict)
@@ -82,6 +85,55 @@ public struct CivicProjector: LedgerProjector {
                 }
             }
         }
+        migrator.registerMigration("v4-civic-rule-keys") { db in
+            // Recording checks a new event against the fold of the keys it reads alone (RuleKey):
+            // each fact that changes a district, system, algorithm or office is indexed under it, and
+            // each correction under every key its replacement names.
+            try db.execute(
+                sql: """
+                    ALTER TABLE civic_facts ADD COLUMN rule_key TEXT;
+                    CREATE TABLE civic_correction_keys (
+                        rule_key TEXT NOT NULL,
+                        event_rowid INTEGER NOT NULL,
+                        PRIMARY KEY (rule_key, event_rowid)
+                    ) WITHOUT ROWID;
+                    """)
+            if try Self.projectedCount(db) == 0 {
+                // A ledger written before any projection existed: project what it holds, in order.
+                try Self.project(db, sql: "SELECT rowid, canonical, arrived_ms FROM events ORDER BY \(OrderKey.orderBy())", mode: .rebuild)
+                try db.execute(sql: Self.factsByRuleKeyIndex)
+                return
+            }
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT e.rowid, e.type, e.canonical FROM civic_facts f CROSS JOIN events e ON e.rowid = f.event_rowid")
+            while let row = try rows.next() {
+                let type: String = row["type"]
+                guard EventTypeRegistry.version1.isKnown(type) else { continue }
+                let envelope = try JSONParser.parse(Array(row["canonical"] as Data), profile: .strict)
+                guard envelope["v"]?.integerValue == EventEnvelope.version else { continue }
+                guard let body = try? CivicBody.decode(type: type, body: envelope["body"] ?? .null) else { continue }
+                try Self.indexRuleKeys(body, rowid: row["rowid"], in: db)
+            }
+            try db.execute(sql: Self.factsByRuleKeyIndex)
+        }
+    }
+
+    /// Indexes a stored fact under the rule key it changes, or a correction under the keys its
+    /// replacement names (``RuleKey``).
+    static func indexRuleKeys(_ body: CivicBody, rowid: Int64, in db: Database) throws {
+        if case .eventCorrected(let correction) = body {
+            for key in Set(RuleKey.named(by: correction.replacement)) {
+                try db.execute(sql: "INSERT INTO civic_correction_keys(rule_key, event_rowid) VALUES (?, ?)", arguments: [key, rowid])
+            }
+        } else if let key = RuleKey.written(by: body) {
+            try db.execute(sql: "UPDATE civic_facts SET rule_key = ? WHERE event_rowid = ?", arguments: [key, rowid])
+        }
+    }
+
+    static let factsByRuleKeyIndex = "CREATE INDEX civic_facts_by_rule_key ON civic_facts(rule_key, event_rowid) WHERE rule_key IS NOT NULL"
+
+    private static func projectedCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM civic_costs) + (SELECT count(*) FROM civic_facts)") ?? 0
     }
 
     /// Projects stored events again, in the given order.
@@ -100,16 +152,17 @@ public struct CivicProjector: LedgerProjector {
     static let factsBySystemIndex = "CREATE INDEX civic_facts_by_system ON civic_facts(system) WHERE system IS NOT NULL"
 
     public func begin(_ db: Database, mode: ProjectionMode) throws -> any ProjectionTransaction {
-        try CivicProjectionTransaction(db, mode: mode)
+        try CivicProjectionTransaction(db, mode: mode, cache: cache)
     }
 }
 
 /// One write transaction's projection.
 ///
-/// Recording folds every fact held (as the state does, conflicts resolved) into ``RuleFacts``, and
-/// checks each new event against it and the batch before it; receiving checks structure only.
-/// `prepare` (decoding and the rules) and `apply` (database checks and rows) touch disjoint state,
-/// so the append pipeline may run them on its two threads; each is called in event order.
+/// Recording folds the held facts of the keys each new event reads (as the state does, conflicts
+/// resolved; ``RuleKey``) into ``RuleFacts``, and checks the event against them and the batch before
+/// it; receiving checks structure only. `prepare` (decoding) and `apply` (the rules, database checks
+/// and rows) touch disjoint state, so the append pipeline may run them on its two threads; each is
+/// called in event order.
 final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendable {
     /// What `prepare` hands `apply`.
     private enum Prepared: Sendable {
@@ -119,8 +172,16 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
     }
 
     private let mode: ProjectionMode
-    /// Recording: the facts held, folded, and the batch so far.
+    /// Recording: the held facts of the keys read so far, folded, and the batch so far.
     private var rules: RuleFacts
+    /// Recording: the rule keys folded into `rules`.
+    private var loaded = Set<String>()
+    /// Recording: what the registrar's revocations leave out, read with the first keys.
+    private var revoked: RevokedRanges?
+    /// Recording: the keys of events prepared (on the producer) and not yet applied.
+    private let upcoming = Mutex<[String]>([])
+    /// Recording: the last rowid held before this transaction (its own events come after).
+    private var heldThrough: Int64 = 0
     /// This ledger's office, its registrar and its city (from `ledger_meta`).
     private let office: String?
     private let registrar: String?
@@ -129,16 +190,53 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
     private var costInsert: FastStatement?
     private var factInsert: FastStatement?
 
-    init(_ db: Database, mode: ProjectionMode) throws {
+    /// Where recording's rule facts are kept between transactions.
+    private let cache: RuleCache?
+    /// Recording: the last event applied (its rowid and id), which the kept rule facts hold for.
+    private var last: (rowid: Int64, id: Data)?
+
+    init(_ db: Database, mode: ProjectionMode, cache: RuleCache? = nil) throws {
+        self.cache = cache
         self.mode = mode
         office = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'office'")
         registrar = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'registrar'")
         city = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'city'")
         rules = RuleFacts(registrar: registrar, city: city)
         guard mode == .record else { return }
-        var fold = CityFold(registrar: registrar, city: city, keepsState: false)
-        fold.fold(try LedgerFacts.load(db, filter: .none, registrar: registrar, city: city))
-        rules = fold.rules
+        heldThrough = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM events") ?? 0
+        if let kept = try cache?.take(db, held: heldThrough) {
+            (rules, loaded, revoked) = (kept.rules, kept.loaded, kept.revoked)
+        }
+    }
+
+    func finish(in db: Database) throws {
+        guard mode == .record, let cache else { return }
+        let through = try last ?? Data.fetchOne(db, sql: "SELECT id FROM events WHERE rowid = ?", arguments: [heldThrough]).map { (heldThrough, $0) }
+        guard let through else { return }
+        cache.give(RuleCache.Contents(rules: rules, loaded: loaded, revoked: revoked), rowid: through.rowid, id: through.id)
+        // The cache holds the only reference now: the next transaction changes it in place.
+        rules = RuleFacts(registrar: registrar, city: city)
+        loaded = []
+    }
+
+    /// Recording: folds the held facts of the keys `body` reads that are not folded yet (the
+    /// batch's earlier events touched only keys loaded before them).
+    private func load(keysOf body: CivicBody, in db: Database) throws {
+        // The keys of the events prepared ahead of this one (taken every time, so they stay few):
+        // none of those events is applied yet, so loading their keys now is as right as later, and
+        // a batch of new keys costs a few queries rather than a few per event.
+        let ahead = upcoming.withLock { upcoming in
+            defer { upcoming = [] }
+            return upcoming
+        }
+        // (Filtered one by one: `subtract` may walk the whole loaded set.)
+        var keys = Set(RuleKey.read(by: body).filter { !loaded.contains($0) })
+        guard !keys.isEmpty || revoked == nil else { return }
+        keys.formUnion(ahead.lazy.filter { !self.loaded.contains($0) })
+        let facts = try LedgerFacts.load(db, keys: keys, through: heldThrough, revoked: revoked, registrar: registrar, city: city)
+        CityFold.fold(facts, into: &rules)
+        loaded.formUnion(keys)
+        revoked = facts.revoked
     }
 
     func prepare(_ event: Event) throws -> (any Sendable)? {
@@ -163,10 +261,8 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
             return Prepared.inert
         }
         if mode == .record {
-            let effective = envelope.effective.description
-            let ref = EventRef(key: OrderKey(envelope), id: event.leafHash, type: envelope.type)
-            try LedgerRules.check(body, type: envelope.type, at: ref, effective: effective, state: rules)
-            rules.apply(body, at: ref, effective: effective)
+            let keys = RuleKey.read(by: body)
+            upcoming.withLock { $0 += keys }
         }
         return Prepared.body(body)
     }
@@ -178,8 +274,15 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
             throw ValidationError(type: envelope.type, field: nil, reason: "event was not prepared")
         }
         guard case .body(let body) = prepared else {
-            try insertFact(rowid: rowid, system: nil, envelope: envelope, arrived: arrived, in: db)
+            try insertFact(rowid: rowid, system: nil, ruleKey: nil, envelope: envelope, arrived: arrived, in: db)
             return
+        }
+        if mode == .record {
+            last = (rowid, Data(event.leafHash.bytes))
+            try load(keysOf: body, in: db)
+            let ref = EventRef(key: OrderKey(envelope), id: event.leafHash, type: envelope.type)
+            try LedgerRules.check(body, type: envelope.type, at: ref, effective: effective, state: rules)
+            rules.apply(body, at: ref, effective: effective)
         }
         if mode == .record, case .eventCorrected(let correction) = body {
             try LedgerRules.checkCorrection(correction, by: envelope.office, registrar: registrar) { id in
@@ -210,24 +313,46 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
             insert.bind(10, envelope.hlc.logical)
             try insert.run()
         default:
-            try insertFact(rowid: rowid, system: body.system, envelope: envelope, arrived: arrived, in: db)
+            try insertFact(rowid: rowid, system: body.system, ruleKey: RuleKey.written(by: body), envelope: envelope, arrived: arrived, in: db)
             if case .eventCorrected(let correction) = body {
                 try db.execute(
                     sql: "INSERT INTO civic_corrections(event_rowid, target_key, target_id) VALUES (?, ?, ?)",
                     arguments: [rowid, LedgerStore.idKey(correction.event), Data(correction.event.bytes)])
+                try CivicProjector.indexRuleKeys(body, rowid: rowid, in: db)
+                if mode == .record { try reload(keysChangedBy: correction, rowid: rowid, in: db) }
             }
         }
     }
 
-    private func insertFact(rowid: Int64, system: String?, envelope: EventEnvelope, arrived: Int64, in db: Database) throws {
+    /// Recording a correction changes the keys of the event it corrects and those its replacement
+    /// names: they are folded again from what is stored, this batch's events up to the correction
+    /// included, so the events after it in the batch (and later transactions) are checked against it.
+    private func reload(keysChangedBy correction: EventCorrected, rowid: Int64, in db: Database) throws {
+        var keys = Set(RuleKey.named(by: correction.replacement))
+        if let key = try String.fetchOne(
+            db, sql: "SELECT f.rule_key FROM events e JOIN civic_facts f ON f.event_rowid = e.rowid WHERE e.id_key = ? AND e.id = ?",
+            arguments: [LedgerStore.idKey(correction.event), Data(correction.event.bytes)])
+        {
+            keys.insert(key)
+        }
+        // A key not loaded yet was touched by no earlier event of the batch: loading it through the
+        // correction is right too.
+        for key in keys { rules.forget(key) }
+        let facts = try LedgerFacts.load(db, keys: keys, through: rowid, revoked: revoked, registrar: registrar, city: city)
+        CityFold.fold(facts, into: &rules)
+        loaded.formUnion(keys)
+    }
+
+    private func insertFact(rowid: Int64, system: String?, ruleKey: String?, envelope: EventEnvelope, arrived: Int64, in db: Database) throws {
         let insert = try factInsert ?? FastStatement(
-            db, sql: "INSERT INTO civic_facts(event_rowid, system, effective, hlc_wall, arrived_ms) VALUES (?, ?, ?, ?, ?)")
+            db, sql: "INSERT INTO civic_facts(event_rowid, system, effective, hlc_wall, arrived_ms, rule_key) VALUES (?, ?, ?, ?, ?, ?)")
         factInsert = insert
         insert.bind(1, rowid)
         insert.bind(2, system)
         insert.bind(3, envelope.effective.description)
         insert.bind(4, envelope.hlc.wall)
         insert.bind(5, arrived)
+        insert.bind(6, ruleKey)
         try insert.run()
     }
 

@@ -266,6 +266,19 @@ public struct RuleFacts: Sendable {
         return found
     }
 
+    /// Forgets what is known of one rule key (``RuleKey``): a later event may have changed it, and
+    /// it is loaded again when next read.
+    mutating func forget(_ key: String) {
+        let id = String(key.dropFirst(2))
+        switch key.prefix(2) {
+        case "d:": districts.remove(id)
+        case "s:": systems[id] = nil
+        case "a:": algorithms[id] = nil
+        case "o:": offices[id] = nil
+        default: break
+        }
+    }
+
     /// Applies an event that stands, after its conflicts (none of them ``Resolution/ignored``).
     public mutating func apply(_ body: CivicBody, at event: EventRef, effective: String) {
         switch body {

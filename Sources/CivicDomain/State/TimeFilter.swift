@@ -1,5 +1,6 @@
 import GRDB
 import LedgerCore
+import LedgerStore
 
 /// The three times of DESIGN §4, as one filter over the ledger.
 ///
@@ -20,32 +21,16 @@ public struct TimeFilter: Sendable, Equatable {
 
     public static let none = TimeFilter()
 
+    /// The filter as bounds on an event's times, where its SQL and its test are written.
+    public var bounds: TimeBounds { TimeBounds(recordedBy: asOf, arrivedBy: knownAt, effectiveBy: effectiveOn?.description) }
+
     /// Whether an event with these times passes the filter (the same test as ``sql(prefix:)``).
     public func admits(recorded: Int64, arrived: Int64, effective: String) -> Bool {
-        if let asOf, recorded > asOf { return false }
-        if let knownAt, arrived > knownAt { return false }
-        if let effectiveOn, effective > effectiveOn.description { return false }
-        return true
+        bounds.admits(recorded: recorded, arrived: arrived, effective: effective)
     }
 
     /// SQL conditions over columns named `hlc_wall`, `arrived_ms`, `effective` (with a table prefix).
-    func sql(prefix: String) -> (String, StatementArguments) {
-        var clauses = ["1"]
-        var arguments = StatementArguments()
-        if let asOf {
-            clauses.append("\(prefix)hlc_wall <= ?")
-            arguments += [asOf]
-        }
-        if let knownAt {
-            clauses.append("\(prefix)arrived_ms <= ?")
-            arguments += [knownAt]
-        }
-        if let effectiveOn {
-            clauses.append("\(prefix)effective <= ?")
-            arguments += [effectiveOn.description]
-        }
-        return (clauses.joined(separator: " AND "), arguments)
-    }
+    func sql(prefix: String) -> (String, StatementArguments) { bounds.sql(prefix: prefix) }
 
     /// Parses a point in time: `YYYY-MM-DD` (the end of that day, UTC), `YYYY-MM-DDTHH:MM[:SS]Z`, or Unix milliseconds.
     public static func instant(_ text: String) -> Int64? {

@@ -1,0 +1,151 @@
+import CivicDomain
+import Foundation
+import LedgerCore
+import LedgerStore
+
+/// The recording benchmark (issue 12): a ledger holding `facts` facts (districts, systems and
+/// deployments, as a city's are: each deployment names one of the systems and districts), then
+/// costs recorded one per durable transaction, 100 and 10,000 per transaction; `civic record`
+/// whole processes on that ledger when `civic` is given; pyeventsourcing at the same batch sizes
+/// when `peer` (its benchmark script) is given, run here so the ratios come from one run.
+func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String?, singles: Int) throws {
+    let peerRates = try peer.map { script in
+        try [(singles, 1), (20_000, 100), (100_000, 10_000)].map { count, batch in try peerRate(script: script, events: count, batch: batch) }
+    }
+    print("| facts held | `civic record` median (p90) | 1 event/txn ev/s | 100 events/txn ev/s | 10,000 events/txn ev/s |")
+    print("|---|---|---|---|---|")
+    for facts in sizes {
+        let folder = directory + "-facts/\(facts)"
+        try? FileManager.default.removeItem(atPath: folder)
+        let opened = try LedgerDirectory(path: folder).initialize(
+            identity: LedgerIdentity(city: "bench", office: "transport"), projector: CivicProjector())
+        let (districts, systems) = (max(1, facts / 5), max(1, facts / 5))
+        var random = BenchRandom(seed: UInt64(facts))
+        var index = 0
+        let effective = LedgerDate("2024-01-01") ?? LedgerDate(unixMilliseconds: 0)
+        func body(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8), profile: .strict) }
+        // The facts, in transactions of 10,000 (not timed).
+        while index < facts {
+            let end = min(facts, index + 10_000)
+            _ = try opened.store.append(signer: opened.signer) {
+                guard index < end else { return nil }
+                defer { index += 1 }
+                if index < districts {
+                    return try EventDraft(
+                        type: "district.defined", effective: effective,
+                        body: body(#"{"district":"d\#(index)","name":"District \#(index)","population":\#(1_000 + index % 9_000),"need_index":\#(index % 100),"priority":false}"#))
+                }
+                if index < districts + systems {
+                    let system = index - districts
+                    return try EventDraft(
+                        type: "system.procured", effective: effective,
+                        body: body(#"""
+                            {"system":"s\#(system)","title":"System \#(system)","category":"cameras","vendor":"Vendor \#(system % 40)","method":"open-tender",
+                            "contract":{"value":1000000,"currency":"USD","start":"2024-01-01","end":"2030-12-31"},
+                            "terms":{"data_portability":false,"open_formats":true,"source_available":false,"exit_clause":true},
+                            "funding":[{"source":"general-fund","share_bps":10000}]}
+                            """#))
+                }
+                return try EventDraft(
+                    type: "deployment.recorded", effective: effective,
+                    body: body(#"{"system":"s\#(random.next(below: systems))","district":"d\#(random.next(below: districts))","units":\#(1 + index % 9)}"#))
+            }
+        }
+        func cost() throws -> EventDraft {
+            try EventDraft(
+                type: "cost.incurred", effective: effective,
+                body: body(#"{"system":"s\#(random.next(below: systems))","amount":\#(10_000 + random.next(below: 900_000)),"currency":"USD","category":"maintenance","source":"general-fund"}"#))
+        }
+
+        // Whole `civic record` processes on the ledger of facts.
+        var record = "—"
+        if let civic {
+            let bodyFile = folder + "/cost.json"
+            try Data(#"{"system":"s0","amount":120000,"currency":"USD","category":"licence","source":"bond"}"#.utf8).write(to: URL(fileURLWithPath: bodyFile))
+            var times: [Double] = []
+            // posix_spawn rather than Foundation's Process, whose own start-up costs tens of milliseconds here.
+            let arguments = [civic, "--data", folder, "record", "cost.incurred", "--json", bodyFile, "--effective", "2024-06-01"]
+            for _ in 0..<60 {
+                var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+                posix_spawn_file_actions_init(&actions)
+                posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+                defer { posix_spawn_file_actions_destroy(&actions) }
+                var argv = arguments.map { strdup($0) } + [nil]
+                defer { argv.forEach { free($0) } }
+                var pid: pid_t = 0
+                let start = DispatchTime.now().uptimeNanoseconds
+                guard posix_spawn(&pid, civic, &actions, nil, &argv, environ) == 0 else { throw BenchError("cannot start \(civic)") }
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                guard status == 0 else { throw BenchError("civic record failed (wait status \(status))") }
+            }
+            times.sort()
+            record = String(format: "%.1f ms (%.1f ms)", times[times.count / 2], times[times.count * 9 / 10])
+        }
+
+        // One event per durable transaction, then 100 and 10,000.
+        var rates: [Double] = []
+        for (count, batch) in [(singles, 1), (20_000, 100), (100_000, 10_000)] {
+            var drafts: [EventDraft] = []
+            var done = 0
+            let elapsed = try seconds {
+                while done < count {
+                    drafts.removeAll(keepingCapacity: true)
+                    for _ in 0..<min(batch, count - done) { drafts.append(try cost()) }
+                    _ = try opened.store.append(drafts, signer: opened.signer)
+                    done += drafts.count
+                }
+            }
+            rates.append(Double(count) / elapsed)
+        }
+        func cell(_ at: Int) -> String {
+            guard let peerRates else { return String(format: "%.0f", rates[at]) }
+            return String(format: "%.0f (peer %.0f, %.2f×)", rates[at], peerRates[at], rates[at] / peerRates[at])
+        }
+        print("| \(facts) | \(record) | \(cell(0)) | \(cell(1)) | \(cell(2)) |")
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+}
+
+/// pyeventsourcing's append rate (events/s) at `batch` events per transaction, from its benchmark script.
+private func peerRate(script: String, events: Int, batch: Int) throws -> Double {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", script, String(events), String(batch)]
+    var environment = ProcessInfo.processInfo.environment
+    environment["BENCH_DIR"] = environment["BENCH_DIR"] ?? NSTemporaryDirectory()
+    process.environment = environment
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0,
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last(where: { $0.hasPrefix("{") }),
+        let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+        let rate = (json["append_per_s"] as? NSNumber)?.doubleValue
+    else {
+        throw BenchError("the peer benchmark \(script) failed (is PEERS set to where eventsourcing 9.5.6 is installed?)")
+    }
+    return rate
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A small deterministic generator (SplitMix64), so every run builds the same ledger.
+struct BenchRandom {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next(below bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Int(z % UInt64(bound))
+    }
+}
