@@ -12,8 +12,8 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
     let peerRates = try peer.map { script in
         try [(singles, 1), (20_000, 100), (100_000, 10_000)].map { count, batch in try peerRate(script: script, events: count, batch: batch) }
     }
-    print("| facts held | `civic record` median (p90) | 1 event/txn ev/s | 100 events/txn ev/s | 10,000 events/txn ev/s |")
-    print("|---|---|---|---|---|")
+    print("| facts held | `civic record` median (p90) | 1 event/txn ev/s | 100 events/txn ev/s | 10,000 events/txn ev/s | state --as-of, 5 dates (median, max) | receive all, then the first record |")
+    print("|---|---|---|---|---|---|---|")
     for facts in sizes {
         let folder = directory + "-facts/\(facts)"
         try? FileManager.default.removeItem(atPath: folder)
@@ -24,6 +24,7 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
         var index = 0
         let effective = LedgerDate("2024-01-01") ?? LedgerDate(unixMilliseconds: 0)
         func body(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8), profile: .strict) }
+        let begun = LedgerStore.systemMilliseconds()
         // The facts, in transactions of 10,000 (not timed).
         while index < facts {
             let end = min(facts, index + 10_000)
@@ -99,11 +100,38 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
             }
             rates.append(Double(count) / elapsed)
         }
+        // State as of five instants across the ledger's recording, the last after everything:
+        // every fact recorded by then is folded on each call (no snapshots yet).
+        var stateTimes: [Double] = []
+        let end = LedgerStore.systemMilliseconds()
+        for step in 1...5 {
+            let asOf = begun + (end - begun) * Int64(step) / 5
+            stateTimes.append(try seconds { _ = try CityState.load(from: opened.store, filter: TimeFilter(asOf: asOf)) } * 1000)
+        }
+        stateTimes.sort()
+        // Another node receives the whole log in one range, then records one event: that first
+        // recording indexes the received facts' keys.
+        let hub = try LedgerDirectory(path: folder + "-hub").initialize(
+            identity: LedgerIdentity(city: "bench", office: "cityhall"), projector: CivicProjector())
+        try hub.store.trust(office: "transport", verifier: opened.signer.verifier)
+        var received: [Event] = []
+        try opened.store.forEachEvent(office: "transport") { received.append(try Event(canonical: $0.canonical)); return true }
+        let note = try opened.store.head(office: "transport")?.checkpoint ?? ""
+        let receiveSeconds = try seconds { _ = try hub.store.receive(events: received, checkpoint: note) }
+        received = []
+        let firstRecord = try seconds {
+            _ = try hub.store.append(
+                [try EventDraft(type: "district.defined", effective: effective, body: body(#"{"district":"hub","name":"Hub","population":1,"need_index":1,"priority":false}"#))],
+                signer: hub.signer)
+        }
+        try? FileManager.default.removeItem(atPath: folder + "-hub")
+        let timings = String(format: "%.0f ms, %.0f ms | %.1f s, then %.0f ms", stateTimes[2], stateTimes[4], receiveSeconds, firstRecord * 1000)
+
         func cell(_ at: Int) -> String {
             guard let peerRates else { return String(format: "%.0f", rates[at]) }
             return String(format: "%.0f (peer %.0f, %.2f×)", rates[at], peerRates[at], rates[at] / peerRates[at])
         }
-        print("| \(facts) | \(record) | \(cell(0)) | \(cell(1)) | \(cell(2)) |")
+        print("| \(facts) | \(record) | \(cell(0)) | \(cell(1)) | \(cell(2)) | \(timings) |")
         try? FileManager.default.removeItem(atPath: folder)
     }
 }

@@ -57,7 +57,8 @@ extension LedgerStore {
         let (appended, registers) = try Self.wrapDatabaseErrors {
             try pool.write { db in
                 let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
-                try Self.checkSigner(db, signer: signer, office: office, size: head.size + 1)
+                let keys = try Self.keyHistory(db, office: office)
+                try Self.checkSigner(keys, signer: signer, office: office, size: head.size + 1)
                 let arrived = now()
                 let insert = try EventInsert(db)
                 let projection = try beginProjection(db, mode: .record)
@@ -96,7 +97,8 @@ extension LedgerStore {
                 let frontier = chain.frontier
                 // The batch may have rotated this office's own key (the registrar's): its checkpoint
                 // must still be signed by the key valid at its size.
-                if frontier.size > head.size { try Self.checkSigner(db, signer: signer, office: office, size: frontier.size) }
+                let keysAfter = registers ? try Self.keyHistory(db, office: office) : keys
+                if frontier.size > head.size { try Self.checkSigner(keysAfter, signer: signer, office: office, size: frontier.size) }
                 let checkpoint = try SignedCheckpoint(
                     checkpoint: Checkpoint(origin: identity.origin, size: frontier.size, root: frontier.root), signer: signer)
                 let newHead = OfficeHead(
@@ -106,7 +108,7 @@ extension LedgerStore {
                 try newHead.save(db)
                 try Self.saveNodes(db, office: office, chain.nodes)
                 try Self.saveNodeClock(db, chain.clock.last)
-                try Self.keepBoundary(db, office: office, size: frontier.size, note: checkpoint.note.serialized)
+                try Self.keepBoundary(db, keys: keysAfter, office: office, size: frontier.size, note: checkpoint.note.serialized)
                 return (
                     AppendSummary(office: office, firstSeq: chain.firstSeq, count: chain.count, lastEvent: chain.lastEvent, checkpoint: checkpoint),
                     registers
@@ -132,8 +134,8 @@ extension LedgerStore {
 
     /// Refuses a signer that is not the office's key at `size`: rotated (the key file is the old
     /// one), or revoked there.
-    static func checkSigner(_ db: Database, signer: NoteSigner, office: String, size: UInt64) throws {
-        guard let key = try keyHistory(db, office: office)?.key(forSize: size) else {
+    static func checkSigner(_ keys: KeyHistory?, signer: NoteSigner, office: String, size: UInt64) throws {
+        guard let key = keys?.key(forSize: size) else {
             throw StoreError(.keyFile("the ledger holds no key of \(office)"))
         }
         guard key.verifier == signer.verifier else {

@@ -41,16 +41,17 @@ extension LedgerStore {
     }
 
     static func nodeClock(_ db: Database) throws -> HLCTimestamp {
-        guard let row = try Row.fetchOne(db, sql: "SELECT wall, logical FROM node_clock WHERE id = 1") else { return .zero }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT wall, logical FROM node_clock WHERE id = 1")) else { return .zero }
         return HLCTimestamp(wall: row["wall"], logical: row["logical"])
     }
 
     static func saveNodeClock(_ db: Database, _ clock: HLCTimestamp) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO node_clock(id, wall, logical) VALUES (1, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET wall = excluded.wall, logical = excluded.logical
-                """, arguments: [clock.wall, clock.logical])
+                """
+        ).execute(arguments: [clock.wall, clock.logical])
     }
 
     /// Offices whose events arrived with clocks ahead of this node's, by office: the largest lead in ms.

@@ -90,7 +90,19 @@ extension LedgerStore {
     }
 
     static func keyHistory(_ db: Database, office: String) throws -> KeyHistory? {
-        try keyHistories(db)[office]
+        var keys: [OfficeKey] = []
+        let statement = try db.cachedStatement(sql: "SELECT from_size, vkey, revoked_after FROM key_history WHERE office = ? ORDER BY from_size")
+        for row in try Row.fetchAll(statement, arguments: [office]) {
+            do {
+                keys.append(
+                    OfficeKey(
+                        office: office, fromSize: UInt64(row["from_size"] as Int64), verifier: try NoteVerifier(vkey: row["vkey"]),
+                        revokedAfter: (row["revoked_after"] as Int64?).map(UInt64.init)))
+            } catch {
+                throw StoreError(.corrupt("stored key of office \(office): \(error)"))
+            }
+        }
+        return keys.isEmpty ? nil : KeyHistory(office: office, keys: keys)
     }
 
     /// Trusts `verifier` as the first key of `office`, so its events can be received (a key known
@@ -140,8 +152,10 @@ extension LedgerStore {
     /// it — its last checkpoint under the old key — so the log can be sent in parts that each verify
     /// under a key the receiver knows (a node created with the registrar's first key follows the
     /// registrar's rotations this way).
-    static func keepBoundary(_ db: Database, office: String, size: UInt64, note: String) throws {
-        guard size > 0, let keys = try keyHistory(db, office: office), keys.keys.contains(where: { $0.fromSize == size + 1 }) else { return }
+    ///
+    /// - Parameter keys: the office's key history, when already read in this transaction.
+    static func keepBoundary(_ db: Database, keys: KeyHistory? = nil, office: String, size: UInt64, note: String) throws {
+        guard size > 0, let keys = try keys ?? keyHistory(db, office: office), keys.keys.contains(where: { $0.fromSize == size + 1 }) else { return }
         try db.execute(
             sql: "INSERT INTO boundary_checkpoints(office, size, note) VALUES (?, ?, ?) ON CONFLICT(office, size) DO NOTHING",
             arguments: [office, Int64(size), note])

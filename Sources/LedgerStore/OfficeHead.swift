@@ -41,18 +41,19 @@ public struct OfficeHead: Sendable, Equatable {
     }
 
     static func fetch(_ db: Database, office: String) throws -> OfficeHead? {
-        try Row.fetchOne(db, sql: "SELECT * FROM office_heads WHERE office = ?", arguments: [office]).map { try OfficeHead(row: $0) }
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM office_heads WHERE office = ?"), arguments: [office]).map { try OfficeHead(row: $0) }
     }
 
     func save(_ db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO office_heads(office, size, last_hash, frontier, hlc_wall, hlc_logical, checkpoint)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(office) DO UPDATE SET size = excluded.size, last_hash = excluded.last_hash,
                     frontier = excluded.frontier, hlc_wall = excluded.hlc_wall, hlc_logical = excluded.hlc_logical,
                     checkpoint = excluded.checkpoint
-                """,
+                """
+        ).execute(
             arguments: [
                 office, Int64(size), lastHash.map { Data($0.bytes) }, Data(frontier.serialized), lastHLC.wall, lastHLC.logical,
                 checkpoint,

@@ -79,11 +79,18 @@ struct LedgerFacts {
         _ db: Database, keys: Set<String>, through rowid: Int64, revoked: RevokedRanges? = nil, registrar: String?, city: String? = nil
     ) throws -> LedgerFacts {
         var keys = keys
+        // Keys are indexed up to the mark; the facts after it (a range received since, not yet
+        // indexed) are read by rowid.
+        let mark = min(try CivicProjector.ruleIndexMark(db), rowid)
         if revoked == nil {
             // Revocations leave events out of every key's fold: each one, and its office's keys.
-            let revocations = try String.fetchAll(
-                db, sql: "SELECT rule_key FROM civic_facts WHERE rule_key >= ? AND rule_key < ? AND event_rowid <= ?",
-                arguments: [RuleKey.revocations.0, RuleKey.revocations.1, rowid])
+            let revocations = try String.fetchSet(
+                db.cachedStatement(
+                    sql: """
+                        SELECT rule_key FROM civic_rule_index WHERE rule_key >= ? AND rule_key < ? AND event_rowid <= ?
+                        UNION SELECT rule_key FROM civic_facts WHERE event_rowid > ? AND event_rowid <= ? AND rule_key >= ? AND rule_key < ?
+                        """),
+                arguments: [RuleKey.revocations.0, RuleKey.revocations.1, mark, mark, rowid, RuleKey.revocations.0, RuleKey.revocations.1])
             for key in revocations {
                 keys.insert(RuleKey.office(String(key.dropFirst(2))))
                 keys.insert(key)
@@ -97,22 +104,25 @@ struct LedgerFacts {
             let some = all[start..<min(all.count, start + 400)]
             let list = Array(repeating: "?", count: some.count).joined(separator: ",")
             let named = StatementArguments(Array(some))
+            // Cached: a transaction of single events asks with one key each time.
+            let held = """
+                SELECT event_rowid FROM civic_rule_index WHERE rule_key IN (\(list)) AND event_rowid <= ?
+                UNION ALL SELECT event_rowid FROM civic_facts WHERE event_rowid > ? AND event_rowid <= ? AND rule_key IN (\(list))
+                """
+            let heldArguments = named + [mark, mark, rowid] + named
             for row in try Row.fetchAll(
-                db,
-                sql: "SELECT e.rowid, \(columns) FROM civic_facts f CROSS JOIN events e ON e.rowid = f.event_rowid WHERE f.rule_key IN (\(list)) AND f.event_rowid <= ?",
-                arguments: named + [rowid])
+                db.cachedStatement(sql: "SELECT e.rowid, \(columns) FROM events e WHERE e.rowid IN (\(held))"), arguments: heldArguments)
             {
                 rows[row["rowid"]] = row
             }
             corrections.formUnion(
                 try Int64.fetchAll(
-                    db,
-                    sql: """
-                        SELECT c.event_rowid FROM civic_facts f CROSS JOIN events e ON e.rowid = f.event_rowid
-                        JOIN civic_corrections c ON c.target_key = e.id_key AND c.target_id = e.id
-                        WHERE f.rule_key IN (\(list)) AND f.event_rowid <= ? AND c.event_rowid <= ?
-                        UNION SELECT event_rowid FROM civic_correction_keys WHERE rule_key IN (\(list)) AND event_rowid <= ?
-                        """, arguments: named + [rowid, rowid] + named + [rowid]))
+                    db.cachedStatement(
+                        sql: """
+                            SELECT c.event_rowid FROM events e JOIN civic_corrections c ON c.target_key = e.id_key AND c.target_id = e.id
+                            WHERE e.rowid IN (\(held)) AND c.event_rowid <= ?
+                            UNION SELECT event_rowid FROM civic_correction_keys WHERE rule_key IN (\(list)) AND event_rowid <= ?
+                            """), arguments: heldArguments + [rowid] + named + [rowid]))
         }
         let byRowid = try db.cachedStatement(sql: "SELECT e.rowid, \(columns) FROM events e WHERE e.rowid = ?")
         for correction in corrections where rows[correction] == nil {

@@ -87,8 +87,10 @@ public struct CivicProjector: LedgerProjector {
         }
         migrator.registerMigration("v4-civic-rule-keys") { db in
             // Recording checks a new event against the fold of the keys it reads alone (RuleKey):
-            // each fact that changes a district, system, algorithm or office is indexed under it, and
-            // each correction under every key its replacement names.
+            // each fact that changes a district, system, algorithm or office carries that key, and
+            // each correction is indexed under every key its replacement names. The facts' keys are
+            // indexed (civic_rule_index) when the node next records, in key order, not while a range
+            // is received: a million new districts would cost the receiver a fifth of its rate.
             try db.execute(
                 sql: """
                     ALTER TABLE civic_facts ADD COLUMN rule_key TEXT;
@@ -97,11 +99,20 @@ public struct CivicProjector: LedgerProjector {
                         event_rowid INTEGER NOT NULL,
                         PRIMARY KEY (rule_key, event_rowid)
                     ) WITHOUT ROWID;
+                    CREATE TABLE civic_rule_index (
+                        rule_key TEXT NOT NULL,
+                        event_rowid INTEGER NOT NULL,
+                        PRIMARY KEY (rule_key, event_rowid)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE civic_rule_index_mark (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        through INTEGER NOT NULL
+                    );
+                    INSERT INTO civic_rule_index_mark(id, through) VALUES (1, 0);
                     """)
             if try Self.projectedCount(db) == 0 {
                 // A ledger written before any projection existed: project what it holds, in order.
                 try Self.project(db, sql: "SELECT rowid, canonical, arrived_ms FROM events ORDER BY \(OrderKey.orderBy())", mode: .rebuild)
-                try db.execute(sql: Self.factsByRuleKeyIndex)
                 return
             }
             let rows = try Row.fetchCursor(
@@ -114,8 +125,31 @@ public struct CivicProjector: LedgerProjector {
                 guard let body = try? CivicBody.decode(type: type, body: envelope["body"] ?? .null) else { continue }
                 try Self.indexRuleKeys(body, rowid: row["rowid"], in: db)
             }
-            try db.execute(sql: Self.factsByRuleKeyIndex)
         }
+    }
+
+    /// Indexes the rule keys of the facts stored after the index's mark, up to `rowid`, in key
+    /// order (a received range's, or another process's), and moves the mark there.
+    static func catchUpRuleIndex(_ db: Database, through rowid: Int64) throws {
+        let mark = try ruleIndexMark(db)
+        guard mark < rowid else { return }
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO civic_rule_index(rule_key, event_rowid)
+                SELECT rule_key, event_rowid FROM civic_facts WHERE event_rowid > ? AND event_rowid <= ? AND rule_key IS NOT NULL
+                ORDER BY rule_key, event_rowid
+                """
+        ).execute(arguments: [mark, rowid])
+        try setRuleIndexMark(db, rowid)
+    }
+
+    /// The rowid up to which every fact's rule key is in `civic_rule_index`.
+    static func ruleIndexMark(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT through FROM civic_rule_index_mark WHERE id = 1")) ?? 0
+    }
+
+    static func setRuleIndexMark(_ db: Database, _ rowid: Int64) throws {
+        try db.cachedStatement(sql: "UPDATE civic_rule_index_mark SET through = ? WHERE id = 1 AND through < ?").execute(arguments: [rowid, rowid])
     }
 
     /// Indexes a stored fact under the rule key it changes, or a correction under the keys its
@@ -129,8 +163,6 @@ public struct CivicProjector: LedgerProjector {
             try db.execute(sql: "UPDATE civic_facts SET rule_key = ? WHERE event_rowid = ?", arguments: [key, rowid])
         }
     }
-
-    static let factsByRuleKeyIndex = "CREATE INDEX civic_facts_by_rule_key ON civic_facts(rule_key, event_rowid) WHERE rule_key IS NOT NULL"
 
     private static func projectedCount(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM civic_costs) + (SELECT count(*) FROM civic_facts)") ?? 0
@@ -198,19 +230,23 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
     init(_ db: Database, mode: ProjectionMode, cache: RuleCache? = nil) throws {
         self.cache = cache
         self.mode = mode
-        office = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'office'")
-        registrar = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'registrar'")
-        city = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'city'")
+        let meta = try db.cachedStatement(sql: "SELECT value FROM ledger_meta WHERE key = ?")
+        office = try String.fetchOne(meta, arguments: ["office"])
+        registrar = try String.fetchOne(meta, arguments: ["registrar"])
+        city = try String.fetchOne(meta, arguments: ["city"])
         rules = RuleFacts(registrar: registrar, city: city)
         guard mode == .record else { return }
-        heldThrough = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM events") ?? 0
+        heldThrough = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(rowid) FROM events")) ?? 0
+        try CivicProjector.catchUpRuleIndex(db, through: heldThrough)
         if let kept = try cache?.take(db, held: heldThrough) {
             (rules, loaded, revoked) = (kept.rules, kept.loaded, kept.revoked)
         }
     }
 
     func finish(in db: Database) throws {
-        guard mode == .record, let cache else { return }
+        guard mode == .record else { return }
+        if let last { try CivicProjector.setRuleIndexMark(db, last.rowid) }
+        guard let cache else { return }
         let through = try last ?? Data.fetchOne(db, sql: "SELECT id FROM events WHERE rowid = ?", arguments: [heldThrough]).map { (heldThrough, $0) }
         guard let through else { return }
         cache.give(RuleCache.Contents(rules: rules, loaded: loaded, revoked: revoked), rowid: through.rowid, id: through.id)
@@ -313,7 +349,13 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
             insert.bind(10, envelope.hlc.logical)
             try insert.run()
         default:
-            try insertFact(rowid: rowid, system: body.system, ruleKey: RuleKey.written(by: body), envelope: envelope, arrived: arrived, in: db)
+            let ruleKey = RuleKey.written(by: body)
+            try insertFact(rowid: rowid, system: body.system, ruleKey: ruleKey, envelope: envelope, arrived: arrived, in: db)
+            // Recorded facts are indexed at once (few, and a correction later in the batch reads
+            // them); received ones when the node next records.
+            if mode == .record, let ruleKey {
+                try db.cachedStatement(sql: "INSERT INTO civic_rule_index(rule_key, event_rowid) VALUES (?, ?)").execute(arguments: [ruleKey, rowid])
+            }
             if case .eventCorrected(let correction) = body {
                 try db.execute(
                     sql: "INSERT INTO civic_corrections(event_rowid, target_key, target_id) VALUES (?, ?, ?)",

@@ -35,7 +35,7 @@ final class RuleCache: @unchecked Sendable {
             return (contents, through)
         }
         guard var kept, let mark, mark.rowid <= held,
-            try Data.fetchOne(db, sql: "SELECT id FROM events WHERE rowid = ?", arguments: [mark.rowid]) == mark.id
+            try Data.fetchOne(db.cachedStatement(sql: "SELECT id FROM events WHERE rowid = ?"), arguments: [mark.rowid]) == mark.id
         else { return nil }
         guard mark.rowid < held else { return kept }
         // Events stored since: forget the keys they change, or that corrections stored since may change.
