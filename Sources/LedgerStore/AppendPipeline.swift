@@ -96,17 +96,22 @@ final class AppendPipeline: @unchecked Sendable {
         var chain: Chain
         let work: Work
         var done = false
+        /// The size of the next chunk: small at first, so the writer starts inserting early (a batch of
+        /// a hundred events overlaps too), doubling up to ``AppendPipeline/chunkSize``.
+        var limit = 16
 
         init(chain: Chain, work: Work) {
             self.chain = chain
             self.work = work
         }
 
-        /// Up to ``AppendPipeline/chunkSize`` more events, or nil when the drafts are used up.
+        /// Up to `limit` more events, or nil when the drafts are used up.
         mutating func nextChunk() throws -> [Prepared]? {
             guard !done else { return nil }
             var chunk: [Prepared] = []
-            while chunk.count < AppendPipeline.chunkSize {
+            chunk.reserveCapacity(limit)
+            defer { limit = min(limit * 2, AppendPipeline.chunkSize) }
+            while chunk.count < limit {
                 guard let prepared = try next() else {
                     done = true
                     break

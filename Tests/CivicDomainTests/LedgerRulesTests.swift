@@ -1,5 +1,6 @@
 import CivicDomain
 import CivicTestSupport
+import GRDB
 import LedgerCore
 import LedgerStore
 import Testing
@@ -133,6 +134,38 @@ struct LedgerRulesTests {
         }
         let trams = #expect(throws: StoreError.self) { try city.record("transport", "cost.incurred", "2024-03-02", Bodies.cost("trams", 1)) }
         #expect(trams?.description.contains("has not been procured") == true, "\(trams?.description ?? "")")
+    }
+
+    /// A ledger from before the rule keys (their column, tables and migration removed, and its
+    /// projection not yet named in `ledger_meta`) gets them from its events when opened, corrections
+    /// included, and records against them.
+    @Test func aLedgerFromBeforeRuleKeysGetsThemWhenOpened() throws {
+        let city = try TestCity(offices: ["it"])
+        city.at("2024-01-10")
+        try city.record("it", "district.defined", "2024-01-01", Bodies.district("north"))
+        let cams = try city.record("it", "system.procured", "2024-01-10", Bodies.system("cams"))
+        try city.record("it", "event.corrected", "2024-01-11", Bodies.correction(of: cams.id, replacement: Bodies.system("cams-2")))
+        try city.record("it", "deployment.recorded", "2024-01-12", Bodies.deployment("cams-2", "north", units: 2))
+        let pool = try DatabasePool(path: LedgerDirectory(path: city.folder.path("it")).databasePath)
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    DROP TABLE civic_rule_index; DROP TABLE civic_rule_index_mark; DROP TABLE civic_correction_keys;
+                    ALTER TABLE civic_facts DROP COLUMN rule_key;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v4-civic-rule-keys';
+                    DELETE FROM ledger_meta WHERE key = 'projector';
+                    """)
+        }
+        try pool.close()
+        let older = try city.copy()
+        let rules = try RuleFacts.load(from: older.store("it"), systems: ["cams", "cams-2"])
+        #expect(rules.systems["cams"] == nil && rules.systems["cams-2"]?.deployments == ["north": 2])
+        try older.record("it", "cost.incurred", "2024-02-01", Bodies.cost("cams-2", 10))
+        let stale = #expect(throws: StoreError.self) { try older.record("it", "cost.incurred", "2024-02-01", Bodies.cost("cams", 10)) }
+        #expect(stale?.description.contains("has not been procured") == true, "\(stale?.description ?? "")")
+        let named = try older.store("it").read { db in try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'projector'") }
+        #expect(named == "civic/1")
+        #expect(try older.store("it").verify().eventCount == 5)
     }
 
     @Test func aCorrectionMustFitTheCorrectedType() throws {
