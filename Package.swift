@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "LedgerSync", targets: ["LedgerSync"]),
         .library(name: "CivicReports", targets: ["CivicReports"]),
         .library(name: "CivicDemo", targets: ["CivicDemo"]),
+        .library(name: "OpenData", targets: ["OpenData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -37,6 +38,8 @@ let package = Package(
             name: "LedgerCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Open data in and out: the OCDS merge routine (issue 13).
+        .target(name: "OpenData", dependencies: ["LedgerCore"]),
         .target(
             name: "LedgerStore",
             dependencies: [
@@ -130,6 +133,7 @@ let package = Package(
             dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "CivicTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "CivicReportsTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "CivicReports", "CivicTestSupport"]),
+        .testTarget(name: "OpenDataTests", dependencies: ["LedgerCore", "OpenData"]),
         .testTarget(name: "CivicDemoTests", dependencies: ["LedgerCore", "CivicDomain", "CivicDemo", "CivicTestSupport"]),
         .testTarget(
             name: "LedgerSyncTests",
