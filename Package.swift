@@ -38,8 +38,8 @@ let package = Package(
             name: "LedgerCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
-        // Open data in and out: the OCDS merge routine (issue 13).
-        .target(name: "OpenData", dependencies: ["LedgerCore"]),
+        // Open data in and out: the OCDS merge routine, finance CSV exports (issue 13).
+        .target(name: "OpenData", dependencies: ["LedgerCore", "CivicDomain"]),
         .target(
             name: "LedgerStore",
             dependencies: [
@@ -88,6 +88,7 @@ let package = Package(
                 "LedgerSync",
                 "CivicReports",
                 "CivicDemo",
+                "OpenData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
