@@ -18,6 +18,37 @@ public struct OCDSMergeRules: Sendable {
         self.rules = rules
     }
 
+    /// The rules of the OCDS 1.1.5 release schema, which the export uses (a test checks they are
+    /// what ``init(schema:)`` reads from that schema).
+    public static let ocds115 = OCDSMergeRules(
+        rules: Dictionary(
+            uniqueKeysWithValues: [
+                (["awards", "amendment", "changes"], .wholeListMerge),
+                (["awards", "amendments", "changes"], .wholeListMerge),
+                (["awards", "items", "additionalClassifications"], .wholeListMerge),
+                (["awards", "suppliers", "additionalIdentifiers"], .wholeListMerge),
+                (["buyer", "additionalIdentifiers"], .wholeListMerge),
+                (["contracts", "amendment", "changes"], .wholeListMerge),
+                (["contracts", "amendments", "changes"], .wholeListMerge),
+                (["contracts", "implementation", "transactions", "payee", "additionalIdentifiers"], .wholeListMerge),
+                (["contracts", "implementation", "transactions", "payer", "additionalIdentifiers"], .wholeListMerge),
+                (["contracts", "items", "additionalClassifications"], .wholeListMerge),
+                (["contracts", "relatedProcesses", "relationship"], .wholeListMerge),
+                (["date"], .omitWhenMerged),
+                (["id"], .omitWhenMerged),
+                (["parties", "additionalIdentifiers"], .wholeListMerge),
+                (["parties", "roles"], .wholeListMerge),
+                (["relatedProcesses", "relationship"], .wholeListMerge),
+                (["tag"], .omitWhenMerged),
+                (["tender", "additionalProcurementCategories"], .wholeListMerge),
+                (["tender", "amendment", "changes"], .wholeListMerge),
+                (["tender", "amendments", "changes"], .wholeListMerge),
+                (["tender", "items", "additionalClassifications"], .wholeListMerge),
+                (["tender", "procuringEntity", "additionalIdentifiers"], .wholeListMerge),
+                (["tender", "submissionMethod"], .wholeListMerge),
+                (["tender", "tenderers", "additionalIdentifiers"], .wholeListMerge),
+            ] as [([String], Rule)]))
+
     /// Reads the rules of a release schema, following its local `$ref`s (`#/definitions/…`).
     ///
     /// - Throws: ``OCDSMergeError`` when the schema has no `properties` or a reference names no definition.

@@ -14,7 +14,7 @@ struct Civic: AsyncParsableCommand {
         abstract: "CivicLedger: an append-only, verifiable ledger of a city's civic technology.",
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, KeyCommand.self, RegisterCommand.self, RevokeCommand.self, RecordCommand.self, ImportCommand.self, LogCommand.self,
+            InitCommand.self, KeyCommand.self, RegisterCommand.self, RevokeCommand.self, RecordCommand.self, ImportCommand.self, ExportCommand.self, LogCommand.self,
             CheckpointCommand.self, VerifyCommand.self, ProofCommand.self, StateCommand.self, HistoryCommand.self, DiffCommand.self,
             FindingsCommand.self,
             ReportCommand.self, ServeCommand.self, SyncCommand.self, DemoCommand.self,

@@ -66,6 +66,14 @@ struct OCDSMergeTests {
         #expect(compared > 0, "\(name) has neither a compiled nor a versioned release")
     }
 
+    /// The export's built-in rules are those the 1.1.5 release schema gives.
+    @Test func theBuiltInRulesAreThe115Schemas() throws {
+        let schema = Self.directory.deletingLastPathComponent().appendingPathComponent("schema-1.1.5/release-schema.json")
+        let read = try OCDSMergeRules(schema: Self.json(schema))
+        #expect(read.rules == OCDSMergeRules.ocds115.rules)
+        #expect(read.rules.count == 24)
+    }
+
     /// Releases that cannot be put in order, or that give one field two shapes, are one clear error.
     @Test func badReleasesAreOneClearError() throws {
         let undated = try JSONParser.parse(Array(#"[{"ocid":"o","id":"1","date":"2020-01-01T00:00:00Z"},{"ocid":"o","id":"2"}]"#.utf8), profile: .general)
