@@ -49,6 +49,26 @@ struct DemoTests {
         #expect(headlines["most_watched"]?.stringValue != nil)
         #expect(headlines["target_verdict"]?.stringValue == "missed")
 
+        // Through OCDS and back: city hall's ledger exported, imported into an empty ledger, and
+        // the vendors report agrees on every vendor's lifetime cost, multiplier and contracts.
+        let exported = try sandbox.run(["export", "ocds", "--data", "city/nodes/cityhall", "--out", "ocds", "--ocid-prefix", "ocds-nb1234"])
+        try #require(exported.status == 0, "\(exported.stderr)")
+        #expect(try sandbox.run(["init", "--office", "archive", "--city", "northbridge", "--data", "archive"]).status == 0)
+        let roundTripMap = try sandbox.write("ocds-map.json", #"{"ocid_prefix":"ocds-nb1234","category":"platform"}"#)
+        let imported = try sandbox.run(["import", "--ocds", "ocds/release-package.json", "--map", roundTripMap, "--data", "archive"])
+        try #require(imported.status == 0, "\(imported.stderr)")
+        let archived = try sandbox.run(["report", "vendors", "--format", "json", "--data", "archive"])
+        let original = try sandbox.run(["report", "vendors", "--format", "json", "--data", "city/nodes/cityhall"])
+        func byVendor(_ text: String) throws -> [String: [JSONValue?]] {
+            let vendors = try JSONParser.parse(Array(text.utf8), profile: .general)["vendors"]?.arrayValue ?? []
+            return Dictionary(uniqueKeysWithValues: vendors.compactMap { vendor in
+                vendor["vendor"]?.stringValue.map { ($0, [vendor["lifetime_cost"], vendor["multiplier"], vendor["initial_contract"], vendor["contract_value"]]) }
+            })
+        }
+        let before = try byVendor(original.stdout)
+        #expect(!before.isEmpty)
+        #expect(try byVendor(archived.stdout) == before)
+
         // The pages and files were written.
         let reports = sandbox.folder + "/city/reports"
         for file in ["index.html", "funding.html", "equity.html", "surveillance.html", "vendors.html", "algorithms.html", "equity.json",

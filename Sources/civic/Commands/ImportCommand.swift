@@ -1,5 +1,6 @@
 import ArgumentParser
 import CivicDomain
+import Foundation
 import LedgerCore
 import LedgerStore
 import OpenData
@@ -23,7 +24,10 @@ struct ImportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A CSV export of payments, or - for stdin: each line a cost.incurred (with --map).", valueName: "FILE.csv"))
     var csv: String?
 
-    @Option(help: ArgumentHelp("How the CSV's columns map to cost.incurred (JSON).", valueName: "MAP.json"))
+    @Option(help: ArgumentHelp("OCDS 1.1 releases, or - for stdin: a release package, a record package, or a release per line.", valueName: "FILE.json"))
+    var ocds: String?
+
+    @Option(help: ArgumentHelp("With --csv: how the columns map to cost.incurred; with --ocds: what OCDS does not say (JSON).", valueName: "MAP.json"))
     var map: String?
 
     @Option(help: ArgumentHelp("Effective date for lines without one (default: today, UTC).", valueName: "YYYY-MM-DD"))
@@ -31,12 +35,57 @@ struct ImportCommand: ParsableCommand {
 
     /// Which input was given: a JSON-lines file, or a CSV export with its map (one line if neither or both).
     private func checkInputs() throws {
-        switch (file, csv) {
-        case (nil, nil): throw CLIFailure(message: "give a JSON-lines FILE, or --csv FILE with --map MAP.json")
-        case (.some, .some): throw CLIFailure(message: "give a JSON-lines FILE or --csv FILE, not both")
-        case (nil, .some): if map == nil { throw CLIFailure(message: "--csv needs --map MAP.json (which column holds each field)") }
-        case (.some, nil): if map != nil { throw CLIFailure(message: "--map goes with --csv") }
+        let given = [file, csv, ocds].compactMap { $0 }.count
+        guard given == 1 else {
+            throw CLIFailure(message: given == 0 ? "give a JSON-lines FILE, --csv FILE with --map MAP.json, or --ocds FILE" : "give one of FILE, --csv FILE and --ocds FILE")
         }
+        if csv != nil, map == nil { throw CLIFailure(message: "--csv needs --map MAP.json (which column holds each field)") }
+        if file != nil, map != nil { throw CLIFailure(message: "--map goes with --csv or --ocds") }
+    }
+
+    /// The events of OCDS releases that the ledger does not hold yet (nothing is stored if one
+    /// release cannot be mapped).
+    private func ocdsDrafts(_ path: String, map mapPath: String?, store: LedgerStore) throws -> [(release: String, draft: EventDraft)] {
+        var importMap = OCDSImportMap()
+        if let mapPath {
+            let mapBytes = try InputFiles.read(mapPath, limit: 1 << 20)
+            do {
+                importMap = try OCDSImportMap(json: try JSONParser.parse(mapBytes, profile: .general))
+            } catch let error as OCDSImportError {
+                throw CLIFailure(message: "\(mapPath): \(error)")
+            } catch {
+                throw CLIFailure(message: "\(mapPath): not JSON: \(error)")
+            }
+        }
+        let source = path == "-" ? "stdin" : path
+        do {
+            let releases = try OCDSImport.releases(try InputFiles.read(path, limit: 1 << 30))
+            return try OCDSImport.drafts(releases, map: importMap) { system in try Self.held(store, system: system) }
+        } catch let error as OCDSImportError {
+            throw CLIFailure(message: "\(source): \(error); nothing was imported")
+        }
+    }
+
+    /// What the ledger holds of a system that an import must not record again.
+    static func held(_ store: LedgerStore, system: String) throws -> OCDSImport.Held {
+        var held = OCDSImport.Held()
+        for entry in try SystemHistory.load(from: store, system: system).entries {
+            let envelope = entry.event.envelope
+            switch envelope.type {
+            case "system.procured": held.procured = true
+            case "system.retired": held.retired = true
+            case "cost.incurred":
+                if let note = envelope.body["note"]?.stringValue, note.hasPrefix("OCDS transaction "), let end = note.range(of: " (", options: .backwards) {
+                    held.imported.insert("transaction " + note[note.index(note.startIndex, offsetBy: 17)..<end.lowerBound])
+                }
+            case "contract.amended":
+                if let reason = envelope.body["reason"]?.stringValue, let start = reason.range(of: "(OCDS release ", options: .backwards), reason.hasSuffix(")") {
+                    held.imported.insert("release " + reason[start.upperBound..<reason.index(before: reason.endIndex)])
+                }
+            default: break
+            }
+        }
+        return held
     }
 
     /// The cost lines of a CSV export, as the map reads them (nothing is stored if one is wrong).
@@ -58,6 +107,19 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         try checkInputs()
+        if let ocds {
+            let opened = try global.open()
+            let drafts = try ocdsDrafts(ocds, map: map, store: opened.store)
+            guard !drafts.isEmpty else {
+                print("nothing new: the ledger holds every release of \(ocds == "-" ? "stdin" : ocds) already")
+                return
+            }
+            var next = drafts.makeIterator()
+            try record(opened, lines: [], what: "events", next: { next.next()?.draft }) { index in
+                index < drafts.count ? drafts[index].release : nil
+            }
+            return
+        }
         if let csv, let map {
             let drafts = try csvDrafts(csv, map: map)
             let opened = try global.open()
@@ -76,13 +138,13 @@ struct ImportCommand: ParsableCommand {
                 return try EventDraft(jsonLine: line, defaultEffective: defaultEffective)
             }
             return nil
-        } lineOf: { index in index < lineOfDraft.count ? lineOfDraft[index] : nil }
+        } lineOf: { index in index < lineOfDraft.count ? "line \(lineOfDraft[index])" : nil }
     }
 
     /// Records the drafts in one transaction; a refusal names the line of the draft refused.
     private func record(
         _ opened: LedgerDirectory.Opened, lines: [Int], what: String, next: () throws -> EventDraft?,
-        lineOf: ((Int) -> Int?)? = nil
+        lineOf: ((Int) -> String?)? = nil
     ) throws {
         do {
             // The civic projector checks every body (structure, then the ledger) as it is stored.
@@ -96,8 +158,8 @@ struct ImportCommand: ParsableCommand {
             print("imported \(summary.count) \(what) (\(range)); checkpoint size \(summary.checkpoint.checkpoint.size)")
         } catch let error as StoreError {
             Terminal.endProgress()
-            if let index = error.refusedIndex, let line = lineOf?(index) ?? (index < lines.count ? lines[index] : nil) {
-                throw CLIFailure(message: "line \(line): \(error); nothing was imported")
+            if let index = error.refusedIndex, let place = lineOf?(index) ?? (index < lines.count ? "line \(lines[index])" : nil) {
+                throw CLIFailure(message: "\(place): \(error); nothing was imported")
             }
             throw CLIFailure(message: "\(error); nothing was imported")
         }
