@@ -165,3 +165,26 @@ extension LedgerStore {
         }
     }
 }
+
+extension LedgerStore {
+    /// The keys of `ledger_meta` that say what the ledger is; ``setSetting(_:_:)`` never changes them.
+    static let identityKeys: Set<String> = ["format", "city", "office", "origin", "registrar", "projector"]
+
+    /// A setting of this node kept in `ledger_meta` beside its identity (e.g. `ocid_prefix`), or nil.
+    public func setting(_ key: String) throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = ?", arguments: [key]) }
+    }
+
+    /// Sets a setting of this node (not one of the identity's keys).
+    ///
+    /// - Throws: ``StoreError`` for an identity key.
+    public func setSetting(_ key: String, _ value: String) throws {
+        guard !Self.identityKeys.contains(key) else { throw StoreError(.badIdentity("\(key) is part of the ledger's identity and is set only when it is created")) }
+        try Self.wrapDatabaseErrors {
+            try pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO ledger_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [key, value])
+            }
+        }
+    }
+}

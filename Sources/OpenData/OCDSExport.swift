@@ -25,6 +25,15 @@ public enum OCDSExport {
         }
     }
 
+    /// The `ledger_meta` setting holding the city's prefix (`civic init --ocid-prefix`).
+    public static let prefixSetting = "ocid_prefix"
+
+    /// Whether `prefix` has the form of an OCDS prefix: `ocds-` and a registered code (letters and digits).
+    public static func isPrefix(_ prefix: String) -> Bool {
+        let code = prefix.dropFirst(5)
+        return prefix.hasPrefix("ocds-") && (1...32).contains(code.count) && code.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
+
     /// The releases of `events` (in citywide order), and the systems left out for want of an ocid.
     public static func releases(_ events: [Event], ocidPrefix: String?) -> (releases: [JSONValue], withoutOCID: [String]) {
         var ocids: [String: String] = [:]

@@ -93,4 +93,20 @@ struct OCDSExportTests {
         #expect(bad.stderr.contains("is not an OCDS prefix"), "\(bad.stderr)")
         #expect(!FileManager.default.fileExists(atPath: sandbox.folder + "/other"))
     }
+
+    /// The city's prefix given once, to `civic init`, names the systems in every export.
+    @Test func thePrefixGivenAtInitIsTheExportsDefault() throws {
+        let sandbox = try CivicSandbox()
+        let bad = try sandbox.run(["init", "--office", "transport", "--city", "springfield", "--ocid-prefix", "springfield"])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("is not an OCDS prefix"), "\(bad.stderr)")
+        let created = try sandbox.run(["init", "--office", "transport", "--city", "springfield", "--ocid-prefix", "ocds-spr1ng"])
+        #expect(created.status == 0, "\(created.stderr)")
+        try Self.record(sandbox, "system.procured", Self.procurement("plates"), "2024-01-02")
+        let out = sandbox.folder + "/ocds"
+        let result = try sandbox.run(["export", "ocds", "--out", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        let releases = try Self.json(out + "/release-package.json")["releases"] as? [[String: Any]] ?? []
+        #expect(releases.compactMap { $0["ocid"] as? String } == ["ocds-spr1ng-plates"])
+    }
 }

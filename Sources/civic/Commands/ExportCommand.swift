@@ -22,17 +22,18 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var time: TimeOptions
     @Argument(help: "The standard: ocds.") var standard: Standard
     @Option(help: ArgumentHelp("The folder to write release-package.json and record-package.json to.", valueName: "DIR")) var out: String
-    @Option(help: ArgumentHelp("The city's OCDS prefix: a system without its own ocid gets PREFIX-<system>.", valueName: "PREFIX"))
+    @Option(help: ArgumentHelp("The city's OCDS prefix: a system without its own ocid gets PREFIX-<system> (default: civic init's).", valueName: "PREFIX"))
     var ocidPrefix: String?
     @Option(help: ArgumentHelp("The packages' uri (default: file URLs in DIR).", valueName: "URI")) var uri: String?
     @Option(help: ArgumentHelp("The publisher's name (default: the city).", valueName: "NAME")) var publisher: String?
 
     func run() throws {
-        if let ocidPrefix, !ocidPrefix.hasPrefix("ocds-") || ocidPrefix.count < 6 {
-            throw CLIFailure(message: "--ocid-prefix \(ocidPrefix) is not an OCDS prefix (ocds-XXXXXX, registered with the Open Contracting Partnership)")
+        if let ocidPrefix, !OCDSExport.isPrefix(ocidPrefix) {
+            throw CLIFailure(message: "--ocid-prefix \(ocidPrefix) is not an OCDS prefix (ocds- and the code the Open Contracting Partnership registered)")
         }
         let opened = try global.open()
         let store = opened.store
+        let ocidPrefix = try self.ocidPrefix ?? store.setting(OCDSExport.prefixSetting)
         let state = try CityState.load(from: store, filter: try time.filter())
         let events = try Self.events(store, state: state, bounds: try time.filter().bounds)
         let (releases, withoutOCID) = OCDSExport.releases(events, ocidPrefix: ocidPrefix)

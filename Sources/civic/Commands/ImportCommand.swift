@@ -57,6 +57,8 @@ struct ImportCommand: ParsableCommand {
                 throw CLIFailure(message: "\(mapPath): not JSON: \(error)")
             }
         }
+        // The ocids of this city's own prefix name their systems without it.
+        if importMap.ocidPrefix == nil { importMap.ocidPrefix = try store.setting(OCDSExport.prefixSetting) }
         let source = path == "-" ? "stdin" : path
         do {
             let releases = try OCDSImport.releases(try InputFiles.read(path, limit: 1 << 30))

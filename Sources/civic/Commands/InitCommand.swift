@@ -3,6 +3,7 @@ import CivicDomain
 import Foundation
 import LedgerCore
 import LedgerStore
+import OpenData
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,6 +25,9 @@ struct InitCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The registrar office's public key (what its `civic init --registrar` printed).", valueName: "KEY"))
     var registrarKey: String?
 
+    @Option(help: ArgumentHelp("The city's OCDS prefix (ocds-XXXXXX): `civic export ocds` names a system without its own ocid PREFIX-<system>.", valueName: "PREFIX"))
+    var ocidPrefix: String?
+
     func run() throws {
         guard !(registrar && registrarKey != nil) else { throw CLIFailure(message: "give --registrar or --registrar-key, not both") }
         var registrarOffice: String? = registrar ? office : nil
@@ -37,7 +41,11 @@ struct InitCommand: ParsableCommand {
             registrarOffice = String(name.dropFirst(prefix.count))
         }
         let identity = try LedgerIdentity(city: city, office: office, registrar: registrarOffice)
+        if let ocidPrefix, !OCDSExport.isPrefix(ocidPrefix) {
+            throw CLIFailure(message: "--ocid-prefix \(ocidPrefix) is not an OCDS prefix (ocds- and the code the Open Contracting Partnership registered)")
+        }
         let opened = try global.directory.initialize(identity: identity, registrarKey: key, projector: CivicProjector())
+        if let ocidPrefix { try opened.store.setSetting(OCDSExport.prefixSetting, ocidPrefix) }
         print(opened.signer.verifier.vkey)
         Terminal.note("initialized \(identity.origin) in \(global.directory.path) (private key in \(global.directory.keyPath), mode 0600)")
     }
