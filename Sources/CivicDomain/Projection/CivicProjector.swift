@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Synchronization
 import LedgerCore
 import LedgerStore
 
@@ -211,7 +210,9 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
     /// Recording: what the registrar's revocations leave out, read with the first keys.
     private var revoked: RevokedRanges?
     /// Recording: the keys of events prepared (on the producer) and not yet applied.
-    private let upcoming = Mutex<[String]>([])
+    /// (`prepare` runs on the producer thread, `apply` on the writer: the lock is theirs.)
+    private var upcoming: [String] = []
+    private let upcomingLock = NSLock()
     /// Recording: the last rowid held before this transaction (its own events come after).
     private var heldThrough: Int64 = 0
     /// This ledger's office, its registrar and its city (from `ledger_meta`).
@@ -261,7 +262,7 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         // The keys of the events prepared ahead of this one (taken every time, so they stay few):
         // none of those events is applied yet, so loading their keys now is as right as later, and
         // a batch of new keys costs a few queries rather than a few per event.
-        let ahead = upcoming.withLock { upcoming in
+        let ahead = upcomingLock.withLock {
             defer { upcoming = [] }
             return upcoming
         }
@@ -298,7 +299,7 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         }
         if mode == .record {
             let keys = RuleKey.read(by: body)
-            upcoming.withLock { $0 += keys }
+            upcomingLock.withLock { upcoming += keys }
         }
         return Prepared.body(body)
     }
