@@ -131,7 +131,9 @@ public struct CivicProjector: LedgerProjector {
     /// order (a received range's, or another process's), and moves the mark there.
     static func catchUpRuleIndex(_ db: Database, through rowid: Int64) throws {
         let mark = try ruleIndexMark(db)
-        guard mark < rowid else { return }
+        // Only costs since the mark (the bulk of a ledger): nothing to index, and no page to write.
+        let lastFact = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(event_rowid) FROM civic_facts")) ?? 0
+        guard mark < rowid, lastFact > mark else { return }
         try db.cachedStatement(
             sql: """
                 INSERT OR IGNORE INTO civic_rule_index(rule_key, event_rowid)
@@ -225,6 +227,8 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
 
     /// Where recording's rule facts are kept between transactions.
     private let cache: RuleCache?
+    /// Recording: whether the batch recorded a fact (anything but a cost), which moves the index's mark.
+    private var recordedFacts = false
     /// Recording: the last event applied (its rowid and id), which the kept rule facts hold for.
     private var last: (rowid: Int64, id: Data)?
 
@@ -246,7 +250,8 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
 
     func finish(in db: Database) throws {
         guard mode == .record else { return }
-        if let last { try CivicProjector.setRuleIndexMark(db, last.rowid) }
+        // A batch of costs leaves the mark where it is (the facts after it are none).
+        if let last, recordedFacts { try CivicProjector.setRuleIndexMark(db, last.rowid) }
         guard let cache else { return }
         let through = try last ?? Data.fetchOne(db, sql: "SELECT id FROM events WHERE rowid = ?", arguments: [heldThrough]).map { (heldThrough, $0) }
         guard let through else { return }
@@ -387,6 +392,7 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
     }
 
     private func insertFact(rowid: Int64, system: String?, ruleKey: String?, envelope: EventEnvelope, arrived: Int64, in db: Database) throws {
+        if mode == .record { recordedFacts = true }
         let insert = try factInsert ?? FastStatement(
             db, sql: "INSERT INTO civic_facts(event_rowid, system, effective, hlc_wall, arrived_ms, rule_key) VALUES (?, ?, ?, ?, ?, ?)")
         factInsert = insert
