@@ -134,7 +134,7 @@ let package = Package(
             dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "CivicTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "CivicReportsTests", dependencies: ["LedgerCore", "LedgerStore", "CivicDomain", "CivicReports", "CivicTestSupport"]),
-        .testTarget(name: "OpenDataTests", dependencies: ["LedgerCore", "OpenData"]),
+        .testTarget(name: "OpenDataTests", dependencies: ["LedgerCore", "CivicDomain", "OpenData"]),
         .testTarget(name: "CivicDemoTests", dependencies: ["LedgerCore", "CivicDomain", "CivicDemo", "CivicTestSupport"]),
         .testTarget(
             name: "LedgerSyncTests",

@@ -1,3 +1,4 @@
+import Foundation
 import CivicDomain
 import LedgerCore
 
@@ -82,9 +83,46 @@ public enum OCDSImport {
     public struct Held: Sendable {
         public var procured = false
         public var retired = false
-        /// The OCDS ids the ledger's events were imported from (`OCDS transaction …`, `OCDS release …`).
+        /// The OCDS ids the ledger's events were imported from (`transaction …`, `release …`).
         public var imported: Set<String> = []
         public init() {}
+
+        /// Adds what one of the system's events says: procured, retired, or imported from an
+        /// OCDS transaction or release (the marks ``OCDSImport`` leaves in notes and reasons).
+        public mutating func add(type: String, body: JSONValue) {
+            switch type {
+            case "system.procured": procured = true
+            case "system.retired": retired = true
+            case "cost.incurred":
+                guard let note = body["note"]?.stringValue, note.hasPrefix(transactionMark), note.hasSuffix(")"),
+                    let open = note.range(of: " (", options: .backwards)
+                else { return }
+                imported.insert("transaction " + note[note.index(note.startIndex, offsetBy: transactionMark.count)..<open.lowerBound])
+            case "contract.amended":
+                guard let reason = body["reason"]?.stringValue, reason.hasSuffix(")"), let open = reason.range(of: releaseMark, options: .backwards) else { return }
+                imported.insert("release " + reason[open.upperBound..<reason.index(before: reason.endIndex)])
+            default: return
+            }
+        }
+    }
+
+    /// The marks an import leaves, by which a second import of the same releases records nothing.
+    static let transactionMark = "OCDS transaction "
+    static let releaseMark = " (OCDS release "
+
+    static func transactionNote(_ id: String, ocid: String) -> String { "\(transactionMark)\(id) (\(ocid))" }
+
+    /// `text` and the release's mark, the text cut so that the whole is a vocabulary text (200 code points).
+    static func marked(_ text: String, release id: String) -> String {
+        let mark = "\(releaseMark)\(id))"
+        return clipped(text, to: max(0, 200 - mark.unicodeScalars.count)) + mark
+    }
+
+    /// At most `count` code points of `text` (the vocabulary counts code points).
+    static func clipped(_ text: String, to count: Int = 200) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.prefix(count))
+        return String(scalars)
     }
 
     /// The releases in `bytes`: a release package, a record package (its records' releases), or one
@@ -197,8 +235,8 @@ public enum OCDSImport {
                     let method = methodOf(tender)
                     let signed = try contract?["dateSigned"].map { try day($0, label: label, field: "dateSigned") } ?? start
                     let body: JSONValue = .object([
-                        ("system", .string(system)), ("title", .string(String((title ?? system).prefix(200)))), ("category", .string(category.rawValue)),
-                        ("vendor", .string(String(vendor.prefix(200)))), ("method", .string(method.rawValue)),
+                        ("system", .string(system)), ("title", .string(clipped(title ?? system))), ("category", .string(category.rawValue)),
+                        ("vendor", .string(clipped(vendor))), ("method", .string(method.rawValue)),
                         ("contract", .object([("value", .integer(value ?? 0)), ("currency", .string(known.code)), ("start", .string(start)), ("end", .string(end ?? start))])),
                         ("ocid", .string(ocid)),
                         ("terms", .object(["data_portability", "open_formats", "source_available", "exit_clause"].map { ($0, .bool(map.terms[$0] ?? false)) })),
@@ -226,7 +264,7 @@ public enum OCDSImport {
                     let rationale = contract["amendments"]?.arrayValue?.last?["rationale"]?.stringValue ?? "contract changed"
                     var body: [(String, JSONValue)] = [
                         ("system", .string(system)), ("value_change", .integer((newValue ?? current) - current)), ("currency", .string(currency.code)),
-                        ("reason", .string(String("\(rationale) (OCDS release \(id))".prefix(200)))),
+                        ("reason", .string(marked(rationale, release: id))),
                     ]
                     if let newEnd, newEnd != end { body.append(("new_end", .string(newEnd))) }
                     if !held.imported.contains("release \(id)") { drafts.append((label, try draft("contract.amended", releaseDay, .object(body), label: label))) }
@@ -250,15 +288,15 @@ public enum OCDSImport {
                         ("system", .string(system)), ("amount", .integer(amount)), ("currency", .string(currency.code)),
                         ("category", .string(map.costCategory.rawValue)), ("source", .string(map.costSource.rawValue)),
                     ]
-                    if let payee = transaction["payee"]?["name"]?.stringValue, !payee.isEmpty { body.append(("payee", .string(String(payee.prefix(200))))) }
-                    body.append(("note", .string("OCDS transaction \(transactionID) (\(ocid))")))
+                    if let payee = transaction["payee"]?["name"]?.stringValue, !payee.isEmpty { body.append(("payee", .string(clipped(payee)))) }
+                    body.append(("note", .string(transactionNote(transactionID, ocid: ocid))))
                     drafts.append((label, try draft("cost.incurred", on, .object(body), label: label)))
                 }
             }
             // Terminated: retired, after everything else of the process.
             let tags = release["tag"]?.arrayValue ?? []
             if !held.retired, retirement == nil, contract?["status"] == .string("terminated") || tags.contains(.string("contractTermination")) {
-                let body: JSONValue = .object([("system", .string(system)), ("reason", .string("contract terminated (OCDS release \(id))"))])
+                let body: JSONValue = .object([("system", .string(system)), ("reason", .string(marked("contract terminated", release: id)))])
                 retirement = (label, try draft("system.retired", releaseDay, body, label: label))
             }
         }

@@ -230,7 +230,7 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
     /// Recording: whether the batch recorded a fact (anything but a cost), which moves the index's mark.
     private var recordedFacts = false
     /// Recording: the last event applied (its rowid and id), which the kept rule facts hold for.
-    private var last: (rowid: Int64, id: Data)?
+    private var last: (rowid: Int64, id: Hash)?
 
     init(_ db: Database, mode: ProjectionMode, cache: RuleCache? = nil) throws {
         self.cache = cache
@@ -253,7 +253,8 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         // A batch of costs leaves the mark where it is (the facts after it are none).
         if let last, recordedFacts { try CivicProjector.setRuleIndexMark(db, last.rowid) }
         guard let cache else { return }
-        let through = try last ?? Data.fetchOne(db, sql: "SELECT id FROM events WHERE rowid = ?", arguments: [heldThrough]).map { (heldThrough, $0) }
+        let through = try last.map { (rowid: $0.rowid, id: Data($0.id.bytes)) }
+            ?? Data.fetchOne(db, sql: "SELECT id FROM events WHERE rowid = ?", arguments: [heldThrough]).map { (rowid: heldThrough, id: $0) }
         guard let through else { return }
         cache.give(RuleCache.Contents(rules: rules, loaded: loaded, revoked: revoked), rowid: through.rowid, id: through.id)
         // The cache holds the only reference now: the next transaction changes it in place.
@@ -320,7 +321,7 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
             return
         }
         if mode == .record {
-            last = (rowid, Data(event.leafHash.bytes))
+            last = (rowid, event.leafHash)
             try load(keysOf: body, in: db)
             let ref = EventRef(key: OrderKey(envelope), id: event.leafHash, type: envelope.type)
             try LedgerRules.check(body, type: envelope.type, at: ref, effective: effective, state: rules)

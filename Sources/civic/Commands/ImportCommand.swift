@@ -8,11 +8,13 @@ import OpenData
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Record many events in one transaction, from JSON lines or a finance CSV export: all are stored, or none.",
+        abstract: "Record many events in one transaction, from JSON lines, a finance CSV export or OCDS: all are stored, or none.",
         discussion: #"""
             JSON lines: {"type":"district.defined","effective":"2026-01-01","author":"…","body":{…}} per line; blank lines are skipped.
             --csv FILE --map MAP.json: one cost.incurred per line of a finance system's export of payments; the map says
             which column holds each field and how amounts and dates are written (README, "Open data").
+            --ocds FILE [--map MAP.json]: OCDS 1.1 releases, each contracting process a system; releases already imported
+            record nothing (Protocol/OPEN-DATA.md).
             """#
     )
 
@@ -33,7 +35,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Effective date for lines without one (default: today, UTC).", valueName: "YYYY-MM-DD"))
     var effective: String?
 
-    /// Which input was given: a JSON-lines file, or a CSV export with its map (one line if neither or both).
+    /// Which input was given: a JSON-lines file, a CSV export with its map, or OCDS (one line if not exactly one).
     private func checkInputs() throws {
         let given = [file, csv, ocds].compactMap { $0 }.count
         guard given == 1 else {
@@ -72,20 +74,7 @@ struct ImportCommand: ParsableCommand {
     static func held(_ store: LedgerStore, system: String) throws -> OCDSImport.Held {
         var held = OCDSImport.Held()
         for entry in try SystemHistory.load(from: store, system: system).entries {
-            let envelope = entry.event.envelope
-            switch envelope.type {
-            case "system.procured": held.procured = true
-            case "system.retired": held.retired = true
-            case "cost.incurred":
-                if let note = envelope.body["note"]?.stringValue, note.hasPrefix("OCDS transaction "), let end = note.range(of: " (", options: .backwards) {
-                    held.imported.insert("transaction " + note[note.index(note.startIndex, offsetBy: 17)..<end.lowerBound])
-                }
-            case "contract.amended":
-                if let reason = envelope.body["reason"]?.stringValue, let start = reason.range(of: "(OCDS release ", options: .backwards), reason.hasSuffix(")") {
-                    held.imported.insert("release " + reason[start.upperBound..<reason.index(before: reason.endIndex)])
-                }
-            default: break
-            }
+            held.add(type: entry.event.envelope.type, body: entry.event.envelope.body)
         }
         return held
     }
@@ -117,7 +106,7 @@ struct ImportCommand: ParsableCommand {
                 return
             }
             var next = drafts.makeIterator()
-            try record(opened, lines: [], what: "events", next: { next.next()?.draft }) { index in
+            try record(opened, what: "events", next: { next.next()?.draft }) { index in
                 index < drafts.count ? drafts[index].release : nil
             }
             return
@@ -126,28 +115,28 @@ struct ImportCommand: ParsableCommand {
             let drafts = try csvDrafts(csv, map: map)
             let opened = try global.open()
             var next = drafts.makeIterator()
-            try record(opened, lines: drafts.map(\.line), what: "cost lines") { next.next()?.draft }
+            try record(opened, what: "cost lines", next: { next.next()?.draft }) { index in
+                index < drafts.count ? "line \(drafts[index].line)" : nil
+            }
             return
         }
         let opened = try global.open()
         let defaultEffective = try InputFiles.date(effective, option: "--effective") ?? InputFiles.today
         var reader = try LineReader(path: file ?? "-", maximumLineBytes: 1 << 20)
         var lineOfDraft: [Int] = []
-        try record(opened, lines: lineOfDraft, what: "events") {
+        try record(opened, what: "events") {
             while let line = try reader.next() {
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 lineOfDraft.append(reader.lineNumber)
                 return try EventDraft(jsonLine: line, defaultEffective: defaultEffective)
             }
             return nil
-        } lineOf: { index in index < lineOfDraft.count ? "line \(lineOfDraft[index])" : nil }
+        } place: { index in index < lineOfDraft.count ? "line \(lineOfDraft[index])" : nil }
     }
 
-    /// Records the drafts in one transaction; a refusal names the line of the draft refused.
-    private func record(
-        _ opened: LedgerDirectory.Opened, lines: [Int], what: String, next: () throws -> EventDraft?,
-        lineOf: ((Int) -> String?)? = nil
-    ) throws {
+    /// Records the drafts in one transaction; a refusal names where the refused draft came from
+    /// (`place` of its 0-based index: a line, a release).
+    private func record(_ opened: LedgerDirectory.Opened, what: String, next: () throws -> EventDraft?, place: (Int) -> String?) throws {
         do {
             // The civic projector checks every body (structure, then the ledger) as it is stored.
             let summary = try opened.store.append(
@@ -160,8 +149,8 @@ struct ImportCommand: ParsableCommand {
             print("imported \(summary.count) \(what) (\(range)); checkpoint size \(summary.checkpoint.checkpoint.size)")
         } catch let error as StoreError {
             Terminal.endProgress()
-            if let index = error.refusedIndex, let place = lineOf?(index) ?? (index < lines.count ? "line \(lines[index])" : nil) {
-                throw CLIFailure(message: "\(place): \(error); nothing was imported")
+            if let index = error.refusedIndex, let origin = place(index) {
+                throw CLIFailure(message: "\(origin): \(error); nothing was imported")
             }
             throw CLIFailure(message: "\(error); nothing was imported")
         }
