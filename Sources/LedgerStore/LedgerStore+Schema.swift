@@ -205,6 +205,21 @@ extension LedgerStore {
                     """)
             try LedgerStore.backfillNodes(db)
         }
+        migrator.registerMigration("v11-sync-rounds") { db in
+            // The last sync round this node started with each peer (LedgerStore+SyncRounds): node
+            // bookkeeping for the health page, replaced each round; not part of the ledger.
+            try db.execute(
+                sql: """
+                    CREATE TABLE sync_rounds (
+                        peer TEXT PRIMARY KEY,
+                        at_ms INTEGER NOT NULL,
+                        ok INTEGER NOT NULL,
+                        pulled INTEGER NOT NULL,
+                        pushed INTEGER NOT NULL,
+                        detail TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 

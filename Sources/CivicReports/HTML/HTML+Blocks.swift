@@ -53,7 +53,8 @@ extension HTML {
     }
 
     /// A report table in a frame that scrolls sideways on a narrow screen; numeric columns right-aligned.
-    static func table(_ table: ReportTable) -> HTML {
+    /// With `systemLink`, every system id in a `system` column links to its history.
+    static func table(_ table: ReportTable, systemLink: (String) -> String? = { _ in nil }) -> HTML {
         let numeric = table.columns.indices.map { column in
             let cells = table.rows.compactMap { column < $0.count ? $0[column] : nil }.filter { !$0.isEmpty }
             return column > 0 && !cells.isEmpty && cells.allSatisfy(Self.isNumber)
@@ -65,9 +66,16 @@ extension HTML {
         let head = table.columns.enumerated().map { column, name -> HTML in
             "<th scope=\"col\"\(cellClass(column))>\(name.replacingOccurrences(of: "_", with: " "))</th>"
         }
+        let linked = Set(table.columns.indices.filter { table.columns[$0] == "system" })
+        func content(_ column: Int, _ cell: String) -> HTML {
+            guard linked.contains(column), !cell.isEmpty else { return "\(cell)" }
+            let ids = cell.components(separatedBy: ", ")
+            let parts = ids.map { id -> HTML in systemLink(id).map { "<a href=\"\($0)\">\(id)</a>" } ?? "\(id)" }
+            return parts.joined(separator: ", ")
+        }
         let body: [HTML] = table.rows.map { row in
             let cells = row.enumerated().map { column, cell -> HTML in
-                column == 0 ? "<th scope=\"row\">\(cell)</th>" : "<td\(cellClass(column, cell))>\(cell)</td>"
+                column == 0 ? "<th scope=\"row\">\(content(column, cell))</th>" : "<td\(cellClass(column, cell))>\(content(column, cell))</td>"
             }
             return "<tr>\(cells)</tr>\n"
         }

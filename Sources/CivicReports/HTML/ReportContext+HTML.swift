@@ -5,13 +5,7 @@ import LedgerCore
 /// and money for reading and for scaling charts.
 extension ReportContext {
     /// The time filter in words, e.g. `as of 2024-03-01 (end of day, UTC)`; `latest` without one.
-    var filterDescription: String {
-        var parts: [String] = []
-        if let asOf = filter.asOf { parts.append("as of " + Self.instantDescription(asOf)) }
-        if let knownAt = filter.knownAt { parts.append("known at " + Self.instantDescription(knownAt)) }
-        if let effectiveOn = filter.effectiveOn { parts.append("effective on \(effectiveOn)") }
-        return parts.isEmpty ? "latest" : parts.joined(separator: ", ")
-    }
+    var filterDescription: String { TimeTravel.describe(filter) }
 
     /// The `civic report` options that select this context: the time filter and the currency.
     var commandOptions: [String] {

@@ -74,11 +74,26 @@ extension ReportPage {
         .card-title{font-size:1.15rem;font-weight:700;color:var(--accent)}
         .card-summary{color:var(--muted);font-size:.92rem}
         .card-figure{margin-top:auto;font-weight:600}
+        .time-travel{margin:1rem 0 0}
+        .time-travel fieldset{margin:0;padding:.6rem .9rem .7rem;border:1px solid var(--line);border-radius:.5rem;background:var(--card)}
+        .time-travel legend{padding:0 .3rem;font-weight:600;font-size:.92rem}
+        .time-travel .fields{display:flex;flex-wrap:wrap;gap:.5rem .9rem;align-items:flex-end}
+        .time-travel label{display:flex;flex-direction:column;gap:.15rem;font-size:.85rem;color:var(--muted)}
+        .time-travel input,.time-travel select{font:inherit;font-size:.95rem;color:var(--ink);padding:.3rem .45rem;border:1px solid #bcccdc;
+            border-radius:.3rem;background:#fff;width:11.5rem;max-width:100%}
+        .time-travel button{font:inherit;font-size:.95rem;padding:.35rem 1rem;border:1px solid var(--accent);border-radius:.3rem;background:var(--accent);
+            color:#fff;cursor:pointer}
+        .time-travel .in-force{margin:.1rem 0 .5rem;font-size:.9rem}
+        .time-travel .hint{margin:.5rem 0 0;color:var(--muted);font-size:.8rem}
+        tr.superseded>*{color:var(--muted)}
+        .muted{color:var(--muted)}
         footer{margin-top:2.5rem;padding-top:1rem;border-top:1px solid var(--line);color:var(--muted);font-size:.85rem}
         code{padding:.05rem .3rem;background:var(--soft);border-radius:.25rem;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
             font-size:.9em;overflow-wrap:anywhere}
         @media (max-width:36rem){
         body{font-size:15px}
+        .time-travel label{flex:1 1 8.5rem}
+        .time-travel input,.time-travel select{width:100%}
         .entry dl{grid-template-columns:1fr;gap:0}
         .entry dt{margin-top:.5rem}
         }
@@ -86,7 +101,7 @@ extension ReportPage {
         @page{margin:1.5cm}
         *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
         body{background:#fff;color:#000;font-size:10.5pt}
-        nav{display:none}
+        nav,.time-travel{display:none}
         .page{max-width:none;padding:0}
         a{color:#000;text-decoration:none}
         .lede,.meta dt,.figure-note,figcaption,footer,.entry dt,.entry .entry-id,.card-summary,.card-title,.note{color:#000}

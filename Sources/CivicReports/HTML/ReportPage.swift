@@ -42,8 +42,10 @@ public enum ReportPage {
             let report = FindingsReport(context)
             (content, tables) = (report.htmlSections, report.tables)
         }
+        let systemLink = { (system: String) in links.system(system, query: query) }
         let tableSection = HTML.section(
-            "Tables", id: "tables", intro: "The figures behind the charts, as the terminal shows them.", tables.map(HTML.table))
+            "Tables", id: "tables", intro: "The figures behind the charts, as the terminal shows them.",
+            tables.map { HTML.table($0, systemLink: systemLink) })
         let command = (["civic", "report", kind.rawValue] + context.commandOptions + ["--format", "json"]).joined(separator: " ")
         return page(
             title: kind.title, lede: kind.summary, current: kind, context: context, query: query, links: links,
@@ -106,10 +108,6 @@ public enum ReportPage {
         title: String, lede: String, current: ReportKind?, context: ReportContext, query: String, links: PageLinks, content: [HTML],
         command: String
     ) -> String {
-        let navigation = ([nil] + ReportKind.allCases.map(Optional.some)).map { kind -> HTML in
-            let here: HTML = kind == current ? " aria-current=\"page\"" : .empty
-            return "<li><a href=\"\(links.href(kind, query: query))\"\(here)>\(kind?.title ?? "Overview")</a></li>"
-        }
         var facts: [(String, String)] = [
             ("City", context.city), ("Node", context.node), ("Currency", context.currency?.code ?? "none yet"),
             ("Filter", context.filterDescription), ("Events", String(context.state.eventCount)),
@@ -117,42 +115,15 @@ public enum ReportPage {
         if !context.otherCurrencySystems.isEmpty {
             facts.append(("Left out (other currencies)", context.otherCurrencySystems.joined(separator: ", ")))
         }
-        let meta = facts.map { name, value -> HTML in "<div><dt>\(name)</dt><dd>\(value)</dd></div>" }
-        let page: HTML = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="generator" content="CivicLedger">
-            <title>\(title) · \(context.city) · CivicLedger</title>
-            <link rel="icon" href="data:,">
-            <style>
-            \(styleSheet)
-            </style>
-            </head>
-            <body>
-            <div class="page">
-            <header class="masthead">
-            <p class="eyebrow">CivicLedger · \(context.city)</p>
-            <h1>\(title)</h1>
-            <p class="lede">\(lede)</p>
-            <dl class="meta">\(meta)</dl>
-            <nav aria-label="Reports"><ul>\(navigation)</ul></nav>
-            </header>
-            <main>
-            \(content)</main>
-            <footer>
-            <p>Generated from the ledger of \(context.city) at node \(context.node) (\(String(context.state.eventCount)) events; \
-            \(context.filterDescription)). Every figure is computed from the ledger's signed events.</p>
-            <p>To reproduce: <code>\(command)</code>. The formulas are in Protocol/REPORTS.md.</p>
-            </footer>
-            </div>
-            </body>
-            </html>
+        let frame = PageFrame(
+            title: title, lede: lede, current: current.map { .report($0) } ?? .overview, city: context.city, facts: facts, query: query,
+            links: links, form: links == .served ? TimeTravel(filter: context.filter, query: query, action: links.href(current)).form : .empty,
+            footer: """
+                <p>Generated from the ledger of \(context.city) at node \(context.node) (\(String(context.state.eventCount)) events; \
+                \(context.filterDescription)). Every figure is computed from the ledger's signed events.</p>
+                <p>To reproduce: <code>\(command)</code>. The formulas are in Protocol/REPORTS.md.</p>
 
-            """
-        return page.markup
+                """)
+        return frame.render(content)
     }
 }

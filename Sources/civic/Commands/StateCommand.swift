@@ -97,26 +97,22 @@ struct DiffCommand: ParsableCommand {
         discussion: "By default the points are recorded times (--as-of); --by known compares what this node knew (--known-at)."
     )
 
-    enum Clock: String, ExpressibleByArgument { case recorded, known }
-
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("The earlier point.", valueName: "T1")) var from: String
     @Option(help: ArgumentHelp("The later point.", valueName: "T2")) var to: String
-    @Option(help: "recorded (as-of) or known (known-at).") var by: Clock = .recorded
+    @Option(help: "recorded (as-of) or known (known-at).") var by: StateDiff.Clock = .recorded
     @Option(help: ArgumentHelp("Facts in force on date D at both points.", valueName: "YYYY-MM-DD")) var effectiveOn: String?
     @Option(help: "table or json.") var format: TableOrJSON = .table
 
     func run() throws {
         let opened = try global.open()
-        func state(_ text: String, _ option: String) throws -> JSONValue {
+        func instant(_ text: String, _ option: String) throws -> Int64 {
             guard let instant = TimeFilter.instant(text) else { throw CLIFailure(message: "\(option) \"\(text)\" is not a time") }
-            var filter = TimeFilter(effectiveOn: try InputFiles.date(effectiveOn, option: "--effective-on"))
-            if by == .recorded { filter.asOf = instant } else { filter.knownAt = instant }
-            var json = try CityState.load(from: opened.store, filter: filter).json
-            if case .object(let members) = json { json = .object(members.filter { $0.0 != "filter" }) }
-            return json
+            return instant
         }
-        let changes = StateDiff.changes(from: try state(from, "--from"), to: try state(to, "--to"))
+        let changes = try StateDiff.between(
+            opened.store, from: try instant(from, "--from"), to: try instant(to, "--to"), by: by,
+            effectiveOn: try InputFiles.date(effectiveOn, option: "--effective-on"))
         var output = OutputBuffer()
         for change in changes {
             switch format {
@@ -135,3 +131,5 @@ struct DiffCommand: ParsableCommand {
         output.flush()
     }
 }
+
+extension StateDiff.Clock: ExpressibleByArgument {}

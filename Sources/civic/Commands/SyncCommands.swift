@@ -80,7 +80,7 @@ struct SyncCommand: AsyncParsableCommand {
         repeat {
             for peer in peers {
                 do {
-                    let report = try await SyncEngine.round(local: LocalPeer(store: opened.store, signer: opened.signer), remote: HTTPPeer(base: peer))
+                    let report = try await SyncEngine.round(store: opened.store, signer: opened.signer, peer: peer)
                     FileHandle.standardOutput.write(Data((try describe(report, peer: peer, city: opened.store.citywideCheckpoint()) + "\n").utf8))
                     failed = failed || !report.refused.isEmpty || !report.retry.isEmpty || !report.forks.isEmpty
                 } catch {
