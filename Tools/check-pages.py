@@ -1,6 +1,5 @@
 #!/usr/bin/env python3
-"""Checks HTML pages served over HTTP in a real headless Chromium, driven over the Chrome DevTools Protocol.
-Standard library only.
+"""Checks HTML pages served over HTTP in a real headless Chromium, driven over the DevTools Protocol (stdlib only).
 
     python3 Tools/check-pages.py --base http://127.0.0.1:PORT [--chromium PATH] [--widths 1280,390]
                                  [--screenshots DIR] SCRIPT.json
@@ -9,37 +8,20 @@ SCRIPT.json is a list of visits, only "path" required:
     [{"path": "/reports/funding?as_of=2024-01-01", "fill": {"as_of": "2023-06-30"}, "count": ["table"],
       "text": ["h1"], "attr": [["nav a", "href"]], "screenshot": "funding"}]
 Each visit runs at each width (height 900, mobile emulation under 600 px). "fill" sets the named fields of the
-first form.time-travel and submits it (requestSubmit()); all that is reported is then about the page it leads to.
-Prints one JSON object per (visit, width): path, width, url (final), status (main document), title, errors
-(console errors and warnings, uncaught exceptions, Log entries such as CSP violations, failed requests,
-sub-resources answered >= 400), scroll_width, viewport_width (the layout viewport, documentElement.clientWidth:
-under mobile emulation window.innerWidth grows to fit a page that is too wide), counts, texts,
-attrs ({selector: {attribute: [values]}}) and screenshot (DIR/<stem>-<width>.png or null).
+first form.time-travel and submits it (requestSubmit()); what is reported is then the page it leads to: one JSON
+line per (visit, width) with path, width, url (final), status (main document), title, errors (console errors and
+warnings, uncaught exceptions, Log entries such as CSP violations, failed requests, sub-resources >= 400),
+scroll_width, viewport_width (documentElement.clientWidth: under mobile emulation innerWidth grows to fit a page
+that is too wide), counts, texts, attrs ({selector: {attribute: [values]}}), screenshot (DIR/<stem>-<width>.png).
 Exit status 0 when every visit ran, whatever it found; 2 with one line on stderr when the browser cannot start
 or a page does not load within 20 s. --chromium defaults to $CIVIC_CHROMIUM, else chromium, chromium-browser or
 google-chrome on PATH.
 """
-
-import argparse
-import base64
-import hashlib
-import json
-import os
-import re
-import select
-import shutil
-import signal
-import socket
-import struct
-import subprocess
-import sys
-import tempfile
-import time
+import argparse, base64, hashlib, json, os, re, select, shutil, signal, socket, struct, subprocess, sys, tempfile, time
 from urllib.parse import urlsplit
 
 PAGE_TIMEOUT = 20.0  # seconds for a page to load, or the browser to answer
 SETTLE = 0.2  # seconds to wait after a load for late console messages
-WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 
 class Fatal(Exception):
@@ -52,29 +34,25 @@ class Timeout(Fatal):
 
 def xor_mask(data: bytes, mask: bytes) -> bytes:
     """RFC 6455 masking: data XOR the 4-byte mask repeated."""
-    n = len(data)
-    key = (mask * (n // 4 + 1))[:n]
-    return (int.from_bytes(data, "big") ^ int.from_bytes(key, "big")).to_bytes(n, "big")
+    key = (mask * (len(data) // 4 + 1))[:len(data)]
+    return (int.from_bytes(data, "big") ^ int.from_bytes(key, "big")).to_bytes(len(data), "big")
 
 
 class WebSocket:
-    """A minimal RFC 6455 client: masked messages out, whole unmasked messages in."""
+    """A minimal RFC 6455 client: masked frames out, whole messages in."""
 
     def __init__(self, url: str):
         parts = urlsplit(url)
         self.sock = socket.create_connection((parts.hostname, parts.port or 80), timeout=PAGE_TIMEOUT)
         self.buf = bytearray()
         key = base64.b64encode(os.urandom(16)).decode()
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        self.sock.sendall((f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\n"
-                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        self.sock.sendall(f"GET {parts.path or '/'} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\n"
+                          f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
                           .encode())
         while b"\r\n\r\n" not in self.buf:
             self._fill()
-        end = self.buf.index(b"\r\n\r\n") + 4
-        head = bytes(self.buf[:end])
-        del self.buf[:end]
-        accept = base64.b64encode(hashlib.sha1((key + WS_GUID).encode()).digest())
+        head = self._exact(self.buf.index(b"\r\n\r\n") + 4)
+        accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
         if not head.startswith(b"HTTP/1.1 101") or accept not in head:
             raise Fatal(f"websocket handshake refused by {url}: {head.splitlines()[0].decode(errors='replace')}")
 
@@ -93,15 +71,14 @@ class WebSocket:
 
     def send(self, payload: bytes, opcode: int = 0x1) -> None:
         """Sends one final frame (text by default), masked as a client must."""
-        n = len(payload)
+        n, mask = len(payload), os.urandom(4)
         if n < 126:
-            head = struct.pack("!BB", 0x80 | opcode, 0x80 | n)
+            size = struct.pack("!B", 0x80 | n)  # the mask bit, and a 7-, 16- or 64-bit length
         elif n < 1 << 16:
-            head = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, n)
+            size = struct.pack("!BH", 0x80 | 126, n)
         else:
-            head = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, n)
-        mask = os.urandom(4)
-        self.sock.sendall(head + mask + xor_mask(payload, mask))
+            size = struct.pack("!BQ", 0x80 | 127, n)
+        self.sock.sendall(bytes([0x80 | opcode]) + size + mask + xor_mask(payload, mask))
 
     def ready(self, timeout: float) -> bool:
         """Whether a frame can be read now, waiting up to timeout seconds."""
@@ -112,23 +89,20 @@ class WebSocket:
         parts = []
         while True:
             b0, b1 = self._exact(2)
-            fin, opcode, n = b0 & 0x80, b0 & 0x0F, b1 & 0x7F
-            if n == 126:
-                (n,) = struct.unpack("!H", self._exact(2))
-            elif n == 127:
-                (n,) = struct.unpack("!Q", self._exact(8))
+            n = b1 & 0x7F
+            if n >= 126:  # a 16- or 64-bit length follows
+                (n,) = struct.unpack("!H", self._exact(2)) if n == 126 else struct.unpack("!Q", self._exact(8))
             mask = self._exact(4) if b1 & 0x80 else None
-            payload = self._exact(n)
-            if mask:
-                payload = xor_mask(payload, mask)
-            if opcode == 0x9:
+            payload = xor_mask(self._exact(n), mask) if mask else self._exact(n)
+            opcode = b0 & 0x0F
+            if opcode == 0x9:  # ping
                 self.send(payload, 0xA)
-            elif opcode == 0x8:
+            elif opcode == 0x8:  # close
                 self.send(payload[:2], 0x8)
                 raise ConnectionError("the browser closed the DevTools connection")
-            elif opcode in (0x0, 0x1, 0x2):
+            elif opcode in (0x0, 0x1, 0x2):  # continuation, text, binary
                 parts.append(payload)
-                if fin:
+                if b0 & 0x80:
                     return b"".join(parts).decode()
 
 
@@ -136,12 +110,10 @@ class Browser:
     """A DevTools connection: commands answered by id; events handed to `listener` as they arrive."""
 
     def __init__(self, ws_url: str):
-        self.ws = WebSocket(ws_url)
-        self.last_id = 0
-        self.listener = None
+        self.ws, self.last_id, self.listener = WebSocket(ws_url), 0, None
 
-    def _pump(self, deadline: float):
-        """Reads one message if one comes before deadline; dispatches events; returns the message or None."""
+    def _pump(self, deadline: float) -> dict | None:
+        """Reads one message if one comes before deadline, dispatching events."""
         if not self.ws.ready(deadline - time.monotonic()):
             return None
         message = json.loads(self.ws.recv())
@@ -149,22 +121,19 @@ class Browser:
             self.listener(message)
         return message
 
-    def call(self, method: str, params: dict | None = None, session: str | None = None,
-             timeout: float = PAGE_TIMEOUT) -> dict:
+    def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
         """Sends a command and returns its result."""
         self.last_id += 1
         message = {"id": self.last_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        self.ws.send(json.dumps(message).encode())
-        deadline = time.monotonic() + timeout
+        self.ws.send(json.dumps(message | ({"sessionId": session} if session else {})).encode())
+        deadline = time.monotonic() + PAGE_TIMEOUT
         while time.monotonic() < deadline:
             reply = self._pump(deadline)
             if reply and reply.get("id") == self.last_id:
                 if "error" in reply:
                     raise Fatal(f"{method}: {reply['error'].get('message')}")
                 return reply.get("result", {})
-        raise Timeout(f"the browser did not answer {method} within {timeout:.0f} s")
+        raise Timeout(f"the browser did not answer {method} within {PAGE_TIMEOUT:.0f} s")
 
     def wait(self, condition, timeout: float) -> bool:
         """Handles events until condition() holds (True) or timeout seconds pass (False)."""
@@ -177,14 +146,11 @@ class Browser:
 
 
 class Tab:
-    """What one page target reports: errors, the main document's status, and whether it committed and loaded."""
+    """What one page target reports: errors, the main document's status, whether it committed and loaded."""
 
     def __init__(self, session: str, frame: str):
-        self.session, self.frame = session, frame
-        self.errors: list[str] = []
-        self.urls: dict[str, str] = {}
-        self.favicons: set[str] = set()
-        self.status = None
+        self.session, self.frame, self.status = session, frame, None
+        self.errors, self.urls, self.favicons = [], {}, set()  # error lines; URL and favicon requests by id
         self.committed = self.loaded = False
 
     def on_event(self, message: dict) -> None:
@@ -199,7 +165,7 @@ class Tab:
         elif method == "Network.requestWillBeSent":
             self.urls[p["requestId"]] = url = p["request"]["url"]
             if p.get("type") == "Other" and urlsplit(url).path == "/favicon.ico":
-                self.favicons.add(p["requestId"])  # the browser's own, made on the first tab only: not the page's
+                self.favicons.add(p["requestId"])  # the browser's own (first tab only), not the page's
         elif p.get("requestId", p.get("entry", {}).get("networkRequestId")) in self.favicons:
             return
         elif method == "Network.responseReceived":
@@ -231,21 +197,6 @@ def where(stack: dict | None) -> str:
     return f" ({frames[0]['url']}:{frames[0]['lineNumber'] + 1})" if frames else ""
 
 
-def evaluate(browser: Browser, session: str, expression: str):
-    """The value of a JavaScript expression in the page (DevTools runs it whatever the page's CSP)."""
-    result = browser.call("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session)
-    if "exceptionDetails" in result:
-        raise Fatal(f"script failed in the page: {result['exceptionDetails'].get('text')}")
-    return result["result"].get("value")
-
-
-def wait_load(browser: Browser, tab: Tab, what: str) -> None:
-    """Waits for the navigation started since tab.committed was reset to commit and load, then settles."""
-    if not browser.wait(lambda: tab.committed and tab.loaded, PAGE_TIMEOUT):
-        raise Fatal(f"{what} did not load within {PAGE_TIMEOUT:.0f} s")
-    browser.wait(lambda: False, SETTLE)
-
-
 FILL_JS = """(fill => {
   const form = document.querySelector('form.time-travel');
   if (!form) return 'no form.time-travel on the page';
@@ -263,15 +214,43 @@ FILL_JS = """(fill => {
 })(%s)"""
 
 INSPECT_JS = """(spec => {
-  const bad = [];
+  const bad = [], counts = {}, texts = {}, attrs = {};
   const all = s => { try { return [...document.querySelectorAll(s)]; } catch (e) { bad.push(s); return null; } };
-  const counts = {}, texts = {}, attrs = {};
   for (const s of spec.count || []) { const els = all(s); counts[s] = els && els.length; }
   for (const s of spec.text || []) { const els = all(s); texts[s] = els && els.map(e => e.textContent.trim()); }
-  for (const [s, a] of spec.attr || []) { const els = all(s); (attrs[s] ??= {})[a] = els && els.map(e => e.getAttribute(a)); }
+  for (const [s, a] of spec.attr || []) {
+    const els = all(s); (attrs[s] ??= {})[a] = els && els.map(e => e.getAttribute(a));
+  }
   return {url: location.href, title: document.title, scroll_width: document.documentElement.scrollWidth,
           viewport_width: document.documentElement.clientWidth, counts, texts, attrs, bad};
 })(%s)"""
+
+
+def evaluate(browser: Browser, session: str, expression: str):
+    """The value of a JavaScript expression in the page (DevTools runs it whatever the page's CSP)."""
+    result = browser.call("Runtime.evaluate", {"expression": expression, "returnByValue": True}, session)
+    if "exceptionDetails" in result:
+        raise Fatal(f"script failed in the page: {result['exceptionDetails'].get('text')}")
+    return result["result"].get("value")
+
+
+def wait_load(browser: Browser, tab: Tab, what: str) -> None:
+    """Waits for the tab's next document to commit and load, then a moment for late messages."""
+    if not browser.wait(lambda: tab.committed and tab.loaded, PAGE_TIMEOUT):
+        raise Fatal(f"{what} did not load within {PAGE_TIMEOUT:.0f} s")
+    browser.wait(lambda: False, SETTLE)
+
+
+def screenshot(browser: Browser, session: str, path: str) -> str:
+    """Saves a full-page PNG of the tab to path."""
+    metrics = browser.call("Page.getLayoutMetrics", session=session)
+    size = metrics.get("cssContentSize") or metrics["contentSize"]
+    clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+    image = browser.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip},
+                         session)
+    with open(path, "wb") as handle:
+        handle.write(base64.b64decode(image["data"]))
+    return path
 
 
 def run_visit(browser: Browser, base: str, visit: dict, width: int, shots: str | None) -> dict:
@@ -282,8 +261,8 @@ def run_visit(browser: Browser, base: str, visit: dict, width: int, shots: str |
     browser.listener = tab.on_event
     for domain in ("Page", "Runtime", "Log", "Network"):
         browser.call(f"{domain}.enable", session=session)
-    browser.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1,
-                                                        "mobile": width < 600}, session)
+    browser.call("Emulation.setDeviceMetricsOverride",
+                 {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}, session)
     url = base.rstrip("/") + "/" + visit["path"].lstrip("/")
     try:
         navigation = browser.call("Page.navigate", {"url": url}, session)
@@ -305,14 +284,7 @@ def run_visit(browser: Browser, base: str, visit: dict, width: int, shots: str |
     tab.errors += [f"check-pages: invalid CSS selector {s!r}" for s in found.pop("bad")]
     shot = None
     if shots and visit.get("screenshot"):
-        shot = os.path.join(shots, f"{visit['screenshot']}-{width}.png")
-        metrics = browser.call("Page.getLayoutMetrics", session=session)
-        size = metrics.get("cssContentSize") or metrics["contentSize"]
-        clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
-        image = browser.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
-                                                        "clip": clip}, session)
-        with open(shot, "wb") as handle:
-            handle.write(base64.b64decode(image["data"]))
+        shot = screenshot(browser, session, os.path.join(shots, f"{visit['screenshot']}-{width}.png"))
     browser.listener = None
     browser.call("Target.closeTarget", {"targetId": target})
     return {"path": visit["path"], "width": width, "url": found.pop("url"), "status": tab.status,
@@ -322,22 +294,19 @@ def run_visit(browser: Browser, base: str, visit: dict, width: int, shots: str |
 def find_chromium(given: str | None) -> str:
     """The browser to run: --chromium, $CIVIC_CHROMIUM, or the first known name on PATH."""
     chosen = given or os.environ.get("CIVIC_CHROMIUM")
-    if chosen:
-        if not shutil.which(chosen):
-            raise Fatal(f"no browser at {chosen}")
-        return shutil.which(chosen)
-    for name in ("chromium", "chromium-browser", "google-chrome"):
+    for name in [chosen] if chosen else ["chromium", "chromium-browser", "google-chrome"]:
         if shutil.which(name):
             return shutil.which(name)
-    raise Fatal("no chromium, chromium-browser or google-chrome on PATH (give --chromium PATH)")
+    raise Fatal(f"no browser at {chosen}" if chosen else "no chromium, chromium-browser or google-chrome on PATH")
 
 
 def start_chromium(chromium: str, temp: str) -> subprocess.Popen:
     """Starts headless Chromium in its own process group, its stderr into temp/chromium.log."""
     with open(os.path.join(temp, "chromium.log"), "wb") as log:
         return subprocess.Popen(
-            [chromium, "--headless=new", "--disable-gpu", "--no-sandbox", "--no-first-run", "--no-default-browser-check",
-             "--disable-background-networking", "--disable-extensions", "--hide-scrollbars",
+            [chromium, "--headless=new", "--disable-gpu", "--no-sandbox", "--no-first-run",
+             "--no-default-browser-check", "--disable-background-networking", "--disable-extensions",
+             "--hide-scrollbars",
              f"--user-data-dir={os.path.join(temp, 'profile')}", "--remote-debugging-port=0", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
 
@@ -348,8 +317,7 @@ def devtools_url(process: subprocess.Popen, chromium: str, temp: str) -> str:
     while time.monotonic() < deadline:
         with open(os.path.join(temp, "chromium.log"), encoding="utf-8", errors="replace") as log:
             text = log.read()
-        found = re.search(r"DevTools listening on (ws://\S+)", text)
-        if found:
+        if found := re.search(r"DevTools listening on (ws://\S+)", text):
             return found.group(1)
         if process.poll() is not None:
             last = (text.strip().splitlines() or ["no output"])[-1]
@@ -359,14 +327,13 @@ def devtools_url(process: subprocess.Popen, chromium: str, temp: str) -> str:
 
 
 def stop_chromium(process: subprocess.Popen) -> None:
-    """Ends Chromium and its helper processes (its process group)."""
-    for sig, grace in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+    """Ends Chromium and its helper processes (its process group): SIGTERM, then SIGKILL for what is left."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
             os.killpg(process.pid, sig)
+            process.wait(5)
         except ProcessLookupError:
             return
-        try:
-            process.wait(grace)
         except subprocess.TimeoutExpired:
             pass
 
@@ -391,15 +358,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screenshots", metavar="DIR", help="write DIR/<stem>-<width>.png for visits with one")
     parser.add_argument("script", metavar="SCRIPT.json")
     args = parser.parse_args(argv)
-    try:
-        widths = [int(w) for w in args.widths.split(",")]
-    except ValueError:
-        widths = []
-    if not widths or min(widths) <= 0:
+    widths = [int(w) for w in args.widths.split(",") if w.strip().isdigit()]
+    if len(widths) != len(args.widths.split(",")) or min(widths) <= 0:
         parser.error(f"--widths: expected positive numbers separated by commas, not {args.widths!r}")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(2))
-    temp = tempfile.mkdtemp(prefix="check-pages-")
-    process = None
+    temp, process = tempfile.mkdtemp(prefix="check-pages-"), None
     try:
         visits = load_script(args.script)
         chromium = find_chromium(args.chromium)

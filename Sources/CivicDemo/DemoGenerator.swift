@@ -58,12 +58,12 @@ struct DemoGenerator {
     mutating func addDistricts(_ districts: [DemoDistrict]) {
         for (index, district) in districts.enumerated() {
             districtOrder.append(district.id)
-            add(
-                DemoDay(2016, 1, 4 + index / 4), office: DemoCity.registrar, rank: .define, type: "district.defined",
-                body: [
-                    ("district", .string(district.id)), ("name", .string(district.name)), ("population", .integer(district.population)),
-                    ("need_index", .integer(district.needIndex)), ("priority", .bool(district.priority)),
-                ])
+            var body: [(String, JSONValue)] = [
+                ("district", .string(district.id)), ("name", .string(district.name)), ("population", .integer(district.population)),
+                ("need_index", .integer(district.needIndex)), ("priority", .bool(district.priority)),
+            ]
+            if let geometry = DemoCity.geometry(of: district.id) { body.append(("geometry", geometry)) }
+            add(DemoDay(2016, 1, 4 + index / 4), office: DemoCity.registrar, rank: .define, type: "district.defined", body: body)
         }
     }
 

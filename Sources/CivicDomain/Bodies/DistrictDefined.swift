@@ -3,21 +3,24 @@ import LedgerCore
 /// `district.defined`: reference data for one district; a later definition replaces an earlier one.
 ///
 /// Body: `{"district": "riverside", "name": "Riverside", "population": 41200, "need_index": 72, "priority": true}`;
-/// the need index is 0–100 (e.g. an environmental-justice or income index), higher is needier.
+/// the need index is 0–100 (e.g. an environmental-justice or income index), higher is needier. An
+/// optional `geometry` says where the district is (``DistrictGeometry``); older definitions have none.
 public struct DistrictDefined: Sendable, Equatable, Codable {
     public let district: String
     public let name: String
     public let population: Int64
     public let needIndex: Int64
     public let priority: Bool
+    public let geometry: DistrictGeometry?
 
     public init(_ reader: BodyReader) throws(ValidationError) {
-        try reader.onlyFields(["district", "name", "population", "need_index", "priority"])
+        try reader.onlyFields(["district", "name", "population", "need_index", "priority", "geometry"])
         district = try reader.identifier("district")
         name = try reader.string("name")
         population = try reader.integer("population", in: 0...100_000_000)
         needIndex = try reader.integer("need_index", in: 0...100)
         priority = try reader.bool("priority")
+        geometry = reader.has("geometry") ? try DistrictGeometry(reader, field: "geometry") : nil
     }
 }
 

@@ -24,12 +24,26 @@ extension EquityReport {
             chartContent.append(
                 HTML.note("Units or investment in districts this ledger does not define: \(undefinedDistricts.joined(separator: ", "))."))
         }
-        return [
+        var sections = [
             HTML.figures(figures),
             HTML.section(
                 "Declared targets", id: "targets", [targets.isEmpty ? HTML.note("No targets declared.") : HTML.figures(targets.map(targetFigure))]),
             HTML.section("Investment per resident against need", id: "districts", chartContent),
         ]
+        let maps = SVGMap.pair(
+            [
+                SVGMap(
+                    label: "Investment per resident (\(context.currencyCode))", districts: districts.map(\.district),
+                    values: Dictionary(uniqueKeysWithValues: districts.compactMap { row in row.investmentPerCapita.map { (row.district.district, context.major($0)) } }),
+                    ramp: SVGMap.blues, format: ChartNumber.compact),
+                SVGMap(
+                    label: "Need index (0–100)", districts: districts.map(\.district),
+                    values: Dictionary(uniqueKeysWithValues: districts.map { ($0.district.district, Double($0.district.needIndex)) }),
+                    ramp: SVGMap.oranges, format: { ChartNumber.decimal($0, places: 0) }),
+            ],
+            caption: "Darker is more. Where the two maps differ, spending does not follow need. Grey: no residents recorded.")
+        if maps.markup != "" { sections.append(HTML.section("Maps", id: "maps", [maps])) }
+        return sections
     }
 
     private var concentrationReading: String {

@@ -74,6 +74,15 @@ extension ReportPage {
         .card-title{font-size:1.15rem;font-weight:700;color:var(--accent)}
         .card-summary{color:var(--muted);font-size:.92rem}
         .card-figure{margin-top:auto;font-weight:600}
+        .maps{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,17rem),1fr));gap:1rem;margin:1rem 0 .25rem}
+        .map-figure{margin:0;padding:.75rem;background:var(--card);border:1px solid var(--line);border-radius:.5rem}
+        svg.map{display:block;width:100%;height:auto;max-height:26rem}
+        svg.map path{stroke:#fff;stroke-width:1.2;stroke-linejoin:round}
+        svg.map path:hover{stroke:var(--ink)}
+        .map-legend{list-style:none;display:flex;flex-wrap:wrap;gap:.2rem .8rem;margin:.4rem 0 0;padding:0;font-size:.8rem;color:var(--muted)}
+        .map-legend li{display:flex;align-items:center;gap:.3rem}
+        .swatch{display:inline-block;width:.9rem;height:.9rem;border-radius:.15rem;border:1px solid var(--line)}
+        .map-caption{color:var(--muted);font-size:.85rem;margin:.25rem 0 1rem}
         .time-travel{margin:1rem 0 0}
         .time-travel fieldset{margin:0;padding:.6rem .9rem .7rem;border:1px solid var(--line);border-radius:.5rem;background:var(--card)}
         .time-travel legend{padding:0 .3rem;font-weight:600;font-size:.92rem}

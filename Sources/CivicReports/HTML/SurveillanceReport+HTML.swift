@@ -23,7 +23,21 @@ extension SurveillanceReport {
                 empty: "No data yet: no districts defined.")
         ]
         if register.isEmpty { content.append(HTML.note("No surveillance assessments recorded yet.")) }
-        return [HTML.figures(figures), HTML.section("Surveillance beside benefits, by district", id: "districts", content)]
+        var sections = [HTML.figures(figures), HTML.section("Surveillance beside benefits, by district", id: "districts", content)]
+        let maps = SVGMap.pair(
+            [
+                SVGMap(
+                    label: "Surveillance burden: assessed systems watching, high-risk ones counted twice", districts: districts.map(\.district),
+                    values: Dictionary(uniqueKeysWithValues: districts.map { ($0.district.district, Double($0.systems.count + $0.highRisk.count)) }),
+                    ramp: SVGMap.reds, format: { ChartNumber.decimal($0, places: 1) }),
+                SVGMap(
+                    label: "Share of the benefits (%)", districts: districts.map(\.district),
+                    values: Dictionary(uniqueKeysWithValues: districts.compactMap { row in row.benefitShareBasisPoints.map { (row.district.district, Double($0) / 100) } }),
+                    ramp: SVGMap.blues, format: { ChartNumber.decimal($0, places: 1) + "%" }),
+            ],
+            caption: "Darker is more. A district dark on the left and light on the right is watched more than it is served.")
+        if maps.markup != "" { sections.append(HTML.section("Maps", id: "maps", [maps])) }
+        return sections
     }
 
     private var districtChart: SVGChart? {
