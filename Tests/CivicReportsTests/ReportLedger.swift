@@ -27,8 +27,17 @@ final class ReportLedger {
         return try city.record("it", type, effective, body)
     }
 
-    func district(_ id: String, population: Int, need: Int, priority: Bool = false) throws {
-        try record("district.defined", #"{"district":"\#(id)","name":"\#(id.capitalized)","population":\#(population),"need_index":\#(need),"priority":\#(priority)}"#)
+    func district(_ id: String, population: Int, need: Int, priority: Bool = false, geometry: String? = nil) throws {
+        let shape = geometry.map { #","geometry":\#($0)"# } ?? ""
+        try record(
+            "district.defined",
+            #"{"district":"\#(id)","name":"\#(id.capitalized)","population":\#(population),"need_index":\#(need),"priority":\#(priority)\#(shape)}"#)
+    }
+
+    /// A square about 1 km wide near 44° N, the `column`-th from the west, as a `geometry` member.
+    static func square(column: Int) -> String {
+        let west = -79_600_000 + column * 13_000, east = west + 13_000, south = 44_200_000, north = 44_209_000
+        return #"{"type":"Polygon","coordinates":[[[\#(west),\#(south)],[\#(east),\#(south)],[\#(east),\#(north)],[\#(west),\#(north)],[\#(west),\#(south)]]]}"#
     }
 
     func system(

@@ -8,7 +8,7 @@ import Testing
 @Suite("HTML report pages")
 struct ReportPageTests {
     static let chartKinds: [ReportKind] = [.funding, .equity, .surveillance, .vendors]
-    static let csp = #"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">"#
+    static let csp = #"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'">"#
 
     @Test(arguments: ReportKind.allCases)
     func everyPageIsSelfContained(kind: ReportKind) throws {
@@ -96,6 +96,64 @@ struct ReportPageTests {
         let page = ReportPage.render(.funding, context: try ledger.context())
         #expect(page.contains(#"<th scope="col" class="num">amount</th>"#))
         #expect(page.contains(#"<td class="num">60000.00</td>"#))
+    }
+
+    @Test func mapsDrawOneShapePerDistrictWithGeometry() throws {
+        let ledger = try ReportLedger.smallCity()
+        // Redefined with a shape; "port" keeps none.
+        try ledger.district("north", population: 1000, need: 80, priority: true, geometry: ReportLedger.square(column: 0))
+        try ledger.district("south", population: 3000, need: 20, geometry: ReportLedger.square(column: 1))
+        let context = try ledger.context()
+        for kind in [ReportKind.equity, .surveillance] {
+            let page = ReportPage.render(kind, context: context)
+            expectSelfContained(page)
+            #expect(occurrences(#"<svg class="map""#, in: page) == 2, "\(kind)")
+            #expect(occurrences(#"<path data-district="north""#, in: page) == 2, "\(kind)")
+            #expect(occurrences(#"<path data-district="south""#, in: page) == 2, "\(kind)")
+            #expect(!page.contains(#"data-district="port""#), "\(kind)")
+            #expect(!page.contains("NaN"))
+        }
+        let equity = ReportPage.render(.equity, context: context)
+        // North's need (80) is the highest: the darkest orange; south's (20) the lightest.
+        #expect(equity.contains(#"<path data-district="north" d="M"#))
+        #expect(equity.contains(##"fill="#a63603" fill-rule="evenodd"><title>North: 80</title>"##))
+        #expect(equity.contains(##"fill="#feedde" fill-rule="evenodd"><title>South: 20</title>"##))
+        // Without geometry, no map at all.
+        #expect(!ReportPage.render(.equity, context: try ReportLedger.smallCity().context()).contains("<svg class=\"map\""))
+    }
+
+    @Test(arguments: chartKinds)
+    func everyChartIsAlsoDrawnForAPhone(kind: ReportKind) throws {
+        let page = ReportPage.render(kind, context: try ReportLedger.smallCity().context())
+        let wide = occurrences(#"<div class="chart-wide"><svg class="chart" role="img" aria-label=""#, in: page)
+        #expect(wide > 0)
+        #expect(occurrences(#"<div class="chart-narrow"><svg class="chart" role="img" aria-label=""#, in: page) == wide)
+        #expect(occurrences(#"viewBox="0 0 360 "#, in: page) == wide)
+        #expect(occurrences(#"viewBox="0 0 640 "#, in: page) == wide)
+    }
+
+    @Test func servedPagesHaveTheTimeTravelForm() throws {
+        let ledger = try ReportLedger.smallCity()
+        let filter = TimeFilter(asOf: TimeFilter.instant("2024-01-01"), effectiveOn: LedgerDate("2024-12-31"))
+        let context = try ledger.context(filter, currency: "USD")
+        let page = ReportPage.render(.surveillance, context: context, query: "as_of=2024-01-01&effective_on=2024-12-31&currency=USD", links: .served)
+        expectSelfContained(page)
+        #expect(page.contains(#"<form class="time-travel" method="get" action="/reports/surveillance">"#))
+        #expect(page.contains(#"<input type="text" name="as_of" value="2024-01-01""#))
+        #expect(page.contains(#"<input type="text" name="known_at" value="""#))
+        #expect(page.contains(#"<input type="date" name="effective_on" value="2024-12-31">"#))
+        #expect(page.contains(#"<input type="hidden" name="currency" value="USD">"#))
+        #expect(page.contains(#"<a href="/reports/surveillance?currency=USD">back to now</a>"#))
+        #expect(page.contains("as of 2024-01-01 (end of day, UTC), effective on 2024-12-31"))
+        // The register's systems link to their histories, keeping the filter.
+        #expect(page.contains(#"<a href="/systems/cams?as_of=2024-01-01&amp;effective_on=2024-12-31&amp;currency=USD">cams</a>"#))
+        #expect(page.contains(#"href="/health?as_of=2024-01-01&amp;effective_on=2024-12-31&amp;currency=USD""#))
+        #expect(ReportPage.render(.equity, context: try ledger.context(), links: .served).contains("Showing the ledger as it is now."))
+        // Files have no form (nothing would answer it) and no history links.
+        let file = ReportPage.render(.surveillance, context: context)
+        #expect(!file.contains("<form"))
+        #expect(!file.contains("/systems/"))
+        #expect(PageLinks.served.system("a b/ç") == "/systems/a%20b%2F%C3%A7")
     }
 
     // MARK: - In a real browser

@@ -43,6 +43,7 @@ public struct DistrictGeometry: Sendable, Equatable, Codable {
     /// Reads and validates the `geometry` member at `field` of the body `reader` reads.
     init(_ reader: BodyReader, field: String) throws(ValidationError) {
         guard let value = reader.body[field] else { throw reader.fail(field, "is missing") }
+        guard value.objectValue != nil else { throw reader.fail(field, "must be a GeoJSON Polygon or MultiPolygon object") }
         let nested = BodyReader(type: reader.type, body: value, path: reader.path + field + ".")
         try nested.onlyFields(["type", "coordinates"])
         guard let type = value["type"]?.stringValue, type == "Polygon" || type == "MultiPolygon" else {

@@ -44,11 +44,11 @@ extension AlgorithmRegister {
         ]
     }
 
-    private var statusChart: SVGChart? {
+    private func statusChart(width: Double) -> SVGChart? {
         guard !entries.isEmpty else { return nil }
         let counts = Self.statusOrder.map { status in (status, entries.filter { $0.status == status }.count) }
-        var chart = SVGChart(label: "Registered algorithms by status", height: 30 * Double(counts.count) + 30)
-        let plotLeft = 130.0, plotWidth = 440.0
+        var chart = SVGChart(label: "Registered algorithms by status", height: 30 * Double(counts.count) + 30, width: width)
+        let plotLeft = chart.isNarrow ? 100.0 : 130.0, plotWidth = chart.isNarrow ? width - 100 - 30 : 440.0
         let most = counts.map(\.1).max() ?? 0
         let scale = LinearScale(values: [Double(most)], from: plotLeft, to: plotLeft + plotWidth, ticks: max(1, min(4, most)), minimumUpper: 1)
         let bottom = 30 * Double(counts.count) + 6

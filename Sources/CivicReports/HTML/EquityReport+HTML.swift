@@ -68,10 +68,13 @@ extension EquityReport {
         districts.compactMap(\.investmentPerCapita).filter { $0 > 0 }.max()
     }
 
-    private var districtChart: SVGChart? {
+    /// Wide: a row a district, its name beside two bars. Narrow: its name above them.
+    private func districtChart(width: Double) -> SVGChart? {
         guard !districts.isEmpty else { return nil }
-        var chart = SVGChart(label: "Investment per resident and need index by district, neediest first")
-        let plotLeft = 168.0, plotWidth = 392.0, rowHeight = 46.0
+        var chart = SVGChart(label: "Investment per resident and need index by district, neediest first", width: width)
+        let narrow = chart.isNarrow
+        let plotLeft = narrow ? 12.0 : 168.0, plotWidth = narrow ? width - 12 - 64 : 392.0, rowHeight = narrow ? 60.0 : 46.0
+        let barTop = narrow ? 20.0 : 0.0
         let legendHeight = chart.legend(
             [("investment per resident", Palette.investment), ("need index (0–100)", Palette.need), ("priority district", Palette.priority)],
             x: 4, y: 6, width: chart.width - 8)
@@ -88,22 +91,27 @@ extension EquityReport {
             let y = top + rowHeight * Double(index)
             let district = row.district
             if district.priority { chart.rect(x: 0, y: y + 3, width: 5, height: rowHeight - 8, fill: Palette.priority, tip: "priority district") }
-            chart.text(district.name, x: 12, y: y + 17, limit: 20)
-            chart.text("need \(district.needIndex)" + (district.priority ? " · priority" : ""), x: 12, y: y + 33, style: .small)
+            if narrow {
+                chart.text(district.name + " · need \(district.needIndex)" + (district.priority ? " · priority" : ""), x: 12, y: y + 15, style: .small, limit: 48)
+            } else {
+                chart.text(district.name, x: 12, y: y + 17, limit: 20)
+                chart.text("need \(district.needIndex)" + (district.priority ? " · priority" : ""), x: 12, y: y + 33, style: .small)
+            }
+            let bars = y + barTop
             let money = "\(context.money(row.investmentPerCapita)) \(context.currencyCode)"
             if let perCapita = row.investmentPerCapita {
                 let width = highest > 0 && perCapita > 0 ? plotWidth * Double(perCapita) / highest : 0
                 chart.rect(
-                    x: plotLeft, y: y + 5, width: width, height: 17, fill: Palette.investment,
+                    x: plotLeft, y: bars + 5, width: width, height: 17, fill: Palette.investment,
                     tip: "\(district.name): \(money) per resident, \(context.money(row.investment)) in all")
-                chart.text(context.money(perCapita), x: plotLeft + width + 6, y: y + 18, style: .value)
+                chart.text(context.money(perCapita), x: plotLeft + width + 6, y: bars + 18, style: .value)
             } else {
-                chart.text("no residents recorded", x: plotLeft + 6, y: y + 18, style: .muted)
+                chart.text("no residents recorded", x: plotLeft + 6, y: bars + 18, style: .muted)
             }
             let needWidth = plotWidth * Double(min(max(district.needIndex, 0), 100)) / 100
             chart.rect(
-                x: plotLeft, y: y + 27, width: needWidth, height: 7, fill: Palette.need, tip: "\(district.name): need index \(district.needIndex)")
-            chart.text(String(district.needIndex), x: plotLeft + needWidth + 6, y: y + 34, style: .small)
+                x: plotLeft, y: bars + 27, width: needWidth, height: 7, fill: Palette.need, tip: "\(district.name): need index \(district.needIndex)")
+            chart.text(String(district.needIndex), x: plotLeft + needWidth + 6, y: bars + 34, style: .small)
         }
         return chart
     }

@@ -48,21 +48,25 @@ extension FundingReport {
     }
 
     /// Stacked bars, a bar a year: positive amounts stack up from zero, negative ones (corrections) down.
-    private var yearChart: SVGChart? {
+    /// Stacked bars, a bar a year; narrow, the legend's groups put their headings above their swatches.
+    private func yearChart(width: Double) -> SVGChart? {
         guard !byYear.isEmpty else { return nil }
         let sources = FundingSource.allCases
-        var chart = SVGChart(label: "Spending per year by funding source, in \(context.currencyCode)")
-        let left = 64.0, right = 12.0
+        var chart = SVGChart(label: "Spending per year by funding source, in \(context.currencyCode)", width: width)
+        let narrow = chart.isNarrow
+        let left = narrow ? 40.0 : 64.0, right = narrow ? 4.0 : 12.0
         var legendBottom = 6.0
         for (heading, residents) in [("paid by residents", true), ("outside money and fees", false)] {
-            chart.text(heading, x: left, y: legendBottom + 12.5, style: .smallHeading)
+            chart.text(heading, x: narrow ? 4 : left, y: legendBottom + 12.5, style: .smallHeading)
+            if narrow { legendBottom += 18 }
             let group = sources.filter { $0.isBorneByResidents == residents }
+            let indent = narrow ? 4 : left + 168
             legendBottom +=
                 chart.legend(
-                    group.map { ($0.rawValue.replacingHyphens, Self.colour($0)) }, x: left + 168, y: legendBottom,
-                    width: chart.width - left - 168 - right) + 4
+                    group.map { ($0.rawValue.replacingHyphens, Self.colour($0)) }, x: indent, y: legendBottom,
+                    width: chart.width - indent - right) + 4
         }
-        let top = legendBottom + 22, bottom = top + 220
+        let top = legendBottom + 22, bottom = top + (narrow ? 180 : 220)
         chart.height = bottom + 30
         let ups = byYear.map { year in sources.reduce(0.0) { $0 + max(0, context.major(year.bySource[$1] ?? 0)) } }
         let downs = byYear.map { year in sources.reduce(0.0) { $0 + min(0, context.major(year.bySource[$1] ?? 0)) } }
@@ -74,7 +78,7 @@ extension FundingReport {
         chart.text(context.currencyCode, x: left - 6, y: top - 14, anchor: .end, style: .axis)
         let band = (chart.width - left - right) / Double(byYear.count)
         let barWidth = min(band * 0.62, 64)
-        let labelEvery = max(1, Int((38 / band).rounded(.up)))
+        let labelEvery = max(1, Int(((narrow ? 44 : 38) / band).rounded(.up)))
         for (index, year) in byYear.enumerated() {
             let x = left + band * Double(index) + (band - barWidth) / 2
             var up = 0.0, down = 0.0
@@ -89,7 +93,7 @@ extension FundingReport {
                     x: x, y: min(scale(from), scale(to)), width: barWidth, height: abs(scale(to) - scale(from)), fill: Self.colour(source),
                     tip: "\(year.year), \(source.rawValue.replacingHyphens): \(context.money(amount)) \(context.currencyCode)")
             }
-            if band >= 30 || index % labelEvery == 0 {
+            if band >= (narrow ? 44 : 30) || index % labelEvery == 0 {
                 chart.text(ChartNumber.compact(context.major(year.total)), x: x + barWidth / 2, y: scale(up) - 6, anchor: .middle, style: .value)
             }
             if index % labelEvery == 0 { chart.text(year.year, x: x + barWidth / 2, y: bottom + 20, anchor: .middle) }
@@ -98,21 +102,24 @@ extension FundingReport {
     }
 
     /// One bar, 100 % wide: residents' share on the left, outside money on the right.
-    private var shareChart: SVGChart? {
+    /// Narrow, the two headings take a line each.
+    private func shareChart(width chartWidth: Double) -> SVGChart? {
         guard let share = residentsShareBasisPoints else { return nil }
-        var chart = SVGChart(label: "Residents bear \(Optional(share).percent) of spending; outside money and fees the rest", height: 104)
+        var chart = SVGChart(label: "Residents bear \(Optional(share).percent) of spending; outside money and fees the rest", width: chartWidth)
+        let shift = chart.isNarrow ? 18.0 : 0
+        chart.height = 104 + shift
         let left = 4.0, width = chart.width - 8
         let split = left + width * Double(min(max(share, 0), 10_000)) / 10_000
         chart.text("Residents \(Optional(share).percent)", x: left, y: 18, style: .heading)
-        chart.text("Outside money and fees \(outsideShareBasisPoints.percent)", x: left + width, y: 18, anchor: .end, style: .heading)
-        chart.rect(x: left, y: 28, width: split - left, height: 34, fill: Self.colour(.generalFund), tip: "residents: \(context.money(residents))")
+        chart.text("Outside money and fees \(outsideShareBasisPoints.percent)", x: left + width, y: 18 + shift, anchor: .end, style: .heading)
+        chart.rect(x: left, y: 28 + shift, width: split - left, height: 34, fill: Self.colour(.generalFund), tip: "residents: \(context.money(residents))")
         chart.rect(
-            x: split, y: 28, width: left + width - split, height: 34, fill: Self.colour(.grant),
+            x: split, y: 28 + shift, width: left + width - split, height: 34, fill: Self.colour(.grant),
             tip: "outside money and fees: \(context.money(outside))")
-        chart.line(x1: left + width / 2, y1: 24, x2: left + width / 2, y2: 66, style: "reference")
-        chart.text("general fund, bonds, surcharges: \(context.readableMoney(residents)) \(context.currencyCode)", x: left, y: 82, style: .small)
+        chart.line(x1: left + width / 2, y1: 24 + shift, x2: left + width / 2, y2: 66 + shift, style: "reference")
+        chart.text("general fund, bonds, surcharges: \(context.readableMoney(residents)) \(context.currencyCode)", x: left, y: 82 + shift, style: .small)
         chart.text(
-            "grants, vendor subsidy, fees: \(context.readableMoney(outside)) \(context.currencyCode)", x: left + width, y: 98, anchor: .end,
+            "grants, vendor subsidy, fees: \(context.readableMoney(outside)) \(context.currencyCode)", x: left + width, y: 98 + shift, anchor: .end,
             style: .small)
         return chart
     }

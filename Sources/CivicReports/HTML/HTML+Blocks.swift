@@ -42,10 +42,20 @@ extension HTML {
         return "<span class=\"badge badge-\(known)\">\(verdict == "no-data" ? "no data" : verdict)</span>"
     }
 
-    /// A chart in a frame with a caption; the note instead when there is nothing to draw.
-    static func chart(_ chart: SVGChart?, caption: String, empty: String = "No data yet.") -> HTML {
-        guard let chart else { return note(empty) }
-        return "<figure class=\"chart-figure\">\n<div class=\"chart-scroll\">\(chart.html)</div>\n<figcaption>\(caption)</figcaption>\n</figure>\n"
+    /// A chart in a frame with a caption, drawn twice: for a wide screen and for a phone (the style
+    /// sheet shows one); the note instead when there is nothing to draw.
+    ///
+    /// - Parameter draw: Draws the chart at a width (``SVGChart/width`` or ``SVGChart/narrowWidth``), nil when there is nothing to draw.
+    static func chart(_ draw: (Double) -> SVGChart?, caption: String, empty: String = "No data yet.") -> HTML {
+        guard let wide = draw(SVGChart.width) else { return note(empty) }
+        let narrow: HTML = draw(SVGChart.narrowWidth).map { "<div class=\"chart-narrow\">\($0.html)</div>\n" } ?? .empty
+        return """
+            <figure class="chart-figure">
+            <div class="chart-wide">\(wide.html)</div>
+            \(narrow)<figcaption>\(caption)</figcaption>
+            </figure>
+
+            """
     }
 
     static func note(_ text: String) -> HTML {

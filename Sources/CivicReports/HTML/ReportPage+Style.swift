@@ -37,8 +37,8 @@ extension ReportPage {
         .badge-no-data,.badge-other{background:#e9edf1;color:#52606d}
         .chart-figure{margin:1rem 0;padding:.75rem;background:var(--card);border:1px solid var(--line);border-radius:.5rem}
         figcaption{margin-top:.4rem;color:var(--muted);font-size:.85rem}
-        .chart-scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
-        svg.chart{display:block;width:100%;min-width:30rem;height:auto}
+        .chart-narrow{display:none}
+        svg.chart{display:block;width:100%;height:auto}
         svg.chart text{font-family:inherit;font-size:13px;fill:var(--ink)}
         svg.chart .value{font-weight:600;font-variant-numeric:tabular-nums}
         svg.chart .heading{font-weight:700}
@@ -101,6 +101,8 @@ extension ReportPage {
             font-size:.9em;overflow-wrap:anywhere}
         @media (max-width:36rem){
         body{font-size:15px}
+        .chart-wide{display:none}
+        .chart-narrow{display:block}
         .time-travel label{flex:1 1 8.5rem}
         .time-travel input,.time-travel select{width:100%}
         .entry dl{grid-template-columns:1fr;gap:0}
@@ -116,10 +118,11 @@ extension ReportPage {
         .lede,.meta dt,.figure-note,figcaption,footer,.entry dt,.entry .entry-id,.card-summary,.card-title,.note{color:#000}
         svg.chart text,svg.chart .muted{fill:#000}
         .figure,.chart-figure,.entry,.card,.note{background:#fff;border-color:#888}
-        .table-wrap,.chart-scroll{overflow:visible;border:0;border-radius:0}
+        .table-wrap{overflow:visible;border:0;border-radius:0}
+        .chart-wide{display:block}
+        .chart-narrow{display:none}
         th,td,thead th{white-space:normal}
         td.wrap{min-width:0}
-        svg.chart{min-width:0}
         table{font-size:9pt}
         thead{display:table-header-group}
         th,td{border-bottom-color:#aaa}

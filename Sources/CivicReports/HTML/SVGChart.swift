@@ -20,17 +20,23 @@ struct SVGChart {
         case label, value, muted, heading, small = "small muted", axis = "small muted axis-label", smallHeading = "small heading"
     }
 
+    /// The width of a chart drawn for a wide screen and for a phone (below 36rem the page shows
+    /// the narrow drawing: rows stack their labels above their bars instead of beside them).
     static let width = 640.0
+    static let narrowWidth = 360.0
     let label: String
     var height: Double
+    let width: Double
     private var parts: [HTML] = []
 
-    init(label: String, height: Double = 0) {
+    init(label: String, height: Double = 0, width: Double = SVGChart.width) {
         self.label = label
         self.height = height
+        self.width = width
     }
 
-    var width: Double { Self.width }
+    /// True when drawn for a phone.
+    var isNarrow: Bool { width < Self.width }
 
     mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, tip: String? = nil) {
         let shape: HTML = "x=\"\(x)\" y=\"\(y)\" width=\"\(max(0, width))\" height=\"\(max(0, height))\" fill=\"\(fill)\" rx=\"2\""

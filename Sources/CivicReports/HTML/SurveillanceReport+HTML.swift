@@ -40,13 +40,16 @@ extension SurveillanceReport {
         return sections
     }
 
-    private var districtChart: SVGChart? {
+    /// Wide: a row a district, its name, then the systems watching it, then its share of the
+    /// benefits. Narrow: its name above the two bars, stacked.
+    private func districtChart(width: Double) -> SVGChart? {
         guard !districts.isEmpty else { return nil }
-        var chart = SVGChart(label: "Assessed systems watching each district beside its share of the benefits, neediest first")
-        let countLeft = 160.0, countWidth = 150.0, shareLeft = 452.0, shareWidth = 124.0, rowHeight = 40.0
+        var chart = SVGChart(label: "Assessed systems watching each district beside its share of the benefits, neediest first", width: width)
         let legendHeight = chart.legend(
             [("high-risk system", Palette.highRisk), ("other assessed system", Palette.assessed), ("share of the benefits", Palette.benefit)],
             x: 4, y: 6, width: chart.width - 8)
+        if chart.isNarrow { return narrowChart(chart, top: 6 + legendHeight + 8) }
+        let countLeft = 160.0, countWidth = 150.0, shareLeft = 452.0, shareWidth = 124.0, rowHeight = 40.0
         let headingY = 6 + legendHeight + 18
         chart.text("assessed systems watching", x: countLeft, y: headingY, style: .heading)
         chart.text("share of the benefits", x: shareLeft, y: headingY, style: .heading)
@@ -88,6 +91,39 @@ extension SurveillanceReport {
                 chart.text(Optional(share).percent, x: to + 6, y: y + 22, style: .value)
             } else {
                 chart.text("no benefits yet", x: shareLeft + 6, y: y + 22, style: .muted)
+            }
+        }
+        return chart
+    }
+
+    /// The phone drawing: per district a line of text, then a bar of the systems watching it and a
+    /// bar of its share of the benefits, each labelled with its value.
+    private func narrowChart(_ chart: SVGChart, top: Double) -> SVGChart {
+        var chart = chart
+        let left = 4.0, rowHeight = 66.0
+        let counts = LinearScale(values: [Double(districts.map(\.systems.count).max() ?? 0)], from: left, to: chart.width - 96, minimumUpper: 1)
+        let shares = LinearScale(
+            values: districts.compactMap(\.benefitShareBasisPoints).map { Double($0) / 100 }, from: left, to: chart.width - 64, minimumUpper: 10)
+        chart.height = top + rowHeight * Double(districts.count) + 4
+        for (index, row) in districts.enumerated() {
+            let y = top + rowHeight * Double(index)
+            let name = row.district.name
+            chart.text(name + " · need \(row.district.needIndex)" + (row.district.priority ? " · priority" : ""), x: left, y: y + 13, style: .small, limit: 52)
+            let high = row.highRisk.count, other = row.systems.count - row.highRisk.count
+            chart.rect(
+                x: left, y: y + 19, width: counts(Double(high)) - left, height: 16, fill: Palette.highRisk,
+                tip: "\(name): high-risk \(row.highRisk.joined(separator: ", "))")
+            chart.rect(
+                x: counts(Double(high)), y: y + 19, width: counts(Double(high + other)) - counts(Double(high)), height: 16, fill: Palette.assessed,
+                tip: "\(name): \(row.systems.filter { !row.highRisk.contains($0) }.joined(separator: ", "))")
+            let countText = row.systems.isEmpty ? "none" : "\(row.systems.count)" + (high > 0 ? " (\(high) high-risk)" : "")
+            chart.text(countText, x: counts(Double(row.systems.count)) + 5, y: y + 31, style: row.systems.isEmpty ? .muted : .small)
+            if let share = row.benefitShareBasisPoints {
+                let from = shares(min(0, Double(share) / 100)), to = shares(max(0, Double(share) / 100))
+                chart.rect(x: from, y: y + 40, width: to - from, height: 14, fill: Palette.benefit, tip: "\(name): \(Optional(share).percent) of the benefits")
+                chart.text(Optional(share).percent, x: to + 5, y: y + 51, style: .small)
+            } else {
+                chart.text("no benefits yet", x: left, y: y + 51, style: .muted)
             }
         }
         return chart

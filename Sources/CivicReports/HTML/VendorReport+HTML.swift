@@ -42,10 +42,13 @@ extension VendorReport {
         return "\(band) (0–10,000; 10,000 is a single vendor)"
     }
 
-    private var multiplierChart: SVGChart? {
+    /// Wide: a row a vendor, its name beside its bar. Narrow: its name above it.
+    private func multiplierChart(width: Double) -> SVGChart? {
         guard !vendors.isEmpty else { return nil }
-        var chart = SVGChart(label: "Lifetime cost as a multiple of the initial contract, by vendor")
-        let plotLeft = 180.0, plotWidth = 390.0, rowHeight = 40.0
+        var chart = SVGChart(label: "Lifetime cost as a multiple of the initial contract, by vendor", width: width)
+        let narrow = chart.isNarrow
+        let plotLeft = narrow ? 4.0 : 180.0, plotWidth = narrow ? width - 4 - 52 : 390.0, rowHeight = narrow ? 52.0 : 40.0
+        let barTop = narrow ? 16.0 : 0.0
         let legendHeight = chart.legend(
             [("at or under the initial contract", Palette.calm), ("over the initial contract", Palette.warning)], x: 4, y: 6, width: chart.width - 8)
         let top = 6 + legendHeight + 26
@@ -60,21 +63,26 @@ extension VendorReport {
         chart.text("1× initial contract", x: scale(1), y: top - 12, anchor: .middle, style: .small)
         for (index, vendor) in vendors.enumerated() {
             let y = top + rowHeight * Double(index)
-            chart.text(vendor.vendor, x: 4, y: y + 17, limit: 22)
             let systems = vendor.systems.count == 1 ? "1 system" : "\(vendor.systems.count) systems"
-            chart.text("\(systems) · \(context.readableMoney(vendor.lifetimeCost))", x: 4, y: y + 32, style: .small, limit: 28)
+            if narrow {
+                chart.text("\(vendor.vendor) · \(systems) · \(context.readableMoney(vendor.lifetimeCost))", x: 4, y: y + 13, style: .small, limit: 56)
+            } else {
+                chart.text(vendor.vendor, x: 4, y: y + 17, limit: 22)
+                chart.text("\(systems) · \(context.readableMoney(vendor.lifetimeCost))", x: 4, y: y + 32, style: .small, limit: 28)
+            }
+            let bars = y + barTop
             guard let multiplier = vendor.multiplier else {
-                chart.text("no initial contract", x: plotLeft + 6, y: y + 22, style: .muted)
+                chart.text("no initial contract", x: plotLeft + 6, y: bars + 22, style: .muted)
                 continue
             }
             let from = scale(min(0, multiplier)), to = scale(max(0, multiplier))
             chart.rect(
-                x: from, y: y + 9, width: to - from, height: 18, fill: multiplier > 1 ? Palette.warning : Palette.calm,
+                x: from, y: bars + 9, width: to - from, height: 18, fill: multiplier > 1 ? Palette.warning : Palette.calm,
                 tip:
                     "\(vendor.vendor): \(Self.times(multiplier)), "
                     + "\(context.readableMoney(vendor.lifetimeCost)) against \(context.readableMoney(vendor.initialContract))"
             )
-            chart.text(Self.times(multiplier), x: to + 6, y: y + 22, style: .value)
+            chart.text(Self.times(multiplier), x: to + 6, y: bars + 22, style: .value)
         }
         return chart
     }
