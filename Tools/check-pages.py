@@ -12,7 +12,8 @@ first form.time-travel and submits it (requestSubmit()); what is reported is the
 line per (visit, width) with path, width, url (final), status (main document), title, errors (console errors and
 warnings, uncaught exceptions, Log entries such as CSP violations, failed requests, sub-resources >= 400),
 scroll_width, viewport_width (documentElement.clientWidth: under mobile emulation innerWidth grows to fit a page
-that is too wide), counts, texts, attrs ({selector: {attribute: [values]}}), screenshot (DIR/<stem>-<width>.png).
+that is too wide), counts, texts, attrs ({selector: {attribute: [values]}}), screenshot (DIR/<stem>-<width>.png:
+the whole page, or its top "screenshot_height" pixels when the visit gives that).
 Exit status 0 when every visit ran, whatever it found; 2 with one line on stderr when the browser cannot start
 or a page does not load within 20 s. --chromium defaults to $CIVIC_CHROMIUM, else chromium, chromium-browser or
 google-chrome on PATH.
@@ -241,11 +242,11 @@ def wait_load(browser: Browser, tab: Tab, what: str) -> None:
     browser.wait(lambda: False, SETTLE)
 
 
-def screenshot(browser: Browser, session: str, path: str) -> str:
-    """Saves a full-page PNG of the tab to path."""
+def screenshot(browser: Browser, session: str, path: str, height: float | None = None) -> str:
+    """Saves a PNG of the tab to path: the whole page, or its top `height` pixels."""
     metrics = browser.call("Page.getLayoutMetrics", session=session)
     size = metrics.get("cssContentSize") or metrics["contentSize"]
-    clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+    clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], height or size["height"]), "scale": 1}
     image = browser.call("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip},
                          session)
     with open(path, "wb") as handle:
@@ -284,7 +285,7 @@ def run_visit(browser: Browser, base: str, visit: dict, width: int, shots: str |
     tab.errors += [f"check-pages: invalid CSS selector {s!r}" for s in found.pop("bad")]
     shot = None
     if shots and visit.get("screenshot"):
-        shot = screenshot(browser, session, os.path.join(shots, f"{visit['screenshot']}-{width}.png"))
+        shot = screenshot(browser, session, os.path.join(shots, f"{visit['screenshot']}-{width}.png"), visit.get("screenshot_height"))
     browser.listener = None
     browser.call("Target.closeTarget", {"targetId": target})
     return {"path": visit["path"], "width": width, "url": found.pop("url"), "status": tab.status,

@@ -52,7 +52,7 @@ extension ReportPage {
             border-radius:.5rem}
         table{width:100%;border-collapse:collapse;font-size:.9rem}
         th,td{padding:.4rem .7rem;text-align:left;vertical-align:top;border-bottom:1px solid var(--line);white-space:nowrap}
-        td.wrap{white-space:normal;min-width:16rem}
+        td.wrap{white-space:normal;min-width:16rem;overflow-wrap:anywhere}
         thead th{background:var(--soft);font-weight:600;white-space:nowrap}
         tbody th{font-weight:600}
         tbody tr:last-child>*{border-bottom:0}
