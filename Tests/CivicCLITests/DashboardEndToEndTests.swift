@@ -27,19 +27,8 @@ struct DashboardEndToEndTests {
             let recorded = try sandbox.run(["record", "district.defined", "--json", "-", "--effective", "2024-01-01"], stdin: body)
             try #require(recorded.status == 0, "\(recorded.stderr)")
         }
-        let log = try sandbox.run(["log", "--format", "json"]).stdout.split(separator: "\n")
-        let capital = try #require(log.first { $0.contains(#""category":"capital""#) })
-        let id = try #require(try JSONParser.parse(Array(capital.utf8), profile: .general)["id"]?.stringValue)
-        Thread.sleep(forTimeInterval: 1.1)
-        let before = ISO8601DateFormatter().string(from: Date())
-        Thread.sleep(forTimeInterval: 1.1)
-        let replacement = #"{"system":"lpr-2024","amount":11500000,"currency":"USD","category":"capital","source":"bond"}"#
-        let corrected = try sandbox.run(
-            ["record", "event.corrected", "--json", "-"], stdin: #"{"event":"\#(id)","reason":"credit note","replacement":\#(replacement)}"#)
-        try #require(corrected.status == 0, "\(corrected.stderr)")
-        let last = try #require(try sandbox.run(["log", "--format", "json"]).stdout.split(separator: "\n").last)
-        let correction = try #require(try JSONParser.parse(Array(last.utf8), profile: .general)["id"]?.stringValue)
-        return Ledger(sandbox: sandbox, before: before, corrected: id, correction: correction)
+        let correction = try VocabularyCommandTests.correctCapitalCost(sandbox)
+        return Ledger(sandbox: sandbox, before: correction.before, corrected: correction.corrected, correction: correction.correction)
     }
 
     /// GET `url`: status, content type and body.

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCore
 import Testing
 
 @Suite("civic: vocabulary, state, history, diff")
@@ -45,20 +46,36 @@ struct VocabularyCommandTests {
         #expect(try sandbox.run(["log", "--as-of", "2000-01-01"]).stdout.split(separator: "\n").count == 1)
     }
 
-    @Test func historyMarksCorrectionsAndDiffShowsThem() throws {
-        let sandbox = try Self.sampleLedger()
+    /// What ``correctCapitalCost(_:)`` did: a time between the ledger as it was and the correction,
+    /// the corrected event's id and the correction's.
+    struct Correction {
+        let before: String
+        let corrected: String
+        let correction: String
+    }
+
+    /// Corrects the sample's capital cost of lpr-2024 (120,000.00 → 115,000.00, "credit note"), a
+    /// whole second after `before` and a whole second after what the ledger held.
+    static func correctCapitalCost(_ sandbox: CivicSandbox) throws -> Correction {
         let log = try sandbox.run(["log", "--format", "json"]).stdout.split(separator: "\n")
         let capital = try #require(log.first { $0.contains(#""category":"capital""#) })
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(capital.utf8)) as? [String: Any])
-        let id = try #require(object["id"] as? String)
-        // A whole second after the import, and a whole second before the correction.
+        let id = try #require(try JSONParser.parse(Array(capital.utf8), profile: .general)["id"]?.stringValue)
         Thread.sleep(forTimeInterval: 1.1)
         let before = ISO8601DateFormatter().string(from: Date())
         Thread.sleep(forTimeInterval: 1.1)
         let replacement = #"{"system":"lpr-2024","amount":11500000,"currency":"USD","category":"capital","source":"bond"}"#
         let corrected = try sandbox.run(
             ["record", "event.corrected", "--json", "-"], stdin: #"{"event":"\#(id)","reason":"credit note","replacement":\#(replacement)}"#)
-        #expect(corrected.status == 0, "\(corrected.stderr)")
+        try #require(corrected.status == 0, "\(corrected.stderr)")
+        let last = try #require(try sandbox.run(["log", "--format", "json"]).stdout.split(separator: "\n").last)
+        let correction = try #require(try JSONParser.parse(Array(last.utf8), profile: .general)["id"]?.stringValue)
+        return Correction(before: before, corrected: id, correction: correction)
+    }
+
+    @Test func historyMarksCorrectionsAndDiffShowsThem() throws {
+        let sandbox = try Self.sampleLedger()
+        let correction = try Self.correctCapitalCost(sandbox)
+        let (id, before) = (correction.corrected, correction.before)
 
         let history = try sandbox.run(["history", "lpr-2024"])
         #expect(history.stdout.contains("[corrected by"))

@@ -74,24 +74,7 @@ extension SurveillanceReport {
             let name = row.district.name
             chart.text(name, x: 4, y: y + 17, limit: 20)
             chart.text("need \(row.district.needIndex)" + (row.district.priority ? " · priority" : ""), x: 4, y: y + 32, style: .small)
-            let high = row.highRisk.count, other = row.systems.count - row.highRisk.count
-            chart.rect(
-                x: countLeft, y: y + 9, width: counts(Double(high)) - countLeft, height: 18, fill: Palette.highRisk,
-                tip: "\(name): high-risk \(row.highRisk.joined(separator: ", "))")
-            chart.rect(
-                x: counts(Double(high)), y: y + 9, width: counts(Double(high + other)) - counts(Double(high)), height: 18, fill: Palette.assessed,
-                tip: "\(name): \(row.systems.filter { !row.highRisk.contains($0) }.joined(separator: ", "))")
-            let countText = row.systems.isEmpty ? "none" : "\(row.systems.count)" + (high > 0 ? " (\(high) high-risk)" : "")
-            chart.text(countText, x: counts(Double(row.systems.count)) + 6, y: y + 22, style: row.systems.isEmpty ? .muted : .value)
-            if let share = row.benefitShareBasisPoints {
-                let from = shares(min(0, Double(share) / 100)), to = shares(max(0, Double(share) / 100))
-                chart.rect(
-                    x: from, y: y + 9, width: to - from, height: 18, fill: Palette.benefit, tip: "\(name): \(Optional(share).percent) of the benefits"
-                )
-                chart.text(Optional(share).percent, x: to + 6, y: y + 22, style: .value)
-            } else {
-                chart.text("no benefits yet", x: shareLeft + 6, y: y + 22, style: .muted)
-            }
+            drawBars(&chart, row, countY: y + 9, shareY: y + 9, height: 18, counts: counts, shares: shares, style: .value)
         }
         return chart
     }
@@ -109,23 +92,33 @@ extension SurveillanceReport {
             let y = top + rowHeight * Double(index)
             let name = row.district.name
             chart.text(name + " · need \(row.district.needIndex)" + (row.district.priority ? " · priority" : ""), x: left, y: y + 13, style: .small, limit: 52)
-            let high = row.highRisk.count, other = row.systems.count - row.highRisk.count
-            chart.rect(
-                x: left, y: y + 19, width: counts(Double(high)) - left, height: 16, fill: Palette.highRisk,
-                tip: "\(name): high-risk \(row.highRisk.joined(separator: ", "))")
-            chart.rect(
-                x: counts(Double(high)), y: y + 19, width: counts(Double(high + other)) - counts(Double(high)), height: 16, fill: Palette.assessed,
-                tip: "\(name): \(row.systems.filter { !row.highRisk.contains($0) }.joined(separator: ", "))")
-            let countText = row.systems.isEmpty ? "none" : "\(row.systems.count)" + (high > 0 ? " (\(high) high-risk)" : "")
-            chart.text(countText, x: counts(Double(row.systems.count)) + 5, y: y + 31, style: row.systems.isEmpty ? .muted : .small)
-            if let share = row.benefitShareBasisPoints {
-                let from = shares(min(0, Double(share) / 100)), to = shares(max(0, Double(share) / 100))
-                chart.rect(x: from, y: y + 40, width: to - from, height: 14, fill: Palette.benefit, tip: "\(name): \(Optional(share).percent) of the benefits")
-                chart.text(Optional(share).percent, x: to + 5, y: y + 51, style: .small)
-            } else {
-                chart.text("no benefits yet", x: left, y: y + 51, style: .muted)
-            }
+            drawBars(&chart, row, countY: y + 19, shareY: y + 40, height: 16, counts: counts, shares: shares, style: .small)
         }
         return chart
+    }
+
+    /// One district's bars, in either drawing: the assessed systems watching it (high-risk ones
+    /// first, in red) at `countY`, its share of the benefits at `shareY`, each with its value.
+    private func drawBars(
+        _ chart: inout SVGChart, _ row: District, countY: Double, shareY: Double, height: Double, counts: LinearScale, shares: LinearScale,
+        style: SVGChart.TextStyle
+    ) {
+        let name = row.district.name
+        let high = row.highRisk.count, other = row.systems.count - row.highRisk.count
+        chart.rect(
+            x: counts(0), y: countY, width: counts(Double(high)) - counts(0), height: height, fill: Palette.highRisk,
+            tip: "\(name): high-risk \(row.highRisk.joined(separator: ", "))")
+        chart.rect(
+            x: counts(Double(high)), y: countY, width: counts(Double(high + other)) - counts(Double(high)), height: height, fill: Palette.assessed,
+            tip: "\(name): \(row.systems.filter { !row.highRisk.contains($0) }.joined(separator: ", "))")
+        let countText = row.systems.isEmpty ? "none" : "\(row.systems.count)" + (high > 0 ? " (\(high) high-risk)" : "")
+        chart.text(countText, x: counts(Double(row.systems.count)) + 6, y: countY + height - 4, style: row.systems.isEmpty ? .muted : style)
+        if let share = row.benefitShareBasisPoints {
+            let from = shares(min(0, Double(share) / 100)), to = shares(max(0, Double(share) / 100))
+            chart.rect(x: from, y: shareY, width: to - from, height: height, fill: Palette.benefit, tip: "\(name): \(Optional(share).percent) of the benefits")
+            chart.text(Optional(share).percent, x: to + 6, y: shareY + height - 4, style: style)
+        } else {
+            chart.text("no benefits yet", x: shares(0) + 6, y: shareY + height - 4, style: .muted)
+        }
     }
 }
