@@ -220,6 +220,26 @@ extension LedgerStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v12-cosignatures") { db in
+            try db.execute(
+                sql: """
+                    -- Witnesses' cosignatures (C2SP tlog-cosignature) of offices' signed checkpoints
+                    -- (Protocol/PUBLISH.md §3): made here of other offices' logs, or received and checked.
+                    CREATE TABLE cosignatures (
+                        office TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        root BLOB NOT NULL,
+                        witness TEXT NOT NULL,
+                        timestamp INTEGER NOT NULL,
+                        line TEXT NOT NULL,
+                        PRIMARY KEY (office, size, witness)
+                    ) WITHOUT ROWID;
+                    CREATE TRIGGER cosignatures_append_only_update BEFORE UPDATE ON cosignatures
+                    BEGIN SELECT RAISE(ABORT, 'cosignatures are append-only'); END;
+                    CREATE TRIGGER cosignatures_append_only_delete BEFORE DELETE ON cosignatures
+                    BEGIN SELECT RAISE(ABORT, 'cosignatures are append-only'); END;
+                    """)
+        }
         return migrator
     }
 

@@ -24,6 +24,8 @@ public struct StatusSnapshot: Sendable {
     public let citywide: CitywideCheckpoint
     public let forks: [ForkRecord]
     public let clockFlags: [String: Int64]
+    /// A digest of the cosignatures held for the logs' current checkpoints (PUBLISH.md §3).
+    public let cosignatureDigest: String
 }
 
 extension LedgerStore {
@@ -54,13 +56,14 @@ extension LedgerStore {
         let logs: [HeldLog]
         let forks: [ForkRecord]
         let flags: [String: Int64]
+        let digest: String
         do {
-            (logs, forks, flags) = try await pool.read { db in
-                (try Self.heldLogs(db), try Self.forks(db), try Self.clockFlags(db))
+            (logs, forks, flags, digest) = try await pool.read { db in
+                (try Self.heldLogs(db), try Self.forks(db), try Self.clockFlags(db), try Self.cosignatureDigest(db))
             }
         } catch let error as DatabaseError {
             throw StoreError.database(error)
         }
-        return StatusSnapshot(logs: logs, citywide: citywide(logs), forks: forks, clockFlags: flags)
+        return StatusSnapshot(logs: logs, citywide: citywide(logs), forks: forks, clockFlags: flags, cosignatureDigest: digest)
     }
 }

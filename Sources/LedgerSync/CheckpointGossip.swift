@@ -12,6 +12,10 @@ public protocol CheckpointGossip: Sendable {
     func forkProofs() async throws -> [(office: String, proof: ForkProof)]
     /// Gives the peer a fork proof, which it keeps only once it verified it; returns whether it was new there.
     func keep(_ proof: ForkProof, office: String) async throws -> Bool
+    /// The cosignatures the peer holds for current checkpoints (a witnessing peer cosigns first).
+    func cosignatures() async throws -> [CosignedCheckpoint]
+    /// Gives the peer cosignatures, which it keeps only once each verifies.
+    func keep(cosignatures: [CosignedCheckpoint]) async throws -> LedgerStore.CosignatureIntake
 }
 
 extension LocalPeer {

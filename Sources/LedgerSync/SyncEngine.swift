@@ -65,6 +65,12 @@ public enum SyncEngine {
         if holdsNow != theyHoldNow {
             _ = await GossipPlan.shareForkProofs(local: local, localHolds: holdsNow, remote: remote, remoteHolds: theyHoldNow)
         }
+        // Witnessing: each node is shown the cosignatures the other holds (a converged pair, holding
+        // the same, exchanges nothing). A peer that does not take them does not fail the round.
+        if !report.isEmpty || mine.cosignatureDigest == nil || mine.cosignatureDigest != theirs.cosignatureDigest {
+            if let theirs = try? await remote.cosignatures() { _ = try? await local.keep(cosignatures: theirs) }
+            if let mine = try? await local.cosignatures() { _ = try? await remote.keep(cosignatures: mine) }
+        }
         return report
     }
 

@@ -9,13 +9,19 @@ public struct PeerStatus: Sendable, Equatable {
     public let logs: [HeldLog]
     /// The fork proofs the node holds, by digest (hex).
     public let forkDigests: Set<String>
+    /// A digest of the cosignatures the node holds for current checkpoints; nil from a node that
+    /// does not say (then they are exchanged).
+    public let cosignatureDigest: String?
 
-    public init(city: String, office: String, registrar: String?, logs: [HeldLog], forkDigests: Set<String> = []) {
+    public init(
+        city: String, office: String, registrar: String?, logs: [HeldLog], forkDigests: Set<String> = [], cosignatureDigest: String? = nil
+    ) {
         self.city = city
         self.office = office
         self.registrar = registrar
         self.logs = logs
         self.forkDigests = forkDigests
+        self.cosignatureDigest = cosignatureDigest
     }
 
     public var vector: [String: UInt64] {
@@ -66,11 +72,14 @@ public struct LocalPeer: SyncPeer {
         self.now = now
     }
 
+    /// With the office key, the node first cosigns the other offices' checkpoints it has not yet
+    /// (it witnesses them: PUBLISH.md §3).
     public func status() async throws -> PeerStatus {
+        if let signer { try await store.cosignHeads(as: signer, now: now) }
         let snapshot = try await store.statusSnapshot()
         return PeerStatus(
             city: store.identity.city, office: store.identity.office, registrar: store.identity.registrar, logs: snapshot.logs,
-            forkDigests: Set(snapshot.forks.map(\.digest)))
+            forkDigests: Set(snapshot.forks.map(\.digest)), cosignatureDigest: snapshot.cosignatureDigest)
     }
 
     /// The range is fixed to the office's held size now, with the signed checkpoint at that size;

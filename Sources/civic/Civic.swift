@@ -17,7 +17,7 @@ struct Civic: AsyncParsableCommand {
             InitCommand.self, KeyCommand.self, RegisterCommand.self, RevokeCommand.self, RecordCommand.self, ImportCommand.self, ExportCommand.self, LogCommand.self,
             CheckpointCommand.self, VerifyCommand.self, ProofCommand.self, StateCommand.self, HistoryCommand.self, DiffCommand.self,
             FindingsCommand.self,
-            ReportCommand.self, ServeCommand.self, SyncCommand.self, DemoCommand.self,
+            ReportCommand.self, PublishCommand.self, ServeCommand.self, SyncCommand.self, DemoCommand.self,
             VectorsCommand.self,
         ]
     )

@@ -25,6 +25,8 @@ final class CuttingPeer: SyncPeer, @unchecked Sendable {
     func consider(checkpoint: String, office: String) async throws -> GossipVerdict { try await base.consider(checkpoint: checkpoint, office: office) }
     func forkProofs() async throws -> [(office: String, proof: ForkProof)] { try await base.forkProofs() }
     func keep(_ proof: ForkProof, office: String) async throws -> Bool { try await base.keep(proof, office: office) }
+    func cosignatures() async throws -> [CosignedCheckpoint] { try await base.cosignatures() }
+    func keep(cosignatures: [CosignedCheckpoint]) async throws -> LedgerStore.CosignatureIntake { try await base.keep(cosignatures: cosignatures) }
 
     func push(_ range: RangeStream) async throws -> ReceiveSummary {
         lock.withLock { pushedRanges.append((range.header.after, range.header.count)) }

@@ -10,8 +10,9 @@
 public struct EventEnvelope: Sendable, Equatable {
     /// The version this node records.
     public static let version: Int64 = 1
-    /// The largest canonical event accepted, in bytes.
-    public static let maximumCanonicalBytes = 64 * 1024
+    /// The largest canonical event accepted, in bytes: its length fits the 16-bit prefix of an entry
+    /// bundle (C2SP tlog-tiles, Protocol/PUBLISH.md).
+    public static let maximumCanonicalBytes = 65_535
     /// The largest `author` accepted, in bytes.
     public static let maximumAuthorBytes = 256
 

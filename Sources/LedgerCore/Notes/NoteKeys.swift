@@ -143,6 +143,16 @@ public struct NoteSigner: @unchecked Sendable {
     }
 
     /// A signed note of `text` with this key's signature.
+    /// Cosigns a checkpoint's note `text` as a witness (C2SP tlog-cosignature, Ed25519), under
+    /// this key and its name.
+    public func cosign(_ text: String, at timestamp: UInt64) throws(NoteError) -> Cosignature {
+        guard let signature = try? privateKey.signature(for: Cosignature.message(text: text, timestamp: timestamp)) else {
+            throw NoteError(.badKey("signing failed"))
+        }
+        return Cosignature(
+            name: name, keyID: Cosignature.keyID(name: name, publicKey: verifier.publicKey), timestamp: timestamp, signature: Array(signature))
+    }
+
     public func signNote(_ text: String) throws(NoteError) -> SignedNote {
         SignedNote(text: text, signatures: [try sign(text)])
     }

@@ -6,6 +6,8 @@ enum StatusJSON {
     static func encode(
         _ status: PeerStatus, citywide: CitywideCheckpoint, forks: [ForkRecord] = [], clockFlags: [String: Int64] = [:]
     ) throws -> [UInt8] {
+        var cosigned: [(String, JSONValue)] = []
+        if let digest = status.cosignatureDigest { cosigned.append(("cosignatures", .string(digest))) }
         let logs: [JSONValue] = status.logs.map { log in
             .object([
                 ("office", .string(log.office)), ("size", .integer(Int64(log.size))), ("root", .string(log.root.base64)),
@@ -20,7 +22,7 @@ enum StatusJSON {
                 .object([("office", .string($0.office)), ("seq", .integer(Int64($0.seq))), ("reason", .string($0.reason)), ("digest", .string($0.digest))])
             })),
             ("clock_ahead_ms", .object(clockFlags.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })),
-        ])
+        ] + cosigned)
         return try CanonicalJSON.encode(value)
     }
 
@@ -41,6 +43,8 @@ enum StatusJSON {
             return HeldLog(office: name, size: UInt64(size), root: root, checkpoint: log["checkpoint"]?.stringValue)
         }
         let forks = (value["forks"]?.arrayValue ?? []).compactMap { $0["digest"]?.stringValue }
-        return PeerStatus(city: city, office: office, registrar: value["registrar"]?.stringValue, logs: held, forkDigests: Set(forks))
+        return PeerStatus(
+            city: city, office: office, registrar: value["registrar"]?.stringValue, logs: held, forkDigests: Set(forks),
+            cosignatureDigest: value["cosignatures"]?.stringValue)
     }
 }

@@ -22,12 +22,16 @@ public struct SyncServer: Sendable {
     public let extraRoutes: @Sendable (Router<BasicRequestContext>) -> Void
     /// How long a pushed range may go quiet before it is given up (408), freeing the writer.
     public let rangeIdleTimeout: Duration
+    /// The node's office key, with which it witnesses (cosigns) the other offices' checkpoints it
+    /// holds before it answers a status or cosignatures request; nil: it only relays others'.
+    public let witness: NoteSigner?
 
     public init(
         store: LedgerStore, metricsText: @escaping @Sendable () -> String = { "" },
         extraRoutes: @escaping @Sendable (Router<BasicRequestContext>) -> Void = { _ in },
-        rangeIdleTimeout: Duration = LedgerStore.rangeIdleTimeout
+        rangeIdleTimeout: Duration = LedgerStore.rangeIdleTimeout, witness: NoteSigner? = nil
     ) {
+        self.witness = witness
         self.store = store
         self.metricsText = metricsText
         self.extraRoutes = extraRoutes
@@ -45,15 +49,18 @@ public struct SyncServer: Sendable {
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metricsText())))
         }
+        let witness = self.witness
         router.get("/v1/status") { _, _ in
             let snapshot: StatusSnapshot
             do {
+                if let witness { try await store.cosignHeads(as: witness) }
                 snapshot = try await store.statusSnapshot()
             } catch {
                 throw HTTPStatusMapping.httpError(error)
             }
             let status = PeerStatus(
-                city: store.identity.city, office: store.identity.office, registrar: store.identity.registrar, logs: snapshot.logs)
+                city: store.identity.city, office: store.identity.office, registrar: store.identity.registrar, logs: snapshot.logs,
+                cosignatureDigest: snapshot.cosignatureDigest)
             return Self.json(try StatusJSON.encode(status, citywide: snapshot.citywide, forks: snapshot.forks, clockFlags: snapshot.clockFlags))
         }
         router.get("/v1/logs/{office}/events") { request, context in
@@ -66,6 +73,7 @@ public struct SyncServer: Sendable {
         }
         addProofRoutes(to: router)
         addForkRoutes(to: router)
+        addCosignatureRoutes(to: router)
         extraRoutes(router)
         return router
     }

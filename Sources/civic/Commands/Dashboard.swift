@@ -14,11 +14,13 @@ import Logging
 /// that the pages' time-travel form sets and every link keeps. A bad parameter is a 400 page, an
 /// unknown address or system a 404 page.
 enum Dashboard {
-    static func routes(store: LedgerStore) -> @Sendable (Router<BasicRequestContext>) -> Void {
+    static func routes(store: LedgerStore, published: String? = nil) -> @Sendable (Router<BasicRequestContext>) -> Void {
         let renderer = BlockingWork(limit: 2, busy: "the dashboard is busy rendering other pages; try again in a moment")
         return { router in
             // Before the pages, so it wraps them (and the router's "not found"); the API keeps its JSON errors.
             router.add(middleware: ErrorPages(city: store.identity.city))
+            // A folder `civic publish` wrote, as static files (PUBLISH.md): tiles never change, checkpoints do.
+            if let published { router.add(middleware: FileMiddleware(published, urlBasePath: "/published", searchForIndexHtml: false)) }
             router.get("/") { request, _ in
                 try await renderer.run {
                     let (context, query) = try Self.context(store, request)

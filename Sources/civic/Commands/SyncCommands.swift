@@ -34,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("sync-with"), help: ArgumentHelp("A peer to sync with on a schedule (repeatable).", valueName: "URL"))
     var peers: [String] = []
     @Option(help: ArgumentHelp("How often to sync with the --sync-with peers, e.g. 24h.", valueName: "DURATION")) var every: String?
+    @Option(help: ArgumentHelp("Also serve a folder `civic publish` wrote, read-only, at /published/.", valueName: "DIR")) var publish: String?
 
     func run() async throws {
         let opened = try global.open()
@@ -54,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
                 var buffer: [UInt8] = []
                 registry.emit(into: &buffer)
                 return String(decoding: buffer, as: UTF8.self)
-            }, extraRoutes: Dashboard.routes(store: opened.store))
+            }, extraRoutes: Dashboard.routes(store: opened.store, published: publish), witness: opened.signer)
         try await server.run(host: host, port: port, logger: logger, services: services) { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
         }
