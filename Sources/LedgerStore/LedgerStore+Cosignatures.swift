@@ -49,6 +49,12 @@ extension LedgerStore {
         }
     }
 
+    /// True when some other office's checkpoint held here is not yet cosigned by this node.
+    public func hasUncosignedHeads() async throws -> Bool {
+        let witness = identity.office
+        return try await readAsync { db in !(try Self.uncosignedHeads(db, witness: witness)).isEmpty }
+    }
+
     /// Heads of other offices with a checkpoint this node has not cosigned at their size.
     static func uncosignedHeads(_ db: Database, witness: String) throws -> [OfficeHead] {
         try Row.fetchAll(
@@ -77,31 +83,36 @@ extension LedgerStore {
 
     static func currentCosignatures(_ db: Database) throws -> [CosignedCheckpoint] {
         var result: [CosignedCheckpoint] = []
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT c.office, c.line, h.checkpoint FROM cosignatures c JOIN office_heads h ON h.office = c.office AND h.size = c.size
-                WHERE h.checkpoint IS NOT NULL AND c.root = h.root ORDER BY c.office, c.witness LIMIT ?
-                """, arguments: [maximumCosignaturesPerExchange])
-        for row in rows {
-            let line: String = row["line"]
-            guard let parsed = try? SignedNote(parsing: "x\n\n" + line), let cosignature = parsed.signatures.first.flatMap(Cosignature.init) else {
-                throw StoreError(.corrupt("a stored cosignature of \(row["office"] as String) is not one"))
+        for (head, note, lines) in try cosignatureLines(db) {
+            for line in lines {
+                guard let parsed = try? SignedNote(parsing: "x\n\n" + line), let cosignature = parsed.signatures.first.flatMap(Cosignature.init) else {
+                    throw StoreError(.corrupt("a stored cosignature of \(head.office) is not one"))
+                }
+                guard result.count < maximumCosignaturesPerExchange else { return result }
+                result.append(CosignedCheckpoint(office: head.office, note: note, cosignature: cosignature))
             }
-            result.append(CosignedCheckpoint(office: row["office"], note: row["checkpoint"], cosignature: cosignature))
         }
         return result
     }
 
+    /// For each log with a checkpoint, its head, the checkpoint and the cosignature lines held for
+    /// exactly it (its size and root), by witness.
+    static func cosignatureLines(_ db: Database) throws -> [(OfficeHead, String, [String])] {
+        let heads = try Row.fetchAll(db, sql: "SELECT * FROM office_heads WHERE size > 0 AND checkpoint IS NOT NULL ORDER BY office").map { try OfficeHead(row: $0) }
+        let statement = try db.cachedStatement(sql: "SELECT line FROM cosignatures WHERE office = ? AND size = ? AND root = ? ORDER BY witness")
+        return try heads.compactMap { head in
+            guard let note = head.checkpoint else { return nil }
+            return (head, note, try String.fetchAll(statement, arguments: [head.office, Int64(head.size), Data(head.root.bytes)]))
+        }
+    }
+
     /// A digest of ``cosignatures()``, so two nodes holding the same need not exchange them.
     static func cosignatureDigest(_ db: Database) throws -> String {
-        let lines = try String.fetchAll(
-            db,
-            sql: """
-                SELECT c.office || ' ' || c.size || ' ' || c.line FROM cosignatures c
-                JOIN office_heads h ON h.office = c.office AND h.size = c.size AND c.root = h.root ORDER BY c.office, c.witness
-                """)
-        return Hash.sha256(Array(lines.joined().utf8)).hex
+        var text = ""
+        for (head, _, lines) in try cosignatureLines(db) where !lines.isEmpty {
+            text += "\(head.office) \(head.size)\n" + lines.joined()
+        }
+        return Hash.sha256(Array(text.utf8)).hex
     }
 
     /// What became of cosignatures received from another node.

@@ -37,7 +37,11 @@ enum RangeOutcome {
 /// it (chain, root, the office's signature) while storing it in one transaction, so a refused or
 /// interrupted range leaves nothing behind.
 public enum SyncEngine {
-    public static func round(local: some SyncPeer, remote: some SyncPeer) async throws -> SyncReport {
+    ///
+    /// - Parameter witness: Whether the round ends by exchanging cosignatures (when the nodes' digests
+    ///   differ or a node has checkpoints to cosign); off for rounds that will be followed at once by
+    ///   others (the demo's nightly rounds, with one witnessing pass at the end).
+    public static func round(local: some SyncPeer, remote: some SyncPeer, witness: Bool = true) async throws -> SyncReport {
         let mine = try await local.status()
         let theirs = try await remote.status()
         guard mine.city == theirs.city else { throw SyncError(.otherCity(mine.city, theirs.city)) }
@@ -67,7 +71,7 @@ public enum SyncEngine {
         }
         // Witnessing: each node is shown the cosignatures the other holds (a converged pair, holding
         // the same, exchanges nothing). A peer that does not take them does not fail the round.
-        if !report.isEmpty || mine.cosignatureDigest == nil || mine.cosignatureDigest != theirs.cosignatureDigest {
+        if witness, !report.isEmpty || mine.cosignatureDigest == nil || mine.cosignatureDigest != theirs.cosignatureDigest {
             if let theirs = try? await remote.cosignatures() { _ = try? await local.keep(cosignatures: theirs) }
             if let mine = try? await local.cosignatures() { _ = try? await remote.keep(cosignatures: mine) }
         }

@@ -72,14 +72,14 @@ public struct LocalPeer: SyncPeer {
         self.now = now
     }
 
-    /// With the office key, the node first cosigns the other offices' checkpoints it has not yet
-    /// (it witnesses them: PUBLISH.md §3).
+    /// With the office key and checkpoints it has not cosigned yet, the node gives no cosignature
+    /// digest, so that a round exchanges cosignatures (and it witnesses them then: PUBLISH.md §3).
     public func status() async throws -> PeerStatus {
-        if let signer { try await store.cosignHeads(as: signer, now: now) }
         let snapshot = try await store.statusSnapshot()
+        let witnessing = signer != nil ? try await store.hasUncosignedHeads() : false
         return PeerStatus(
             city: store.identity.city, office: store.identity.office, registrar: store.identity.registrar, logs: snapshot.logs,
-            forkDigests: Set(snapshot.forks.map(\.digest)), cosignatureDigest: snapshot.cosignatureDigest)
+            forkDigests: Set(snapshot.forks.map(\.digest)), cosignatureDigest: witnessing ? nil : snapshot.cosignatureDigest)
     }
 
     /// The range is fixed to the office's held size now, with the signed checkpoint at that size;

@@ -52,15 +52,16 @@ public struct SyncServer: Sendable {
         let witness = self.witness
         router.get("/v1/status") { _, _ in
             let snapshot: StatusSnapshot
+            let witnessing: Bool
             do {
-                if let witness { try await store.cosignHeads(as: witness) }
                 snapshot = try await store.statusSnapshot()
+                witnessing = witness != nil ? try await store.hasUncosignedHeads() : false
             } catch {
                 throw HTTPStatusMapping.httpError(error)
             }
             let status = PeerStatus(
                 city: store.identity.city, office: store.identity.office, registrar: store.identity.registrar, logs: snapshot.logs,
-                cosignatureDigest: snapshot.cosignatureDigest)
+                cosignatureDigest: witnessing ? nil : snapshot.cosignatureDigest)
             return Self.json(try StatusJSON.encode(status, citywide: snapshot.citywide, forks: snapshot.forks, clockFlags: snapshot.clockFlags))
         }
         router.get("/v1/logs/{office}/events") { request, context in

@@ -40,6 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
             Terminal.progress(String(format: "%04d-%02d: %d of %d months synced", month.year, month.month, index + 1, city.months.count))
         }
         Terminal.endProgress()
+        try await run.witness()
         let checkpoints = try run.checkpoints()
         let converged = Set(checkpoints.map(\.checkpoint.text)).count == 1
         guard converged else {

@@ -98,10 +98,26 @@ struct DemoRun {
             // The last office of the first pass already holds everything.
             for office in offices.dropFirst().dropLast(pass) {
                 guard let node = office.node else { continue }
-                let report = try await SyncEngine.round(local: HTTPPeer(base: node.url), remote: HTTPPeer(base: hall.url))
+                let report = try await SyncEngine.round(local: HTTPPeer(base: node.url), remote: HTTPPeer(base: hall.url), witness: false)
                 if let (log, reason) = report.refused.first { throw CLIFailure(message: "sync \(office.office.id) ↔ cityhall refused \(log): \(reason)") }
                 syncRounds += 1
                 eventsSynced += report.pulled.values.reduce(0, +) + report.pushed.values.reduce(0, +)
+            }
+        }
+    }
+
+    /// The witnessing pass after the last night: every office's node exchanges cosignatures with
+    /// city hall's, each cosigning the others' final checkpoints (PUBLISH.md §3), so that city hall
+    /// holds every witness's cosignature of every log (`civic publish` shows them). A second pass
+    /// brings city hall's collection back to every node.
+    mutating func witness() async throws {
+        guard let hall = registrar.node else { return }
+        for _ in 0..<2 {
+            for office in offices.dropFirst() {
+                guard let node = office.node else { continue }
+                let report = try await SyncEngine.round(local: HTTPPeer(base: node.url), remote: HTTPPeer(base: hall.url))
+                syncRounds += 1
+                if !report.isEmpty { throw CLIFailure(message: "the witnessing round of \(office.office.id) moved events: the nodes had not converged") }
             }
         }
     }
