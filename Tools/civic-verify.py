@@ -62,6 +62,10 @@ class Structural(Exception):
     """A structural error: the checks of this log stop here."""
 
 
+class MissingCheckpoint(Structural):
+    """An office log has no published checkpoint."""
+
+
 class Unreachable(Exception):
     """The source cannot be read at all (exit 2)."""
 
@@ -688,7 +692,7 @@ def check_cosignatures(checkpoint: Checkpoint, office: str, keys: Keys, witnesse
                     cosigned.append(witness)
             else:
                 problems.append(f"the cosignature of {witness} on the checkpoint of size {checkpoint.size} does not verify")
-    return WitnessResult(cosigned, eligible, problems)
+    return WitnessResult(sorted(cosigned), eligible, problems)
 
 
 # ---------------------------------------------------------------- sources and tiles
@@ -842,7 +846,8 @@ class TiledLog:
                     hashes = [full[j:j + HASH_SIZE] for j in range(0, len(full), HASH_SIZE)]
                     if mth(hashes) != data[i * HASH_SIZE:(i + 1) * HASH_SIZE]:
                         path, _ = self.tile_path(str(height), index)
-                        raise Structural(f"hash {i} of {path} is not the MTH of tile {height - 1}/{below}")
+                        lower, _ = self.tile_path(str(height - 1), below)
+                        raise Structural(f"hash {i} of {path} is not the MTH of {lower}")
             height += 1
 
 
@@ -938,7 +943,7 @@ def load_checkpoint(source: Source, result: OfficeResult, keys: Keys) -> Checkpo
     path = f"logs/{result.office}/checkpoint"
     raw = source.fetch(path)
     if raw is None:
-        raise Structural(f"{path} is missing")
+        raise MissingCheckpoint(f"{path} is missing")
     try:
         checkpoint = parse_checkpoint(raw)
     except ValueError as error:
@@ -951,8 +956,9 @@ def load_checkpoint(source: Source, result: OfficeResult, keys: Keys) -> Checkpo
     return checkpoint
 
 
-def verify_published_log(source: Source, office: str, keys: Keys) -> OfficeResult:
-    """One office's log: checkpoint, signature, every tile and entry, chain, root (PUBLISH.md §7)."""
+def verify_published_log(source: Source, office: str, keys: Keys, required: bool = True) -> OfficeResult | None:
+    """One office's log: checkpoint, signature, every tile and entry, chain, root (PUBLISH.md §7).
+    None when the log is not required and has no checkpoint (a registered office without events)."""
     result = OfficeResult(office)
     try:
         checkpoint = load_checkpoint(source, result, keys)
@@ -970,6 +976,10 @@ def verify_published_log(source: Source, office: str, keys: Keys) -> OfficeResul
             raise Structural(f"the root computed from the tiles is not the root of the checkpoint of size {checkpoint.size}")
         if mth(chain.leaves) != checkpoint.root:
             raise Structural(f"the events' Merkle root is not the checkpoint's root at size {checkpoint.size}")
+    except MissingCheckpoint as error:
+        if not required:
+            return None
+        result.fail(str(error))
     except Structural as error:
         result.fail(str(error))
     return result
@@ -1000,22 +1010,40 @@ def offices_named(source: Source, report: Report) -> tuple[dict[str, Any] | None
     return city_json, city_raw, named
 
 
+def city_lines(raw: bytes) -> dict[str, str]:
+    """The lines of a citywide checkpoint by origin (for naming what differs)."""
+    lines = raw.decode("utf-8", "replace").split("\n")[1:]
+    return {line.split(" ")[0]: line for line in lines if line}
+
+
 def check_city(report: Report, keys: Keys, city_json: dict[str, Any] | None, city_raw: bytes | None) -> None:
     """city/checkpoint against the checkpoints it should list, and city.json against both (§7 step 4)."""
     logs = [(origin_of(keys.city, r.office), r.size, r.root) for r in report.offices if r.size]
     rebuilt = city_checkpoint(keys.city, logs)
     report.citywide = sha256(rebuilt).hex()
     if city_raw is not None and city_raw != rebuilt:
-        report.problems.append("city/checkpoint differs from the checkpoints it lists")
+        published, expected_lines = city_lines(city_raw), city_lines(rebuilt)
+        differing = sorted(o.split("/")[-1] for o in set(published) | set(expected_lines)
+                           if published.get(o) != expected_lines.get(o))
+        named = f" ({', '.join(differing)})" if differing else " (its first line or framing)"
+        report.problems.append(f"city/checkpoint differs from the checkpoints it lists{named}")
     if city_json is None:
         return
     expected = {"city": keys.city, "registrar": keys.registrar, "hash": report.citywide,
-                "events": sum(size for _, size, _ in logs), "format": "civic-publish/1",
-                "logs": [{"office": r.office, "origin": origin_of(keys.city, r.office), "size": r.size,
-                          "root": b64e(r.root)} for r in sorted(report.offices, key=lambda r: r.office) if r.size]}
+                "events": sum(size for _, size, _ in logs), "format": "civic-publish/1"}
     for name, value in expected.items():
         if city_json.get(name) != value:
-            report.problems.append(f"city.json: {name!r} does not agree with the verified checkpoints")
+            report.problems.append(f"city.json: {name!r} is {city_json.get(name)!r}; the verified checkpoints "
+                                   f"give {value!r}")
+    entries = [{"office": r.office, "origin": origin_of(keys.city, r.office), "size": r.size,
+                "root": b64e(r.root)} for r in sorted(report.offices, key=lambda r: r.office) if r.size]
+    listed = city_json.get("logs")
+    if listed != entries:
+        offices = {e["office"]: e for e in entries}
+        given = {e.get("office"): e for e in listed if isinstance(e, dict)} if isinstance(listed, list) else {}
+        differing = sorted(str(o) for o in set(offices) | set(given) if offices.get(o) != given.get(o))
+        report.problems.append(f"city.json: 'logs' does not agree with the verified checkpoints "
+                               f"({', '.join(differing) or 'their order'})")
 
 
 def check_keys_json(source: Source, report: Report, keys: Keys) -> None:
@@ -1037,6 +1065,7 @@ def check_keys_json(source: Source, report: Report, keys: Keys) -> None:
 def verify_registrar_then_offices(source: Source, keys: Keys, report: Report, extra: set[str]) -> None:
     """§7 steps 1–2: the registrar's log first, then every other office's under its keys."""
     registrar = verify_published_log(source, keys.registrar, keys)
+    assert registrar is not None
     report.offices.append(registrar)
     for office in sorted((set(keys.offices) | extra) - {keys.registrar}):
         if not OFFICE_RE.fullmatch(office):
@@ -1047,9 +1076,9 @@ def verify_registrar_then_offices(source: Source, keys: Keys, report: Report, ex
             result.fail("is listed as published but is not registered in the registrar's log")
             report.offices.append(result)
             continue
-        if source.fetch(f"logs/{office}/checkpoint") is None and office not in extra:
-            continue
-        report.offices.append(verify_published_log(source, office, keys))
+        result = verify_published_log(source, office, keys, required=office in extra)
+        if result is not None:
+            report.offices.append(result)
 
 
 def check_state(source: Source, report: Report, state_path: str) -> dict[str, Any] | None:
@@ -1110,6 +1139,7 @@ def cmd_published(args: argparse.Namespace) -> int:
 def verified_office_checkpoint(source: Source, keys: Keys, office: str) -> tuple[Checkpoint, TiledLog]:
     """The registrar's log in full (for keys), then office's signed checkpoint; exits 1 on failure."""
     registrar = verify_published_log(source, keys.registrar, keys)
+    assert registrar is not None
     if registrar.problems:
         fail_and_exit(registrar.problems + [f"{office}: cannot be checked without the registrar's log"])
     if office == keys.registrar:
