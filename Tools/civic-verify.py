@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import sys
 import unicodedata
 import urllib.error
@@ -655,9 +656,12 @@ def verify_checkpoint_key(keys: Keys, office: str, checkpoint: Checkpoint,
         return f"the checkpoint of size {checkpoint.size} cannot be checked: {why}"
     if office == keys.registrar and entry.rotation_seq:
         if not any(entry.rotation_seq <= s < entry.from_size for s in verified_sizes):
-            return (f"the registrar's key {entry.vkey.name}+{entry.vkey.key_id.hex()} comes from its rotation at seq "
-                    f"{entry.rotation_seq}, but no checkpoint of size {entry.rotation_seq}…{entry.from_size - 1} "
-                    f"signed by the previous key was seen, so the rotation cannot be followed from the first key")
+            sizes = (f"{entry.rotation_seq}" if entry.rotation_seq == entry.from_size - 1
+                     else f"{entry.rotation_seq}…{entry.from_size - 1}")
+            return (f"the checkpoint of size {checkpoint.size} is under the registrar's key "
+                    f"{entry.vkey.name}+{entry.vkey.key_id.hex()} from its rotation at seq {entry.rotation_seq}, "
+                    f"but no checkpoint of size {sizes} signed by the previous key is there to vouch for that "
+                    f"rotation, so it cannot be followed from the first key")
     problem = check_signature(checkpoint, entry.vkey)
     return f"the checkpoint of size {checkpoint.size} {problem}" if problem else None
 
@@ -1245,7 +1249,7 @@ def get_json(url: str) -> Any:
         raise Unreachable(f"{url}: the answer is not JSON") from None
 
 
-def fetch_ranges(base: str, keys: Keys, result: OfficeResult, target: int) -> Chain:
+def fetch_ranges(base: str, keys: Keys, result: OfficeResult, target: int) -> tuple[Chain, list[int]]:
     """GET every range of an office from seq 1 up to target, verifying each part's checkpoint
     (the registrar's key history grows with its own parts); raises Structural."""
     chain, verified_sizes = Chain(result.office), []
@@ -1286,7 +1290,7 @@ def fetch_ranges(base: str, keys: Keys, result: OfficeResult, target: int) -> Ch
         if problem:
             raise Structural(f"range after {after}: {problem}")
         verified_sizes.append(checkpoint.size)
-    return chain
+    return chain, verified_sizes
 
 
 def verify_node_log(base: str, keys: Keys, entry: dict[str, Any]) -> OfficeResult:
@@ -1301,16 +1305,43 @@ def verify_node_log(base: str, keys: Keys, entry: dict[str, Any]) -> OfficeResul
     if entry.get("size") != checkpoint.size or entry.get("root") != b64e(checkpoint.root):
         result.fail("the status's size and root are not its checkpoint's")
     try:
-        chain = fetch_ranges(base, keys, result, checkpoint.size)
+        chain, verified_sizes = fetch_ranges(base, keys, result, checkpoint.size)
         result.events = chain.events
         if mth(chain.leaves, 0, checkpoint.size) != checkpoint.root:
             raise Structural(f"the events do not hash to the root of the status's checkpoint of size {checkpoint.size}")
-        problem = verify_checkpoint_key(keys, result.office, checkpoint, [checkpoint.size])
+        problem = verify_checkpoint_key(keys, result.office, checkpoint, verified_sizes)
         if problem:
             result.fail(f"the status's checkpoint: {problem}")
     except Structural as error:
         result.fail(str(error))
     return result
+
+
+def attach_cosignatures(base: str, report: Report) -> None:
+    """Add the cosignature lines the node holds (GET /v1/cosignatures, named in PUBLISH.md §3;
+    read as {"cosignatures": [{"office", "checkpoint", "cosignature"}]}) to the checkpoints
+    they cosign (same note text)."""
+    answer = get_json(base + "/v1/cosignatures")
+    items = answer.get("cosignatures") if isinstance(answer, dict) else None
+    if not isinstance(items, list):
+        return
+    by_office = {r.office: r for r in report.offices if r.checkpoint is not None}
+    for item in items:
+        result = by_office.get(item.get("office")) if isinstance(item, dict) else None
+        if result is None or result.checkpoint is None:
+            continue
+        try:
+            cosigned = parse_note(str(item.get("checkpoint", "")).encode())
+            line = str(item.get("cosignature", "")).rstrip("\n")
+            match = re.fullmatch(EM_DASH + r" (\S+) (\S+)", line)
+            if not match:
+                raise ValueError(f"a malformed cosignature line {line[:40]!r}")
+            signature = (match.group(1), b64d(match.group(2)))
+        except ValueError as error:
+            report.problems.append(f"{result.office}: GET /v1/cosignatures: {error}")
+            continue
+        if cosigned.text == result.checkpoint.note.text:
+            result.checkpoint.note.signatures.append(signature)
 
 
 def cmd_node(args: argparse.Namespace) -> int:
@@ -1335,6 +1366,8 @@ def cmd_node(args: argparse.Namespace) -> int:
         else:
             result = verify_node_log(base, keys, entries[office])
         report.offices.append(result)
+    attach_cosignatures(base, report)
+    for result in report.offices:
         apply_policy(result, keys, witnesses, quorum)
     logs = [(origin_of(keys.city, r.office), r.size, r.root) for r in report.offices if r.size]
     report.citywide = sha256(city_checkpoint(keys.city, logs)).hex()
@@ -1724,6 +1757,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one subcommand; exit 0 verified, 1 problems, 2 usage or unreachable."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)

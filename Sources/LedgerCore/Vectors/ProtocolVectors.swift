@@ -62,6 +62,7 @@ public enum ProtocolVectors {
             .object([("input", .string(input)), ("canonical", output.map { .string($0) } ?? .null)])
         }
         return [
+            "publish.json": try publishVectors(signer: signer, leaves: leaves, events: events).prettyPrinted(),
             "key.json": try key.prettyPrinted(),
             "events.json": try JSONValue.array(eventValues).prettyPrinted(),
             "tree.json": try JSONValue.object([
@@ -70,6 +71,51 @@ public enum ProtocolVectors {
             "checkpoints.json": try JSONValue.array(checkpoints).prettyPrinted(),
             "strict-profile.json": try JSONValue.array(strict).prettyPrinted(),
         ]
+    }
+
+    /// The witness's key for the cosignature vector: SHA-256 of this text is its seed.
+    public static let witnessSeedText = "civicledger protocol test witness v1"
+
+    /// `publish.json` (Protocol/PUBLISH.md): the citywide checkpoint of two logs, a cosignature,
+    /// and the tiles of the five-event log.
+    static func publishVectors(signer: NoteSigner, leaves: [Hash], events: [Event]) throws -> JSONValue {
+        let city = CitywideCheckpoint(
+            city: "testville",
+            logs: [
+                Checkpoint(origin: origin, size: UInt64(leaves.count), root: MerkleTree.root(leaves[...])),
+                Checkpoint(origin: "civic/testville/parks", size: 3, root: MerkleTree.root(leaves[0..<3])),
+            ])
+        let witness = try NoteSigner(name: "civic/testville/police", seed: Hash.sha256(Array(witnessSeedText.utf8)).bytes)
+        let note = try SignedCheckpoint(
+            checkpoint: Checkpoint(origin: origin, size: UInt64(leaves.count), root: MerkleTree.root(leaves[...])), signer: signer
+        ).note
+        let timestamp: UInt64 = 1_767_225_600
+        let cosignature = try witness.cosign(note.text, at: timestamp)
+        let cosigned = SignedNote(text: note.text, signatures: note.signatures + [cosignature.noteSignature])
+        var bundle: [UInt8] = []
+        for event in events {
+            bundle += [UInt8(event.canonical.count >> 8), UInt8(event.canonical.count & 0xFF)] + event.canonical
+        }
+        let tiles: JSONValue = .object([
+            ("log", .string(origin)), ("size", .integer(Int64(leaves.count))),
+            ("files", .array([
+                .object([("path", .string(LogTiles.path(level: 0, index: 0, width: UInt64(leaves.count)))), ("hex", .string(HexEncoding.encode(leaves.flatMap(\.bytes))))]),
+                .object([("path", .string(LogTiles.path(level: nil, index: 0, width: UInt64(leaves.count)))), ("hex", .string(HexEncoding.encode(bundle)))]),
+            ])),
+        ])
+        return .object([
+            ("citywide", .object([
+                ("text", .string(city.text)), ("hash_hex", .string(city.hash.hex)), ("events", .integer(Int64(city.size))),
+            ])),
+            ("cosignature", .object([
+                ("witness_name", .string(witness.name)), ("witness_seed_text", .string(witnessSeedText)),
+                ("witness_public_key_hex", .string(HexEncoding.encode(witness.verifier.publicKey))),
+                ("key_id_hex", .string(HexEncoding.encode(cosignature.keyID))), ("timestamp", .integer(Int64(timestamp))),
+                ("message", .string(String(decoding: Cosignature.message(text: note.text, timestamp: timestamp), as: UTF8.self))),
+                ("line", .string(cosignature.noteSignature.line)), ("cosigned_note", .string(cosigned.serialized)),
+            ])),
+            ("tiles", tiles),
+        ])
     }
 
     /// Five events of one office with fixed clocks: the chain the vectors describe.
