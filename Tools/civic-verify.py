@@ -883,6 +883,7 @@ class Report:
     problems: list[str] = field(default_factory=list)
     citywide: str | None = None
     policy: int | None = None
+    keys: Keys | None = None
 
     def all_problems(self) -> list[str]:
         return [p for r in self.offices for p in r.problems] + self.problems
@@ -895,8 +896,17 @@ class Report:
                 "ok": not problems, "citywide": self.citywide, "problems": problems,
                 "offices": [{"office": r.office, "size": r.size, "root": b64e(r.root) if r.root else None,
                              "witnesses": r.witnesses.cosigned if r.witnesses else [],
-                             "problems": r.problems} for r in self.offices]}, indent=1))
+                             "problems": r.problems} for r in self.offices],
+                **({"keys": self.keys.as_json(), "ignored_key_events": self.keys.ignored} if self.keys else {})},
+                indent=1))
             return 1 if problems else 0
+        if self.keys:
+            for office, entries in sorted(self.keys.offices.items()):
+                for entry in entries:
+                    revoked = "" if entry.revoked_after is None else f", revoked after size {entry.revoked_after}"
+                    print(f"key {office}  {entry.vkey.text}  from size {entry.from_size}{revoked}")
+            for note in self.keys.ignored:
+                print(f"note: {note}")
         width = max([len(r.office) for r in self.offices] + [4])
         for result in self.offices:
             for problem in result.problems:
@@ -1455,6 +1465,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     except OSError as error:
         raise Unreachable(f"{args.file}: {error.strerror}") from None
     report = Report()
+    results: dict[str, OfficeResult] = {}
     chains: dict[str, Chain] = {}
     broken: set[str] = set()
     orders: list[tuple[int, tuple[int, int, str, int], tuple[str, int]]] = []
@@ -1469,39 +1480,35 @@ def cmd_log(args: argparse.Namespace) -> int:
         except ValueError as error:
             report.problems.append(f"line {number} {error}")
             continue
-        report.problems += [f"{event.office}: line {number} (seq {event.seq}) {p}" for p in problems]
-        orders.append((number, (event.hlc[0], event.hlc[1], event.office, event.seq), (event.office, event.seq)))
+        result = results.setdefault(event.office, OfficeResult(event.office))
         chain = chains.setdefault(event.office, Chain(event.office))
-        if event.office in broken:
-            continue
-        try:
-            chain.add(event, f"line {number} ({event.office} seq {event.seq})")
-        except Structural as error:
-            broken.add(event.office)
-            report.problems.append(f"{event.office}: {error}")
+        for problem in problems:
+            result.fail(f"line {number} (seq {event.seq}) {problem}")
+        orders.append((number, (event.hlc[0], event.hlc[1], event.office, event.seq), (event.office, event.seq)))
+        if event.office not in broken:
+            try:
+                chain.add(event, f"line {number} (seq {event.seq})")
+            except Structural as error:
+                broken.add(event.office)
+                result.fail(f"{error} (its chain is not checked further)")
     order_problem = check_log_order(orders)
     if order_problem:
         report.problems.append(order_problem)
-    for office, chain in sorted(chains.items(), key=lambda kv: (kv[0] != (keys.registrar if keys else ""), kv[0])):
-        report.offices.append(OfficeResult(office, len(chain.events), mth(chain.leaves) if chain.events else b""))
+    registrar = keys.registrar if keys else ""
+    for office in sorted(results, key=lambda o: (o != registrar, o)):
+        result, chain = results[office], chains[office]
+        result.size, result.root = len(chain.events), mth(chain.leaves)
+        report.offices.append(result)
     if keys is not None:
-        registrar_chain = chains.get(keys.registrar)
-        if registrar_chain is None:
-            report.problems.append(f"the registrar's log ({keys.registrar}) is not in the output: no key history")
+        if registrar not in chains:
+            report.problems.append(f"the registrar's log ({registrar}) is not in the output: no key history")
         else:
-            for event in registrar_chain.events:
+            for event in chains[registrar].events:
                 keys.apply(event)
-            for office in sorted(chains):
-                if office not in keys.offices:
-                    report.problems.append(f"{office}: not registered in the registrar's log")
-            if args.format == "text":
-                for office, entries in sorted(keys.offices.items()):
-                    for entry in entries:
-                        revoked = f", revoked after size {entry.revoked_after}" if entry.revoked_after is not None else ""
-                        print(f"key {office}  {entry.vkey.text}  from size {entry.from_size}{revoked}")
-                for note in keys.ignored:
-                    print(f"note: {note}")
-        logs = [(origin_of(keys.city, r.office), r.size, r.root) for r in report.offices]
+            for office in sorted(set(results) - set(keys.offices)):
+                results[office].fail("not registered in the registrar's log")
+            report.keys = keys
+        logs = [(origin_of(keys.city, r.office), r.size, r.root) for r in report.offices if r.size]
         report.citywide = sha256(city_checkpoint(keys.city, logs)).hex()
     return report.print(args.format)
 
@@ -1553,12 +1560,11 @@ def vector_events(directory: str, tally: Tally, vkey: VKey) -> list[bytes]:
         try:
             event = read_event(raw)
             chain.add(event, f"events.json seq {item['seq']}")
-            ok = (raw.hex() == item["canonical_hex"] and event.id == item["id"] == item["leaf_hash_hex"]
-                  and event.seq == item["seq"])
         except (ValueError, Structural) as error:
-            ok = tally.check(False, f"events.json seq {item['seq']}: {error}") and False
+            tally.check(False, f"events.json seq {item['seq']}: {error}")
             continue
-        tally.check(ok, f"events.json seq {item['seq']}: bytes, leaf hash, id or seq")
+        tally.check(raw.hex() == item["canonical_hex"] and event.id == item["id"] == item["leaf_hash_hex"]
+                    and event.seq == item["seq"], f"events.json seq {item['seq']}: bytes, leaf hash, id or seq")
     if chain.events:
         tally.check(chain.events[0].value["body"].get("key") == vkey.text, "events.json seq 1 registers key.json's vkey")
     return chain.leaves
