@@ -45,7 +45,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 MAX_SAFE = 2**53 - 1
-MAX_EVENT_BYTES = 65_536
+MAX_EVENT_BYTES = 65_535
+ED_P = 2**255 - 19
+ED_D = -121665 * pow(121666, ED_P - 2, ED_P) % ED_P
+ED_L = 2**252 + 27742317777372353535851937790883648493
 MAX_DEPTH = 64
 TILE_WIDTH = 256
 HASH_SIZE = 32
@@ -372,7 +375,7 @@ def check_envelope(value: Any) -> None:
     if value["seq"] > 1 and not (isinstance(value.get("prev"), str) and HEX64_RE.fullmatch(value["prev"])):
         raise ValueError('"prev" is not 64 lowercase hex digits')
     hlc = value["hlc"]
-    if not (isinstance(hlc, dict) and set(hlc) == {"logical", "wall"}
+    if not (isinstance(hlc, dict) and {"logical", "wall"} <= set(hlc) and (version > 1 or len(hlc) == 2)
             and _is_int(hlc["logical"]) and _is_int(hlc["wall"])):
         raise ValueError('"hlc" is not {"logical", "wall"} of non-negative integers')
     kind = value["type"]
@@ -441,7 +444,9 @@ class VKey:
     public: bytes
 
     def verify(self, signature: bytes, message: bytes) -> bool:
-        """Ed25519 verification of message."""
+        """Ed25519 verification of message (RFC 8032 §5.1.7: S below the group order)."""
+        if len(signature) != 64 or int.from_bytes(signature[32:], "little") >= ED_L:
+            return False
         try:
             Ed25519PublicKey.from_public_bytes(self.public).verify(signature, message)
             return True
@@ -451,6 +456,34 @@ class VKey:
     def cosigner_id(self) -> bytes:
         """Key ID of this key as an Ed25519 cosigner (type 0x04, tlog-cosignature)."""
         return sha256(self.name.encode() + b"\n\x04" + self.public)[:4]
+
+
+def ed25519_point(encoded: bytes) -> tuple[int, int] | None:
+    """Decode an Ed25519 point (RFC 8032 §5.1.3), or None when it is not a canonical encoding."""
+    y = int.from_bytes(encoded, "little")
+    sign, y = y >> 255, y & ((1 << 255) - 1)
+    if y >= ED_P:
+        return None
+    x2 = (y * y - 1) * pow(ED_D * y * y + 1, ED_P - 2, ED_P) % ED_P
+    x = pow(x2, (ED_P + 3) // 8, ED_P)
+    if (x * x - x2) % ED_P:
+        x = x * pow(2, (ED_P - 1) // 4, ED_P) % ED_P
+    if (x * x - x2) % ED_P or (x == 0 and sign):
+        return None
+    return (ED_P - x if x & 1 != sign else x), y
+
+
+def ed25519_key_problem(public: bytes) -> str | None:
+    """Why an Ed25519 public key is refused (ENCODING.md §5): not canonical, or of small order."""
+    point = ed25519_point(public)
+    if point is None:
+        return "not a canonical Ed25519 point"
+    for _ in range(3):
+        (x1, y1), (x2, y2) = point, point
+        t = ED_D * x1 * x2 * y1 * y2 % ED_P
+        point = ((x1 * y2 + x2 * y1) * pow(1 + t, ED_P - 2, ED_P) % ED_P,
+                 (y1 * y2 + x1 * x2) * pow(1 - t, ED_P - 2, ED_P) % ED_P)
+    return "a point of small order" if point == (0, 1) else None
 
 
 def key_id(name: str, public: bytes, kind: int = 1) -> bytes:
@@ -469,6 +502,9 @@ def parse_vkey(text: str) -> VKey:
         raise ValueError(f"not an Ed25519 verifier key: {text!r}")
     if not re.fullmatch(r"[0-9a-f]{8}", hex_id) or bytes.fromhex(hex_id) != key_id(name, raw[1:]):
         raise ValueError(f"the key ID of {text!r} does not match its name and key")
+    weak = ed25519_key_problem(raw[1:])
+    if weak:
+        raise ValueError(f"the key {text!r} is refused: {weak}")
     return VKey(text, name, bytes.fromhex(hex_id), raw[1:])
 
 
@@ -1292,7 +1328,9 @@ def fetch_ranges(base: str, keys: Keys, result: OfficeResult, target: int) -> tu
         if lines and lines[-1] == b"":
             lines.pop()
         try:
-            header = json.loads(lines[0])
+            header = parse_strict(lines[0])
+            if not isinstance(header, dict) or set(header) != {"after", "checkpoint", "count", "office"}:
+                raise ValueError("not exactly the members after, checkpoint, count and office")
             checkpoint = parse_checkpoint(header["checkpoint"].encode())
             count = header["count"]
         except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
@@ -1386,7 +1424,8 @@ def cmd_node(args: argparse.Namespace) -> int:
     if status.get("city") != keys.city or status.get("registrar") != keys.registrar:
         report.problems.append(f"the node's city/registrar ({status.get('city')}/{status.get('registrar')}) "
                                f"is not the trust root's ({keys.city}/{keys.registrar})")
-    entries = {str(e.get("office")): e for e in status["logs"] if isinstance(e, dict)}
+    entries = {str(e.get("office")): e for e in status["logs"]
+               if isinstance(e, dict) and not (e.get("size") == 0 and e.get("checkpoint") is None)}
     order = [keys.registrar] * (keys.registrar in entries) + sorted(set(entries) - {keys.registrar})
     for office in order:
         if office != keys.registrar and office not in keys.offices:
@@ -1552,8 +1591,8 @@ def vector_key(directory: str, tally: Tally) -> tuple[Ed25519PrivateKey, VKey]:
     return private, parse_vkey(vkey_text)
 
 
-def vector_events(directory: str, tally: Tally, vkey: VKey) -> list[bytes]:
-    """events.json: bytes, canonical form, leaf hashes, ids, seq and prev; returns leaf hashes."""
+def vector_events(directory: str, tally: Tally, vkey: VKey) -> list[Event]:
+    """events.json: bytes, canonical form, leaf hashes, ids, seq and prev; returns the events."""
     chain = Chain(vkey.name.split("/")[-1])
     for item in load_vector(directory, "events.json"):
         raw = item["canonical"].encode()
@@ -1567,7 +1606,7 @@ def vector_events(directory: str, tally: Tally, vkey: VKey) -> list[bytes]:
                     and event.seq == item["seq"], f"events.json seq {item['seq']}: bytes, leaf hash, id or seq")
     if chain.events:
         tally.check(chain.events[0].value["body"].get("key") == vkey.text, "events.json seq 1 registers key.json's vkey")
-    return chain.leaves
+    return chain.events
 
 
 def vector_tree(directory: str, tally: Tally, leaves: list[bytes]) -> None:
@@ -1650,21 +1689,60 @@ def vector_fold_logs(directory: str, tally: Tally) -> None:
         tally.check(ok, f"fold/input.json {office}: key from the registrar's log, events and signed checkpoint")
 
 
-def vector_publish(directory: str, tally: Tally) -> None:
-    """publish.json, if present: the citywide checkpoint's bytes and hash (PUBLISH.md §2)."""
+class MemorySource(Source):
+    """Files held in memory (the tiles of a vector), read like a published folder."""
+
+    def __init__(self, files: dict[str, bytes]):
+        self.location, self.is_url, self.files = "(memory)", False, files
+
+    def fetch(self, path: str) -> bytes | None:
+        return self.files.get(path)
+
+
+def vector_publish(directory: str, tally: Tally, events: list[Event], vkey: VKey) -> None:
+    """publish.json: the citywide checkpoint, a witness cosignature, and the tiles of the five events."""
     path = os.path.join(directory, "publish.json")
     if not os.path.exists(path):
         print("note: publish.json is not in the vectors folder (PUBLISH.md §2 names it); skipped")
         return
     data = load_vector(directory, "publish.json")
-    city = data.get("citywide", data)
+    city = data["citywide"]
+    text = city["text"].encode()
+    lines = text.decode().split("\n")
+    logs = [(o, int(n), b64d(r)) for o, n, r in (line.split(" ") for line in lines[1:-1])]
+    tally.check(city_checkpoint(lines[0].removeprefix("civic-city/"), logs) == text
+                and sha256(text).hex() == city["hash_hex"] and sum(n for _, n, _ in logs) == city["events"],
+                "publish.json citywide: bytes, hash and events")
+    leaves = [event.leaf for event in events]
+    cos = data["cosignature"]
+    private = Ed25519PrivateKey.from_private_bytes(sha256(cos["witness_seed_text"].encode()))
+    public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    witness = VKey("", cos["witness_name"], key_id(cos["witness_name"], public), public)
+    note = parse_checkpoint(cos["cosigned_note"].encode())
+    stamp = cos["timestamp"]
+    message = b"cosignature/v1\ntime %d\n" % stamp + note.note.text
+    blob = witness.cosigner_id() + stamp.to_bytes(8, "big") + private.sign(message)
+    line = f"{EM_DASH} {witness.name} {b64e(blob)}\n"
+    checkpoints = load_vector(directory, "checkpoints.json")
+    signed = next(item["note"] for item in checkpoints if item["size"] == note.size)
+    tally.check(public.hex() == cos["witness_public_key_hex"] and witness.cosigner_id().hex() == cos["key_id_hex"]
+                and message.decode() == cos["message"] and line == cos["line"]
+                and cos["cosigned_note"] == signed + line and check_signature(note, vkey) is None
+                and witness.verify(b64d(line.split(" ")[2].strip())[12:], message),
+                "publish.json cosignature: key, key ID, message, line and cosigned note")
+    tiles = data["tiles"]
+    files = {f"logs/{tiles['log'].split('/')[-1]}/{item['path']}": bytes.fromhex(item["hex"]) for item in tiles["files"]}
+    size = tiles["size"]
+    expected = {"tile/0/000.p/%d" % size: b"".join(leaves[:size]),
+                "tile/entries/000.p/%d" % size: b"".join(len(e.raw).to_bytes(2, "big") + e.raw for e in events[:size])}
+    given = {item["path"]: bytes.fromhex(item["hex"]) for item in tiles["files"]}
     try:
-        logs = [(e["origin"], e["size"], b64d(e["root"])) for e in city["logs"]]
-        rebuilt = city_checkpoint(city["city"], logs)
-        ok = sha256(rebuilt).hex() == city["hash"] and ("checkpoint" not in city or city["checkpoint"] == rebuilt.decode())
-    except (KeyError, TypeError, ValueError):
-        ok = False
-    tally.check(ok, "publish.json citywide")
+        log = TiledLog(MemorySource(files), tiles["log"].split("/")[-1], size)
+        log.verify_all(Chain(tiles["log"].split("/")[-1]))
+        read_back = log.subtree(0, size) == mth(leaves[:size])
+    except Structural:
+        read_back = False
+    tally.check(given == expected and read_back, "publish.json tiles: level-0 tile and entry bundle")
 
 
 def cmd_vectors(args: argparse.Namespace) -> int:
@@ -1674,12 +1752,13 @@ def cmd_vectors(args: argparse.Namespace) -> int:
         raise Unreachable(f"{directory}: no such folder")
     tally = Tally()
     private, vkey = vector_key(directory, tally)
-    leaves = vector_events(directory, tally, vkey)
+    events = vector_events(directory, tally, vkey)
+    leaves = [event.leaf for event in events]
     vector_tree(directory, tally, leaves)
     vector_checkpoints(directory, tally, private, vkey, leaves)
     vector_strict(directory, tally)
     vector_fold_logs(directory, tally)
-    vector_publish(directory, tally)
+    vector_publish(directory, tally, events, vkey)
     print(f"vectors: {tally.agreed} of {tally.total} agreed")
     return 0 if tally.agreed == tally.total else 1
 
