@@ -409,28 +409,36 @@ def read_event(raw: bytes) -> Event:
 
 @dataclass
 class Chain:
-    """The running checks along one office's log: seq, prev and a clock that increases."""
+    """The running checks along one office's log: seq, prev and a clock that increases. It keeps
+    every leaf hash, and the events themselves only when `keep` (the registrar's, for its keys),
+    so a log of millions of events costs little memory."""
     office: str
+    keep: bool = True
     events: list[Event] = field(default_factory=list)
+    leaves: list[bytes] = field(default_factory=list)
+    last: Event | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.leaves)
 
     def add(self, event: Event, where: str) -> None:
         """Append event, raising Structural (naming where) if it does not continue the log."""
-        seq = len(self.events) + 1
+        seq = self.count + 1
         if event.office != self.office:
             raise Structural(f"{where} is an event of office {event.office!r}, not {self.office!r}")
         if event.seq != seq:
             raise Structural(f"{where} has seq {event.seq}; expected {seq}")
-        if seq > 1:
-            last = self.events[-1]
+        if self.last is not None:
+            last = self.last
             if event.value["prev"] != last.id:
                 raise Structural(f"{where}: prev is not the id of seq {seq - 1} ({last.id[:16]}…)")
             if event.hlc <= last.hlc:
                 raise Structural(f"{where}: its clock {event.hlc} is not later than seq {seq - 1}'s {last.hlc}")
-        self.events.append(event)
-
-    @property
-    def leaves(self) -> list[bytes]:
-        return [event.leaf for event in self.events]
+        self.leaves.append(event.leaf)
+        self.last = event
+        if self.keep:
+            self.events.append(event)
 
 
 # ---------------------------------------------------------------- keys and signed notes
@@ -907,6 +915,7 @@ class OfficeResult:
     witnesses: WitnessResult | None = None
     problems: list[str] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    verified: bool = False
 
     def fail(self, message: str) -> None:
         self.problems.append(f"{self.office}: {message}")
@@ -1017,13 +1026,16 @@ def verify_published_log(source: Source, office: str, keys: Keys, required: bool
     try:
         checkpoint = load_checkpoint(source, result, keys)
         log = TiledLog(source, office, checkpoint.size)
-        chain = Chain(office)
+        chain = Chain(office, keep=office == keys.registrar)
         log.verify_all(chain)
         result.events = chain.events
+        result.verified = chain.count > 0
+        vouched: list[int] = []
         if office == keys.registrar:
             for event in chain.events:
                 keys.apply(event)
-        problem = verify_checkpoint_key(keys, office, checkpoint)
+            vouched = verify_boundaries(source, keys, office, log)
+        problem = verify_checkpoint_key(keys, office, checkpoint, vouched)
         if problem:
             result.fail(problem)
         if log.subtree(0, checkpoint.size) != checkpoint.root:
@@ -1035,6 +1047,33 @@ def verify_published_log(source: Source, office: str, keys: Keys, required: bool
     except Structural as error:
         result.fail(str(error))
     return result
+
+
+def verify_boundaries(source: Source, keys: Keys, office: str, log: "TiledLog") -> list[int]:
+    """The sizes of the office's published boundary checkpoints (logs/<office>/boundary/<size>: the
+    last checkpoint a key signed before a rotation, PUBLISH.md §1) that vouch for its rotations, in
+    order: each verifies under the key before the rotation — the first key, or one a boundary
+    already vouched for — and has the root the tiles give at its size."""
+    history = sorted(keys.offices.get(office, []), key=lambda k: k.from_size)
+    vouched_keys = {history[0].vkey.text} if history else set()
+    sizes: list[int] = []
+    for entry in history[1:]:
+        size = entry.from_size - 1
+        previous, _ = keys.key_at(office, size)
+        raw = source.fetch(f"logs/{office}/boundary/{size}")
+        if previous is None or previous.vkey.text not in vouched_keys or raw is None or size > log.size:
+            continue
+        try:
+            boundary = parse_checkpoint(raw)
+        except ValueError:
+            continue
+        if boundary.origin != origin_of(keys.city, office) or boundary.size != size:
+            continue
+        if check_signature(boundary, previous.vkey) or log.subtree(0, size) != boundary.root:
+            continue
+        vouched_keys.add(entry.vkey.text)
+        sizes.append(size)
+    return sizes
 
 
 def offices_named(source: Source, report: Report) -> tuple[dict[str, Any] | None, bytes | None, set[str]]:
@@ -1129,7 +1168,7 @@ def verify_registrar_then_offices(source: Source, keys: Keys, report: Report, ex
         if not OFFICE_RE.fullmatch(office):
             report.problems.append(f"an office named {office!r} is listed")
             continue
-        if not registrar.events:
+        if not registrar.verified:
             result = OfficeResult(office)
             try:
                 load_checkpoint(source, result, keys)
@@ -1146,7 +1185,7 @@ def verify_registrar_then_offices(source: Source, keys: Keys, report: Report, ex
         result = verify_published_log(source, office, keys, required=office in extra)
         if result is not None:
             report.offices.append(result)
-    return bool(registrar.events)
+    return registrar.verified
 
 
 def check_state(source: Source, report: Report, state_path: str) -> dict[str, Any] | None:
@@ -1317,9 +1356,9 @@ def get_json(url: str) -> Any:
 def fetch_ranges(base: str, keys: Keys, result: OfficeResult, target: int) -> tuple[Chain, list[int]]:
     """GET every range of an office from seq 1 up to target, verifying each part's checkpoint
     (the registrar's key history grows with its own parts); raises Structural."""
-    chain, verified_sizes = Chain(result.office), []
-    while len(chain.events) < target:
-        after = len(chain.events)
+    chain, verified_sizes = Chain(result.office, keep=result.office == keys.registrar), []
+    while chain.count < target:
+        after = chain.count
         url = f"{base}/v1/logs/{result.office}/events?after={after}"
         status, body = http_get(url)
         if status != 200:
@@ -1374,6 +1413,7 @@ def verify_node_log(base: str, keys: Keys, entry: dict[str, Any]) -> OfficeResul
     try:
         chain, verified_sizes = fetch_ranges(base, keys, result, checkpoint.size)
         result.events = chain.events
+        result.verified = chain.count > 0
         if mth(chain.leaves, 0, checkpoint.size) != checkpoint.root:
             raise Structural(f"the events do not hash to the root of the status's checkpoint of size {checkpoint.size}")
         problem = verify_checkpoint_key(keys, result.office, checkpoint, verified_sizes)
@@ -1536,7 +1576,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     registrar = keys.registrar if keys else ""
     for office in sorted(results, key=lambda o: (o != registrar, o)):
         result, chain = results[office], chains[office]
-        result.size, result.root = len(chain.events), mth(chain.leaves)
+        result.size, result.root = chain.count, mth(chain.leaves)
         report.offices.append(result)
     if keys is not None:
         if registrar not in chains:
@@ -1682,7 +1722,7 @@ def vector_fold_logs(directory: str, tally: Tally) -> None:
         try:
             checkpoint = parse_checkpoint(item["checkpoint"].encode())
             entry, _ = keys.key_at(office, checkpoint.size)
-            ok = (entry is not None and entry.vkey.text == item["key"] and checkpoint.size == len(chain.events)
+            ok = (entry is not None and entry.vkey.text == item["key"] and checkpoint.size == chain.count
                   and checkpoint.root == mth(chain.leaves) and verify_checkpoint_key(keys, office, checkpoint) is None)
         except ValueError:
             ok = False

@@ -65,7 +65,8 @@ public struct PublishFolder: Sendable {
 
 extension LedgerStore {
     /// Publishes every office log held as static files (`Protocol/PUBLISH.md`): per office its
-    /// tiles, entry bundles and signed checkpoint with the cosignatures held for it; the citywide
+    /// tiles, entry bundles, signed checkpoint with the cosignatures held for it and the boundary
+    /// checkpoints of its key rotations; the citywide
     /// checkpoint, `city.json` and `keys.json`. Full tiles already published are not rewritten.
     ///
     /// - Parameter progress: Called after each office with its name and the counts so far.
@@ -75,12 +76,17 @@ extension LedgerStore {
             if wrote { counts.written += 1 } else { counts.kept += 1 }
         }
         // One snapshot of the store, so tiles, checkpoints and the citywide checkpoint agree.
-        let snapshot = try read { db -> (heads: [OfficeHead], cosigned: [String: String], city: CitywideCheckpoint, keys: [KeyHistory]) in
+        let snapshot = try read {
+            db -> (heads: [OfficeHead], cosigned: [String: String], boundaries: [String: [(Int64, String)]], city: CitywideCheckpoint, keys: [KeyHistory]) in
             let heads = try Row.fetchAll(db, sql: "SELECT * FROM office_heads WHERE size > 0 ORDER BY office").map { try OfficeHead(row: $0) }
             var cosigned: [String: String] = [:]
             for head in heads { cosigned[head.office] = try Self.cosignedCheckpoint(db, head: head) }
+            var boundaries: [String: [(Int64, String)]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT office, size, note FROM boundary_checkpoints ORDER BY office, size") {
+                boundaries[row["office"], default: []].append((row["size"], row["note"]))
+            }
             let held = heads.map { HeldLog(office: $0.office, size: $0.size, root: $0.root, checkpoint: $0.checkpoint) }
-            return (heads, cosigned, citywide(held), try Self.keyHistories(db).values.sorted { $0.office < $1.office })
+            return (heads, cosigned, boundaries, citywide(held), try Self.keyHistories(db).values.sorted { $0.office < $1.office })
         }
         for head in snapshot.heads {
             let prefix = "logs/\(head.office)/"
@@ -94,6 +100,10 @@ extension LedgerStore {
                 if wrote { if tile.level == nil { counts.bundles += 1 } else { counts.tiles += 1 } }
             }
             if let checkpoint = snapshot.cosigned[head.office] { note(try folder.write(prefix + "checkpoint", Array(checkpoint.utf8))) }
+            // The last checkpoint of each key the office rotated from: what vouches for its next key.
+            for (size, boundary) in snapshot.boundaries[head.office] ?? [] where UInt64(size) <= head.size {
+                note(try folder.write(prefix + "boundary/\(size)", Array(boundary.utf8)))
+            }
             progress(head.office, counts)
         }
         note(try folder.write("city/checkpoint", Array(snapshot.city.text.utf8)))

@@ -89,6 +89,35 @@ struct PublishEndToEndTests {
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 
+    /// A registrar that rotated its own key: a reader holding only its first key follows the
+    /// rotation through the published boundary checkpoint, and cannot without it.
+    @Test func aRotatedRegistrarIsFollowedThroughItsBoundaryCheckpoint() throws {
+        let sandbox = try CivicSandbox()
+        let key = try sandbox.run(["init", "--office", "cityhall", "--city", "rotville", "--registrar", "--data", "hall"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let police = try sandbox.run(["init", "--office", "police", "--city", "rotville", "--registrar-key", key, "--data", "police"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try sandbox.run(["register", "police", "--key", police, "--name", "Police", "--data", "hall"]).status == 0)
+        for name in ["a", "b", "c"] {
+            #expect(try sandbox.run(["record", "district.defined", "--json", "-", "--data", "hall"], stdin: CivicSandbox.district(name)).status == 0)
+        }
+        #expect(try sandbox.run(["key", "rotate", "--data", "hall"]).status == 0)
+        #expect(try sandbox.run(["record", "district.defined", "--json", "-", "--data", "hall"], stdin: CivicSandbox.district("d")).status == 0)
+        #expect(try sandbox.run(["record", "district.defined", "--json", "-", "--data", "police"], stdin: CivicSandbox.district("p")).status == 0)
+        let hall = try ServedNode(sandbox, data: "hall")
+        #expect(try sandbox.run(["sync", hall.url, "--data", "police"]).status == 0)
+        hall.stop()
+        #expect(try sandbox.run(["publish", "--data", "hall", "--out", "pub", "--no-reports"]).status == 0)
+        let pub = sandbox.folder + "/pub"
+        #expect(FileManager.default.fileExists(atPath: pub + "/logs/cityhall/boundary/5"))
+        let followed = try Self.verify(["published", pub, "--registrar-key", key, "--witnesses", "cityhall,police", "--quorum", "1"])
+        #expect(followed.status == 0, "\(followed.stdout)\(followed.stderr)")
+        try FileManager.default.removeItem(atPath: pub + "/logs/cityhall/boundary")
+        let lost = try Self.verify(["published", pub, "--registrar-key", key])
+        #expect(lost.status == 1)
+        #expect(lost.stdout.contains("cityhall") && lost.stdout.contains("cannot be followed from the first key"), "\(lost.stdout)")
+    }
+
     @Test(.timeLimit(.minutes(5)))
     func theDemoCityPublishedAndServedByNginxVerifiesAndTamperingIsNamed() throws {
         let sandbox = try CivicSandbox()
