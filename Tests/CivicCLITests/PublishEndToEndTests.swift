@@ -110,6 +110,13 @@ struct PublishEndToEndTests {
         #expect(try sandbox.run(["publish", "--data", "hall", "--out", "pub", "--no-reports"]).status == 0)
         let pub = sandbox.folder + "/pub"
         #expect(FileManager.default.fileExists(atPath: pub + "/logs/cityhall/boundary/5"))
+        // civic serve serves the same folder read-only, and the verifier reads it there too.
+        let serving = try ServedNode(sandbox, data: "hall", options: ["--publish", pub])
+        #expect(try Self.fetch(serving.url + "/published/logs/cityhall/boundary/5") == 200)
+        #expect(try Self.fetch(serving.url + "/published/nothing") == 404)
+        let served = try Self.verify(["published", serving.url + "/published/", "--registrar-key", key])
+        #expect(served.status == 0, "\(served.stdout)\(served.stderr)")
+        serving.stop()
         let followed = try Self.verify(["published", pub, "--registrar-key", key, "--witnesses", "cityhall,police", "--quorum", "1"])
         #expect(followed.status == 0, "\(followed.stdout)\(followed.stderr)")
         try FileManager.default.removeItem(atPath: pub + "/logs/cityhall/boundary")

@@ -6,8 +6,8 @@ final class ServedNode {
     let process: Process
     let url: String
 
-    init(_ sandbox: CivicSandbox, data: String) throws {
-        process = try sandbox.start(["serve", "--port", "0", "--data", data])
+    init(_ sandbox: CivicSandbox, data: String, options: [String] = []) throws {
+        process = try sandbox.start(["serve", "--port", "0", "--data", data] + options)
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
