@@ -1783,6 +1783,35 @@ def vector_publish(directory: str, tally: Tally, events: list[Event], vkey: VKey
     except Structural:
         read_back = False
     tally.check(given == expected and read_back, "publish.json tiles: level-0 tile and entry bundle")
+    if "log" in data:
+        lines = data["log"]["lines"]
+        ok = len(lines) == len(events)
+        for line, event in zip(lines, events):
+            checked, problems = check_log_line(line.encode())
+            ok = ok and not problems and checked.raw == event.raw
+        tally.check(ok, "publish.json log: civic log --format json lines agree with their canonical bytes")
+    if "keys" in data:
+        vector_keys(data["keys"], tally)
+
+
+def vector_keys(data: dict[str, Any], tally: Tally) -> None:
+    """publish.json keys: the key history a reader derives from a registrar's log (PUBLISH.md §4),
+    the rotated registrar followed through its boundary checkpoint."""
+    keys = Keys.from_trust_root(parse_vkey(data["registrar_first_vkey"]))
+    chain = Chain(keys.registrar)
+    for number, raw in enumerate(data["events"], 1):
+        event = read_event(raw.encode())
+        chain.add(event, f"publish.json keys event {number}")
+        keys.apply(event)
+    files = {f"logs/{keys.registrar}/boundary/4": data["boundary_checkpoint"].encode()}
+    tiled = TiledLog(MemorySource(files), keys.registrar, len(chain.leaves))
+    tiled.subtree = lambda start, end: mth(chain.leaves, start, end)  # type: ignore[method-assign]
+    vouched = verify_boundaries(MemorySource(files), keys, keys.registrar, tiled)
+    checkpoint = parse_checkpoint(data["checkpoint"].encode())
+    ok = (keys.as_json() == data["history"] and vouched == [4] and not keys.ignored
+          and mth(chain.leaves) == checkpoint.root
+          and verify_checkpoint_key(keys, keys.registrar, checkpoint, vouched) is None)
+    tally.check(ok, "publish.json keys: the key history from the registrar's log, its rotation followed")
 
 
 def cmd_vectors(args: argparse.Namespace) -> int:

@@ -115,6 +115,71 @@ public enum ProtocolVectors {
                 ("line", .string(cosignature.noteSignature.line)), ("cosigned_note", .string(cosigned.serialized)),
             ])),
             ("tiles", tiles),
+            ("keys", try keyLifecycleVector()),
+            ("log", .object([
+                ("description", .string("`civic log --format json` of the five events: one canonical JSON object per line (PUBLISH.md §5)")),
+                ("lines", .array(try events.map { .string(String(decoding: try CanonicalJSON.encode($0.logLine), as: UTF8.self)) })),
+            ])),
+        ])
+    }
+
+    /// A registrar's log that registers an office, rotates and revokes its keys and rotates its own,
+    /// the signed checkpoints a reader needs, and the key history it gives (PUBLISH.md §4).
+    static func keyLifecycleVector() throws -> JSONValue {
+        func signer(_ office: String, _ seed: String) throws -> NoteSigner {
+            try NoteSigner(name: "civic/testville/\(office)", seed: Hash.sha256(Array("civicledger protocol test \(seed) v1".utf8)).bytes)
+        }
+        let registrar = try signer("cityhall", "registrar"), registrar2 = try signer("cityhall", "registrar 2")
+        let police = try signer("police", "police"), police2 = try signer("police", "police 2")
+        let bodies: [(String, JSONValue)] = [
+            ("office.registered", .object([("office", .string("police")), ("name", .string("Police")), ("key", .string(police.verifier.vkey))])),
+            ("office.key-revoked", .object([
+                ("office", .string("police")), ("key", .string(police.verifier.vkey)), ("after", .integer(5)), ("reason", .string("laptop stolen")),
+            ])),
+            ("office.key-rotated", .object([
+                ("office", .string("police")), ("key", .string(police2.verifier.vkey)), ("from_size", .integer(6)), ("reason", .string("new laptop")),
+            ])),
+            ("office.key-rotated", .object([
+                ("office", .string("cityhall")), ("key", .string(registrar2.verifier.vkey)), ("from_size", .integer(5)),
+                ("reason", .string("yearly rotation")),
+            ])),
+            ("district.defined", .object([
+                ("district", .string("riverside")), ("name", .string("Riverside")), ("population", .integer(41_200)),
+                ("need_index", .integer(72)), ("priority", .bool(true)),
+            ])),
+        ]
+        var events: [Event] = []
+        for (offset, (type, body)) in bodies.enumerated() {
+            guard let effective = LedgerDate("2026-02-01") else { throw EnvelopeError.badValue("effective", "2026-02-01") }
+            events.append(try Event(envelope: EventEnvelope(
+                office: "cityhall", seq: UInt64(offset + 1), prev: events.last?.leafHash,
+                hlc: HLCTimestamp(wall: 1_769_904_000_000 + Int64(offset) * 1000, logical: 0), type: type, effective: effective, author: nil,
+                body: body)))
+        }
+        let leaves = events.map(\.leafHash)
+        func note(_ size: Int, _ key: NoteSigner) throws -> String {
+            try SignedCheckpoint(checkpoint: Checkpoint(origin: registrar.name, size: UInt64(size), root: MerkleTree.root(leaves[0..<size])), signer: key)
+                .note.serialized
+        }
+        func key(_ signer: NoteSigner, from: Int, revoked: Int? = nil) -> JSONValue {
+            .object([
+                ("from_size", .integer(Int64(from))), ("revoked_after", revoked.map { .integer(Int64($0)) } ?? .null),
+                ("vkey", .string(signer.verifier.vkey)),
+            ])
+        }
+        return .object([
+            ("description", .string(
+                "The registrar's log (trust root: registrar_first_vkey): police registered, its first key revoked after size 5 "
+                    + "and a new key from size 6, the registrar's own key rotated from size 5 (boundary: the checkpoint of size 4 "
+                    + "under its first key); history is what a reader derives, in keys.json's shape.")),
+            ("registrar_first_vkey", .string(registrar.verifier.vkey)),
+            ("events", .array(events.map { .string(String(decoding: $0.canonical, as: UTF8.self)) })),
+            ("boundary_checkpoint", .string(try note(4, registrar))),
+            ("checkpoint", .string(try note(events.count, registrar2))),
+            ("history", .array([
+                .object([("keys", .array([key(registrar, from: 1), key(registrar2, from: 5)])), ("office", .string("cityhall"))]),
+                .object([("keys", .array([key(police, from: 1, revoked: 5), key(police2, from: 6)])), ("office", .string("police"))]),
+            ])),
         ])
     }
 

@@ -36,18 +36,7 @@ struct LogCommand: ParsableCommand {
                         + pad(stored.type, 26) + String(stored.id.hex.prefix(16)) + "\n")
             case .json:
                 let event = try Event(canonical: stored.canonical)
-                var members: [(String, JSONValue)] = [
-                    ("id", .string(stored.id.hex)),
-                    ("office", .string(stored.office)),
-                    ("seq", .integer(Int64(stored.seq))),
-                    ("hlc", .object([("wall", .integer(stored.hlc.wall)), ("logical", .integer(stored.hlc.logical))])),
-                    ("type", .string(stored.type)),
-                    ("effective", .string(stored.effective)),
-                    ("body", event.envelope.body),
-                    ("canonical", .string(Base64Encoding.encode(stored.canonical))),
-                ]
-                if let author = event.envelope.author { members.append(("author", .string(author))) }
-                output.write(bytes: try CanonicalJSON.encode(.object(members)))
+                output.write(bytes: try CanonicalJSON.encode(event.logLine))
                 output.write("\n")
             }
             return true
