@@ -26,19 +26,19 @@ public enum DashboardPage {
             let proof = "/v1/logs/\(PageLinks.segment(envelope.office))/proof/inclusion?seq=\(envelope.seq)"
             let rowClass: HTML = entry.correctedBy != nil ? " class=\"superseded\"" : .empty
             return """
-                <tr\(rowClass) id="e-\(String(entry.event.id.prefix(16)))"><th scope="row">\(envelope.effective.description)</th>\
-                <td>\(ReportContext.instantDescription(envelope.hlc.wall))</td><td>\(envelope.office)#\(String(envelope.seq))</td>\
-                <td>\(envelope.type)</td><td class="wrap">\(Self.summary(envelope.body))\(marks.isEmpty ? HTML.empty : "<br>\(marks.joined(separator: "<br>"))")</td>\
-                <td><code title="\(entry.event.id)">\(String(entry.event.id.prefix(12)))</code></td>\
-                <td><a href="\(proof)">proof</a></td></tr>
+                <tr\(rowClass) id="e-\(String(entry.event.id.prefix(16)))"><th scope="row">\(envelope.effective.description)\
+                <br><span class="muted">\(ReportContext.instantDescription(envelope.hlc.wall))</span></th>\
+                <td>\(envelope.type)<br><span class="muted">\(envelope.office)#\(String(envelope.seq))</span></td>\
+                <td class="wrap">\(Self.summary(envelope.body))\(marks.isEmpty ? HTML.empty : "<br>\(marks.joined(separator: "<br>"))")</td>\
+                <td><code title="\(entry.event.id)">\(String(entry.event.id.prefix(12)))</code><br><a href="\(proof)">proof</a></td></tr>
 
                 """
         }
         let table: HTML = """
             <div class="table-wrap" role="region" aria-label="Events about \(history.system)" tabindex="0">
             <table class="history">
-            <thead><tr><th scope="col">effective</th><th scope="col">recorded</th><th scope="col">event</th><th scope="col">type</th>\
-            <th scope="col">what it says</th><th scope="col">id</th><th scope="col">inclusion</th></tr></thead>
+            <thead><tr><th scope="col">effective, recorded</th><th scope="col">event</th><th scope="col">what it says</th>\
+            <th scope="col">id, inclusion</th></tr></thead>
             <tbody>
             \(rows)</tbody>
             </table>
