@@ -85,7 +85,7 @@ extension LedgerStore {
         var result: [CosignedCheckpoint] = []
         for (head, note, lines) in try cosignatureLines(db) {
             for line in lines {
-                guard let parsed = try? SignedNote(parsing: "x\n\n" + line), let cosignature = parsed.signatures.first.flatMap(Cosignature.init) else {
+                guard let cosignature = Cosignature(line: line) else {
                     throw StoreError(.corrupt("a stored cosignature of \(head.office) is not one"))
                 }
                 guard result.count < maximumCosignaturesPerExchange else { return result }
@@ -204,7 +204,7 @@ extension LedgerStore {
             arguments: [head.office, Int64(head.size), Data(head.root.bytes)])
         guard !lines.isEmpty, var parsed = try? SignedNote(parsing: note) else { return note }
         let own = parsed.signatures.filter { Cosignature($0) == nil }
-        let cosignatures = lines.compactMap { try? SignedNote(parsing: "x\n\n" + $0).signatures.first }
+        let cosignatures = lines.compactMap { Cosignature(line: $0)?.noteSignature }
         parsed = SignedNote(text: parsed.text, signatures: own + cosignatures)
         return parsed.serialized
     }

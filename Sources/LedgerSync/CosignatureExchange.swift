@@ -24,7 +24,7 @@ enum CosignatureJSON {
         }
         return try entries.map { entry in
             guard let office = entry["office"]?.stringValue, let note = entry["checkpoint"]?.stringValue, let line = entry["cosignature"]?.stringValue,
-                let signature = try? SignedNote(parsing: "x\n\n" + line).signatures, signature.count == 1, let cosignature = Cosignature(signature[0])
+                let cosignature = Cosignature(line: line)
             else { throw WireError("a cosignature entry needs office, checkpoint and one cosignature line (— name base64)") }
             return CosignedCheckpoint(office: office, note: note, cosignature: cosignature)
         }

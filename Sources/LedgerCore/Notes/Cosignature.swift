@@ -36,6 +36,13 @@ public struct Cosignature: Sendable, Equatable, Hashable {
         self.init(name: line.keyName, keyID: line.keyID, timestamp: timestamp, signature: Array(line.signature[8...]))
     }
 
+    /// Reads one signature line, `— <name> base64(…)` with its line feed; nil when it is not a
+    /// cosignature line.
+    public init?(line: String) {
+        guard let signatures = try? SignedNote(parsing: "x\n\n" + line).signatures, signatures.count == 1 else { return nil }
+        self.init(signatures[0])
+    }
+
     /// `SHA-256(name || "\n" || 0x04 || public key)[:4]`.
     public static func keyID(name: String, publicKey: [UInt8]) -> [UInt8] {
         Array(Hash.sha256(Array(name.utf8) + [0x0A, algorithm] + publicKey).bytes[0..<4])
