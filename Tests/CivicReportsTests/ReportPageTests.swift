@@ -3,6 +3,7 @@ import CivicReports
 import CivicTestSupport
 import Foundation
 import LedgerCore
+import LedgerStore
 import Testing
 
 @Suite("HTML report pages")
@@ -154,6 +155,27 @@ struct ReportPageTests {
         #expect(!file.contains("<form"))
         #expect(!file.contains("/systems/"))
         #expect(PageLinks.served.system("a b/ç") == "/systems/a%20b%2F%C3%A7")
+    }
+
+    @Test func aSystemsHistoryListsTheFindingsThatNameItsEvents() throws {
+        let ledger = try ReportLedger.smallCity()
+        // Another office's decision, received: a cost on "lights" dated before its procurement.
+        ledger.clock += 1000
+        let early = try ledger.city.recordUnchecked(
+            "it", "cost.incurred", "2023-06-01", #"{"system":"lights","amount":500,"currency":"USD","category":"capital","source":"bond"}"#)
+        let store = ledger.opened.store
+        let history = try SystemHistory.load(from: store, system: "lights")
+        let findings = try CityState.load(from: store, filter: .none).findings
+        #expect(findings.contains { $0.kind == .costBeforeProcurement })
+        let page = DashboardPage.systemHistory(history, findings: findings, city: "testville", node: "it", filter: .none, query: "")
+        expectSelfContained(page)
+        #expect(page.contains("Findings (1)"))
+        #expect(page.contains("<th scope=\"row\">cost-before-procurement</th>"))
+        #expect(page.contains("it#\(early.envelope.seq)"))
+        // Another system's history lists none.
+        let other = DashboardPage.systemHistory(
+            try SystemHistory.load(from: store, system: "cams"), findings: findings, city: "testville", node: "it", filter: .none, query: "")
+        #expect(other.contains("No finding names these events."))
     }
 
     // MARK: - In a real browser

@@ -12,9 +12,12 @@ public enum DashboardPage {
     ///
     /// - Parameters:
     ///   - history: The system's events under the filter (not empty).
+    ///   - findings: The ledger's findings under the same filter; those naming one of the events are shown.
     ///   - filter: The time filter in force.
     ///   - query: The query string links keep.
-    public static func systemHistory(_ history: SystemHistory, city: String, node: String, filter: TimeFilter, query: String) -> String {
+    public static func systemHistory(
+        _ history: SystemHistory, findings: [Finding] = [], city: String, node: String, filter: TimeFilter, query: String
+    ) -> String {
         let procured = history.entries.first { $0.event.envelope.type == "system.procured" }
         let name = procured?.event.envelope.body["title"]?.stringValue
         let corrections = history.entries.filter { $0.corrects != nil }.count
@@ -36,7 +39,7 @@ public enum DashboardPage {
         }
         let table: HTML = """
             <div class="table-wrap" role="region" aria-label="Events about \(history.system)" tabindex="0">
-            <table class="history">
+            <table>
             <thead><tr><th scope="col">effective, recorded</th><th scope="col">event</th><th scope="col">what it says</th>\
             <th scope="col">id, inclusion</th></tr></thead>
             <tbody>
@@ -46,7 +49,21 @@ public enum DashboardPage {
 
             """
         let lede = (name.map { "\($0). " } ?? "") + "Every event about this system in citywide order; a correction is marked on both events."
+        let ids = Set(history.entries.map(\.event.leafHash))
+        let named = findings.filter { finding in (finding.events + finding.conflictsWith).contains { ids.contains($0.id) } }
+        let findingRows = named.map { finding -> [String] in
+            [
+                finding.kind.rawValue, finding.resolution.rawValue, FindingsReport.events(finding.events), FindingsReport.events(finding.conflictsWith),
+                finding.detail,
+            ]
+        }
+        let findingsSection = HTML.section(
+            "Findings (\(named.count))", id: "findings",
+            intro: "What the offices' decisions about this system conflict with, resolved the same way on every node.",
+            [named.isEmpty ? HTML.note("No finding names these events.")
+                : HTML.table(ReportTable(title: "Findings naming these events", columns: ["kind", "resolution", "events", "conflicts_with", "detail"], rows: findingRows))])
         let content = [
+            findingsSection,
             HTML.section(
                 "Events (\(history.entries.count))", id: "events",
                 intro: "Each event's id is the hash of its exact bytes; its proof shows that the office's signed log holds it "
@@ -122,7 +139,7 @@ public enum DashboardPage {
                 ? HTML.note("No changes: the state is the same at both points.")
                 : """
                     <div class="table-wrap" role="region" aria-label="Changes" tabindex="0">
-                    <table class="changes">
+                    <table>
                     <thead><tr><th scope="col">what</th><th scope="col">change</th><th scope="col">before</th><th scope="col">after</th></tr></thead>
                     <tbody>
                     \(rows)</tbody>

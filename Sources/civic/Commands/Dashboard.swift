@@ -55,7 +55,10 @@ enum Dashboard {
                                 ? "System \(system) has no events under this filter (\(filter.summary)); it has some without it."
                                 : "No events about a system \(system) are held here.")
                     }
-                    return html(DashboardPage.systemHistory(history, city: store.identity.city, node: store.identity.office, filter: filter, query: query))
+                    let findings = try CityState.load(from: store, filter: filter).findings
+                    return html(
+                        DashboardPage.systemHistory(
+                            history, findings: findings, city: store.identity.city, node: store.identity.office, filter: filter, query: query))
                 }
             }
             router.get("/changes") { request, _ in
