@@ -1,4 +1,5 @@
 import Foundation
+import LedgerCore
 import Testing
 
 /// A running `civic serve` on 127.0.0.1 with a free port; stopped with SIGTERM when released.
@@ -109,6 +110,39 @@ struct SyncEndToEndTests {
         // A no-op round between converged nodes moves nothing.
         let idle = try sandbox.run(["sync", hall.url, "--data", "transport", "--format", "json"])
         #expect(idle.stdout.contains(#""pulled":{},"pushed":{},"quarantined":{},"refused":{}"#))
+
+        // Witnessing: city hall holds cosignatures of every office's log by the other offices, each
+        // entry as openapi.yaml says; cosignatures it is sent are checked, and bad bodies refused.
+        let cosigned = try ProofEndpointTests.curl([hall.url + "/v1/cosignatures"])
+        #expect(cosigned.status == "200")
+        let entries = try #require(try JSONParser.parse(Array(cosigned.body.utf8), profile: .general)["cosignatures"]?.arrayValue)
+        for office in Self.offices {
+            let witnesses = entries.filter { $0["office"]?.stringValue == office }.compactMap { $0["cosignature"]?.stringValue }
+            #expect(witnesses.count == Self.offices.count, "\(office): cosigned by city hall and the \(Self.offices.count - 1) other offices")
+            #expect(!witnesses.contains { $0.hasPrefix("— civic/springfield/\(office) ") }, "\(office) cosigned its own log")
+        }
+        for entry in entries.prefix(3) {
+            let text = String(decoding: try CanonicalJSON.encode(entry), as: UTF8.self)
+            #expect(try SyncEndToEndTests.openapi(["CosignedCheckpoint"], text).status == 0)
+        }
+        func post(_ body: String) throws -> (status: String, body: String) {
+            try ProofEndpointTests.curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@-", hall.url + "/v1/cosignatures"], stdin: body)
+        }
+        let again = try post(cosigned.body)
+        #expect(again.status == "200" && again.body.contains(#""already_held":\#(entries.count)"#) && again.body.contains(#""kept":0"#), "\(again.body)")
+        for bad in ["not json", #"{"cosignatures":"x"}"#, #"{"cosignatures":[{"office":"police"}]}"#,
+                    #"{"cosignatures":[{"office":"police","checkpoint":"x","cosignature":"— civic/springfield/works AAAA\n"}]}"#] {
+            let answer = try post(bad)
+            #expect(answer.status == "400", "\(bad): \(answer.body)")
+            #expect(try SyncEndToEndTests.openapi(["--response", "Error"], answer.body).status == 0)
+        }
+        // A cosignature line that is well formed but signed by no office's key is refused, not kept.
+        if let first = entries.first, case .object(var members) = first {
+            let forged = try NoteSigner(name: "civic/springfield/works").cosign("civic/springfield/police\n1\nAAAA\n", at: 1).noteSignature.line
+            members = members.map { $0.0 == "cosignature" ? ($0.0, .string(forged)) : $0 }
+            let answer = try post(String(decoding: try CanonicalJSON.encode(.object([("cosignatures", .array([.object(members)]))])), as: UTF8.self))
+            #expect(answer.status == "200" && answer.body.contains(#""kept":0"#) && answer.body.contains("does not verify"), "\(answer.body)")
+        }
     }
 
     @Test func ringWithoutCityHallInTheMiddle() throws {
