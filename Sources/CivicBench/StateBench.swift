@@ -6,7 +6,10 @@ import LedgerStore
 /// The time-travel benchmark (issue 3): a city-hall node holding `total` events recorded by
 /// `offices` offices over ten years, each office's range arriving some days after it was recorded;
 /// then `civic state --as-of` and `--known-at` at random dates, and 10,000 late events dated into the past.
-func runStateBench(total: Int, offices officeCount: Int, directory: String, keep: Bool) throws {
+///
+/// Each office holds 8 districts, 50 systems and 50 deployments, the rest costs; with `heldFacts`,
+/// the city holds that many facts (a fifth districts, a fifth systems, the rest deployments).
+func runStateBench(total: Int, offices officeCount: Int, heldFacts: Int?, directory: String, keep: Bool) throws {
     try? FileManager.default.removeItem(atPath: directory)
     let start = LedgerDate("2016-01-01")?.unixMilliseconds ?? 0
     let span: Int64 = 10 * 365 * 86_400_000
@@ -18,12 +21,20 @@ func runStateBench(total: Int, offices officeCount: Int, directory: String, keep
 
     func body(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8), profile: .strict) }
 
-    /// One office's ledger: districts, 50 systems, deployments, then costs spread over ten years.
-    func officeLedger(_ office: String, events: Int, clockStart: Int64, clockSpan: Int64) throws -> LedgerDirectory.Opened {
+    /// How many of an office's first events are districts, systems and facts in all (the rest are costs).
+    typealias Layout = (districts: Int, systems: Int, facts: Int)
+    let small: Layout = (8, 50, 108)
+    let layout: Layout = heldFacts.map { held in
+        let facts = max(3, held / officeCount)
+        return (facts / 5, facts / 5, facts)
+    } ?? small
+
+    /// One office's ledger: districts, systems, deployments, then costs spread over ten years.
+    func officeLedger(_ office: String, events: Int, clockStart: Int64, clockSpan: Int64, layout: Layout) throws -> LedgerDirectory.Opened {
         let opened = try LedgerDirectory(path: directory + "/" + office).initialize(
             identity: LedgerIdentity(city: "bench", office: office), projector: CivicProjector())
         var index = 0
-        let setup = 8 + 50 + 50
+        let (districts, systems, setup) = layout
         let total = events
         _ = try opened.store.append(
             signer: opened.signer, now: { clockStart + Int64(index) * clockSpan / Int64(total) }
@@ -33,12 +44,12 @@ func runStateBench(total: Int, offices officeCount: Int, directory: String, keep
             let date = LedgerDate(unixMilliseconds: clockStart + Int64(index) * clockSpan / Int64(total))
             let effective = date.description
             switch index {
-            case 0..<8:
+            case 0..<districts:
                 return try EventDraft(
                     type: "district.defined", effective: date,
-                    body: body(#"{"district":"d\#(index)","name":"District \#(index)","population":\#(10_000 + index * 1_000),"need_index":\#(index * 12),"priority":\#(index % 2 == 0)}"#))
-            case 8..<58:
-                let system = "\(office)-s\(index - 8)"
+                    body: body(#"{"district":"d\#(index)","name":"District \#(index)","population":\#(10_000 + index * 1_000),"need_index":\#(index * 12 % 101),"priority":\#(index % 2 == 0)}"#))
+            case districts..<(districts + systems):
+                let system = "\(office)-s\(index - districts)"
                 return try EventDraft(
                     type: "system.procured", effective: date,
                     body: body(#"""
@@ -47,14 +58,14 @@ func runStateBench(total: Int, offices officeCount: Int, directory: String, keep
                         "terms":{"data_portability":false,"open_formats":true,"source_available":false,"exit_clause":true},
                         "funding":[{"source":"general-fund","share_bps":10000}]}
                         """#))
-            case 58..<setup:
+            case (districts + systems)..<setup:
                 return try EventDraft(
                     type: "deployment.recorded", effective: date,
-                    body: body(#"{"system":"\#(office)-s\#(index - 58)","district":"d\#(index % 8)","units":\#(1 + index % 9)}"#))
+                    body: body(#"{"system":"\#(office)-s\#((index - districts - systems) % systems)","district":"d\#(index % districts)","units":\#(1 + index % 9)}"#))
             default:
                 return try EventDraft(
                     type: "cost.incurred", effective: date,
-                    body: body(#"{"system":"\#(office)-s\#(index % 50)","amount":\#(10_000 + (index * 7919) % 900_000),"currency":"USD","category":"\#(categories[index % 6])","source":"\#(sources[index % 6])"}"#))
+                    body: body(#"{"system":"\#(office)-s\#(index % systems)","amount":\#(10_000 + (index * 7919) % 900_000),"currency":"USD","category":"\#(categories[index % 6])","source":"\#(sources[index % 6])"}"#))
             }
         }
         return opened
@@ -72,7 +83,7 @@ func runStateBench(total: Int, offices officeCount: Int, directory: String, keep
     // Each office records over ten years; its range reaches city hall 7 × (office number) days after the end.
     var receiveSeconds = 0.0
     for number in 0..<officeCount {
-        let opened = try officeLedger("office-\(number)", events: perOffice, clockStart: start, clockSpan: span)
+        let opened = try officeLedger("office-\(number)", events: perOffice, clockStart: start, clockSpan: span, layout: layout)
         receiveSeconds += try deliver(opened, to: hub.store, arrival: start + span + Int64(number * 7) * 86_400_000)
         FileHandle.standardError.write(Data("office-\(number): \(perOffice) events received\n".utf8))
     }
@@ -94,7 +105,7 @@ func runStateBench(total: Int, offices officeCount: Int, directory: String, keep
     let full = try timed(.none).0
 
     // 10,000 late events: an office that recorded offline years ago and syncs only now.
-    let late = try officeLedger("late-office", events: 10_000, clockStart: start + span / 4, clockSpan: 30 * 86_400_000)
+    let late = try officeLedger("late-office", events: 10_000, clockStart: start + span / 4, clockSpan: 30 * 86_400_000, layout: small)
     let lateSeconds = try deliver(late, to: hub.store, arrival: start + span + 400 * 86_400_000)
     let lateCheck = try CityState.load(from: hub.store, filter: TimeFilter(asOf: start + span / 4 + 31 * 86_400_000))
     precondition(lateCheck.facts.systems["late-office-s0"] != nil, "late events must appear in the past")

@@ -1,6 +1,6 @@
 // civic-bench: measures the offline ledger (issue 2). Build and run in release:
 //   Tools/bench (or: swift build -c release --product civic-bench && .build/release/civic-bench --events 100000)
-//   civic-bench --state 1000000 [--offices 10]    the time-travel benchmark of issue 3
+//   civic-bench --state 1000000 [--offices 10] [--held-facts 100000] [--keep]   time travel (issues 3 and 12)
 //   civic-bench --facts 1000,100000 [--civic PATH] [--peer SCRIPT]   recording on a grown ledger (issue 12)
 // Prints one markdown table row per size. Not part of the test suite or CI.
 import CivicDomain
@@ -22,6 +22,7 @@ struct Options {
     var facts: [Int]?
     var civic: String?
     var peer: String?
+    var heldFacts: Int?
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -38,6 +39,7 @@ struct Options {
             case "--facts": facts = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
             case "--civic": civic = iterator.next()
             case "--peer": peer = iterator.next()
+            case "--held-facts": heldFacts = Int(iterator.next() ?? "")
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -207,7 +209,7 @@ if let facts = options.facts {
 }
 if let total = options.stateEvents {
     do {
-        try runStateBench(total: total, offices: options.offices, directory: options.directory + "-state", keep: options.keep)
+        try runStateBench(total: total, offices: options.offices, heldFacts: options.heldFacts, directory: options.directory + "-state", keep: options.keep)
         exit(0)
     } catch {
         FileHandle.standardError.write(Data("civic-bench: \(error)\n".utf8))

@@ -167,6 +167,13 @@ extension LedgerStore {
 }
 
 extension LedgerStore {
+    /// Runs `body` in a write transaction, for the tables a projection derives from the events and
+    /// may rebuild at any time (snapshots, caches). The event tables stay append-only: their
+    /// triggers refuse any change.
+    public func updateDerived<T>(_ body: (Database) throws -> T) throws -> T {
+        try Self.wrapDatabaseErrors { try pool.write { db in try body(db) } }
+    }
+
     /// The keys of `ledger_meta` that say what the ledger is; ``setSetting(_:_:)`` never changes them.
     static let identityKeys: Set<String> = ["format", "city", "office", "origin", "registrar", "projector"]
 

@@ -125,6 +125,10 @@ public struct CivicProjector: LedgerProjector {
                 try Self.indexRuleKeys(body, rowid: row["rowid"], in: db)
             }
         }
+        migrator.registerMigration("v5-civic-cost-periods") { db in
+            // The snapshots replay starts from (CostPeriods): a cache, filled when state is first asked for.
+            try db.execute(sql: CostPeriods.schema)
+        }
     }
 
     /// Indexes the rule keys of the facts stored after the index's mark, up to `rowid`, in key

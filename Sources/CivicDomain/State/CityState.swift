@@ -39,24 +39,48 @@ public struct CityState: Sendable {
     /// ```swift
     /// let state = try CityState.load(from: store, filter: TimeFilter(asOf: TimeFilter.instant("2026-03-01")))
     /// ```
-    public static func load(from store: LedgerStore, filter: TimeFilter) throws -> CityState {
+    ///
+    /// - Parameter snapshots: false reads every cost instead of starting from the snapshots
+    ///   (``updateSnapshots(_:)``); the answer is the same, only slower.
+    public static func load(from store: LedgerStore, filter: TimeFilter, snapshots: Bool = true) throws -> CityState {
         let (registrar, city) = (store.identity.registrar, store.identity.city)
-        return try store.read { db in try load(db, filter: filter, registrar: registrar, city: city) }
+        // The snapshots catch up first when many costs arrived since (a write of a cache, never of
+        // the events; skipped when another writer holds the file: the answer is the same, only slower).
+        if snapshots, try store.read({ db in try CostPeriods.behind(db) }) > CostPeriods.catchUpAfter {
+            try? updateSnapshots(store)
+        }
+        do {
+            return try store.read { db in try load(db, filter: filter, registrar: registrar, city: city, periods: snapshots) }
+        } catch is CostSums.Failure {
+            // The snapshots are a cache of the events: damaged, they are made again from them.
+            try store.updateDerived { db in try CostPeriods.rebuild(db) }
+            return try store.read { db in try load(db, filter: filter, registrar: registrar, city: city, periods: snapshots) }
+        }
     }
 
-    static func load(_ db: Database, filter: TimeFilter, registrar: String?, city: String? = nil) throws -> CityState {
+    /// Adds the costs stored since the snapshots were last brought up to date (``CostPeriods``)
+    /// to them, in one write transaction of the snapshots' own tables.
+    public static func updateSnapshots(_ store: LedgerStore) throws {
+        try store.updateDerived { db in try CostPeriods.catchUp(db) }
+    }
+
+    /// How many periods the snapshots hold, and the last cost row they include.
+    public static func snapshotStatus(_ store: LedgerStore) throws -> (periods: Int, through: Int64) {
+        try store.read { db in (try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_cost_periods") ?? 0, try CostPeriods.mark(db)) }
+    }
+
+    /// - Parameter periods: false reads every cost instead of starting from the snapshots (tests compare the two).
+    static func load(_ db: Database, filter: TimeFilter, registrar: String?, city: String? = nil, periods: Bool = true) throws -> CityState {
         var state = CityState(filter: filter)
         let (projectionWhere, projectionArguments) = filter.sql(prefix: "")
-        state.eventCount = try Int64.fetchOne(
-            db,
-            sql: "SELECT (SELECT count(*) FROM civic_costs WHERE \(projectionWhere)) + (SELECT count(*) FROM civic_facts WHERE \(projectionWhere))",
-            arguments: projectionArguments + projectionArguments) ?? 0
+        let facts = try Int64.fetchOne(db, sql: "SELECT count(*) FROM civic_facts WHERE \(projectionWhere)", arguments: projectionArguments) ?? 0
         let ledger = try LedgerFacts.load(db, filter: filter, registrar: registrar, city: city)
         var fold = CityFold(registrar: registrar, city: city)
         fold.fold(ledger)
         state.facts = fold.state
         let costs = try CostAggregator.aggregate(
-            db, filter: filter, rules: fold.rules, replacements: ledger.costReplacements, revoked: ledger.revoked)
+            db, filter: filter, rules: fold.rules, replacements: ledger.costReplacements, revoked: ledger.revoked, periods: periods)
+        state.eventCount = facts + costs.events
         state.costs = costs.lines.sorted { ($0.system, $0.year, $0.category, $0.source, $0.currency) < ($1.system, $1.year, $1.category, $1.source, $1.currency) }
         state.corrections = ledger.applied
         state.findings = Finding.sorted(ledger.findings + fold.findings + costs.findings + (try NodeFindings.load(db, filter: filter)))

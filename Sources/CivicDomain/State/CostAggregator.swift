@@ -11,31 +11,6 @@ import LedgerStore
 /// Every cost is counted, whatever its conflicts (money a signed event says was spent is never
 /// dropped); a corrected cost is counted as its replacement, at its own place and date.
 struct CostAggregator {
-    /// Gives each distinct text a small number, reading it straight from SQLite's buffer.
-    private struct Interner {
-        private var buckets: [UInt64: [(bytes: [UInt8], index: Int)]] = [:]
-        private(set) var values: [String] = []
-
-        mutating func index(_ pointer: UnsafePointer<UInt8>?, _ count: Int) -> Int {
-            let bytes = UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : count)
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            if let bucket = buckets[hash] {
-                for entry in bucket where entry.bytes.count == count {
-                    let same = entry.bytes.withUnsafeBufferPointer { stored in
-                        guard let left = stored.baseAddress, let right = bytes.baseAddress else { return count == 0 }
-                        return memcmp(left, right, count) == 0
-                    }
-                    if same { return entry.index }
-                }
-            }
-            let index = values.count
-            values.append(String(decoding: bytes, as: UTF8.self))
-            buckets[hash, default: []].append((Array(bytes), index))
-            return index
-        }
-    }
-
     /// What a system's costs are checked against, with the bytes the scan compares.
     private struct Window {
         let system: RuleFacts.System?
@@ -58,32 +33,44 @@ struct CostAggregator {
             if !currency.elementsEqual(self.currency) { return true }
             return effective.lexicographicallyPrecedes(procuredOn)
         }
+
+        /// Whether any cost of a period's span may conflict (its currencies are checked by line).
+        func mayConflict(_ span: CostSums.Span, earliestEffective: String) -> Bool {
+            guard let system else { return true }
+            let procured = system.procuredBy.key.hlc
+            if span.first <= (procured.wall, procured.logical) { return true }
+            if let retired = system.retiredBy?.key.hlc, span.last >= (retired.wall, retired.logical) { return true }
+            return Array(earliestEffective.utf8).lexicographicallyPrecedes(procuredOn)
+        }
     }
 
-    private var systems = Interner()
-    private var years = Interner()
-    private var categories = Interner()
-    private var sources = Interner()
-    private var currencies = Interner()
+    private let rules: RuleFacts
+    private var table = CostSums()
     private var windows: [Window] = []
-    /// Sums by packed key: system (32 bits), year, category, source, currency (8 bits each).
-    private var sums: [UInt64: (amount: Int64, count: Int64)] = [:]
-    /// Systems whose lines were cut at ``Money/limit``.
-    private var saturated: Set<Int> = []
+    /// Costs passing the filter, replaced or not.
+    private var read: Int64 = 0
+    private var suspects: [Int64] = []
 
-    /// The cost lines under `filter`, and the findings of the costs that conflict with their systems.
+    private init(rules: RuleFacts) {
+        self.rules = rules
+    }
+
+    /// The cost lines under `filter`, the findings of the costs that conflict with their systems,
+    /// and how many costs pass the filter.
+    ///
+    /// With no `knownAt` or `effectiveOn` bound, starts from the snapshots (``CostPeriods``) and
+    /// reads only the costs they do not hold; otherwise reads every cost that passes the filter.
     ///
     /// - Parameters:
     ///   - rules: the facts folded under the same filter (every system's procurement and retirement).
     ///   - replacements: the corrections that apply to costs.
+    ///   - periods: false reads every cost (what the snapshots are tested against).
     static func aggregate(
-        _ db: Database, filter: TimeFilter, rules: RuleFacts, replacements: [LedgerFacts.CostReplacement], revoked: RevokedRanges = RevokedRanges()
-    ) throws -> (lines: [CostLine], findings: [Finding]) {
-        var aggregator = CostAggregator()
+        _ db: Database, filter: TimeFilter, rules: RuleFacts, replacements: [LedgerFacts.CostReplacement], revoked: RevokedRanges = RevokedRanges(),
+        periods: Bool = true
+    ) throws -> (lines: [CostLine], findings: [Finding], events: Int64) {
         var replaced = Set(replacements.map(\.targetRowid))
-        var suspects: [Int64] = []
         var findings: [Finding] = []
-        let (condition, arguments) = filter.sql(prefix: "")
         // Costs only a revoked key vouched for are not counted: each is a finding instead.
         for (office, ranges) in revoked.byOffice.sorted(by: { $0.key < $1.key }) {
             for range in ranges {
@@ -105,35 +92,17 @@ struct CostAggregator {
                 }
             }
         }
-        let statement = try db.makeStatement(
-            sql: "SELECT event_rowid, system, effective, category, source, currency, amount, hlc_wall, hlc_logical FROM civic_costs WHERE \(condition)")
-        try statement.setArguments(arguments)
-        let handle = statement.sqliteStatement
-        while true {
-            let step = sqlite3_step(handle)
-            if step == SQLITE_DONE { break }
-            guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: "aggregating costs") }
-            let rowid = sqlite3_column_int64(handle, 0)
-            if replaced.contains(rowid) { continue }
-            // sqlite3_column_text before sqlite3_column_bytes, as SQLite documents.
-            func text(_ column: Int32, length: Int? = nil) -> UnsafeBufferPointer<UInt8> {
-                let pointer = sqlite3_column_text(handle, column)
-                let count = Int(sqlite3_column_bytes(handle, column))
-                return UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : min(count, length ?? count))
-            }
-            let system = text(1)
-            let effective = text(2)
-            let currency = text(5)
-            let systemIndex = try aggregator.add(
-                system: system, year: UnsafeBufferPointer(rebasing: effective.prefix(4)), category: text(3), source: text(4), currency: currency,
-                amount: sqlite3_column_int64(handle, 6), count: 1, rules: rules)
-            if aggregator.windows[systemIndex].mayConflict(
-                wall: sqlite3_column_int64(handle, 7), logical: sqlite3_column_int64(handle, 8), currency: currency, effective: effective)
-            {
-                suspects.append(rowid)
-            }
+        var aggregator = CostAggregator(rules: rules)
+        let snapshots = periods && filter.knownAt == nil && filter.effectiveOn == nil
+        let started = try snapshots && aggregator.startFromPeriods(db, asOf: filter.asOf, replaced: replaced)
+        if !started {
+            aggregator = CostAggregator(rules: rules)
+            let (condition, arguments) = filter.sql(prefix: "")
+            try aggregator.scan(
+                db, sql: "SELECT \(columns) FROM civic_costs WHERE \(condition)", arguments: arguments, replaced: replaced)
         }
-        for rowid in suspects {
+        let events = aggregator.read
+        for rowid in aggregator.suspects {
             guard let row = try Row.fetchOne(
                 db,
                 sql: """
@@ -149,15 +118,15 @@ struct CostAggregator {
         }
         for replacement in replacements {
             let cost = replacement.replacement
-            let year = String(replacement.targetEffective.prefix(4))
+            let hlc = replacement.target.key.hlc
             try Array(cost.system.utf8).withUnsafeBufferPointer { system in
-                try Array(year.utf8).withUnsafeBufferPointer { year in
+                try Array(replacement.targetEffective.utf8).withUnsafeBufferPointer { effective in
                     try Array(cost.category.rawValue.utf8).withUnsafeBufferPointer { category in
                         try Array(cost.source.rawValue.utf8).withUnsafeBufferPointer { source in
                             try Array(cost.currency.code.utf8).withUnsafeBufferPointer { currency in
-                                _ = try aggregator.add(
-                                    system: system, year: year, category: category, source: source, currency: currency, amount: cost.amount, count: 1,
-                                    rules: rules)
+                                _ = try aggregator.table.add(
+                                    system: system, effective: effective, category: category, source: source, currency: currency, amount: cost.amount,
+                                    wall: hlc.wall, logical: hlc.logical)
                             }
                         }
                     }
@@ -167,19 +136,122 @@ struct CostAggregator {
                 rules.costConflicts(system: cost.system, currency: cost.currency, effective: replacement.targetEffective, at: replacement.target.key),
                 events: [replacement.target, replacement.correction])
         }
-        findings += aggregator.saturated.sorted().map { index in
-            let system = aggregator.systems.values[index]
+        let table = aggregator.table
+        findings += table.saturated.sorted().map { index in
+            let system = table.systems.values[index]
             return Finding(
                 kind: .totalOutOfRange, events: [], resolution: .counted,
                 detail: "the costs of \"\(system)\" add up past \(Money.limit) minor units, the largest figure a total holds: its totals are cut there")
         }
-        let lines = aggregator.sums.map { key, sum in
+        let lines = table.sums.map { key, sum in
             CostLine(
-                system: aggregator.systems.values[Int(key >> 32)], year: aggregator.years.values[Int(key >> 24 & 0xFF)],
-                category: aggregator.categories.values[Int(key >> 16 & 0xFF)], source: aggregator.sources.values[Int(key >> 8 & 0xFF)],
-                currency: aggregator.currencies.values[Int(key & 0xFF)], amount: sum.amount, count: sum.count)
+                system: table.systems.values[CostSums.system(of: key)], year: table.years.values[Int(key >> 24 & 0xFF)],
+                category: table.categories.values[Int(key >> 16 & 0xFF)], source: table.sources.values[Int(key >> 8 & 0xFF)],
+                currency: table.currencies.values[CostSums.currency(of: key)], amount: sum.amount, count: sum.count)
         }
-        return (lines, findings)
+        return (lines, findings, events)
+    }
+
+    /// The columns ``scan(_:sql:arguments:replaced:only:)`` reads, in its order.
+    private static let columns = "event_rowid, system, effective, category, source, currency, amount, hlc_wall, hlc_logical"
+
+    /// The window of a system, by its index in the sums.
+    private mutating func window(_ index: Int) -> Window {
+        while windows.count <= index { windows.append(Window(rules.systems[table.systems.values[windows.count]])) }
+        return windows[index]
+    }
+
+    /// Adds the costs a statement selects (``columns``, prefixed or not), skipping those replaced,
+    /// and notes those that may conflict. With `only`, the costs are already counted: only those of
+    /// these systems are looked at, for conflicts.
+    private mutating func scan(
+        _ db: Database, sql: String, arguments: StatementArguments, replaced: Set<Int64>, only systems: [[UInt8]: Int]? = nil
+    ) throws {
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        while true {
+            let step = sqlite3_step(handle)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: "aggregating costs") }
+            let rowid = sqlite3_column_int64(handle, 0)
+            if systems == nil { read += 1 }
+            if replaced.contains(rowid) { continue }
+            let system = CostPeriods.text(handle, 1)
+            let effective = CostPeriods.text(handle, 2)
+            let currency = CostPeriods.text(handle, 5)
+            let wall = sqlite3_column_int64(handle, 7)
+            let logical = sqlite3_column_int64(handle, 8)
+            let index: Int
+            if let systems {
+                guard let known = systems[Array(system)] else { continue }
+                index = known
+            } else {
+                index = try table.add(
+                    system: system, effective: effective, category: CostPeriods.text(handle, 3), source: CostPeriods.text(handle, 4),
+                    currency: currency, amount: sqlite3_column_int64(handle, 6), wall: wall, logical: logical)
+            }
+            if window(index).mayConflict(wall: wall, logical: logical, currency: currency, effective: effective) { suspects.append(rowid) }
+        }
+    }
+
+    /// Starts from the periods before `asOf`'s own (every period without it), takes out the costs
+    /// they hold that are replaced, and adds the costs they do not hold.
+    ///
+    /// - Returns: false when a replaced cost cannot be taken out exactly (its line is saturated):
+    ///   the caller reads every cost instead.
+    private mutating func startFromPeriods(_ db: Database, asOf: Int64?, replaced: Set<Int64>) throws -> Bool {
+        let cut = asOf.map(CostPeriods.period(of:))
+        let start = cut.map { $0 * CostPeriods.length }
+        let (sums, mark) = try CostPeriods.sums(db, before: cut)
+        table = sums
+        read = sums.events
+        // Held by a period: stored by the mark, recorded before asOf's period.
+        func held(_ rowid: Int64, wall: Int64) -> Bool { rowid <= mark && (start.map { wall < $0 } ?? true) }
+        for rowid in replaced.sorted() {
+            guard let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT system, effective, category, source, currency, amount, hlc_wall FROM civic_costs WHERE event_rowid = ?"),
+                arguments: [rowid]), held(rowid, wall: row["hlc_wall"])
+            else { continue }
+            guard table.remove(
+                system: row["system"], effective: row["effective"], category: row["category"], source: row["source"], currency: row["currency"],
+                amount: row["amount"])
+            else { return false }
+        }
+        // What the periods hold of each system, for the conflict checks below.
+        let spans = table.spans
+        var mixedCurrencies = Set<Int>()
+        for key in table.sums.keys {
+            let system = CostSums.system(of: key)
+            if !window(system).currency.elementsEqual(table.currencies.values[CostSums.currency(of: key)].utf8) { mixedCurrencies.insert(system) }
+        }
+        // The costs the periods do not hold: asOf's own period (by the citywide-order index), and
+        // those stored after the mark and recorded before it (late events).
+        if let asOf, let start {
+            try scan(
+                db,
+                sql: """
+                    SELECT \(Self.columns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+                    FROM events e CROSS JOIN civic_costs c ON c.event_rowid = e.rowid WHERE e.hlc_wall >= ? AND e.hlc_wall <= ?
+                    """, arguments: [start, asOf], replaced: replaced)
+            try scan(
+                db, sql: "SELECT \(Self.columns) FROM civic_costs WHERE event_rowid > ? AND hlc_wall < ?", arguments: [mark, start], replaced: replaced)
+        } else {
+            try scan(db, sql: "SELECT \(Self.columns) FROM civic_costs WHERE event_rowid > ?", arguments: [mark], replaced: replaced)
+        }
+        // A system whose held costs may conflict has them read one by one (one pass over what the periods hold).
+        var suspectSystems: [[UInt8]: Int] = [:]
+        for (system, span) in spans
+        where mixedCurrencies.contains(system) || window(system).mayConflict(span, earliestEffective: table.dates.values[span.earliestEffective]) {
+            suspectSystems[Array(table.systems.values[system].utf8)] = system
+        }
+        if !suspectSystems.isEmpty {
+            let bound = start.map { " AND hlc_wall < \($0)" } ?? ""
+            try scan(
+                db, sql: "SELECT \(Self.columns) FROM civic_costs WHERE event_rowid <= ?\(bound)", arguments: [mark], replaced: replaced,
+                only: suspectSystems)
+        }
+        return true
     }
 
     private static func findings(_ conflicts: [Conflict], events: [EventRef]) -> [Finding] {
@@ -188,25 +260,5 @@ struct CostAggregator {
                 kind: conflict.kind, events: events, conflictsWith: conflict.with, resolution: conflict.resolution,
                 detail: ValidationError(type: "cost.incurred", field: conflict.field, reason: conflict.reason).description)
         }
-    }
-
-    /// Adds one cost to its line; returns its system's index (for its window).
-    private mutating func add(
-        system: UnsafeBufferPointer<UInt8>, year: UnsafeBufferPointer<UInt8>, category: UnsafeBufferPointer<UInt8>,
-        source: UnsafeBufferPointer<UInt8>, currency: UnsafeBufferPointer<UInt8>, amount: Int64, count: Int64, rules: RuleFacts
-    ) throws -> Int {
-        let systemIndex = systems.index(system.baseAddress, system.count)
-        if systemIndex == windows.count { windows.append(Window(rules.systems[systems.values[systemIndex]])) }
-        var key = UInt64(systemIndex) << 32
-        key |= UInt64(years.index(year.baseAddress, year.count) & 0xFF) << 24
-        key |= UInt64(categories.index(category.baseAddress, category.count) & 0xFF) << 16
-        key |= UInt64(sources.index(source.baseAddress, source.count) & 0xFF) << 8
-        key |= UInt64(currencies.index(currency.baseAddress, currency.count) & 0xFF)
-        guard years.values.count <= 256, categories.values.count <= 256, sources.values.count <= 256, currencies.values.count <= 256
-        else { throw DatabaseError(message: "more than 256 distinct years, categories, sources or currencies") }
-        let sum = sums[key] ?? (0, 0)
-        if Money.exceeds(sum.amount, amount) { saturated.insert(systemIndex) }
-        sums[key] = (Money.add(sum.amount, amount), sum.count + count)
-        return systemIndex
     }
 }

@@ -1,0 +1,257 @@
+import Foundation
+
+/// Gives each distinct text a small number, reading it straight from a byte buffer (SQLite's, or a
+/// period's blob), so a million costs are summed without making a million strings.
+struct Interner {
+    private var buckets: [UInt64: [(bytes: [UInt8], index: Int)]] = [:]
+    private(set) var values: [String] = []
+
+    mutating func index(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let count = bytes.count
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        if let bucket = buckets[hash] {
+            for entry in bucket where entry.bytes.count == count {
+                let same = entry.bytes.withUnsafeBufferPointer { stored in
+                    guard let left = stored.baseAddress, let right = bytes.baseAddress else { return count == 0 }
+                    return memcmp(left, right, count) == 0
+                }
+                if same { return entry.index }
+            }
+        }
+        let index = values.count
+        values.append(String(decoding: bytes, as: UTF8.self))
+        buckets[hash, default: []].append((Array(bytes), index))
+        return index
+    }
+
+    mutating func index(_ text: String) -> Int {
+        Array(text.utf8).withUnsafeBufferPointer { index($0) }
+    }
+}
+
+/// Costs summed by (system, year, category, source, currency), with what the conflict checks need
+/// to know of each system's costs without reading them: the span of their recorded times and
+/// their earliest effective date. The sums the state's cost lines are made of, and the contents
+/// of one period of ``CostPeriods``.
+struct CostSums {
+    /// The recorded times and effective dates a system's costs cover.
+    struct Span {
+        var first: (wall: Int64, logical: Int64)
+        var last: (wall: Int64, logical: Int64)
+        var earliestEffective: Int
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private(set) var systems = Interner()
+    private(set) var years = Interner()
+    private(set) var categories = Interner()
+    private(set) var sources = Interner()
+    private(set) var currencies = Interner()
+    /// Effective dates (only the earliest of each system's is kept).
+    private(set) var dates = Interner()
+    /// Sums by packed key: system (32 bits), year, category, source, currency (8 bits each).
+    private(set) var sums: [UInt64: (amount: Int64, count: Int64)] = [:]
+    /// By system index.
+    private(set) var spans: [Int: Span] = [:]
+    /// Systems whose lines were cut at ``Money/limit``.
+    private(set) var saturated: Set<Int> = []
+    /// Costs added (a replaced cost taken away again still counts here: it is an event held).
+    private(set) var events: Int64 = 0
+
+    static func system(of key: UInt64) -> Int { Int(key >> 32) }
+    static func currency(of key: UInt64) -> Int { Int(key & 0xFF) }
+
+    /// Adds one cost to its line; returns its system's index.
+    mutating func add(
+        system: UnsafeBufferPointer<UInt8>, effective: UnsafeBufferPointer<UInt8>, category: UnsafeBufferPointer<UInt8>,
+        source: UnsafeBufferPointer<UInt8>, currency: UnsafeBufferPointer<UInt8>, amount: Int64, wall: Int64, logical: Int64
+    ) throws -> Int {
+        let systemIndex = try add(
+            system: systems.index(system), year: years.index(UnsafeBufferPointer(rebasing: effective.prefix(4))),
+            category: categories.index(category), source: sources.index(source), currency: currencies.index(currency), amount: amount, count: 1)
+        let date = dates.index(effective)
+        widen(systemIndex, Span(first: (wall, logical), last: (wall, logical), earliestEffective: date))
+        return systemIndex
+    }
+
+    /// Adds to one line by its fields' indexes; returns the system's index.
+    @discardableResult
+    mutating func add(system: Int, year: Int, category: Int, source: Int, currency: Int, amount: Int64, count: Int64) throws -> Int {
+        guard years.values.count <= 256, categories.values.count <= 256, sources.values.count <= 256, currencies.values.count <= 256
+        else { throw Failure(description: "more than 256 distinct years, categories, sources or currencies") }
+        let key = UInt64(system) << 32 | UInt64(year) << 24 | UInt64(category) << 16 | UInt64(source) << 8 | UInt64(currency)
+        let sum = sums[key] ?? (0, 0)
+        if Money.exceeds(sum.amount, amount) { saturated.insert(system) }
+        sums[key] = (Money.add(sum.amount, amount), sum.count + count)
+        events += count
+        return system
+    }
+
+    /// Takes one cost out of its line again (a corrected or revoked cost a period counted).
+    ///
+    /// - Returns: false when the line is saturated or unknown (the exact sum cannot be recovered).
+    mutating func remove(
+        system: String, effective: String, category: String, source: String, currency: String, amount: Int64
+    ) -> Bool {
+        let systemIndex = systems.index(system)
+        guard !saturated.contains(systemIndex) else { return false }
+        let key = UInt64(systemIndex) << 32 | UInt64(years.index(String(effective.prefix(4)))) << 24
+            | UInt64(categories.index(category)) << 16 | UInt64(sources.index(source)) << 8 | UInt64(currencies.index(currency))
+        guard let sum = sums[key], sum.count > 0 else { return false }
+        sums[key] = sum.count == 1 ? nil : (sum.amount - amount, sum.count - 1)
+        return true
+    }
+
+    private mutating func widen(_ system: Int, _ span: Span) {
+        guard var held = spans[system] else {
+            spans[system] = span
+            return
+        }
+        if span.first < held.first { held.first = span.first }
+        if span.last > held.last { held.last = span.last }
+        if dates.values[span.earliestEffective] < dates.values[held.earliestEffective] { held.earliestEffective = span.earliestEffective }
+        spans[system] = held
+    }
+
+    // MARK: - The stored form
+
+    /// The sums as bytes: the texts once, then the lines and the spans by the texts' numbers.
+    func encoded() -> [UInt8] {
+        var out: [UInt8] = [1]
+        var table: [String: Int] = [:]
+        var texts: [String] = []
+        func text(_ value: String) -> Int {
+            if let index = table[value] { return index }
+            table[value] = texts.count
+            texts.append(value)
+            return texts.count - 1
+        }
+        var body: [UInt8] = []
+        Self.varint(UInt64(sums.count), into: &body)
+        for (key, sum) in sums {
+            let parts = [
+                systems.values[Self.system(of: key)], years.values[Int(key >> 24 & 0xFF)], categories.values[Int(key >> 16 & 0xFF)],
+                sources.values[Int(key >> 8 & 0xFF)], currencies.values[Self.currency(of: key)],
+            ]
+            for part in parts { Self.varint(UInt64(text(part)), into: &body) }
+            Self.varint(Self.zigzag(sum.amount), into: &body)
+            Self.varint(UInt64(sum.count), into: &body)
+            body.append(saturated.contains(Self.system(of: key)) ? 1 : 0)
+        }
+        Self.varint(UInt64(spans.count), into: &body)
+        for (system, span) in spans {
+            Self.varint(UInt64(text(systems.values[system])), into: &body)
+            for value in [span.first.wall, span.first.logical, span.last.wall, span.last.logical] { Self.varint(Self.zigzag(value), into: &body) }
+            Self.varint(UInt64(text(dates.values[span.earliestEffective])), into: &body)
+        }
+        Self.varint(UInt64(texts.count), into: &out)
+        for value in texts {
+            let bytes = Array(value.utf8)
+            Self.varint(UInt64(bytes.count), into: &out)
+            out += bytes
+        }
+        return out + body
+    }
+
+    /// Adds the sums stored in `bytes` (``encoded()``) to these.
+    mutating func merge(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        var reader = Reader(bytes: bytes)
+        guard try reader.byte() == 1 else { throw Failure(description: "a cost period of an unknown format") }
+        let textCount = try reader.count()
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(textCount)
+        for _ in 0..<textCount {
+            let length = try reader.count()
+            ranges.append(try reader.skip(length))
+        }
+        // Each stored text's number in each interner, found when first needed.
+        var mapped = [[Int]](repeating: [Int](repeating: -1, count: textCount), count: 6)
+        func index(_ role: Int, _ text: Int) throws -> Int {
+            guard text < textCount else { throw Failure(description: "a cost period names text \(text) of \(textCount)") }
+            if mapped[role][text] >= 0 { return mapped[role][text] }
+            let slice = UnsafeBufferPointer(rebasing: bytes[ranges[text]])
+            let value: Int
+            switch role {
+            case 0: value = systems.index(slice)
+            case 1: value = years.index(slice)
+            case 2: value = categories.index(slice)
+            case 3: value = sources.index(slice)
+            case 4: value = currencies.index(slice)
+            default: value = dates.index(slice)
+            }
+            mapped[role][text] = value
+            return value
+        }
+        for _ in 0..<(try reader.count()) {
+            let system = try index(0, try reader.count())
+            let year = try index(1, try reader.count())
+            let category = try index(2, try reader.count())
+            let source = try index(3, try reader.count())
+            let currency = try index(4, try reader.count())
+            let amount = Self.unzigzag(try reader.varint())
+            let count = Int64(try reader.varint())
+            if try reader.byte() == 1 { saturated.insert(system) }
+            try add(system: system, year: year, category: category, source: source, currency: currency, amount: amount, count: count)
+        }
+        for _ in 0..<(try reader.count()) {
+            let system = try index(0, try reader.count())
+            let values = try (0..<4).map { _ in Self.unzigzag(try reader.varint()) }
+            let date = try index(5, try reader.count())
+            widen(system, Span(first: (values[0], values[1]), last: (values[2], values[3]), earliestEffective: date))
+        }
+        guard reader.atEnd else { throw Failure(description: "a cost period has bytes after its spans") }
+    }
+
+    private struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var offset = 0
+
+        var atEnd: Bool { offset == bytes.count }
+
+        mutating func byte() throws -> UInt8 {
+            guard offset < bytes.count else { throw Failure(description: "a cost period ends early") }
+            defer { offset += 1 }
+            return bytes[offset]
+        }
+
+        mutating func varint() throws -> UInt64 {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                let next = try byte()
+                guard shift < 64 else { throw Failure(description: "a cost period holds a number past 64 bits") }
+                value |= UInt64(next & 0x7F) << shift
+                if next & 0x80 == 0 { return value }
+                shift += 7
+            }
+        }
+
+        mutating func count() throws -> Int {
+            let value = try varint()
+            guard value <= UInt64(bytes.count) else { throw Failure(description: "a cost period counts \(value) of something in \(bytes.count) bytes") }
+            return Int(value)
+        }
+
+        mutating func skip(_ length: Int) throws -> Range<Int> {
+            guard length <= bytes.count - offset else { throw Failure(description: "a cost period ends early") }
+            defer { offset += length }
+            return offset..<(offset + length)
+        }
+    }
+
+    private static func varint(_ value: UInt64, into out: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            out.append(UInt8(value & 0x7F) | 0x80)
+            value >>= 7
+        }
+        out.append(UInt8(value))
+    }
+
+    private static func zigzag(_ value: Int64) -> UInt64 { UInt64(bitPattern: (value << 1) ^ (value >> 63)) }
+    private static func unzigzag(_ value: UInt64) -> Int64 { Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1) }
+}

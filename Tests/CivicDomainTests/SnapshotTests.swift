@@ -1,0 +1,185 @@
+import CivicDomain
+import CivicTestSupport
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerStore
+import Testing
+
+/// Replay starts from snapshots: costs summed by 30-day period of their recorded time. Late
+/// events, corrections, revocations and conflicts must give, across snapshots, exactly what
+/// reading every cost gives — and the hand-computed figures.
+@Suite("Snapshots for replay")
+struct SnapshotTests {
+    static let day: Int64 = 86_400_000
+
+    /// What must not differ between the two ways of computing state.
+    static func same(_ store: LedgerStore, _ filter: TimeFilter, _ label: String) throws {
+        let fast = try CityState.load(from: store, filter: filter)
+        let full = try CityState.load(from: store, filter: filter, snapshots: false)
+        #expect(fast.costs == full.costs, "costs differ \(label)")
+        #expect(fast.findings == full.findings, "findings differ \(label): \(fast.findings.count) against \(full.findings.count)")
+        #expect(fast.eventCount == full.eventCount, "event counts differ \(label)")
+    }
+
+    /// Three offices over three years: costs on shared systems, costs on systems unknown, retired or
+    /// not yet procured, in another currency or dated before their procurement; corrections of
+    /// costs; police's events reaching city hall months late; the registrar revoking a key.
+    @Test(arguments: [1, 2, 3] as [UInt64]) func snapshotsGiveWhatReadingEveryCostGives(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        let city = try TestCity(offices: ["cityhall", "police", "it"], registrar: "cityhall", registering: true)
+        let start = LedgerDate("2023-01-01")!.unixMilliseconds
+        city.clock = start
+        try city.deliver(from: "cityhall", to: "police")
+        try city.deliver(from: "cityhall", to: "it")
+        func day() -> String { LedgerDate(unixMilliseconds: city.clock).description }
+        let systems = ["cams", "lights", "lpr", "ghost"]
+        var procured: Set<String> = []
+        var costs: [String: [Event]] = ["police": [], "it": [], "cityhall": []]
+        var instants: [Int64] = []
+        let hall = city.store("cityhall")
+        for step in 0..<220 {
+            city.clock += Int64.random(in: 1...9, using: &random) * Self.day + Int64.random(in: 0..<Self.day, using: &random)
+            instants.append(city.clock - Int64.random(in: 0..<(40 * Self.day), using: &random))
+            let office = ["police", "it", "cityhall"][Int.random(in: 0..<3, using: &random)]
+            let system = systems[Int.random(in: 0..<systems.count, using: &random)]
+            switch Int.random(in: 0..<20, using: &random) {
+            case 0 where !procured.contains(system) && system != "ghost":
+                procured.insert(system)
+                try city.record(office, "system.procured", day(), Bodies.system(system, currency: system == "lpr" ? "EUR" : "USD"))
+            case 1 where system == "lights" && step > 150:
+                _ = try? city.recordUnchecked("cityhall", "system.retired", day(), Bodies.retirement(system))
+            case 2:
+                // A cost dated before the system was procured, or in the wrong currency.
+                let early = LedgerDate(unixMilliseconds: city.clock - 400 * Self.day).description
+                try city.recordUnchecked(office, "cost.incurred", early, Bodies.cost(system, Int.random(in: 1...9_000, using: &random)))
+            case 3 where !(costs[office] ?? []).isEmpty:
+                let target = costs[office]![Int.random(in: 0..<costs[office]!.count, using: &random)]
+                _ = try? city.recordUnchecked(
+                    office, "event.corrected", day(), Bodies.correction(of: target.id, replacement: Bodies.cost("cams", 77, category: "energy")))
+            default:
+                let cost = try city.recordUnchecked(
+                    office, "cost.incurred", day(),
+                    Bodies.cost(
+                        system, Int.random(in: 1...90_000, using: &random), source: ["general-fund", "bond", "grant"][step % 3],
+                        category: ["maintenance", "licence"][step % 2], currency: step % 17 == 0 ? "EUR" : "USD"))
+                costs[office, default: []].append(cost)
+            }
+            // IT reaches city hall every few weeks; police only twice a year, months late.
+            if step % 5 == 0 { try city.deliver(from: "it", to: "cityhall") }
+            if step % 70 == 69 { try city.deliver(from: "police", to: "cityhall") }
+            if step == 100 || step == 180 {
+                try CityState.updateSnapshots(hall)
+                for instant in instants.suffix(12) { try Self.same(hall, TimeFilter(asOf: instant), "at step \(step), as of \(instant)") }
+            }
+        }
+        // The registrar revokes IT's key after half of what IT signed: the rest stops counting.
+        let itSize = try city.store("it").head(office: "it")?.size ?? 0
+        try city.deliver(from: "it", to: "cityhall")
+        try city.record(
+            "cityhall", "office.key-revoked", day(),
+            #"{"office":"it","key":"\#(city.signer("it").verifier.vkey)","after":\#(itSize / 2),"reason":"laptop stolen"}"#)
+        try city.deliver(from: "police", to: "cityhall")  // police's last months, late: after the snapshots' mark
+
+        let status = try CityState.snapshotStatus(hall)
+        #expect(status.periods > 20 && status.through > 0, "\(status)")
+        let everything = try CityState.load(from: hall, filter: .none, snapshots: false)
+        #expect(everything.findings.contains { $0.kind == .revokedKey })
+        #expect(everything.corrections.count > 2)
+        #expect(Set(everything.findings.map(\.kind)).count >= 4, "\(Set(everything.findings.map(\.kind)))")
+        // Every period boundary, a millisecond either side, and random instants; then after catching up.
+        let boundaries = (0..<40).map { LedgerDate("2023-01-01")!.unixMilliseconds / (30 * Self.day) * (30 * Self.day) + Int64($0) * 30 * Self.day }
+        for pass in 0..<2 {
+            try Self.same(hall, .none, "for all time, pass \(pass)")
+            for boundary in boundaries.enumerated().filter({ $0.offset % 3 == 0 }).map(\.element) {
+                for instant in [boundary - 1, boundary, boundary + 1] {
+                    try Self.same(hall, TimeFilter(asOf: instant), "pass \(pass), as of \(instant)")
+                }
+            }
+            for instant in instants.enumerated().filter({ $0.offset % 9 == 0 }).map(\.element) {
+                try Self.same(hall, TimeFilter(asOf: instant), "pass \(pass), as of \(instant)")
+            }
+            try CityState.updateSnapshots(hall)
+        }
+    }
+
+    /// Hand-computed: costs in January, February and March 2024; the snapshots catch up in April;
+    /// police's January cost arrives in June, and a correction of a February cost is recorded in May.
+    @Test func lateEventsAndCorrectionsGiveTheHandComputedFiguresAcrossSnapshots() throws {
+        let city = try TestCity(offices: ["cityhall", "police"])
+        city.at("2024-01-02")
+        try city.record("cityhall", "system.procured", "2024-01-02", Bodies.system("lights"))
+        try city.record("police", "system.procured", "2024-01-02", Bodies.system("lights"))
+        city.at("2024-01-15")
+        try city.record("cityhall", "cost.incurred", "2024-01-15", Bodies.cost("lights", 1_000))
+        try city.record("police", "cost.incurred", "2024-01-15", Bodies.cost("lights", 20))
+        city.at("2024-02-15")
+        let february = try city.record("cityhall", "cost.incurred", "2024-02-15", Bodies.cost("lights", 300))
+        city.at("2024-03-15")
+        try city.record("cityhall", "cost.incurred", "2024-03-15", Bodies.cost("lights", 5_000))
+        let hall = city.store("cityhall")
+        city.at("2024-04-01")
+        try CityState.updateSnapshots(hall)
+        #expect(try CityState.snapshotStatus(hall).periods == 3)
+
+        func total(_ date: String) throws -> Int64 {
+            let filter = TimeFilter(asOf: TimeFilter.instant(date))
+            let fast = try CityState.load(from: hall, filter: filter).totalCost(system: "lights")
+            #expect(fast == (try CityState.load(from: hall, filter: filter, snapshots: false)).totalCost(system: "lights"), "\(date)")
+            return fast
+        }
+        #expect(try total("2024-02-20") == 1_300)
+        city.at("2024-05-02")
+        try city.record(
+            "cityhall", "event.corrected", "2024-05-02", Bodies.correction(of: february.id, replacement: Bodies.cost("lights", 30), reason: "typo"))
+        city.at("2024-06-01")
+        try city.deliver(from: "police", to: "cityhall")
+        // Police's January cost counts from January on, though it arrived in June; the February
+        // cost is 300 until the correction was recorded in May, then 30.
+        #expect(try total("2024-01-31") == 1_020)
+        #expect(try total("2024-02-20") == 1_320)
+        #expect(try total("2024-04-30") == 6_320)
+        #expect(try total("2024-06-30") == 6_050)
+        try CityState.updateSnapshots(hall)
+        #expect(try total("2024-01-31") == 1_020)
+        #expect(try total("2024-04-30") == 6_320)
+        #expect(try total("2024-06-30") == 6_050)
+        let state = try CityState.load(from: hall, filter: .none)
+        #expect(state.eventCount == 5 + 2)  // city hall: a procurement, three costs, a correction; police: a procurement, a cost
+    }
+
+    /// A correction of a cost whose line reached the largest total: the snapshot cannot take the
+    /// cost back out exactly, so state reads every cost — and says the total was cut.
+    @Test func aCorrectionInASaturatedLineReadsEveryCost() throws {
+        let city = try TestCity(offices: ["it"])
+        city.at("2024-01-02")
+        try city.record("it", "system.procured", "2024-01-02", Bodies.system("cams"))
+        city.at("2024-01-05")
+        let largest = 9_007_199_254_740_991
+        let first = try city.record("it", "cost.incurred", "2024-01-05", Bodies.cost("cams", largest))
+        try city.record("it", "cost.incurred", "2024-01-05", Bodies.cost("cams", largest))
+        city.at("2024-03-01")
+        try CityState.updateSnapshots(city.store("it"))
+        try city.record("it", "event.corrected", "2024-03-01", Bodies.correction(of: first.id, replacement: Bodies.cost("cams", 5)))
+        let state = try CityState.load(from: city.store("it"), filter: .none)
+        #expect(state.totalCost(system: "cams") == Int64(largest))
+        #expect(state.findings.contains { $0.kind == .totalOutOfRange })
+        try Self.same(city.store("it"), .none, "saturated")
+        try Self.same(city.store("it"), TimeFilter(asOf: TimeFilter.instant("2024-02-01")), "saturated, before the correction")
+    }
+
+    /// Snapshots are a cache of the events: a damaged period is made again from them, and the state is right.
+    @Test func aDamagedSnapshotIsMadeAgain() throws {
+        let city = try TestCity(offices: ["it"])
+        city.at("2024-01-02")
+        try city.record("it", "system.procured", "2024-01-02", Bodies.system("cams"))
+        try city.record("it", "cost.incurred", "2024-01-02", Bodies.cost("cams", 10))
+        city.at("2024-03-01")
+        try city.record("it", "cost.incurred", "2024-03-01", Bodies.cost("cams", 5))
+        try CityState.updateSnapshots(city.store("it"))
+        try city.store("it").updateDerived { db in try db.execute(sql: "UPDATE civic_cost_periods SET sums = x'0105'") }
+        #expect(try CityState.load(from: city.store("it"), filter: .none).totalCost(system: "cams") == 15)
+        #expect(try CityState.snapshotStatus(city.store("it")).periods == 2)
+        try Self.same(city.store("it"), TimeFilter(asOf: TimeFilter.instant("2024-02-01")), "made again")
+    }
+}
