@@ -1,5 +1,6 @@
 import CivicDomain
 import Foundation
+import GRDB
 import LedgerCore
 import LedgerStore
 
@@ -95,6 +96,8 @@ func runStateBench(total: Int, offices officeCount: Int, heldFacts: Int?, direct
         let elapsed = try seconds { events = try CityState.load(from: hub.store, filter: filter).eventCount }
         return (elapsed, events)
     }
+    // The snapshots replay starts from, made once (state would make them itself on its first call).
+    let snapshotSeconds = try seconds { try CityState.updateSnapshots(hub.store) }
     var asOf: [Double] = []
     var knownAt: [Double] = []
     for _ in 0..<5 {
@@ -109,19 +112,45 @@ func runStateBench(total: Int, offices officeCount: Int, heldFacts: Int?, direct
     let lateSeconds = try deliver(late, to: hub.store, arrival: start + span + 400 * 86_400_000)
     let lateCheck = try CityState.load(from: hub.store, filter: TimeFilter(asOf: start + span / 4 + 31 * 86_400_000))
     precondition(lateCheck.facts.systems["late-office-s0"] != nil, "late events must appear in the past")
+    // The late events are read beside the snapshots until they catch up.
+    var asOfLate: [Double] = []
+    for _ in 0..<5 { asOfLate.append(try timed(TimeFilter(asOf: start + Int64.random(in: 0..<span, using: &generator))).0) }
 
     func describe(_ values: [Double]) -> String {
         let sorted = values.sorted()
         return String(format: "median %.3f s, max %.3f s", sorted[sorted.count / 2], sorted.last ?? 0)
     }
-    print("| events held | offices | receive ev/s | state --as-of (5 random dates) | state --known-at (5 random dates) | state (all) | 10,000 late events |")
-    print("|---|---|---|---|---|---|---|")
+    let facts = try hub.store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_facts") ?? 0 }
+    print("| events held | facts | receive ev/s | snapshots made | state --as-of (5 random dates) | state --known-at (5 random dates) | state (all) | 10,000 late events | --as-of after them |")
+    print("|---|---|---|---|---|---|---|---|---|")
     print(String(
-        format: "| %d | %d | %.0f | %@ | %@ | %.3f s | %.2f s (%.0f ev/s) |", held, officeCount, Double(held) / receiveSeconds, describe(asOf),
-        describe(knownAt), full, lateSeconds, 10_000 / lateSeconds))
+        format: "| %d | %d | %.0f | %.2f s | %@ | %@ | %.3f s | %.2f s (%.0f ev/s) | %@ |", held, facts, Double(held) / receiveSeconds, snapshotSeconds,
+        describe(asOf), describe(knownAt), full, lateSeconds, 10_000 / lateSeconds, describe(asOfLate)))
     if keep {
         FileHandle.standardError.write(Data("kept the city-hall ledger in \(directory)/cityhall\n".utf8))
     } else {
         try? FileManager.default.removeItem(atPath: directory)
     }
+}
+
+/// State as of five random instants across the ledger's recorded times, for all time, and the
+/// reports' context, in process, on a ledger kept by `--state … --keep`.
+func runReplayBench(directory: String) throws {
+    let opened = try LedgerDirectory(path: directory).open(projector: CivicProjector())
+    let (first, last) = try opened.store.read { db in
+        (try Int64.fetchOne(db, sql: "SELECT min(hlc_wall) FROM events") ?? 0, try Int64.fetchOne(db, sql: "SELECT max(hlc_wall) FROM events") ?? 0)
+    }
+    let snapshots = try seconds { try CityState.updateSnapshots(opened.store) }
+    var generator = SystemRandomNumberGenerator()
+    var times: [String] = []
+    for _ in 0..<5 {
+        let instant = Int64.random(in: first...max(first, last), using: &generator)
+        var lines = 0
+        let elapsed = try seconds { lines = try CityState.load(from: opened.store, filter: TimeFilter(asOf: instant)).costs.count }
+        times.append(String(format: "%@ %.3f s (%d lines)", LedgerDate(unixMilliseconds: instant).description, elapsed, lines))
+    }
+    let all = try seconds { _ = try CityState.load(from: opened.store, filter: .none) }
+    print("snapshots brought up to date: \(String(format: "%.3f", snapshots)) s")
+    print("state --as-of: " + times.joined(separator: ", "))
+    print(String(format: "state (all): %.3f s", all))
 }

@@ -1,6 +1,7 @@
 // civic-bench: measures the offline ledger (issue 2). Build and run in release:
 //   Tools/bench (or: swift build -c release --product civic-bench && .build/release/civic-bench --events 100000)
 //   civic-bench --state 1000000 [--offices 10] [--held-facts 100000] [--keep]   time travel (issues 3 and 12)
+//   civic-bench --replay DIR      state as of 5 random instants and report all, in process, on a kept ledger
 //   civic-bench --facts 1000,100000 [--civic PATH] [--peer SCRIPT]   recording on a grown ledger (issue 12)
 // Prints one markdown table row per size. Not part of the test suite or CI.
 import CivicDomain
@@ -23,6 +24,7 @@ struct Options {
     var civic: String?
     var peer: String?
     var heldFacts: Int?
+    var replay: String?
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -40,6 +42,7 @@ struct Options {
             case "--civic": civic = iterator.next()
             case "--peer": peer = iterator.next()
             case "--held-facts": heldFacts = Int(iterator.next() ?? "")
+            case "--replay": replay = iterator.next()
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -201,6 +204,15 @@ let options = Options(CommandLine.arguments)
 if let facts = options.facts {
     do {
         try runFactsBench(sizes: facts, directory: options.directory, civic: options.civic, peer: options.peer, singles: options.singles)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("civic-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
+if let replay = options.replay {
+    do {
+        try runReplayBench(directory: replay)
         exit(0)
     } catch {
         FileHandle.standardError.write(Data("civic-bench: \(error)\n".utf8))

@@ -28,6 +28,12 @@ public struct ReportContext: Sendable {
     public let currency: Currency?
     /// Systems in other currencies, left out of the money figures.
     public let otherCurrencySystems: [String]
+    /// The systems reported on (those in the report currency), by id.
+    public let systems: [SystemRecord]
+    /// The cost lines in the report currency.
+    public let costLines: [CostLine]
+    /// Spend to date per system, in the report currency.
+    public let spend: [String: Int64]
 
     public var filter: TimeFilter { state.filter }
 
@@ -48,28 +54,17 @@ public struct ReportContext: Sendable {
         }
         let chosen = currency
         otherCurrencySystems = state.facts.systems.values.filter { $0.procured.contract.currency != chosen }.map(\.procured.system).sorted()
+        // Computed once: every report reads them, some many times.
+        systems = state.facts.systems.values.filter { $0.procured.contract.currency == chosen }.sorted { $0.procured.system < $1.procured.system }
+        let lines = chosen.map { currency in state.costs.filter { $0.currency == currency.code } } ?? []
+        costLines = lines
+        spend = lines.reduce(into: [:]) { totals, line in totals[line.system] = Money.add(totals[line.system] ?? 0, line.amount) }
     }
 
     /// Loads the state from `store` and builds the context.
     public static func load(from store: LedgerStore, filter: TimeFilter, currency: String? = nil) throws -> ReportContext {
         try ReportContext(
             state: CityState.load(from: store, filter: filter), city: store.identity.city, node: store.identity.office, currency: currency)
-    }
-
-    /// The systems reported on (those in the report currency), by id.
-    public var systems: [SystemRecord] {
-        state.facts.systems.values.filter { $0.procured.contract.currency == currency }.sorted { $0.procured.system < $1.procured.system }
-    }
-
-    /// The cost lines in the report currency.
-    public var costLines: [CostLine] {
-        guard let currency else { return [] }
-        return state.costs.filter { $0.currency == currency.code }
-    }
-
-    /// Spend to date per system, in the report currency.
-    public var spend: [String: Int64] {
-        costLines.reduce(into: [:]) { totals, line in totals[line.system] = Money.add(totals[line.system] ?? 0, line.amount) }
     }
 
     /// Districts sorted neediest first, then by id.

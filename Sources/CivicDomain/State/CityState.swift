@@ -81,7 +81,7 @@ public struct CityState: Sendable {
         let costs = try CostAggregator.aggregate(
             db, filter: filter, rules: fold.rules, replacements: ledger.costReplacements, revoked: ledger.revoked, periods: periods)
         state.eventCount = facts + costs.events
-        state.costs = costs.lines.sorted { ($0.system, $0.year, $0.category, $0.source, $0.currency) < ($1.system, $1.year, $1.category, $1.source, $1.currency) }
+        state.costs = costs.lines
         state.corrections = ledger.applied
         state.findings = Finding.sorted(ledger.findings + fold.findings + costs.findings + (try NodeFindings.load(db, filter: filter)))
         return state

@@ -55,8 +55,8 @@ struct CostAggregator {
         self.rules = rules
     }
 
-    /// The cost lines under `filter`, the findings of the costs that conflict with their systems,
-    /// and how many costs pass the filter.
+    /// The cost lines under `filter` (in order of system, year, category, source, currency), the
+    /// findings of the costs that conflict with their systems, and how many costs pass the filter.
     ///
     /// With no `knownAt` or `effectiveOn` bound, starts from the snapshots (``CostPeriods``) and
     /// reads only the costs they do not hold; otherwise reads every cost that passes the filter.
@@ -143,8 +143,27 @@ struct CostAggregator {
                 kind: .totalOutOfRange, events: [], resolution: .counted,
                 detail: "the costs of \"\(system)\" add up past \(Money.limit) minor units, the largest figure a total holds: its totals are cut there")
         }
-        let lines = table.sums.map { key, sum in
-            CostLine(
+        // In order of (system, year, category, source, currency): each field's few distinct texts
+        // are ranked once, then the lines are sorted by their ranks, not by comparing strings.
+        func ranks(_ values: [String]) -> [UInt64] {
+            var ranks = [UInt64](repeating: 0, count: values.count)
+            for (rank, index) in values.indices.sorted(by: { values[$0] < values[$1] }).enumerated() { ranks[index] = UInt64(rank) }
+            return ranks
+        }
+        let (systems, years, categories, sources, currencies) = (
+            ranks(table.systems.values), ranks(table.years.values), ranks(table.categories.values), ranks(table.sources.values),
+            ranks(table.currencies.values)
+        )
+        let ordered = table.sums.keys.sorted { left, right in
+            func rank(_ key: UInt64) -> UInt64 {
+                systems[CostSums.system(of: key)] << 32 | years[Int(key >> 24 & 0xFF)] << 24 | categories[Int(key >> 16 & 0xFF)] << 16
+                    | sources[Int(key >> 8 & 0xFF)] << 8 | currencies[CostSums.currency(of: key)]
+            }
+            return rank(left) < rank(right)
+        }
+        let lines = ordered.map { key in
+            let sum = table.sums[key] ?? (0, 0)
+            return CostLine(
                 system: table.systems.values[CostSums.system(of: key)], year: table.years.values[Int(key >> 24 & 0xFF)],
                 category: table.categories.values[Int(key >> 16 & 0xFF)], source: table.sources.values[Int(key >> 8 & 0xFF)],
                 currency: table.currencies.values[CostSums.currency(of: key)], amount: sum.amount, count: sum.count)
