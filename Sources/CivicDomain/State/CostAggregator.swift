@@ -174,9 +174,14 @@ struct CostAggregator {
     /// The columns ``scan(_:sql:arguments:replaced:only:)`` reads, in its order.
     private static let columns = "event_rowid, system, effective, category, source, currency, amount, hlc_wall, hlc_logical"
 
+    /// Makes the windows of every system the sums know so far (read in place: a copy per cost costs).
+    private mutating func extendWindows() {
+        while windows.count < table.systems.values.count { windows.append(Window(rules.systems[table.systems.values[windows.count]])) }
+    }
+
     /// The window of a system, by its index in the sums.
     private mutating func window(_ index: Int) -> Window {
-        while windows.count <= index { windows.append(Window(rules.systems[table.systems.values[windows.count]])) }
+        extendWindows()
         return windows[index]
     }
 
@@ -210,7 +215,8 @@ struct CostAggregator {
                     system: system, effective: effective, category: CostPeriods.text(handle, 3), source: CostPeriods.text(handle, 4),
                     currency: currency, amount: sqlite3_column_int64(handle, 6), wall: wall, logical: logical)
             }
-            if window(index).mayConflict(wall: wall, logical: logical, currency: currency, effective: effective) { suspects.append(rowid) }
+            if index >= windows.count { extendWindows() }
+            if windows[index].mayConflict(wall: wall, logical: logical, currency: currency, effective: effective) { suspects.append(rowid) }
         }
     }
 

@@ -66,7 +66,7 @@ enum CostPeriods {
             let wall = sqlite3_column_int64(handle, 6)
             let period = period(of: wall)
             if touched[period] == nil {
-                var sums = CostSums()
+                var sums = CostSums(keepsSpans: true)
                 if let stored = try Data.fetchOne(load, arguments: [period]) {
                     try stored.withUnsafeBytes { try sums.merge($0.bindMemory(to: UInt8.self)) }
                 }

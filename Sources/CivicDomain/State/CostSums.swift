@@ -61,6 +61,13 @@ struct CostSums {
     private(set) var saturated: Set<Int> = []
     /// Costs added (a replaced cost taken away again still counts here: it is an event held).
     private(set) var events: Int64 = 0
+    /// Whether ``add(system:effective:category:source:currency:amount:wall:logical:)`` widens the
+    /// systems' spans (what a period keeps; state reads them from the periods alone).
+    let keepsSpans: Bool
+
+    init(keepsSpans: Bool = false) {
+        self.keepsSpans = keepsSpans
+    }
 
     static func system(of key: UInt64) -> Int { Int(key >> 32) }
     static func currency(of key: UInt64) -> Int { Int(key & 0xFF) }
@@ -73,8 +80,7 @@ struct CostSums {
         let systemIndex = try add(
             system: systems.index(system), year: years.index(UnsafeBufferPointer(rebasing: effective.prefix(4))),
             category: categories.index(category), source: sources.index(source), currency: currencies.index(currency), amount: amount, count: 1)
-        let date = dates.index(effective)
-        widen(systemIndex, Span(first: (wall, logical), last: (wall, logical), earliestEffective: date))
+        if keepsSpans { widen(systemIndex, Span(first: (wall, logical), last: (wall, logical), earliestEffective: dates.index(effective))) }
         return systemIndex
     }
 
@@ -113,7 +119,9 @@ struct CostSums {
         }
         if span.first < held.first { held.first = span.first }
         if span.last > held.last { held.last = span.last }
-        if dates.values[span.earliestEffective] < dates.values[held.earliestEffective] { held.earliestEffective = span.earliestEffective }
+        if span.earliestEffective != held.earliestEffective, dates.values[span.earliestEffective] < dates.values[held.earliestEffective] {
+            held.earliestEffective = span.earliestEffective
+        }
         spans[system] = held
     }
 
