@@ -140,7 +140,7 @@ struct DashboardEndToEndTests {
 
     @Test(
         .disabled(if: ProcessInfo.processInfo.environment["CIVIC_SKIP_BROWSER"] == "1", "CIVIC_SKIP_BROWSER=1"),
-        .timeLimit(.minutes(3)))
+        .timeLimit(.minutes(6)))
     func everyPageWorksInChromiumOnADesktopAndAPhone() throws {
         let ledger = try Self.ledger()
         let node = try ServedNode(ledger.sandbox, data: "civic-data")
