@@ -132,54 +132,77 @@ extension LedgerStore {
     /// Keeps the cosignatures that verify: the witness is an office with a key held here, not
     /// revoked, whose cosignature it is; the checkpoint verifies under its office's key and has the
     /// root of the held log at its size (one that contradicts it is kept as a fork proof instead).
+    ///
+    /// The signatures are checked in a read; the writer is held only to place each checkpoint
+    /// against the held log and store what verified (a peer's batch of 4,096 costs it no crypto).
     public func keep(cosignatures: [CosignedCheckpoint], now: @escaping @Sendable () -> Int64 = LedgerStore.systemMilliseconds) async throws -> CosignatureIntake {
         let city = identity.city
         let received = Array(cosignatures.prefix(Self.maximumCosignaturesPerExchange))
-        let (checked, forks) = try await writeAsync { db -> (CosignatureIntake, [(String, ForkProof)]) in
-            var intake = CosignatureIntake()
-            var forks: [(String, ForkProof)] = []
+        /// A cosignature whose signatures verified, with the witness key that made it.
+        struct Verified: Sendable {
+            let item: CosignedCheckpoint
+            let witness: String
+            let witnessKey: [UInt8]
+            let signed: SignedCheckpoint
+        }
+        let (verified, refused) = try await pool.read { db -> ([Verified], [String]) in
+            var verified: [Verified] = []
+            var refused: [String] = []
             for item in received {
                 let witnessPrefix = "civic/\(city)/"
                 guard item.cosignature.name.hasPrefix(witnessPrefix) else {
-                    intake.refused.append("a cosignature of \(item.office) by \(item.cosignature.name), not an office of \(city)")
+                    refused.append("a cosignature of \(item.office) by \(item.cosignature.name), not an office of \(city)")
                     continue
                 }
                 let witness = String(item.cosignature.name.dropFirst(witnessPrefix.count))
                 guard witness != item.office else {
-                    intake.refused.append("\(witness) cosigned its own log")
+                    refused.append("\(witness) cosigned its own log")
                     continue
                 }
+                let text = (try? SignedNote(parsing: item.note).text) ?? ""
                 guard let witnessKeys = try Self.keyHistory(db, office: witness),
-                    witnessKeys.keys.contains(where: { key in
-                        key.revokedAfter == nil && item.cosignature.verifies(
-                            (try? SignedNote(parsing: item.note).text) ?? "", name: item.cosignature.name, publicKey: key.verifier.publicKey)
+                    let key = witnessKeys.keys.first(where: { key in
+                        key.revokedAfter == nil && item.cosignature.verifies(text, name: item.cosignature.name, publicKey: key.verifier.publicKey)
                     })
                 else {
-                    intake.refused.append("the cosignature of \(item.office) by \(witness) does not verify under a key of \(witness) held here")
+                    refused.append("the cosignature of \(item.office) by \(witness) does not verify under a key of \(witness) held here")
                     continue
                 }
                 guard let keys = try Self.keyHistory(db, office: item.office) else {
-                    intake.refused.append("\(item.office) has no trusted key here")
+                    refused.append("\(item.office) has no trusted key here")
                     continue
                 }
-                let signed: SignedCheckpoint
                 do {
-                    signed = try keys.verify(item.note)
+                    verified.append(Verified(item: item, witness: witness, witnessKey: key.verifier.publicKey, signed: try keys.verify(item.note)))
                 } catch {
-                    intake.refused.append("the checkpoint \(witness) cosigned: \(error)")
+                    refused.append("the checkpoint \(witness) cosigned: \(error)")
+                }
+            }
+            return (verified, refused)
+        }
+        let (checked, forks) = try await writeAsync { db -> (CosignatureIntake, [(String, ForkProof)]) in
+            var intake = CosignatureIntake()
+            intake.refused = refused
+            var forks: [(String, ForkProof)] = []
+            for entry in verified {
+                let item = entry.item
+                // Revoked since the read: not kept.
+                guard try Self.keyHistory(db, office: entry.witness)?.keys.contains(where: { $0.revokedAfter == nil && $0.verifier.publicKey == entry.witnessKey }) == true
+                else {
+                    intake.refused.append("the cosignature of \(item.office) by \(entry.witness) does not verify under a key of \(entry.witness) held here")
                     continue
                 }
                 let head = try OfficeHead.fetch(db, office: item.office) ?? .empty(office: item.office)
-                let size = signed.checkpoint.size
+                let size = entry.signed.checkpoint.size
                 guard size >= 1, size <= head.size else {
                     intake.ahead += 1
                     continue
                 }
-                if let proof = try Self.contradiction(db, office: item.office, signed: signed, note: item.note, head: head) {
+                if let proof = try Self.contradiction(db, office: item.office, signed: entry.signed, note: item.note, head: head) {
                     forks.append((item.office, proof))
                     continue
                 }
-                if try Self.insertCosignature(db, office: item.office, size: size, root: signed.checkpoint.root, witness: witness, item.cosignature) {
+                if try Self.insertCosignature(db, office: item.office, size: size, root: entry.signed.checkpoint.root, witness: entry.witness, item.cosignature) {
                     intake.kept += 1
                 } else {
                     intake.alreadyHeld += 1
