@@ -8,12 +8,15 @@ import LedgerStore
 /// costs recorded one per durable transaction, 100 and 10,000 per transaction; `civic record`
 /// whole processes on that ledger when `civic` is given; pyeventsourcing at the same batch sizes
 /// when `peer` (its benchmark script) is given, run here so the ratios come from one run.
-func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String?, singles: Int) throws {
+func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String?, singles: Int, batches: [Int]) throws {
+    // Events per run at each batch size: `singles` one by one, then 200 transactions (at least 20,000 events).
+    let runs = batches.map { batch in (count: batch == 1 ? singles : max(20_000, batch * 10), batch: batch) }
     let peerRates = try peer.map { script in
-        try [(singles, 1), (20_000, 100), (100_000, 10_000)].map { count, batch in try peerRate(script: script, events: count, batch: batch) }
+        try runs.map { run in try peerRate(script: script, events: run.count, batch: run.batch) }
     }
-    print("| facts held | `civic record` median (p90) | 1 event/txn ev/s | 100 events/txn ev/s | 10,000 events/txn ev/s | state --as-of, 5 dates (median, max) | receive all, then the first record |")
-    print("|---|---|---|---|---|---|---|")
+    let columns = batches.map { $0 == 1 ? "1 event/txn ev/s" : "\($0) events/txn ev/s" }
+    print("| facts held | `civic record` median (p90) | " + columns.joined(separator: " | ") + " | state --as-of, 5 dates (median, max) | receive all, then the first record |")
+    print("|---|---|" + String(repeating: "---|", count: columns.count) + "---|---|")
     for facts in sizes {
         let folder = directory + "-facts/\(facts)"
         try? FileManager.default.removeItem(atPath: folder)
@@ -87,7 +90,7 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
 
         // One event per durable transaction, then 100 and 10,000.
         var rates: [Double] = []
-        for (count, batch) in [(singles, 1), (20_000, 100), (100_000, 10_000)] {
+        for (count, batch) in runs {
             var drafts: [EventDraft] = []
             var done = 0
             let elapsed = try seconds {
@@ -131,7 +134,7 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
             guard let peerRates else { return String(format: "%.0f", rates[at]) }
             return String(format: "%.0f (peer %.0f, %.2f×)", rates[at], peerRates[at], rates[at] / peerRates[at])
         }
-        print("| \(facts) | \(record) | \(cell(0)) | \(cell(1)) | \(cell(2)) | \(timings) |")
+        print("| \(facts) | \(record) | " + rates.indices.map(cell).joined(separator: " | ") + " | \(timings) |")
         try? FileManager.default.removeItem(atPath: folder)
     }
 }

@@ -2,7 +2,7 @@
 //   Tools/bench (or: swift build -c release --product civic-bench && .build/release/civic-bench --events 100000)
 //   civic-bench --state 1000000 [--offices 10] [--held-facts 100000] [--keep]   time travel (issues 3 and 12)
 //   civic-bench --replay DIR      state as of 5 random instants and report all, in process, on a kept ledger
-//   civic-bench --facts 1000,100000 [--civic PATH] [--peer SCRIPT]   recording on a grown ledger (issue 12)
+//   civic-bench --facts 1000,100000 [--civic PATH] [--peer SCRIPT] [--batches 1,100,10000]   recording on a grown ledger (issue 12)
 // Prints one markdown table row per size. Not part of the test suite or CI.
 import CivicDomain
 import Foundation
@@ -25,6 +25,8 @@ struct Options {
     var peer: String?
     var heldFacts: Int?
     var replay: String?
+    /// The recording benchmark's batch sizes (events per transaction).
+    var batches = [1, 100, 10_000]
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -43,6 +45,7 @@ struct Options {
             case "--peer": peer = iterator.next()
             case "--held-facts": heldFacts = Int(iterator.next() ?? "")
             case "--replay": replay = iterator.next()
+            case "--batches": batches = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -203,7 +206,8 @@ func run(size: Int, options: Options) throws -> String {
 let options = Options(CommandLine.arguments)
 if let facts = options.facts {
     do {
-        try runFactsBench(sizes: facts, directory: options.directory, civic: options.civic, peer: options.peer, singles: options.singles)
+        try runFactsBench(sizes: facts, directory: options.directory, civic: options.civic, peer: options.peer, singles: options.singles,
+            batches: options.batches)
         exit(0)
     } catch {
         FileHandle.standardError.write(Data("civic-bench: \(error)\n".utf8))
