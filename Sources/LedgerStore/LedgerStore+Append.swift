@@ -63,7 +63,7 @@ extension LedgerStore {
                 let insert = try EventInsert(db)
                 let projection = try beginProjection(db, mode: .record)
                 let start = AppendPipeline.Chain(
-                    frontier: head.frontier, prev: head.lastHash, clock: HybridLogicalClock(last: max(try Self.nodeClock(db), head.lastHLC)))
+                    frontier: head.frontier, prev: head.lastHash, clock: HybridLogicalClock(last: try Self.nodeClock(db)))
                 // The producer thread is joined before this closure returns (finish or cancel), so the
                 // caller's closures do not actually escape.
                 var registers = false
@@ -107,7 +107,8 @@ extension LedgerStore {
                     checkpoint: checkpoint.note.serialized)
                 try newHead.save(db)
                 try Self.saveNodes(db, office: office, chain.nodes)
-                try Self.saveNodeClock(db, chain.clock.last)
+                // The node clock is the later of node_clock and this head (nodeClock(_:)): the batch's
+                // last timestamp is in the head, so node_clock is not written (a page less per commit).
                 try Self.keepBoundary(db, keys: keysAfter, office: office, size: frontier.size, note: checkpoint.note.serialized)
                 return (
                     AppendSummary(office: office, firstSeq: chain.firstSeq, count: chain.count, lastEvent: chain.lastEvent, checkpoint: checkpoint),

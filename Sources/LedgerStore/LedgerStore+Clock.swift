@@ -40,9 +40,20 @@ extension LedgerStore {
         try Self.wrapDatabaseErrors { try pool.read { db in try Self.nodeClock(db) } }
     }
 
+    /// The later of `node_clock` (moved by received events) and this office's own head (moved by
+    /// recording, which leaves `node_clock` alone: one page less in every recording transaction).
     static func nodeClock(_ db: Database) throws -> HLCTimestamp {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT wall, logical FROM node_clock WHERE id = 1")) else { return .zero }
-        return HLCTimestamp(wall: row["wall"], logical: row["logical"])
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT wall, logical FROM node_clock WHERE id = 1
+                        UNION ALL
+                        SELECT hlc_wall, hlc_logical FROM office_heads WHERE office = (SELECT value FROM ledger_meta WHERE key = 'office')
+                        ORDER BY 1 DESC, 2 DESC LIMIT 1
+                        """))
+        else { return .zero }
+        return HLCTimestamp(wall: row[0], logical: row[1])
     }
 
     static func saveNodeClock(_ db: Database, _ clock: HLCTimestamp) throws {

@@ -61,6 +61,21 @@ struct AppendTests {
         #expect(hlc == HLCTimestamp(wall: 5_000_000, logical: 1))
     }
 
+    /// Recording leaves `node_clock` alone (one page less per commit): the node's clock is the later
+    /// of it and the office's own head, so it still reads the last timestamp recorded, and an empty
+    /// batch changes nothing.
+    @Test func recordingKeepsTheNodeClockInItsHead() throws {
+        let ledger = try TestLedger()
+        func stored() throws -> Row? { try ledger.store.read { db in try Row.fetchOne(db, sql: "SELECT wall, logical FROM node_clock") } }
+        let before = try stored()
+        let summary = try ledger.store.append([try TestLedger.draft(0), try TestLedger.draft(1)], signer: ledger.signer, now: { 7_000_000 })
+        #expect(try stored() == before)
+        #expect(try ledger.store.nodeClock() == summary.lastEvent?.envelope.hlc)
+        _ = try ledger.store.append([], signer: ledger.signer, now: { 1_000 })
+        #expect(try stored() == before)
+        #expect(try ledger.store.nodeClock() == summary.lastEvent?.envelope.hlc)
+    }
+
     /// A projection that keeps one table and records its name in `ledger_meta`.
     struct CountingProjector: LedgerProjector {
         var name = "counting/1"
