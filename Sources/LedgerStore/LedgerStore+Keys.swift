@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LedgerCore
+import Synchronization
 
 /// One key in an office's life: it signs the office's checkpoints from size `fromSize` until the
 /// next key's, and — once revoked — none beyond `revokedAfter`.
@@ -80,13 +81,28 @@ extension LedgerStore {
             do {
                 keys[office, default: []].append(
                     OfficeKey(
-                        office: office, fromSize: UInt64(row["from_size"] as Int64), verifier: try NoteVerifier(vkey: row["vkey"]),
+                        office: office, fromSize: UInt64(row["from_size"] as Int64), verifier: try parsedKey(row["vkey"]),
                         revokedAfter: (row["revoked_after"] as Int64?).map(UInt64.init)))
             } catch {
                 throw StoreError(.corrupt("stored key of office \(office): \(error)"))
             }
         }
         return keys.mapValues { KeyHistory(office: $0[0].office, keys: $0) }
+    }
+
+    /// Stored verifier keys parsed from their text, by text: every recording transaction reads its
+    /// office's keys, and parsing one (its point checks included) costs more than reading it.
+    private static let parsedKeys = Mutex<[String: NoteVerifier]>([:])
+
+    static func parsedKey(_ vkey: String) throws -> NoteVerifier {
+        if let key = parsedKeys.withLock({ $0[vkey] }) { return key }
+        let key = try NoteVerifier(vkey: vkey)
+        parsedKeys.withLock { keys in
+            // A city has tens of offices; a store that has seen thousands of keys starts again.
+            if keys.count >= 4_096 { keys.removeAll() }
+            keys[vkey] = key
+        }
+        return key
     }
 
     static func keyHistory(_ db: Database, office: String) throws -> KeyHistory? {
@@ -96,7 +112,7 @@ extension LedgerStore {
             do {
                 keys.append(
                     OfficeKey(
-                        office: office, fromSize: UInt64(row["from_size"] as Int64), verifier: try NoteVerifier(vkey: row["vkey"]),
+                        office: office, fromSize: UInt64(row["from_size"] as Int64), verifier: try parsedKey(row["vkey"]),
                         revokedAfter: (row["revoked_after"] as Int64?).map(UInt64.init)))
             } catch {
                 throw StoreError(.corrupt("stored key of office \(office): \(error)"))
