@@ -131,6 +131,9 @@ struct EnvelopeScannerTests {
         #expect(fields.seq == 1)
         #expect(String(decoding: bytes[try #require(fields.office)], as: UTF8.self) == "it")
         #expect(String(decoding: bytes[try #require(fields.type)], as: UTF8.self) == "a.b")
+        // The body, escapes and all, and the version: what reading a stored fact needs.
+        #expect(try JSONParser.parse(bytes[try #require(fields.body)], profile: .strict) == envelope.body)
+        #expect(fields.version == EventEnvelope.version)
     }
 
     @Test(arguments: [#"{"a":1"#, #"{"a":}"#, #"{"a":1}x"#, #"["a"]"#, #"{"a":"x}"#, #"{"a":"x\"}"#])

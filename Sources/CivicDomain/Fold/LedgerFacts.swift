@@ -64,7 +64,7 @@ struct LedgerFacts {
                 FROM civic_facts f CROSS JOIN events e ON e.rowid = f.event_rowid
                 WHERE \(condition) ORDER BY \(OrderKey.orderBy("e."))
                 """, arguments: arguments)
-        while let row = try rows.next() { try reader.add(row) }
+        while let row = try rows.next() { try reader.add(row, first: 0) }
         return try reader.resolve(db, filter: filter, registrar: registrar, city: city)
     }
 
@@ -148,7 +148,7 @@ struct LedgerFacts {
             for other in others where rows[other] == nil { rows[other] = try Row.fetchOne(byRowid, arguments: [other]) }
         }
         var reader = Reader()
-        for row in rows.values.sorted(by: { Reader.orderKey($0) < Reader.orderKey($1) }) { try reader.add(row) }
+        for row in rows.values.sorted(by: { Reader.orderKey($0, first: 1) < Reader.orderKey($1, first: 1) }) { try reader.add(row, first: 1) }
         return try reader.resolve(db, filter: .none, revoked: revoked, registrar: registrar, city: city)
     }
 
@@ -156,30 +156,44 @@ struct LedgerFacts {
     private struct Reader {
         var facts = LedgerFacts()
         var corrections: [Correction] = []
+        /// The facts corrections name, by id (made in ``resolve(_:filter:revoked:registrar:city:)``,
+        /// and only when there are corrections: most facts are never named).
         var byID: [Hash: Int] = [:]
         var unreadable: [Hash: FindingKind] = [:]
 
-        static func orderKey(_ row: Row) -> OrderKey {
-            OrderKey(hlc: HLCTimestamp(wall: row["hlc_wall"], logical: row["hlc_logical"]), office: row["office"], seq: UInt64(row["seq"] as Int64))
+        /// The row's columns are ``LedgerFacts/columns``, from `first` on (by position: a lookup by
+        /// name costs more than the rest of a small fact's reading).
+        static func orderKey(_ row: Row, first: Int) -> OrderKey {
+            OrderKey(
+                hlc: HLCTimestamp(wall: row[first + 3], logical: row[first + 4]), office: row[first], seq: UInt64(row[first + 1] as Int64))
         }
 
-        mutating func add(_ row: Row) throws {
-            let ref = EventRef(key: Self.orderKey(row), id: Hash(bytes: Array(row["id"] as Data)), type: row["type"])
-            let effective: String = row["effective"]
-            // Stored events were checked canonical when they arrived: read the members the fold needs.
-            let envelope = try JSONParser.parse(Array(row["canonical"] as Data), profile: .strict)
-            let read = LedgerFacts.read(type: ref.type, version: envelope["v"]?.integerValue, body: envelope["body"])
+        mutating func add(_ row: Row, first: Int) throws {
+            let ref = EventRef(key: Self.orderKey(row, first: first), id: Hash(bytes: Array(row[first + 2] as Data)), type: row[first + 5])
+            let effective: String = row[first + 6]
+            // Stored events were checked canonical when they arrived: only the version and the body
+            // are read, and only the body is parsed.
+            let read = try Self.versionAndBody(row[first + 7] as Data).map { version, body in
+                LedgerFacts.read(type: ref.type, version: version, body: body)
+            } ?? .failure(Unreadable(kind: .invalidBody, detail: "\(ref.type): the stored envelope is not a JSON object"))
             switch read {
             case .failure(let finding):
                 unreadable[ref.id] = finding.kind
                 facts.findings.append(Finding(kind: finding.kind, events: [ref], resolution: .ignored, detail: finding.detail))
-                byID[ref.id] = facts.items.count
                 facts.items.append(Item(ref: ref, effective: effective, body: nil))
             case .success(.eventCorrected(let correction)):
                 corrections.append(Correction(ref: ref, body: correction))
             case .success(let body):
-                byID[ref.id] = facts.items.count
                 facts.items.append(Item(ref: ref, effective: effective, body: body))
+            }
+        }
+
+        /// The envelope version and the parsed body of stored canonical bytes; nil when they are not an object.
+        static func versionAndBody(_ canonical: Data) throws -> (Int64?, JSONValue?)? {
+            try canonical.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) throws -> (Int64?, JSONValue?)? in
+                guard let fields = EnvelopeScanner.scan(buffer) else { return nil }
+                let body = try fields.body.map { range in try JSONParser.parse(UnsafeRawBufferPointer(rebasing: buffer[range]), profile: .strict) }
+                return (fields.version, body)
             }
         }
 
@@ -199,6 +213,10 @@ struct LedgerFacts {
                 }
             }
 
+            if !corrections.isEmpty {
+                let named = Set(corrections.map(\.body.event))
+                for (index, item) in facts.items.enumerated() where named.contains(item.ref.id) { byID[item.ref.id] = index }
+            }
             // Each correction is checked against its target; of the valid ones, the last of each target applies.
             var valid: [Hash: [(Correction, Target)]] = [:]
             var targetOrder: [Hash] = []

@@ -15,6 +15,9 @@ public struct EnvelopeScanner {
         public var type: Range<Int>?
         public var effective: Range<Int>?
         public var hlc: Range<Int>?
+        /// The body's raw JSON value, and the envelope version `v`.
+        public var body: Range<Int>?
+        public var version: Int64?
     }
 
     /// Scans `buffer`; nil when it is not a JSON object with well-formed members.
@@ -94,6 +97,8 @@ public struct EnvelopeScanner {
             case .type: fields.type = stringContents(value)
             case .office: fields.office = stringContents(value)
             case .effective: fields.effective = stringContents(value)
+            case .body: fields.body = value
+            case .version: fields.version = integer(in: value)
             case .other: break
             }
             guard index < buffer.count else { return nil }
@@ -106,7 +111,7 @@ public struct EnvelopeScanner {
         }
     }
 
-    private enum Member { case seq, hlc, prev, type, office, effective, other }
+    private enum Member { case seq, hlc, prev, type, office, effective, body, version, other }
 
     /// Which envelope member a quoted key names, by length and bytes (no generic comparisons).
     private func member(_ key: Range<Int>) -> Member {
@@ -116,8 +121,9 @@ public struct EnvelopeScanner {
             return memcmp(base + start, literal.utf8Start, literal.utf8CodeUnitCount) == 0
         }
         switch key.count - 2 {
+        case 1: return equals("v") ? .version : .other
         case 3: return equals("seq") ? .seq : equals("hlc") ? .hlc : .other
-        case 4: return equals("prev") ? .prev : equals("type") ? .type : .other
+        case 4: return equals("prev") ? .prev : equals("type") ? .type : equals("body") ? .body : .other
         case 6: return equals("office") ? .office : .other
         case 9: return equals("effective") ? .effective : .other
         default: return .other
