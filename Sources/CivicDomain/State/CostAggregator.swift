@@ -266,7 +266,7 @@ struct CostAggregator {
         }
         // A system whose held costs may conflict has them read one by one (one pass over what the periods hold).
         var suspectSystems: [[UInt8]: Int] = [:]
-        for (system, span) in spans
+        for case (let system, let span?) in spans.enumerated()
         where mixedCurrencies.contains(system) || window(system).mayConflict(span, earliestEffective: table.dates.values[span.earliestEffective]) {
             suspectSystems[Array(table.systems.values[system].utf8)] = system
         }

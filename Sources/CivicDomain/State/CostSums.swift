@@ -55,8 +55,8 @@ struct CostSums {
     private(set) var dates = Interner()
     /// Sums by packed key: system (32 bits), year, category, source, currency (8 bits each).
     private(set) var sums: [UInt64: (amount: Int64, count: Int64)] = [:]
-    /// By system index.
-    private(set) var spans: [Int: Span] = [:]
+    /// By system index (nil for a system none of whose costs widened a span).
+    private(set) var spans: [Span?] = []
     /// Systems whose lines were cut at ``Money/limit``.
     private(set) var saturated: Set<Int> = []
     /// Costs added (a replaced cost taken away again still counts here: it is an event held).
@@ -113,6 +113,7 @@ struct CostSums {
     }
 
     private mutating func widen(_ system: Int, _ span: Span) {
+        if system >= spans.count { spans.append(contentsOf: repeatElement(nil, count: system + 1 - spans.count)) }
         guard var held = spans[system] else {
             spans[system] = span
             return
@@ -150,8 +151,9 @@ struct CostSums {
             Self.varint(UInt64(sum.count), into: &body)
             body.append(saturated.contains(Self.system(of: key)) ? 1 : 0)
         }
-        Self.varint(UInt64(spans.count), into: &body)
-        for (system, span) in spans {
+        Self.varint(UInt64(spans.lazy.filter { $0 != nil }.count), into: &body)
+        for (system, span) in spans.enumerated() {
+            guard let span else { continue }
             Self.varint(UInt64(text(systems.values[system])), into: &body)
             for value in [span.first.wall, span.first.logical, span.last.wall, span.last.logical] { Self.varint(Self.zigzag(value), into: &body) }
             Self.varint(UInt64(text(dates.values[span.earliestEffective])), into: &body)
