@@ -35,7 +35,7 @@ extension LedgerStore {
     public static let lateArrivalBound: Int64 = 30 * 86_400_000
 
     /// This node's clock: the latest timestamp it recorded, or stored from another office within
-    /// the clock bound (never its own office's head alone: see ``nodeClock(_:)``).
+    /// the clock bound (see ``nodeClock(_:)``).
     public func nodeClock() throws -> HLCTimestamp {
         try Self.wrapDatabaseErrors { try pool.read { db in try Self.nodeClock(db) } }
     }
