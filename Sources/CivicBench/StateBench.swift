@@ -133,8 +133,8 @@ func runStateBench(total: Int, offices officeCount: Int, heldFacts: Int?, direct
     }
 }
 
-/// State as of five random instants across the ledger's recorded times, for all time, and the
-/// reports' context, in process, on a ledger kept by `--state … --keep`.
+/// State as of five random instants across the ledger's recorded times and for all time, in
+/// process, on a ledger kept by `--state … --keep` (the snapshots brought up to date first, timed apart).
 func runReplayBench(directory: String) throws {
     let opened = try LedgerDirectory(path: directory).open(projector: CivicProjector())
     let (first, last) = try opened.store.read { db in

@@ -1,7 +1,7 @@
 // civic-bench: measures the offline ledger (issue 2). Build and run in release:
 //   Tools/bench (or: swift build -c release --product civic-bench && .build/release/civic-bench --events 100000)
 //   civic-bench --state 1000000 [--offices 10] [--held-facts 100000] [--keep]   time travel (issues 3 and 12)
-//   civic-bench --replay DIR      state as of 5 random instants and report all, in process, on a kept ledger
+//   civic-bench --replay DIR      state as of 5 random instants and for all time, in process, on a kept ledger
 //   civic-bench --facts 1000,100000 [--civic PATH] [--peer SCRIPT] [--batches 1,100,10000]   recording on a grown ledger (issue 12)
 // Prints one markdown table row per size. Not part of the test suite or CI.
 import CivicDomain
@@ -204,32 +204,27 @@ func run(size: Int, options: Options) throws -> String {
 }
 
 let options = Options(CommandLine.arguments)
+
+/// Runs one of the benchmarks, then exits: 0, or 1 with its error on one line.
+func runAlone(_ body: () throws -> Void) -> Never {
+    do {
+        try body()
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("civic-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
 if let facts = options.facts {
-    do {
-        try runFactsBench(sizes: facts, directory: options.directory, civic: options.civic, peer: options.peer, singles: options.singles,
-            batches: options.batches)
-        exit(0)
-    } catch {
-        FileHandle.standardError.write(Data("civic-bench: \(error)\n".utf8))
-        exit(1)
+    runAlone {
+        try runFactsBench(
+            sizes: facts, directory: options.directory, civic: options.civic, peer: options.peer, singles: options.singles, batches: options.batches)
     }
 }
-if let replay = options.replay {
-    do {
-        try runReplayBench(directory: replay)
-        exit(0)
-    } catch {
-        FileHandle.standardError.write(Data("civic-bench: \(error)\n".utf8))
-        exit(1)
-    }
-}
+if let replay = options.replay { runAlone { try runReplayBench(directory: replay) } }
 if let total = options.stateEvents {
-    do {
+    runAlone {
         try runStateBench(total: total, offices: options.offices, heldFacts: options.heldFacts, directory: options.directory + "-state", keep: options.keep)
-        exit(0)
-    } catch {
-        FileHandle.standardError.write(Data("civic-bench: \(error)\n".utf8))
-        exit(1)
     }
 }
 print("| events | batched append ev/s | plain SQLite insert ev/s | ratio | single append ev/s (in-process) | verify ev/s | bytes/event on disk |")
