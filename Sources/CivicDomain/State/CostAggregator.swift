@@ -154,16 +154,14 @@ struct CostAggregator {
             ranks(table.systems.values), ranks(table.years.values), ranks(table.categories.values), ranks(table.sources.values),
             ranks(table.currencies.values)
         )
-        let ordered = table.sums.keys.sorted { left, right in
-            func rank(_ key: UInt64) -> UInt64 {
-                systems[CostSums.system(of: key)] << 32 | years[Int(key >> 24 & 0xFF)] << 24 | categories[Int(key >> 16 & 0xFF)] << 16
-                    | sources[Int(key >> 8 & 0xFF)] << 8 | currencies[CostSums.currency(of: key)]
-            }
-            return rank(left) < rank(right)
-        }
-        let lines = ordered.map { key in
-            let sum = table.sums[key] ?? (0, 0)
-            return CostLine(
+        // Each line's rank is computed once, beside its key and sum.
+        let ordered = table.sums.map { key, sum in
+            let rank = systems[CostSums.system(of: key)] << 32 | years[Int(key >> 24 & 0xFF)] << 24 | categories[Int(key >> 16 & 0xFF)] << 16
+                | sources[Int(key >> 8 & 0xFF)] << 8 | currencies[CostSums.currency(of: key)]
+            return (rank: rank, key: key, sum: sum)
+        }.sorted { $0.rank < $1.rank }
+        let lines = ordered.map { _, key, sum in
+            CostLine(
                 system: table.systems.values[CostSums.system(of: key)], year: table.years.values[Int(key >> 24 & 0xFF)],
                 category: table.categories.values[Int(key >> 16 & 0xFF)], source: table.sources.values[Int(key >> 8 & 0xFF)],
                 currency: table.currencies.values[CostSums.currency(of: key)], amount: sum.amount, count: sum.count)
