@@ -59,13 +59,13 @@ final class BoundedChannel<Element>: @unchecked Sendable {
 ///
 /// The thread releases `body` (and all it captured) before ``join()`` returns, so closures passed
 /// through `withoutActuallyEscaping` may be captured by it.
-final class JoinableThread<Result>: @unchecked Sendable {
+public final class JoinableThread<Result>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var body: (@Sendable () -> Result)?
     private var result: Result?
 
-    init(name: String, _ body: @escaping @Sendable () -> Result) {
+    public init(name: String, _ body: @escaping @Sendable () -> Result) {
         self.body = body
         let thread = Thread { [self] in
             runBody()
@@ -88,7 +88,7 @@ final class JoinableThread<Result>: @unchecked Sendable {
     }
 
     /// Waits for the thread; may be called more than once.
-    func join() -> Result? {
+    public func join() -> Result? {
         done.wait()
         done.signal()
         lock.lock()

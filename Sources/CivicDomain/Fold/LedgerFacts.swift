@@ -57,14 +57,19 @@ struct LedgerFacts {
     static func load(_ db: Database, filter: TimeFilter, registrar: String?, city: String? = nil) throws -> LedgerFacts {
         var reader = Reader()
         let (condition, arguments) = filter.sql(prefix: "f.")
+        // Read in storage order and sorted here: SQLite would sort the rows with their bodies,
+        // spilling a large ledger's facts to temporary files and reading them back.
         let rows = try Row.fetchCursor(
             db,
             sql: """
                 SELECT \(columns)
                 FROM civic_facts f CROSS JOIN events e ON e.rowid = f.event_rowid
-                WHERE \(condition) ORDER BY \(OrderKey.orderBy("e."))
+                WHERE \(condition)
                 """, arguments: arguments)
-        while let row = try rows.next() { try reader.add(row, first: 0) }
+        var read: [Reader.Fact] = []
+        while let row = try rows.next() { read.append(try Reader.Fact(row, first: 0)) }
+        read.sort { $0.ref.key < $1.ref.key }
+        for fact in read { reader.add(fact) }
         return try reader.resolve(db, filter: filter, registrar: registrar, city: city)
     }
 
@@ -148,7 +153,7 @@ struct LedgerFacts {
             for other in others where rows[other] == nil { rows[other] = try Row.fetchOne(byRowid, arguments: [other]) }
         }
         var reader = Reader()
-        for row in rows.values.sorted(by: { Reader.orderKey($0, first: 1) < Reader.orderKey($1, first: 1) }) { try reader.add(row, first: 1) }
+        for fact in try rows.values.map({ try Reader.Fact($0, first: 1) }).sorted(by: { $0.ref.key < $1.ref.key }) { reader.add(fact) }
         return try reader.resolve(db, filter: .none, revoked: revoked, registrar: registrar, city: city)
     }
 
@@ -161,22 +166,35 @@ struct LedgerFacts {
         var byID: [Hash: Int] = [:]
         var unreadable: [Hash: FindingKind] = [:]
 
-        /// The row's columns are ``LedgerFacts/columns``, from `first` on (by position: a lookup by
-        /// name costs more than the rest of a small fact's reading).
-        static func orderKey(_ row: Row, first: Int) -> OrderKey {
-            OrderKey(
-                hlc: HLCTimestamp(wall: row[first + 3], logical: row[first + 4]), office: row[first], seq: UInt64(row[first + 1] as Int64))
+        /// One fact's row, read: its body as this node's vocabulary reads it, or why it cannot.
+        struct Fact {
+            let ref: EventRef
+            let effective: String
+            let read: Result<CivicBody, Unreadable>
+
+            /// The row's columns are ``LedgerFacts/columns``, from `first` on (by position: a lookup
+            /// by name costs more than the rest of a small fact's reading).
+            init(_ row: Row, first: Int) throws {
+                let ref = EventRef(
+                    key: OrderKey(
+                        hlc: HLCTimestamp(wall: row[first + 3], logical: row[first + 4]), office: row[first], seq: UInt64(row[first + 1] as Int64)),
+                    id: Hash(bytes: Array(row[first + 2] as Data)), type: row[first + 5])
+                self.ref = ref
+                effective = row[first + 6]
+                // Stored events were checked canonical when they arrived: only the version and the
+                // body are read, in place, and only the body is parsed.
+                read = try row.withUnsafeData(atIndex: first + 7) { canonical in
+                    try canonical.flatMap(Reader.versionAndBody).map { version, body in
+                        LedgerFacts.read(type: ref.type, version: version, body: body)
+                    } ?? .failure(Unreadable(kind: .invalidBody, detail: "\(ref.type): the stored envelope is not a JSON object"))
+                }
+            }
         }
 
-        mutating func add(_ row: Row, first: Int) throws {
-            let ref = EventRef(key: Self.orderKey(row, first: first), id: Hash(bytes: Array(row[first + 2] as Data)), type: row[first + 5])
-            let effective: String = row[first + 6]
-            // Stored events were checked canonical when they arrived: only the version and the body
-            // are read, and only the body is parsed.
-            let read = try Self.versionAndBody(row[first + 7] as Data).map { version, body in
-                LedgerFacts.read(type: ref.type, version: version, body: body)
-            } ?? .failure(Unreadable(kind: .invalidBody, detail: "\(ref.type): the stored envelope is not a JSON object"))
-            switch read {
+        /// Adds one fact; facts are added in citywide order.
+        mutating func add(_ fact: Fact) {
+            let (ref, effective) = (fact.ref, fact.effective)
+            switch fact.read {
             case .failure(let finding):
                 unreadable[ref.id] = finding.kind
                 facts.findings.append(Finding(kind: finding.kind, events: [ref], resolution: .ignored, detail: finding.detail))

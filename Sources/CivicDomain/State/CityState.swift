@@ -74,12 +74,14 @@ public struct CityState: Sendable {
         var state = CityState(filter: filter)
         let (projectionWhere, projectionArguments) = filter.sql(prefix: "")
         let facts = try Int64.fetchOne(db, sql: "SELECT count(*) FROM civic_facts WHERE \(projectionWhere)", arguments: projectionArguments) ?? 0
+        // The cost periods are summed on another thread while the facts are read and folded here.
+        let pending = periods && filter.knownAt == nil && filter.effectiveOn == nil ? try CostPeriods.Pending(db, asOf: filter.asOf) : nil
         let ledger = try LedgerFacts.load(db, filter: filter, registrar: registrar, city: city)
         var fold = CityFold(registrar: registrar, city: city)
         fold.fold(ledger)
         state.facts = fold.state
         let costs = try CostAggregator.aggregate(
-            db, filter: filter, rules: fold.rules, replacements: ledger.costReplacements, revoked: ledger.revoked, periods: periods)
+            db, filter: filter, rules: fold.rules, replacements: ledger.costReplacements, revoked: ledger.revoked, periods: periods, pending: pending)
         state.eventCount = facts + costs.events
         state.costs = costs.lines
         state.corrections = ledger.applied

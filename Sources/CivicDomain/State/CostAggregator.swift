@@ -65,9 +65,10 @@ struct CostAggregator {
     ///   - rules: the facts folded under the same filter (every system's procurement and retirement).
     ///   - replacements: the corrections that apply to costs.
     ///   - periods: false reads every cost (what the snapshots are tested against).
+    ///   - pending: the periods' sum, started by the caller in this transaction for `filter.asOf`.
     static func aggregate(
         _ db: Database, filter: TimeFilter, rules: RuleFacts, replacements: [LedgerFacts.CostReplacement], revoked: RevokedRanges = RevokedRanges(),
-        periods: Bool = true
+        periods: Bool = true, pending: CostPeriods.Pending? = nil
     ) throws -> (lines: [CostLine], findings: [Finding], events: Int64) {
         var replaced = Set(replacements.map(\.targetRowid))
         var findings: [Finding] = []
@@ -94,7 +95,7 @@ struct CostAggregator {
         }
         var aggregator = CostAggregator(rules: rules)
         let snapshots = periods && filter.knownAt == nil && filter.effectiveOn == nil
-        let started = try snapshots && aggregator.startFromPeriods(db, asOf: filter.asOf, replaced: replaced)
+        let started = try snapshots && aggregator.startFromPeriods(db, asOf: filter.asOf, replaced: replaced, pending: pending)
         if !started {
             aggregator = CostAggregator(rules: rules)
             let (condition, arguments) = filter.sql(prefix: "")
@@ -155,16 +156,16 @@ struct CostAggregator {
             ranks(table.currencies.values)
         )
         // Each line's rank is computed once, beside its key and sum.
-        let ordered = table.sums.map { key, sum in
+        let ordered = table.sums.lines.map { key, amount, count in
             let rank = systems[CostSums.system(of: key)] << 32 | years[Int(key >> 24 & 0xFF)] << 24 | categories[Int(key >> 16 & 0xFF)] << 16
                 | sources[Int(key >> 8 & 0xFF)] << 8 | currencies[CostSums.currency(of: key)]
-            return (rank: rank, key: key, sum: sum)
+            return (rank: rank, key: key, amount: amount, count: count)
         }.sorted { $0.rank < $1.rank }
-        let lines = ordered.map { _, key, sum in
+        let lines = ordered.map { _, key, amount, count in
             CostLine(
                 system: table.systems.values[CostSums.system(of: key)], year: table.years.values[Int(key >> 24 & 0xFF)],
                 category: table.categories.values[Int(key >> 16 & 0xFF)], source: table.sources.values[Int(key >> 8 & 0xFF)],
-                currency: table.currencies.values[CostSums.currency(of: key)], amount: sum.amount, count: sum.count)
+                currency: table.currencies.values[CostSums.currency(of: key)], amount: amount, count: count)
         }
         return (lines, findings, events)
     }
@@ -223,10 +224,10 @@ struct CostAggregator {
     ///
     /// - Returns: false when a replaced cost cannot be taken out exactly (its line is saturated):
     ///   the caller reads every cost instead.
-    private mutating func startFromPeriods(_ db: Database, asOf: Int64?, replaced: Set<Int64>) throws -> Bool {
+    private mutating func startFromPeriods(_ db: Database, asOf: Int64?, replaced: Set<Int64>, pending: CostPeriods.Pending?) throws -> Bool {
         let cut = asOf.map(CostPeriods.period(of:))
         let start = cut.map { $0 * CostPeriods.length }
-        let (sums, mark) = try CostPeriods.sums(db, before: cut)
+        let (sums, mark) = try pending.flatMap { $0.before == cut ? (try $0.sums(), $0.mark) : nil } ?? CostPeriods.sums(db, before: cut)
         table = sums
         read = sums.events
         // Held by a period: stored by the mark, recorded before asOf's period.
@@ -244,9 +245,11 @@ struct CostAggregator {
         // What the periods hold of each system, for the conflict checks below.
         let spans = table.spans
         var mixedCurrencies = Set<Int>()
-        for key in table.sums.keys {
+        let currencies = table.currencies.values.map { Array($0.utf8) }
+        extendWindows()
+        for (key, _, _) in table.sums.lines {
             let system = CostSums.system(of: key)
-            if !window(system).currency.elementsEqual(table.currencies.values[CostSums.currency(of: key)].utf8) { mixedCurrencies.insert(system) }
+            if windows[system].currency != currencies[CostSums.currency(of: key)] { mixedCurrencies.insert(system) }
         }
         // The costs the periods do not hold: asOf's own period (by the citywide-order index), and
         // those stored after the mark and recorded before it (late events).

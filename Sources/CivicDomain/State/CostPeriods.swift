@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import LedgerStore
 
 /// The snapshots replay starts from: every cost held, summed by 30-day period of its recorded time
 /// (``CostSums`` per period, in `civic_cost_periods`), up to a mark (the last `civic_costs` row
@@ -89,16 +90,46 @@ enum CostPeriods {
 
     /// The periods that end before `period` (all of them when nil), summed, with the mark they hold to.
     static func sums(_ db: Database, before period: Int64?) throws -> (sums: CostSums, mark: Int64) {
+        let (blobs, mark) = try stored(db, before: period)
+        return (try sum(blobs), mark)
+    }
+
+    /// The stored sums of the periods that end before `period` (all of them when nil), as the
+    /// caller's transaction reads them, with the mark they hold to.
+    static func stored(_ db: Database, before period: Int64?) throws -> (blobs: [Data], mark: Int64) {
+        let blobs = try Data.fetchAll(
+            db.cachedStatement(sql: "SELECT sums FROM civic_cost_periods WHERE period < ? ORDER BY period"), arguments: [period ?? Int64.max])
+        return (blobs, try mark(db))
+    }
+
+    /// Stored periods (``stored(_:before:)``) summed.
+    static func sum(_ blobs: [Data]) throws -> CostSums {
         var sums = CostSums()
-        let rows = try Row.fetchCursor(
-            db, sql: "SELECT sums FROM civic_cost_periods WHERE period < ?", arguments: [period ?? Int64.max])
-        while let row = try rows.next() {
-            try row.withUnsafeData(atIndex: 0) { data in
-                guard let data else { return }
-                try data.withUnsafeBytes { try sums.merge($0.bindMemory(to: UInt8.self)) }
-            }
+        for blob in blobs { try blob.withUnsafeBytes { try sums.merge($0.bindMemory(to: UInt8.self)) } }
+        return sums
+    }
+
+    /// The periods before an instant's own, read in the caller's transaction and summed on another
+    /// thread while that transaction goes on (folding the facts): the two halves of state use the
+    /// two cores of a small machine, and both see the same ledger.
+    struct Pending: Sendable {
+        /// The period whose predecessors are summed (nil: every period).
+        let before: Int64?
+        let mark: Int64
+        private let thread: JoinableThread<Result<CostSums, any Error>>
+
+        init(_ db: Database, asOf: Int64?) throws {
+            before = asOf.map(CostPeriods.period(of:))
+            let (blobs, mark) = try CostPeriods.stored(db, before: before)
+            self.mark = mark
+            thread = JoinableThread(name: "civic-cost-periods") { Result { try CostPeriods.sum(blobs) } }
         }
-        return (sums, try mark(db))
+
+        /// Waits for the sum.
+        func sums() throws -> CostSums {
+            guard let result = thread.join() else { throw CostSums.Failure(description: "the cost periods' sum did not finish") }
+            return try result.get()
+        }
     }
 
     /// Column `column` of the current row as bytes (sqlite3_column_text before sqlite3_column_bytes, as SQLite documents).

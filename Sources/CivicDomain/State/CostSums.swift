@@ -2,31 +2,148 @@ import Foundation
 
 /// Gives each distinct text a small number, reading it straight from a byte buffer (SQLite's, or a
 /// period's blob), so a million costs are summed without making a million strings.
+///
+/// One open-addressed table of numbers (linear probing on an FNV-1a hash) over one buffer of the
+/// texts' bytes: a lookup allocates nothing and retains nothing.
 struct Interner {
-    private var buckets: [UInt64: [(bytes: [UInt8], index: Int)]] = [:]
+    /// Each slot holds a text's number, or -1.
+    private var slots = [Int32](repeating: -1, count: 64)
+    private var hashes: [UInt64] = []
+    /// Every text's bytes, one after another; text `i` ends at `ends[i]`.
+    private var storage: [UInt8] = []
+    private var ends: [Int] = []
     private(set) var values: [String] = []
 
     mutating func index(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        let count = bytes.count
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        if let bucket = buckets[hash] {
-            for entry in bucket where entry.bytes.count == count {
-                let same = entry.bytes.withUnsafeBufferPointer { stored in
-                    guard let left = stored.baseAddress, let right = bytes.baseAddress else { return count == 0 }
-                    return memcmp(left, right, count) == 0
-                }
-                if same { return entry.index }
-            }
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] >= 0 {
+            let held = Int(slots[slot])
+            if hashes[held] == hash, equal(held, bytes) { return held }
+            slot = (slot + 1) & mask
         }
         let index = values.count
         values.append(String(decoding: bytes, as: UTF8.self))
-        buckets[hash, default: []].append((Array(bytes), index))
+        hashes.append(hash)
+        storage.append(contentsOf: bytes)
+        ends.append(storage.count)
+        slots[slot] = Int32(index)
+        if values.count * 2 > slots.count { grow() }
         return index
     }
 
     mutating func index(_ text: String) -> Int {
         Array(text.utf8).withUnsafeBufferPointer { index($0) }
+    }
+
+    private func equal(_ held: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = held == 0 ? 0 : ends[held - 1]
+        guard ends[held] - start == bytes.count else { return false }
+        return storage.withUnsafeBufferPointer { stored in
+            guard let left = stored.baseAddress, let right = bytes.baseAddress else { return bytes.isEmpty }
+            return memcmp(left + start, right, bytes.count) == 0
+        }
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (index, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(index)
+        }
+    }
+}
+
+/// Sums by packed line key (``CostSums``) in one open-addressed table (linear probing): Swift's
+/// Dictionary hashes every key with SipHash, which costs more than the addition it guards, and a
+/// period's merge adds to this table once per line it holds.
+struct LineTable {
+    /// No key: a packed key's system number is below 2³² − 1 (``CostSums/add(system:year:category:source:currency:amount:count:)`` checks).
+    private static let empty = UInt64.max
+    private var keys = [UInt64](repeating: LineTable.empty, count: 64)
+    private var amounts = [Int64](repeating: 0, count: 64)
+    private var counts = [Int64](repeating: 0, count: 64)
+    private var shift: UInt64 = 58
+    /// Keys held, lines whose count fell to zero included.
+    private var used = 0
+
+    /// The slot of `key`, made when it is not held yet.
+    private mutating func slot(_ key: UInt64) -> Int {
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        while true {
+            let held = keys[slot]
+            if held == key { return slot }
+            if held == Self.empty {
+                if (used + 1) * 2 > keys.count {
+                    grow()
+                    return self.slot(key)
+                }
+                keys[slot] = key
+                used += 1
+                return slot
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private func find(_ key: UInt64) -> Int? {
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        while true {
+            let held = keys[slot]
+            if held == key { return counts[slot] > 0 ? slot : nil }
+            if held == Self.empty { return nil }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let (oldKeys, oldAmounts, oldCounts) = (keys, amounts, counts)
+        keys = [UInt64](repeating: Self.empty, count: oldKeys.count * 2)
+        amounts = [Int64](repeating: 0, count: oldKeys.count * 2)
+        counts = [Int64](repeating: 0, count: oldKeys.count * 2)
+        shift -= 1
+        used = 0
+        for index in oldKeys.indices where oldKeys[index] != Self.empty && oldCounts[index] > 0 {
+            let slot = slot(oldKeys[index])
+            amounts[slot] = oldAmounts[index]
+            counts[slot] = oldCounts[index]
+        }
+    }
+
+    /// The line of `key`, if it holds at least one cost.
+    subscript(key: UInt64) -> (amount: Int64, count: Int64)? {
+        find(key).map { (amounts[$0], counts[$0]) }
+    }
+
+    /// Adds to the line of `key`; returns its sum before.
+    @discardableResult
+    mutating func add(_ key: UInt64, amount: Int64, count: Int64) -> Int64 {
+        let slot = slot(key)
+        let before = amounts[slot]
+        amounts[slot] = Money.add(before, amount)
+        counts[slot] += count
+        return before
+    }
+
+    /// Takes one cost of `amount` out of the line of `key`, which must hold one.
+    mutating func removeOne(_ key: UInt64, amount: Int64) {
+        guard let slot = find(key) else { return }
+        amounts[slot] -= amount
+        counts[slot] -= 1
+    }
+
+    /// Every line holding at least one cost, in no particular order.
+    var lines: [(key: UInt64, amount: Int64, count: Int64)] {
+        var lines: [(key: UInt64, amount: Int64, count: Int64)] = []
+        lines.reserveCapacity(used)
+        for index in keys.indices where keys[index] != Self.empty && counts[index] > 0 { lines.append((keys[index], amounts[index], counts[index])) }
+        return lines
     }
 }
 
@@ -54,7 +171,7 @@ struct CostSums {
     /// Effective dates (only the earliest of each system's is kept).
     private(set) var dates = Interner()
     /// Sums by packed key: system (32 bits), year, category, source, currency (8 bits each).
-    private(set) var sums: [UInt64: (amount: Int64, count: Int64)] = [:]
+    private(set) var sums = LineTable()
     /// By system index (nil for a system none of whose costs widened a span).
     private(set) var spans: [Span?] = []
     /// Systems whose lines were cut at ``Money/limit``.
@@ -87,12 +204,11 @@ struct CostSums {
     /// Adds to one line by its fields' indexes; returns the system's index.
     @discardableResult
     mutating func add(system: Int, year: Int, category: Int, source: Int, currency: Int, amount: Int64, count: Int64) throws -> Int {
-        guard years.values.count <= 256, categories.values.count <= 256, sources.values.count <= 256, currencies.values.count <= 256
-        else { throw Failure(description: "more than 256 distinct years, categories, sources or currencies") }
+        guard years.values.count <= 256, categories.values.count <= 256, sources.values.count <= 256, currencies.values.count <= 256,
+            system < Int(UInt32.max)
+        else { throw Failure(description: "more than 256 distinct years, categories, sources or currencies, or 2³² − 1 systems") }
         let key = UInt64(system) << 32 | UInt64(year) << 24 | UInt64(category) << 16 | UInt64(source) << 8 | UInt64(currency)
-        let sum = sums[key] ?? (0, 0)
-        if Money.exceeds(sum.amount, amount) { saturated.insert(system) }
-        sums[key] = (Money.add(sum.amount, amount), sum.count + count)
+        if Money.exceeds(sums.add(key, amount: amount, count: count), amount) { saturated.insert(system) }
         events += count
         return system
     }
@@ -107,8 +223,8 @@ struct CostSums {
         guard !saturated.contains(systemIndex) else { return false }
         let key = UInt64(systemIndex) << 32 | UInt64(years.index(String(effective.prefix(4)))) << 24
             | UInt64(categories.index(category)) << 16 | UInt64(sources.index(source)) << 8 | UInt64(currencies.index(currency))
-        guard let sum = sums[key], sum.count > 0 else { return false }
-        sums[key] = sum.count == 1 ? nil : (sum.amount - amount, sum.count - 1)
+        guard sums[key] != nil else { return false }
+        sums.removeOne(key, amount: amount)
         return true
     }
 
@@ -140,15 +256,16 @@ struct CostSums {
             return texts.count - 1
         }
         var body: [UInt8] = []
-        Self.varint(UInt64(sums.count), into: &body)
-        for (key, sum) in sums {
+        let lines = sums.lines
+        Self.varint(UInt64(lines.count), into: &body)
+        for (key, amount, count) in lines {
             let parts = [
                 systems.values[Self.system(of: key)], years.values[Int(key >> 24 & 0xFF)], categories.values[Int(key >> 16 & 0xFF)],
                 sources.values[Int(key >> 8 & 0xFF)], currencies.values[Self.currency(of: key)],
             ]
             for part in parts { Self.varint(UInt64(text(part)), into: &body) }
-            Self.varint(Self.zigzag(sum.amount), into: &body)
-            Self.varint(UInt64(sum.count), into: &body)
+            Self.varint(Self.zigzag(amount), into: &body)
+            Self.varint(UInt64(count), into: &body)
             body.append(saturated.contains(Self.system(of: key)) ? 1 : 0)
         }
         Self.varint(UInt64(spans.lazy.filter { $0 != nil }.count), into: &body)
@@ -179,10 +296,10 @@ struct CostSums {
             ranges.append(try reader.skip(length))
         }
         // Each stored text's number in each interner, found when first needed.
-        var mapped = [[Int]](repeating: [Int](repeating: -1, count: textCount), count: 6)
+        var mapped = [Int](repeating: -1, count: 6 * textCount)
         func index(_ role: Int, _ text: Int) throws -> Int {
             guard text < textCount else { throw Failure(description: "a cost period names text \(text) of \(textCount)") }
-            if mapped[role][text] >= 0 { return mapped[role][text] }
+            if mapped[role * textCount + text] >= 0 { return mapped[role * textCount + text] }
             let slice = UnsafeBufferPointer(rebasing: bytes[ranges[text]])
             let value: Int
             switch role {
@@ -193,7 +310,7 @@ struct CostSums {
             case 4: value = currencies.index(slice)
             default: value = dates.index(slice)
             }
-            mapped[role][text] = value
+            mapped[role * textCount + text] = value
             return value
         }
         for _ in 0..<(try reader.count()) {
