@@ -30,15 +30,32 @@ public struct FundingReport: Sendable {
 
     public init(_ context: ReportContext) {
         self.context = context
-        var sources: [FundingSource: Int64] = [:]
-        var years: [String: [FundingSource: Int64]] = [:]
-        var categories: [String: Int64] = [:]
+        // Summed by the fields' numbers (``FewTexts``), then named: half a million lines are added
+        // without hashing a text.
+        let allSources = FundingSource.allCases
+        var (sourceTexts, yearTexts, categoryTexts) = (FewTexts(), FewTexts(), FewTexts())
+        var sourceOf: [Int?] = []
+        var sourceSums = [Int64?](repeating: nil, count: allSources.count)
+        var yearSums: [[Int64?]] = []
+        var categorySums: [Int64] = []
         for line in context.costLines {
-            guard let source = FundingSource(rawValue: line.source) else { continue }
-            sources[source] = Money.add(sources[source] ?? 0, line.amount)
-            years[line.year, default: [:]][source] = Money.add(years[line.year]?[source] ?? 0, line.amount)
-            categories[line.category] = Money.add(categories[line.category] ?? 0, line.amount)
+            let text = sourceTexts.index(line.source)
+            if text == sourceOf.count { sourceOf.append(FundingSource(rawValue: line.source).flatMap { allSources.firstIndex(of: $0) }) }
+            guard let source = sourceOf[text] else { continue }
+            sourceSums[source] = Money.add(sourceSums[source] ?? 0, line.amount)
+            let year = yearTexts.index(line.year)
+            if year == yearSums.count { yearSums.append([Int64?](repeating: nil, count: allSources.count)) }
+            yearSums[year][source] = Money.add(yearSums[year][source] ?? 0, line.amount)
+            let category = categoryTexts.index(line.category)
+            if category == categorySums.count { categorySums.append(0) }
+            categorySums[category] = Money.add(categorySums[category], line.amount)
         }
+        func named(_ sums: [Int64?]) -> [FundingSource: Int64] {
+            Dictionary(uniqueKeysWithValues: sums.enumerated().compactMap { index, sum in sum.map { (allSources[index], $0) } })
+        }
+        let sources = named(sourceSums)
+        let years = Dictionary(uniqueKeysWithValues: zip(yearTexts.values, yearSums.map(named)))
+        let categories = Dictionary(uniqueKeysWithValues: zip(categoryTexts.values, categorySums))
         total = Money.sum(sources.values)
         residents = Money.sum(sources.filter(\.key.isBorneByResidents).values)
         outside = total - residents

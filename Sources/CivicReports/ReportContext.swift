@@ -58,7 +58,13 @@ public struct ReportContext: Sendable {
         systems = state.facts.systems.values.filter { $0.procured.contract.currency == chosen }.sorted { $0.procured.system < $1.procured.system }
         let lines = chosen.map { currency in state.costs.filter { $0.currency == currency.code } } ?? []
         costLines = lines
-        spend = lines.reduce(into: [:]) { totals, line in totals[line.system] = Money.add(totals[line.system] ?? 0, line.amount) }
+        var spend: [String: Int64] = [:]
+        lines.forEachSystem { system, run in
+            var total = spend[system] ?? 0
+            for line in run { total = Money.add(total, line.amount) }
+            spend[system] = total
+        }
+        self.spend = spend
     }
 
     /// Loads the state from `store` and builds the context.
@@ -85,5 +91,41 @@ public struct ReportContext: Sendable {
             ("events", .integer(state.eventCount)), ("currency", currency.map { .string($0.code) } ?? .null),
             ("other_currency_systems", .array(otherCurrencySystems.map { .string($0) })),
         ]
+    }
+}
+
+extension Array where Element == CostLine {
+    /// Calls `body` with each run of consecutive lines of one system. State's lines are sorted by
+    /// system, so a report hashes each system's name once, not once a line (half a million lines
+    /// in a large city); lines in any other order give the same sums, in more runs.
+    func forEachSystem(_ body: (String, ArraySlice<CostLine>) -> Void) {
+        var start = startIndex
+        while start < endIndex {
+            let system = self[start].system
+            var end = start + 1
+            // The lines share their system's string, so this compares storage, not bytes.
+            while end < endIndex && self[end].system == system { end += 1 }
+            body(system, self[start..<end])
+            start = end
+        }
+    }
+}
+
+/// Numbers the few distinct texts of one field of the cost lines (years, categories, sources).
+/// The lines share each text's string, and a field holds a handful: comparing them one by one
+/// costs less than hashing. Past 32 texts a dictionary answers.
+struct FewTexts {
+    private(set) var values: [String] = []
+    private var numbers: [String: Int] = [:]
+
+    mutating func index(_ text: String) -> Int {
+        if values.count <= 32 {
+            for index in values.indices where values[index] == text { return index }
+        } else if let index = numbers[text] {
+            return index
+        }
+        numbers[text] = values.count
+        values.append(text)
+        return values.count - 1
     }
 }

@@ -56,8 +56,14 @@ public struct VendorReport: Sendable {
     public init(_ context: ReportContext) {
         self.context = context
         let spend = context.spend
+        // Per system, what professional services and hardware refreshes cost.
         var byCategory: [String: [String: Int64]] = [:]
-        for line in context.costLines { byCategory[line.system, default: [:]][line.category] = Money.add(byCategory[line.system]?[line.category] ?? 0, line.amount) }
+        let counted = [CostCategory.professionalServices.rawValue, CostCategory.hardwareRefresh.rawValue]
+        context.costLines.forEachSystem { system, run in
+            for line in run where counted.contains(line.category) {
+                byCategory[system, default: [:]][line.category] = Money.add(byCategory[system]?[line.category] ?? 0, line.amount)
+            }
+        }
         let lines = context.systems.map { record in
             let lifetime = spend[record.procured.system] ?? 0
             return SystemLine(

@@ -59,28 +59,63 @@ enum ReportFiles {
     static func files(
         _ kinds: [ReportKind], format: ReportCommand.Format, context: ReportContext, all: Bool, register: Bool = false
     ) throws -> [(name: String, text: String)] {
-        var files: [(name: String, text: String)] = []
-        for kind in kinds {
-            switch format {
-            case .table:
-                var tables = kind.tables(context)
-                if register, kind == .surveillance { tables = [SurveillanceReport(context).registerTable] }
-                files.append((kind.rawValue + ".txt", tables.map(\.text).joined(separator: "\n")))
-            case .json: files.append((kind.rawValue + ".json", try kind.json(context).prettyPrinted()))
-            case .csv:
-                let tables = kind.csvTables(context)
-                if all {
-                    files += tables.map { ($0.name + ".csv", $0.table.csv) }
-                } else {
-                    let chosen = register ? tables.last : tables.first
-                    files.append(((chosen?.name ?? kind.rawValue) + ".csv", chosen?.table.csv ?? ""))
+        // Each kind's files, and the index or headlines, are made at once on the machine's cores
+        // (the reports only read the context), then put in the order given.
+        let extra = all && (format == .html || format == .json)
+        let made = Made(count: kinds.count + (extra ? 1 : 0))
+        DispatchQueue.concurrentPerform(iterations: made.count) { job in
+            made.set(job, Result { () throws -> [(name: String, text: String)] in
+                guard job < kinds.count else {
+                    return format == .html
+                        ? [("index.html", ReportPage.index(context: context))] : [("headlines.json", try Headlines(context).json.prettyPrinted())]
                 }
-            case .html: files.append((kind.rawValue + ".html", ReportPage.render(kind, context: context)))
-            }
+                return try kindFiles(kinds[job], format: format, context: context, all: all, register: register)
+            })
         }
-        if all, format == .html { files.insert(("index.html", ReportPage.index(context: context)), at: 0) }
-        if all, format == .json { files.append(("headlines.json", try Headlines(context).json.prettyPrinted())) }
+        var files: [(name: String, text: String)] = []
+        for job in 0..<made.count { files += try made.get(job) }
+        if extra, format == .html { files.insert(files.removeLast(), at: 0) }
         return files
+    }
+
+    /// The files of one kind.
+    private static func kindFiles(
+        _ kind: ReportKind, format: ReportCommand.Format, context: ReportContext, all: Bool, register: Bool
+    ) throws -> [(name: String, text: String)] {
+        switch format {
+        case .table:
+            var tables = kind.tables(context)
+            if register, kind == .surveillance { tables = [SurveillanceReport(context).registerTable] }
+            return [(kind.rawValue + ".txt", tables.map(\.text).joined(separator: "\n"))]
+        case .json: return [(kind.rawValue + ".json", try kind.json(context).prettyPrinted())]
+        case .csv:
+            let tables = kind.csvTables(context)
+            if all { return tables.map { ($0.name + ".csv", $0.table.csv) } }
+            let chosen = register ? tables.last : tables.first
+            return [((chosen?.name ?? kind.rawValue) + ".csv", chosen?.table.csv ?? "")]
+        case .html: return [(kind.rawValue + ".html", ReportPage.render(kind, context: context))]
+        }
+    }
+
+    /// The results of jobs run at once, by job number.
+    private final class Made: @unchecked Sendable {
+        let count: Int
+        private let lock = NSLock()
+        private var results: [Result<[(name: String, text: String)], any Error>?]
+
+        init(count: Int) {
+            self.count = count
+            results = Array(repeating: nil, count: count)
+        }
+
+        func set(_ job: Int, _ result: Result<[(name: String, text: String)], any Error>) {
+            lock.withLock { results[job] = result }
+        }
+
+        func get(_ job: Int) throws -> [(name: String, text: String)] {
+            guard let result = lock.withLock({ results[job] }) else { return [] }
+            return try result.get()
+        }
     }
 
     /// Writes each file to a temporary name first, then renames it into place.
