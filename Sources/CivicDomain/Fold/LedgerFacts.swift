@@ -68,8 +68,8 @@ struct LedgerFacts {
                 """, arguments: arguments)
         var read: [Reader.Fact] = []
         while let row = try rows.next() { read.append(try Reader.Fact(row, first: 0)) }
-        read.sort { $0.ref.key < $1.ref.key }
-        for fact in read { reader.add(fact) }
+        // (The order is sorted, not the facts: a fact with its body is large to move.)
+        for index in read.indices.sorted(by: { read[$0].ref.key < read[$1].ref.key }) { reader.add(read[index]) }
         return try reader.resolve(db, filter: filter, registrar: registrar, city: city)
     }
 

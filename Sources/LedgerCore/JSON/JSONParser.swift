@@ -128,7 +128,11 @@ public struct JSONParser {
                 }
             } else if members.count < 16 {
                 // Keys compare by code units (not by Swift's canonical equivalence); small objects by a scan.
-                if members.contains(where: { $0.0.utf8.elementsEqual(key.utf8) }) { throw JSONError(.duplicateKey(key), at: keyOffset) }
+                // (Lengths first: a native string knows its length, and most keys differ in it.)
+                let length = key.utf8.count
+                if members.contains(where: { $0.0.utf8.count == length && $0.0.utf8.elementsEqual(key.utf8) }) {
+                    throw JSONError(.duplicateKey(key), at: keyOffset)
+                }
             } else {
                 if seen.isEmpty { for member in members { seen.insert(Array(member.0.utf8)) } }
                 guard seen.insert(Array(key.utf8)).inserted else { throw JSONError(.duplicateKey(key), at: keyOffset) }
