@@ -68,10 +68,10 @@ extension CityState {
             ])
         }
         let costLines: [JSONValue] = costs.map { line in
+            // In key order, so that printing half a million lines sorts none of them.
             .object([
-                ("system", .string(line.system)), ("year", .string(line.year)), ("category", .string(line.category)),
-                ("source", .string(line.source)), ("currency", .string(line.currency)), ("amount", .integer(line.amount)),
-                ("events", .integer(line.count)),
+                ("amount", .integer(line.amount)), ("category", .string(line.category)), ("currency", .string(line.currency)),
+                ("events", .integer(line.count)), ("source", .string(line.source)), ("system", .string(line.system)), ("year", .string(line.year)),
             ])
         }
         let algorithms: [JSONValue] = facts.algorithms.values.sorted { $0.algorithm < $1.algorithm }.map { entry in

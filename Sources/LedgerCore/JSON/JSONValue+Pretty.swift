@@ -26,13 +26,16 @@ extension JSONValue {
             output.append(UInt8(ascii: "]"))
         case .object(let members) where !members.isEmpty:
             output.append(UInt8(ascii: "{"))
-            let order = CanonicalJSON.isSortedASCII(members) ? Array(members.indices) : CanonicalJSON.sortedMemberIndices(members)
-            for (position, index) in order.enumerated() {
-                let member = members[index]
+            // Members already in order (as most objects this project builds are) are written as
+            // they stand, without an array of their positions.
+            let order = CanonicalJSON.isSortedASCII(members) ? nil : CanonicalJSON.sortedMemberIndices(members)
+            for position in members.indices {
+                let member = members[order?[position] ?? position]
                 if position > 0 { output.append(UInt8(ascii: ",")) }
                 newline(level + 1)
                 CanonicalJSON.writeString(member.0, into: &output)
-                output.append(contentsOf: Array(": ".utf8))
+                output.append(UInt8(ascii: ":"))
+                output.append(UInt8(ascii: " "))
                 try member.1.writePretty(into: &output, level: level + 1, indent: indent)
             }
             newline(level)
