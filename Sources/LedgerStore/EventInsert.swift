@@ -3,16 +3,30 @@ import LedgerCore
 
 /// The prepared `INSERT INTO events` of one write transaction, bound through the SQLite C API so
 /// the bytes are handed to SQLite without intermediate copies.
-struct EventInsert {
+/// Each event's id goes to ``EventIDs``; the recent ids are settled when they are many.
+final class EventInsert {
     private let statement: FastStatement
+    private let recentID: FastStatement
+    private let db: Database
+    /// The last event the settled ids hold.
+    private var settled: Int64
 
     init(_ db: Database) throws {
+        self.db = db
         statement = try FastStatement(
             db,
             sql: """
                 INSERT INTO events(office, seq, id, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical, id_key)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+        recentID = try FastStatement(db, sql: "INSERT INTO event_ids_recent(id_key, event_rowid) VALUES (?, ?)")
+        settled = try EventIDs.mark(db)
+        // Settled when a transaction begins, so that one settling serves every event stored since.
+        let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(rowid) FROM events")) ?? 0
+        if last - settled >= EventIDs.settleAfter {
+            try EventIDs.settle(db, through: last)
+            settled = last
+        }
     }
 
     /// Inserts one event; `arrived` is this node's arrival time in Unix ms. Returns its rowid.
@@ -27,12 +41,22 @@ struct EventInsert {
         statement.bind(7, envelope.effective.description)
         statement.bind(8, arrived)
         statement.bind(10, LedgerStore.idKey(event.leafHash))
+        let rowid: Int64
         do {
             try statement.run(blob: event.leafHash.bytes, at: 3, blob: event.canonical, at: 9)
+            rowid = statement.lastInsertedRowID
+            recentID.bind(1, LedgerStore.idKey(event.leafHash))
+            recentID.bind(2, rowid)
+            try recentID.run()
+            // Within a large transaction (a long range received), once in a while.
+            if rowid - settled >= EventIDs.settleWithin {
+                try EventIDs.settle(db, through: rowid)
+                settled = rowid
+            }
         } catch let error as DatabaseError {
             throw StoreError(.database("inserting \(envelope.office)#\(envelope.seq): \(error.message ?? error.description)", code: error.resultCode.primaryResultCode.rawValue))
         }
-        return statement.lastInsertedRowID
+        return rowid
     }
 
     /// Inserts one event and feeds it to the projection; a refusal by the projection becomes `refuse(reason)`.

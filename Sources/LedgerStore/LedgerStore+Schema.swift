@@ -240,6 +240,14 @@ extension LedgerStore {
                     BEGIN SELECT RAISE(ABORT, 'cosignatures are append-only'); END;
                     """)
         }
+        migrator.registerMigration("v13-event-ids") { db in
+            // Lookups by id (EventIDs): a settled table and one of the events since its mark, in
+            // place of an index on `events(id_key)`, whose every insert landed on a random page.
+            try db.execute(sql: EventIDs.schema)
+            try db.execute(sql: "INSERT INTO event_ids(id_key, event_rowid) SELECT id_key, rowid FROM events ORDER BY id_key, rowid")
+            try db.execute(sql: "UPDATE event_ids_mark SET through = (SELECT coalesce(max(rowid), 0) FROM events) WHERE id = 1")
+            try db.execute(sql: "DROP INDEX events_by_id_key")
+        }
         return migrator
     }
 
@@ -250,6 +258,7 @@ extension LedgerStore {
     /// need, and this node's arrival time (the arrival log). Lookups by id go through `id_key`, the
     /// id's first 8 bytes as an integer: a small index where a 32-byte one would not stay in cache.
     /// Ids need no unique index of their own: `(office, seq)` is unique and both are in the hashed bytes.
+    /// (Migration v13 replaces the index on `id_key` by ``EventIDs``; the benchmark's baseline keeps it.)
     public static let eventTableSQL = """
         CREATE TABLE events (
             rowid INTEGER PRIMARY KEY,

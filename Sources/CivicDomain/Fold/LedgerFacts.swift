@@ -138,7 +138,8 @@ struct LedgerFacts {
                 let target = try Int64.fetchOne(
                     db,
                     sql: """
-                        SELECT e.rowid FROM civic_corrections c JOIN events e ON e.id_key = c.target_key AND e.id = c.target_id
+                        SELECT e.rowid FROM civic_corrections c
+                        CROSS JOIN events e ON e.rowid IN (\(EventIDs.rowids(withKey: "c.target_key"))) AND e.id = c.target_id
                         WHERE c.event_rowid = ? AND e.rowid <= ? AND e.type NOT IN ('event.corrected', 'cost.incurred')
                         """, arguments: [correction, rowid]),
                 rows[target] == nil
@@ -352,8 +353,11 @@ struct LedgerFacts {
     fileprivate static func heldEvent(_ db: Database, id: Hash) throws -> HeldEvent? {
         try Row.fetchOne(
             db,
-            sql: "SELECT rowid, office, seq, hlc_wall, hlc_logical, type, effective, arrived_ms FROM events WHERE id_key = ? AND id = ?",
-            arguments: [LedgerStore.idKey(id), Data(id.bytes)]
+            sql: """
+                SELECT rowid, office, seq, hlc_wall, hlc_logical, type, effective, arrived_ms FROM events
+                WHERE rowid IN (\(EventIDs.rowids(withKey: ":key"))) AND id = :id
+                """,
+            arguments: ["key": LedgerStore.idKey(id), "id": Data(id.bytes)]
         ).map { row in
             HeldEvent(
                 ref: EventRef(

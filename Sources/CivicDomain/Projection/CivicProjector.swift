@@ -334,7 +334,8 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         if mode == .record, case .eventCorrected(let correction) = body {
             try LedgerRules.checkCorrection(correction, by: envelope.office, registrar: registrar) { id in
                 try Row.fetchOne(
-                    db, sql: "SELECT type, office FROM events WHERE id_key = ? AND id = ?", arguments: [LedgerStore.idKey(id), Data(id.bytes)]
+                    db, sql: "SELECT type, office FROM events WHERE rowid IN (\(EventIDs.rowids(withKey: ":key"))) AND id = :id",
+                    arguments: ["key": LedgerStore.idKey(id), "id": Data(id.bytes)]
                 ).map { LedgerRules.Target(type: $0["type"], office: $0["office"]) }
             }
         }
@@ -383,8 +384,12 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
     private func reload(keysChangedBy correction: EventCorrected, rowid: Int64, in db: Database) throws {
         var keys = Set(RuleKey.named(by: correction.replacement))
         if let key = try String.fetchOne(
-            db, sql: "SELECT f.rule_key FROM events e JOIN civic_facts f ON f.event_rowid = e.rowid WHERE e.id_key = ? AND e.id = ?",
-            arguments: [LedgerStore.idKey(correction.event), Data(correction.event.bytes)])
+            db,
+            sql: """
+                SELECT f.rule_key FROM events e JOIN civic_facts f ON f.event_rowid = e.rowid
+                WHERE e.rowid IN (\(EventIDs.rowids(withKey: ":key"))) AND e.id = :id
+                """,
+            arguments: ["key": LedgerStore.idKey(correction.event), "id": Data(correction.event.bytes)])
         {
             keys.insert(key)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LedgerCore
+import LedgerStore
 
 /// The rule facts recording has loaded, kept between the write transactions of one open store, so
 /// that a transaction loads only keys no earlier one did, or that changed since (DESIGN §4, "stay
@@ -45,8 +46,8 @@ final class RuleCache: @unchecked Sendable {
                 SELECT rule_key FROM civic_facts WHERE event_rowid > :after AND rule_key IS NOT NULL
                 UNION SELECT rule_key FROM civic_correction_keys WHERE event_rowid > :after
                 UNION SELECT f.rule_key FROM civic_corrections c
-                    JOIN events e ON e.id_key = c.target_key AND e.id = c.target_id
-                    JOIN civic_facts f ON f.event_rowid = e.rowid
+                    CROSS JOIN events e ON e.rowid IN (\(EventIDs.rowids(withKey: "c.target_key"))) AND e.id = c.target_id
+                    CROSS JOIN civic_facts f ON f.event_rowid = e.rowid
                     WHERE c.event_rowid > :after AND f.rule_key IS NOT NULL
                 UNION SELECT k.rule_key FROM civic_facts f
                     JOIN events e ON e.rowid = f.event_rowid

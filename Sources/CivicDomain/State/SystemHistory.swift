@@ -28,7 +28,7 @@ public struct SystemHistory: Sendable {
                     WHERE (e.rowid IN (SELECT event_rowid FROM civic_facts WHERE system = ?)
                         OR e.rowid IN (SELECT event_rowid FROM civic_costs WHERE system = ?)
                         OR e.rowid IN (
-                            SELECT c.event_rowid FROM civic_corrections c JOIN events t ON t.id_key = c.target_key AND t.id = c.target_id
+                            SELECT c.event_rowid FROM events t JOIN civic_corrections c ON c.target_key = t.id_key AND c.target_id = t.id
                             WHERE t.rowid IN (
                                 SELECT event_rowid FROM civic_facts WHERE system = ?
                                 UNION ALL SELECT event_rowid FROM civic_costs WHERE system = ?)))

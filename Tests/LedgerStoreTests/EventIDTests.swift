@@ -1,0 +1,94 @@
+import CivicTestSupport
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerStore
+import Testing
+
+/// Events are found by id through two tables (EventIDs): the recent ids, and the settled ones they
+/// move to once they are many. Every event is found on either side of a settling, in the batch
+/// that settles and after it; a ledger from before the tables gets them from its events.
+@Suite("Events found by id")
+struct EventIDTests {
+    /// Every `stride`th event held (and the last), looked up by its id, is the event stored at its
+    /// seq; an id not held is nil.
+    static func expectEventsFound(_ store: LedgerStore, count: Int, stride: Int = 1) throws {
+        var held: [(Hash, UInt64)] = []
+        try store.forEachEvent(office: "transport") { stored in
+            held.append((stored.id, stored.seq))
+            return true
+        }
+        #expect(held.count == count)
+        for (index, (id, seq)) in held.enumerated() where index % stride == 0 || index == held.count - 1 {
+            #expect(try store.event(id: id)?.seq == seq, "event \(seq) by its id")
+        }
+        #expect(try store.event(id: Hash(bytes: [UInt8](repeating: 7, count: 32))) == nil)
+    }
+
+    /// How many ids each table holds, and the mark.
+    static func tables(_ ledger: TestLedger) throws -> (recent: Int64, settled: Int64, mark: Int64) {
+        try DatabasePool(path: ledger.directory.databasePath).read { db in
+            (
+                try Int64.fetchOne(db, sql: "SELECT count(*) FROM event_ids_recent") ?? -1,
+                try Int64.fetchOne(db, sql: "SELECT count(*) FROM event_ids") ?? -1,
+                try Int64.fetchOne(db, sql: "SELECT through FROM event_ids_mark") ?? -1
+            )
+        }
+    }
+
+    @Test func everyEventIsFoundAcrossSettlings() throws {
+        let ledger = try TestLedger()
+        var next = 0
+        func append(_ count: Int) throws -> Int64 {
+            _ = try ledger.store.append((next..<(next + count)).map { try TestLedger.draft($0) }, signer: ledger.signer)
+            next += count
+            return Int64(try ledger.store.eventCount())
+        }
+        // Two transactions that together pass the threshold: neither began with 4,096 recent ids.
+        _ = try append(3_000)
+        var held = try append(2_000)
+        var tables = try Self.tables(ledger)
+        #expect(tables.mark == 0 && tables.settled == 0 && tables.recent == held)
+        try Self.expectEventsFound(ledger.store, count: Int(held))
+        // The next transaction settles them first, then adds its own.
+        let before = held
+        held = try append(1)
+        tables = try Self.tables(ledger)
+        #expect(tables.mark == before && tables.settled == before && tables.recent == 1)
+        try Self.expectEventsFound(ledger.store, count: Int(held))
+        // A long transaction settles within itself every 32,768 events (here once).
+        let start = held
+        held = try append(33_000)
+        tables = try Self.tables(ledger)
+        let mark = start - 1 + 32_768
+        #expect(tables.mark == mark && tables.settled == mark && tables.recent == held - mark)
+        try Self.expectEventsFound(ledger.store, count: Int(held), stride: 97)
+        #expect(try ledger.store.verify().eventCount == Int(held))
+    }
+
+    /// A ledger from before the id tables (they and their migration removed, the old index put
+    /// back) gets them from its events when opened, all settled.
+    @Test func anOlderLedgerGetsItsIDTablesFromItsEvents() throws {
+        let ledger = try TestLedger()
+        _ = try ledger.store.append((0..<500).map { try TestLedger.draft($0) }, signer: ledger.signer)
+        let held = Int64(try ledger.store.eventCount())
+        let pool = try DatabasePool(path: ledger.directory.databasePath)
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    DROP TABLE event_ids; DROP TABLE event_ids_recent; DROP TABLE event_ids_mark;
+                    CREATE INDEX events_by_id_key ON events(id_key);
+                    DELETE FROM grdb_migrations WHERE identifier = 'v13-event-ids';
+                    """)
+        }
+        try pool.close()
+        let reopened = try ledger.directory.open()
+        let tables = try Self.tables(ledger)
+        #expect(tables.settled == held && tables.recent == 0 && tables.mark == held)
+        try Self.expectEventsFound(reopened.store, count: Int(held))
+        let index = try DatabasePool(path: ledger.directory.databasePath).read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'events_by_id_key'")
+        }
+        #expect(index == 0, "the old index is dropped")
+    }
+}
