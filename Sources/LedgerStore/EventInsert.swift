@@ -23,10 +23,12 @@ final class EventInsert {
         settled = try EventIDs.mark(db)
         // Settled when a transaction begins, so that one settling serves every event stored since.
         let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(rowid) FROM events")) ?? 0
-        if last - settled >= EventIDs.settleAfter {
-            try EventIDs.settle(db, through: last)
-            settled = last
-        }
+        if last - settled >= EventIDs.settleAfter { try settle(through: last) }
+    }
+
+    private func settle(through rowid: Int64) throws {
+        try EventIDs.settle(db, through: rowid)
+        settled = rowid
     }
 
     /// Inserts one event; `arrived` is this node's arrival time in Unix ms. Returns its rowid.
@@ -49,10 +51,7 @@ final class EventInsert {
             recentID.bind(2, rowid)
             try recentID.run()
             // Within a large transaction (a long range received), once in a while.
-            if rowid - settled >= EventIDs.settleWithin {
-                try EventIDs.settle(db, through: rowid)
-                settled = rowid
-            }
+            if rowid - settled >= EventIDs.settleWithin { try settle(through: rowid) }
         } catch let error as DatabaseError {
             throw StoreError(.database("inserting \(envelope.office)#\(envelope.seq): \(error.message ?? error.description)", code: error.resultCode.primaryResultCode.rawValue))
         }

@@ -68,8 +68,7 @@ struct LedgerFacts {
                 """, arguments: arguments)
         var read: [Reader.Fact] = []
         while let row = try rows.next() { read.append(try Reader.Fact(row, first: 0)) }
-        // (The order is sorted, not the facts: a fact with its body is large to move.)
-        for index in read.indices.sorted(by: { read[$0].ref.key < read[$1].ref.key }) { reader.add(read[index]) }
+        reader.add(inCitywideOrder: read)
         return try reader.resolve(db, filter: filter, registrar: registrar, city: city)
     }
 
@@ -154,7 +153,7 @@ struct LedgerFacts {
             for other in others where rows[other] == nil { rows[other] = try Row.fetchOne(byRowid, arguments: [other]) }
         }
         var reader = Reader()
-        for fact in try rows.values.map({ try Reader.Fact($0, first: 1) }).sorted(by: { $0.ref.key < $1.ref.key }) { reader.add(fact) }
+        reader.add(inCitywideOrder: try rows.values.map { try Reader.Fact($0, first: 1) })
         return try reader.resolve(db, filter: .none, revoked: revoked, registrar: registrar, city: city)
     }
 
@@ -192,8 +191,14 @@ struct LedgerFacts {
             }
         }
 
+        /// Adds facts read in any order, in citywide order. (The order is sorted, not the facts: a
+        /// fact with its body is large to move.)
+        mutating func add(inCitywideOrder read: [Fact]) {
+            for index in read.indices.sorted(by: { read[$0].ref.key < read[$1].ref.key }) { add(read[index]) }
+        }
+
         /// Adds one fact; facts are added in citywide order.
-        mutating func add(_ fact: Fact) {
+        private mutating func add(_ fact: Fact) {
             let (ref, effective) = (fact.ref, fact.effective)
             switch fact.read {
             case .failure(let finding):
