@@ -40,13 +40,10 @@ let package = Package(
         ),
         // Open data in and out: the OCDS merge routine, finance CSV exports (issue 13).
         .target(name: "OpenData", dependencies: ["LedgerCore", "CivicDomain"]),
-        // The SQLite settings Swift cannot call (a variadic function): the ledger keeps its WAL.
-        .target(name: "CLedgerSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "LedgerStore",
             dependencies: [
                 "LedgerCore",
-                "CLedgerSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,3 @@
-import CLedgerSQLite
 import Foundation
 import GRDB
 import LedgerCore
@@ -45,32 +44,16 @@ public final class LedgerStore: Sendable {
         return migrator
     }
 
-    /// The connection settings every ledger uses: WAL (from DatabasePool), a busy timeout for
-    /// concurrent CLI use, and a WAL that outlives the process. See ``openPool(at:)`` for durability.
-    ///
-    /// SQLite's default, on the last connection's close, is to copy the WAL into the database file and
-    /// delete it; the next process then creates it again (GRDB writes a table and drops it, so that
-    /// the file is not empty). That is four `fdatasync`s around the one a commit needs, and each `civic`
-    /// process paid them. The WAL now stays (`ledger.sqlite-wal` and `-shm` are part of the ledger: copy
-    /// the folder, not the file) and is copied into the database file when it reaches 1,000 pages,
-    /// during a commit, as before; after a larger transaction it is cut back to ``walSizeLimit``.
+    /// The connection settings every ledger uses: WAL (from DatabasePool) and a busy timeout for
+    /// concurrent CLI use. See ``openPool(at:)`` for durability.
     static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            let code = ResultCode(rawValue: ledger_sqlite_keep_wal(db.sqliteConnection))
-            guard code == .SQLITE_OK else { throw DatabaseError(resultCode: code, message: "cannot keep the WAL") }
-            try db.execute(sql: "PRAGMA journal_size_limit = \(walSizeLimit)")
-        }
         return configuration
     }
 
-    /// The size the WAL is cut back to once a checkpoint has copied it (bytes): twice the 1,000 pages
-    /// at which SQLite checkpoints.
-    public static let walSizeLimit = 8 << 20
-
-    /// Page cache of the writer connection (64 MB): the indexes a million-event log's appends touch
-    /// stay in memory, so appends do not turn into random reads.
+    /// Page cache of the writer connection: the random-keyed id index of a million-event log
+    /// (about 50 MB) stays in memory, so appends do not turn into random reads.
     static let writerCacheKiB = 65_536
 
     /// Opens the pool and sets `synchronous=FULL` on its single writer connection, so a committed
