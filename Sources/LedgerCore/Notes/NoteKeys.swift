@@ -60,13 +60,14 @@ public struct NoteVerifier: Sendable, Equatable {
         if publicKey[31] & 0x7F == 0x7F, publicKey[1..<31].allSatisfy({ $0 == 0xFF }), publicKey[0] >= 0xED {
             return "not a canonical encoding (y ≥ 2^255 − 19)"
         }
-        if smallOrderPoints.contains(publicKey) { return "a point of small order (signatures under it can be forged)" }
+        if smallOrderPoints.contains(where: { $0 == publicKey }) { return "a point of small order (signatures under it can be forged)" }
         return nil
     }
 
     /// The canonical encodings of the eight points of order 1, 2, 4 and 8, and the two of them
-    /// written with x = 0 and the sign bit set.
-    public static let smallOrderPoints: Set<[UInt8]> = [
+    /// written with x = 0 and the sign bit set. (An array: ten are compared faster than a set's
+    /// first use costs, which every `civic` process paid when it loaded its key.)
+    public static let smallOrderPoints: [[UInt8]] = [
         "0100000000000000000000000000000000000000000000000000000000000000",  // identity (order 1)
         "0100000000000000000000000000000000000000000000000000000000000080",  // identity, sign bit set
         "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",  // order 2
@@ -77,7 +78,7 @@ public struct NoteVerifier: Sendable, Equatable {
         "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",  // order 8
         "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",  // order 8
         "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",  // order 8
-    ].reduce(into: []) { points, hex in if let bytes = HexEncoding.decode(hex) { points.insert(bytes) } }
+    ].compactMap(HexEncoding.decode)
 
     /// key ID = SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[0..<4].
     public static func keyID(name: String, publicKey: [UInt8]) -> [UInt8] {

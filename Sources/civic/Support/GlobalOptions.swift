@@ -10,7 +10,8 @@ struct GlobalOptions: ParsableArguments {
     var data: String?
 
     var directory: LedgerDirectory {
-        LedgerDirectory(path: data ?? ProcessInfo.processInfo.environment["CIVIC_DATA"] ?? "./civic-data")
+        // getenv, not ProcessInfo's environment, which copies the whole environment into a dictionary.
+        LedgerDirectory(path: data ?? getenv("CIVIC_DATA").map { String(cString: $0) } ?? "./civic-data")
     }
 
     /// Opens the ledger with the civic vocabulary's checks and projections.
