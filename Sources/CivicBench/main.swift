@@ -3,6 +3,7 @@
 //   civic-bench --state 1000000 [--offices 10] [--held-facts 100000] [--keep]   time travel (issues 3 and 12)
 //   civic-bench --replay DIR      state as of 5 random instants and for all time, in process, on a kept ledger
 //   civic-bench --facts 1000,100000 [--civic PATH] [--peer SCRIPT] [--batches 1,100,10000]   recording on a grown ledger (issue 12)
+//   civic-bench --parse 100000    checking received canonical events (Event(canonical:)), in process
 // Prints one markdown table row per size. Not part of the test suite or CI.
 import CivicDomain
 import Foundation
@@ -25,6 +26,7 @@ struct Options {
     var peer: String?
     var heldFacts: Int?
     var replay: String?
+    var parse: Int?
     /// The recording benchmark's batch sizes (events per transaction).
     var batches = [1, 100, 10_000]
 
@@ -45,6 +47,7 @@ struct Options {
             case "--peer": peer = iterator.next()
             case "--held-facts": heldFacts = Int(iterator.next() ?? "")
             case "--replay": replay = iterator.next()
+            case "--parse": parse = Int(iterator.next() ?? "")
             case "--batches": batches = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
@@ -222,6 +225,7 @@ if let facts = options.facts {
     }
 }
 if let replay = options.replay { runAlone { try runReplayBench(directory: replay) } }
+if let count = options.parse { runAlone { try runParseBench(count: count, directory: options.directory + "-parse") } }
 if let total = options.stateEvents {
     runAlone {
         try runStateBench(total: total, offices: options.offices, heldFacts: options.heldFacts, directory: options.directory + "-state", keep: options.keep)

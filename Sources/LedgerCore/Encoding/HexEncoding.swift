@@ -15,16 +15,26 @@ public enum HexEncoding {
         var text = text
         return text.withUTF8 { digits in
             guard digits.count % 2 == 0 else { return nil }
-            var output = [UInt8](repeating: 0, count: digits.count / 2)
-            for index in output.indices {
-                guard let high = nibble(digits[2 * index], lowercaseOnly: lowercaseOnly),
-                    let low = nibble(digits[2 * index + 1], lowercaseOnly: lowercaseOnly)
-                else { return nil }
-                output[index] = high << 4 | low
+            let table = lowercaseOnly ? lowercaseValues : values
+            var valid = true
+            let output = [UInt8](unsafeUninitializedCapacity: digits.count / 2) { output, count in
+                // Every digit is looked up; 0xFF marks a byte that is not one (checked once, at the end).
+                var bad: UInt8 = 0
+                for index in 0..<(digits.count / 2) {
+                    let high = table[Int(digits[2 * index])], low = table[Int(digits[2 * index + 1])]
+                    bad |= high | low
+                    output[index] = high << 4 | (low & 0x0F)
+                }
+                valid = bad & 0xF0 == 0
+                count = digits.count / 2
             }
-            return output
+            return valid ? output : nil
         }
     }
+
+    /// Each byte's value as a hex digit, 0xFF when it is not one: either case, and lowercase only.
+    private static let values: [UInt8] = (0...255).map { nibble(UInt8($0)) ?? 0xFF }
+    private static let lowercaseValues: [UInt8] = (0...255).map { nibble(UInt8($0), lowercaseOnly: true) ?? 0xFF }
 
     /// The value of one hex digit; uppercase digits count only when `lowercaseOnly` is false.
     static func nibble(_ byte: UInt8, lowercaseOnly: Bool = false) -> UInt8? {

@@ -115,6 +115,8 @@ public struct JSONParser {
             index += 1
             return .object(members)
         }
+        // An envelope, a procurement or a cost has five to nine members: one allocation, not four.
+        members.reserveCapacity(8)
         var seen = Set<[UInt8]>()
         while true {
             skipWhitespace()
@@ -296,9 +298,19 @@ public struct JSONParser {
     static func precedes(_ first: String, _ second: String) -> Bool {
         var first = first
         var second = second
-        let ascii = first.withUTF8 { a in second.withUTF8 { b in !a.contains { $0 >= 0x80 } && !b.contains { $0 >= 0x80 } } }
-        if ascii { return first.utf8.lexicographicallyPrecedes(second.utf8) }
-        return first.utf16.lexicographicallyPrecedes(second.utf16)
+        // Where the bytes first differ, two ASCII bytes order the strings as their UTF-16 code
+        // units do (the bytes before are whole characters, the same in both); so does a string
+        // that ends there. Otherwise UTF-8 and UTF-16 orders can differ: compare the code units.
+        let order: Bool? = first.withUTF8 { a in
+            second.withUTF8 { b in
+                var index = 0
+                let common = min(a.count, b.count)
+                while index < common, a[index] == b[index] { index += 1 }
+                if index == common { return a.count < b.count }
+                return a[index] < 0x80 && b[index] < 0x80 ? a[index] < b[index] : nil
+            }
+        }
+        return order ?? first.utf16.lexicographicallyPrecedes(second.utf16)
     }
 
     private mutating func parseEscape(into bytes: inout [UInt8]) throws(JSONError) {
