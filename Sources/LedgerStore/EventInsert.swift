@@ -42,12 +42,13 @@ final class EventInsert {
         statement.bind(6, envelope.type)
         statement.bind(7, envelope.effective.description)
         statement.bind(8, arrived)
-        statement.bind(10, LedgerStore.idKey(event.leafHash))
+        let idKey = LedgerStore.idKey(event.leafHash)
+        statement.bind(10, idKey)
         let rowid: Int64
         do {
             try statement.run(blob: event.leafHash.bytes, at: 3, blob: event.canonical, at: 9)
             rowid = statement.lastInsertedRowID
-            recentID.bind(1, LedgerStore.idKey(event.leafHash))
+            recentID.bind(1, idKey)
             recentID.bind(2, rowid)
             try recentID.run()
             // Within a large transaction (a long range received), once in a while.

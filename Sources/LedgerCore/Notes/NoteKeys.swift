@@ -60,7 +60,7 @@ public struct NoteVerifier: Sendable, Equatable {
         if publicKey[31] & 0x7F == 0x7F, publicKey[1..<31].allSatisfy({ $0 == 0xFF }), publicKey[0] >= 0xED {
             return "not a canonical encoding (y ≥ 2^255 − 19)"
         }
-        if smallOrderPoints.contains(where: { $0 == publicKey }) { return "a point of small order (signatures under it can be forged)" }
+        if smallOrderPoints.contains(publicKey) { return "a point of small order (signatures under it can be forged)" }
         return nil
     }
 
