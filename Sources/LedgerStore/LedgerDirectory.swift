@@ -57,12 +57,15 @@ public struct LedgerDirectory: Sendable {
     }
 
     /// Opens the ledger and loads the office key, refusing a key file readable by others.
-    public func open(projector: (any LedgerProjector)? = nil) throws -> Opened {
+    ///
+    /// - Parameter connections: a pool (the default), or one connection for a short process
+    ///   (``LedgerStore/Connections``).
+    public func open(projector: (any LedgerProjector)? = nil, connections: LedgerStore.Connections = .pool) throws -> Opened {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw StoreError(.noLedger(path))
         }
-        let store = try LedgerStore.open(at: databasePath, projector: projector)
+        let store = try LedgerStore.open(at: databasePath, projector: projector, connections: connections)
         try finishRotation(store)
         return Opened(store: store, signer: try loadSigner(expectedOrigin: store.identity.origin))
     }

@@ -12,12 +12,13 @@ import LedgerCore
 public final class LedgerStore: Sendable {
     public let identity: LedgerIdentity
     public let path: String
-    let pool: DatabasePool
+    /// The store's connections (``Connections``): a `DatabasePool`, or one `DatabaseQueue`.
+    let pool: any DatabaseWriter
     let projector: (any LedgerProjector)?
     /// The projector the ledger was created with (`ledger_meta`), without which it is never written.
     let requiredProjector: String?
 
-    private init(path: String, pool: DatabasePool, identity: LedgerIdentity, projector: (any LedgerProjector)?, requiredProjector: String?) {
+    private init(path: String, pool: any DatabaseWriter, identity: LedgerIdentity, projector: (any LedgerProjector)?, requiredProjector: String?) {
         self.path = path
         self.pool = pool
         self.identity = identity
@@ -56,16 +57,37 @@ public final class LedgerStore: Sendable {
     /// (about 50 MB) stays in memory, so appends do not turn into random reads.
     static let writerCacheKiB = 65_536
 
-    /// Opens the pool and sets `synchronous=FULL` on its single writer connection, so a committed
-    /// transaction survives power loss. (DatabasePool sets NORMAL when it enables WAL, after
-    /// `prepareDatabase` runs, so this must happen once the pool is open.)
-    static func openPool(at path: String) throws -> DatabasePool {
-        let pool = try DatabasePool(path: path, configuration: configuration())
-        try pool.writeWithoutTransaction { db in
+    /// How a store connects to its database file.
+    public enum Connections: Sendable {
+        /// A writer and, beside it, readers that never wait for a write (a server, a sync round).
+        case pool
+        /// One connection, for a process that opens the ledger, does one thing and ends (most
+        /// `civic` commands): there is no reader connection to open, and no WAL file to make at
+        /// each start (a pool makes it with a write of its own when it finds none, and SQLite
+        /// removes it when the last connection closes). Reads and writes take turns.
+        case single
+    }
+
+    /// Opens the connections and sets `synchronous=FULL` on the writer, so a committed transaction
+    /// survives power loss. (DatabasePool sets NORMAL when it enables WAL, after
+    /// `prepareDatabase` runs, so this must happen once the pool is open.) A single connection
+    /// puts the ledger in WAL mode itself; every ledger is made in it, and it is kept in the file.
+    static func openPool(at path: String, connections: Connections = .pool) throws -> any DatabaseWriter {
+        let writer: any DatabaseWriter
+        switch connections {
+        case .pool:
+            writer = try DatabasePool(path: path, configuration: configuration())
+        case .single:
+            let queue = try DatabaseQueue(path: path, configuration: configuration())
+            let mode = try queue.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+            guard mode == "wal" else { throw StoreError(.database("\(path) cannot be put in WAL mode", code: ResultCode.SQLITE_ERROR.rawValue)) }
+            writer = queue
+        }
+        try writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA cache_size = -\(writerCacheKiB)")
         }
-        return pool
+        return writer
     }
 
     /// Creates a new ledger database for `identity`, trusting `verifier` as the office's own key.
@@ -105,11 +127,12 @@ public final class LedgerStore: Sendable {
 
     /// Opens an existing ledger, applying any pending schema migration.
     ///
+    /// - Parameter connections: a pool (the default), or one connection for a short process.
     /// - Throws: ``StoreError`` when there is no ledger at `path` or it is not one.
-    public static func open(at path: String, projector: (any LedgerProjector)? = nil) throws -> LedgerStore {
+    public static func open(at path: String, projector: (any LedgerProjector)? = nil, connections: Connections = .pool) throws -> LedgerStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError(.noLedger(path)) }
         return try wrapDatabaseErrors {
-            let pool = try openPool(at: path)
+            let pool = try openPool(at: path, connections: connections)
             try migrator(projector: projector).migrate(pool)
             let meta = try pool.read { db in
                 try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM ledger_meta").map {

@@ -13,19 +13,21 @@ struct Civic: AsyncParsableCommand {
         commandName: "civic",
         abstract: "CivicLedger: an append-only, verifiable ledger of a city's civic technology.",
         version: "0.1.0",
-        subcommands: [
-            InitCommand.self, KeyCommand.self, RegisterCommand.self, RevokeCommand.self, RecordCommand.self, ImportCommand.self, ExportCommand.self, LogCommand.self,
-            CheckpointCommand.self, VerifyCommand.self, ProofCommand.self, StateCommand.self, HistoryCommand.self, DiffCommand.self,
-            FindingsCommand.self,
-            ReportCommand.self, PublishCommand.self, ServeCommand.self, SyncCommand.self, DemoCommand.self,
-            VectorsCommand.self,
-        ]
+        subcommands: verbs
     )
+
+    static let verbs: [any ParsableCommand.Type] = [
+        InitCommand.self, KeyCommand.self, RegisterCommand.self, RevokeCommand.self, RecordCommand.self, ImportCommand.self, ExportCommand.self, LogCommand.self,
+        CheckpointCommand.self, VerifyCommand.self, ProofCommand.self, StateCommand.self, HistoryCommand.self, DiffCommand.self,
+        FindingsCommand.self,
+        ReportCommand.self, PublishCommand.self, ServeCommand.self, SyncCommand.self, DemoCommand.self,
+        VectorsCommand.self,
+    ]
 
     /// Runs the command; library errors become one line on stderr and an exit status (``exitStatus(for:)``).
     static func main() async {
         do {
-            var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            var command = try parseVerb(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -41,6 +43,32 @@ struct Civic: AsyncParsableCommand {
             exit(withError: error)
         }
     }
+
+    /// The verb the arguments name, parsed. ArgumentParser's root parse first tries the arguments
+    /// as a request for a completion script, through two commands of its own whose first
+    /// reflection costs about 4 ms of a `civic record` process; ``QuickRoot`` skips that try. It
+    /// is used only when no argument asks for a completion script, and only its verbs are kept:
+    /// anything else it would answer (an error, help, the version, no verb) is parsed again by
+    /// ``Civic``, for ArgumentParser's own words.
+    static func parseVerb(_ arguments: [String]) throws -> any ParsableCommand {
+        if !arguments.contains(where: { $0.hasPrefix("--generate-completion-script") }),
+            let command = try? QuickRoot.parseAsRoot(arguments), verbTypes.contains(ObjectIdentifier(type(of: command)))
+        {
+            return command
+        }
+        return try parseAsRoot(arguments)
+    }
+
+    /// Every verb and sub-verb (`proof inclusion`), not ArgumentParser's own `help`.
+    static let verbTypes: Set<ObjectIdentifier> = {
+        var types = Set<ObjectIdentifier>()
+        var next = verbs
+        while let verb = next.popLast() {
+            types.insert(ObjectIdentifier(verb))
+            next += verb.configuration.subcommands
+        }
+        return types
+    }()
 
     /// `civic --data DIR VERB …` means the same as `civic VERB --data DIR …`: a `--data` given before
     /// the verb is passed on through `CIVIC_DATA`, which every verb reads.
@@ -83,4 +111,11 @@ struct Civic: AsyncParsableCommand {
             return false
         }
     }
+}
+
+/// ``Civic``'s verbs under a root that ArgumentParser takes for a sub-command's (`_superCommandName`),
+/// for which it does not look for a completion-script request (``Civic/parseVerb(_:)``). Never
+/// shown: its help would name the wrong command.
+struct QuickRoot: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "civic", _superCommandName: "", subcommands: Civic.verbs)
 }

@@ -56,6 +56,33 @@ struct LedgerCommandTests {
         #expect(key.stdout.hasPrefix("civic/springfield/it+"))
     }
 
+    /// Verbs are parsed without ArgumentParser's completion-script try (``Civic/parseVerb``); help,
+    /// the version, errors and completion scripts still come from the `civic` root, in its words.
+    @Test func helpVersionErrorsAndCompletionsNameTheCivicRoot() throws {
+        let sandbox = try CivicSandbox()
+        for arguments in [["--help"], ["help"], []] {
+            let result = try sandbox.run(arguments)
+            #expect(result.stdout.hasPrefix("OVERVIEW: CivicLedger"), "\(arguments): \(result.stdout)")
+            #expect(result.stdout.contains("USAGE: civic <subcommand>"), "\(arguments)")
+        }
+        let help = try sandbox.run(["record", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("USAGE: civic record "))
+        #expect(try sandbox.run(["help", "record"]).stdout == help.stdout)
+        #expect(try sandbox.run(["proof", "inclusion", "--help"]).stdout.contains("USAGE: civic proof inclusion "))
+        #expect(try sandbox.run(["--version"]).stdout == "0.1.0\n")
+        let unknown = try sandbox.run(["recrd"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("Unexpected argument 'recrd'") && unknown.stderr.contains("Usage: civic <subcommand>"))
+        let missing = try sandbox.run(["record", "--json"])
+        #expect(missing.status != 0 && missing.stderr.contains("Usage: civic record "))
+        let completion = try sandbox.run(["--generate-completion-script", "bash"])
+        #expect(completion.status == 0 && completion.stdout.contains("_civic()"))
+        // A verb parsed quickly runs as itself, with the `--data` given before it.
+        let folder = sandbox.folder + "/quick"
+        #expect(try sandbox.run(["--data", folder, "init", "--office", "it", "--city", "springfield"]).status == 0)
+        #expect(try sandbox.run(["--data", folder, "record", "district.defined", "--json", "-"], stdin: CivicSandbox.district("a")).status == 0)
+        #expect(try sandbox.run(["--data", folder, "verify"]).stdout.hasPrefix("ok: 1 events"))
+    }
+
     @Test func logJSONCarriesTheExactCanonicalBytes() throws {
         let sandbox = try Self.initialized()
         #expect(try sandbox.run(["record", "district.defined", "--json", "-", "--author", "ana"], stdin: CivicSandbox.district("x")).status == 0)

@@ -127,6 +127,23 @@ struct AppendTests {
         #expect(try ledger.store.synchronousSetting() == 2)
     }
 
+    /// A short command's store (one connection) works on the same file as a pool beside it, with
+    /// the same durability, and each sees what the other wrote.
+    @Test func aSingleConnectionWorksBesideAPool() throws {
+        let ledger = try TestLedger()
+        _ = try ledger.store.append((0..<3).map { try TestLedger.draft($0) }, signer: ledger.signer)
+        let single = try ledger.directory.open(connections: .single)
+        #expect(try single.store.synchronousSetting() == 2)
+        #expect(try single.store.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(try single.store.eventCount() == 3)
+        let summary = try single.store.append((3..<5).map { try TestLedger.draft($0) }, signer: single.signer)
+        #expect(summary.firstSeq == 4 && summary.count == 2)
+        #expect(try ledger.store.eventCount() == 5)
+        _ = try ledger.store.append([try TestLedger.draft(5)], signer: ledger.signer)
+        #expect(try single.store.verify().eventCount == 6)
+        #expect(try ledger.store.verify().eventCount == 6)
+    }
+
     @Test func theKeyFileIsPrivate() throws {
         let ledger = try TestLedger()
         let attributes = try FileManager.default.attributesOfItem(atPath: ledger.directory.keyPath)

@@ -37,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also serve a folder `civic publish` wrote, read-only, at /published/.", valueName: "DIR")) var publish: String?
 
     func run() async throws {
-        let opened = try global.open()
+        let opened = try global.open(connections: .pool)
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "civic.serve")
         logger[metadataKey: "office"] = "\(opened.store.identity.office)"
@@ -75,7 +75,7 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(help: "text or json (one object per peer and round).") var format: TextOrJSON = .text
 
     func run() async throws {
-        let opened = try global.open()
+        let opened = try global.open(connections: .pool)
         let interval = try every.map(parseDuration)
         var failed = false
         repeat {

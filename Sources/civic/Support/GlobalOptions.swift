@@ -14,9 +14,10 @@ struct GlobalOptions: ParsableArguments {
         LedgerDirectory(path: data ?? getenv("CIVIC_DATA").map { String(cString: $0) } ?? "./civic-data")
     }
 
-    /// Opens the ledger with the civic vocabulary's checks and projections.
-    func open() throws -> LedgerDirectory.Opened {
-        try directory.open(projector: CivicProjector())
+    /// Opens the ledger with the civic vocabulary's checks and projections: with one connection
+    /// for a command that does one thing and ends, a pool for one that serves or syncs.
+    func open(connections: LedgerStore.Connections = .single) throws -> LedgerDirectory.Opened {
+        try directory.open(projector: CivicProjector(), connections: connections)
     }
 }
 
