@@ -91,6 +91,24 @@ struct EventTests {
         #expect(LedgerDate("2023-02-29") == nil)
         #expect(LedgerDate(unixMilliseconds: 0).description == "1970-01-01")
     }
+
+    /// Every date's text is `YYYY-MM-DD`, zero-padded, and parses back to the same date.
+    @Test func everyDateIsWrittenPadded() throws {
+        var random = SystemRandomNumberGenerator()
+        for year in [1, 9, 10, 99, 100, 999, 1000, 1970, 2026, 9999] + (0..<2_000).map({ _ in Int.random(in: 1...9999, using: &random) }) {
+            let month = Int.random(in: 1...12, using: &random)
+            let day = Int.random(in: 1...LedgerDate.daysIn(month: month, year: year), using: &random)
+            let date = try #require(LedgerDate(year: year, month: month, day: day))
+            let text = date.description
+            let expected = [(year, 4), (month, 2), (day, 2)].map { value, width in
+                String(repeating: "0", count: width - String(value).count) + String(value)
+            }.joined(separator: "-")
+            #expect(text == expected)
+            #expect(LedgerDate(text) == date)
+        }
+        // Past year 9999 (a Unix time far ahead) the year keeps all its digits.
+        #expect(LedgerDate(unixMilliseconds: 253_402_300_800_000).description == "10000-01-01")
+    }
 }
 
 @Suite("Envelope encoding")
