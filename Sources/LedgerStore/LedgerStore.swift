@@ -46,7 +46,7 @@ public final class LedgerStore: Sendable {
     }
 
     /// The connection settings every ledger uses: WAL (from DatabasePool) and a busy timeout for
-    /// concurrent CLI use. See ``openPool(at:)`` for durability.
+    /// concurrent CLI use. See ``connect(at:connections:)`` for durability.
     static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -72,7 +72,7 @@ public final class LedgerStore: Sendable {
     /// survives power loss. (DatabasePool sets NORMAL when it enables WAL, after
     /// `prepareDatabase` runs, so this must happen once the pool is open.) A single connection
     /// puts the ledger in WAL mode itself; every ledger is made in it, and it is kept in the file.
-    static func openPool(at path: String, connections: Connections = .pool) throws -> any DatabaseWriter {
+    static func connect(at path: String, connections: Connections = .pool) throws -> any DatabaseWriter {
         let writer: any DatabaseWriter
         switch connections {
         case .pool:
@@ -104,7 +104,7 @@ public final class LedgerStore: Sendable {
             throw StoreError(.badIdentity("key name \(verifier.name) is not the office origin \(identity.origin)"))
         }
         return try wrapDatabaseErrors {
-            let pool = try openPool(at: path)
+            let pool = try connect(at: path)
             try migrator(projector: projector).migrate(pool)
             try pool.write { db in
                 var meta = ["format": "1", "city": identity.city, "office": identity.office, "origin": identity.origin]
@@ -132,7 +132,7 @@ public final class LedgerStore: Sendable {
     public static func open(at path: String, projector: (any LedgerProjector)? = nil, connections: Connections = .pool) throws -> LedgerStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError(.noLedger(path)) }
         return try wrapDatabaseErrors {
-            let pool = try openPool(at: path, connections: connections)
+            let pool = try connect(at: path, connections: connections)
             try migrator(projector: projector).migrate(pool)
             let meta = try pool.read { db in
                 try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM ledger_meta").map {

@@ -59,13 +59,18 @@ public struct LedgerDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         return Int64(era * 146_097 + doe - 719_468) * 86_400_000
     }
 
+    /// `YYYY-MM-DD`. A year of four digits (every date a body can carry) is written straight into
+    /// the string's own ten bytes, which Swift keeps inline: no buffer on the heap (formatting an
+    /// event's date was a thirtieth of a receiving node's writer thread). A year past 9999 (a Unix
+    /// time far ahead) keeps all its digits.
     public var description: String {
-        // A year of four digits (every date a body can carry) is written straight into the
-        // string's own ten bytes, which Swift keeps inline: no buffer on the heap. (Formatting an
-        // event's date was a thirtieth of a receiving node's writer thread.)
         guard (0...9999).contains(year) else {
             var output: [UInt8] = []
-            append(into: &output)
+            ASCIIDigits.appendPadded(year, width: 4, into: &output)
+            output.append(UInt8(ascii: "-"))
+            ASCIIDigits.appendPadded(month, width: 2, into: &output)
+            output.append(UInt8(ascii: "-"))
+            ASCIIDigits.appendPadded(day, width: 2, into: &output)
             return String(decoding: output, as: UTF8.self)
         }
         return String(unsafeUninitializedCapacity: 10) { bytes in
@@ -84,13 +89,9 @@ public struct LedgerDate: Sendable, Hashable, Comparable, CustomStringConvertibl
         }
     }
 
-    /// Appends `YYYY-MM-DD` to a byte buffer.
+    /// Appends ``description`` to a byte buffer (the envelope's encoder).
     func append(into output: inout [UInt8]) {
-        ASCIIDigits.appendPadded(year, width: 4, into: &output)
-        output.append(UInt8(ascii: "-"))
-        ASCIIDigits.appendPadded(month, width: 2, into: &output)
-        output.append(UInt8(ascii: "-"))
-        ASCIIDigits.appendPadded(day, width: 2, into: &output)
+        output.append(contentsOf: description.utf8)
     }
 
     public static func < (lhs: LedgerDate, rhs: LedgerDate) -> Bool {
