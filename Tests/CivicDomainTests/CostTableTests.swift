@@ -67,6 +67,39 @@ struct CostTableTests {
         #expect(table[emptied]?.amount == 5 && table[emptied]?.count == 1)
     }
 
+    /// Texts compared through the interner order as their strings do: dates and identifiers by
+    /// their bytes, anything not ASCII as Swift's strings.
+    @Test(arguments: [1, 2, 3] as [UInt64]) func theInternerOrdersTextsAsStringsDo(seed: UInt64) {
+        var random = SeededGenerator(seed: seed)
+        var interner = Interner()
+        var texts: [String] = []
+        for _ in 0..<400 {
+            let length = Int.random(in: 0...11, using: &random)
+            let text = String((0..<length).map { _ in "09-az\u{e9}\u{65}\u{301}".randomElement(using: &random)! })
+            _ = interner.index(text)
+            texts.append(text)
+        }
+        for _ in 0..<4_000 {
+            let (left, right) = (texts.randomElement(using: &random)!, texts.randomElement(using: &random)!)
+            #expect(interner.precedes(interner.index(left), interner.index(right)) == (left < right), "\"\(left)\" < \"\(right)\"")
+        }
+    }
+
+    /// The cost lines' order: by rank, equal ranks in the order given, bytes every rank shares skipped.
+    @Test(arguments: [1, 2, 3] as [UInt64]) func theRadixOrderIsTheSortedOrder(seed: UInt64) {
+        var random = SeededGenerator(seed: seed)
+        for count in [0, 1, 2, 255, 5_000] {
+            // Ranks as the aggregator packs them (a system's rank above, the fields below), with repeats.
+            let ranks = (0..<count).map { _ in
+                UInt64.random(in: 0..<300, using: &random) << 32 | UInt64.random(in: 0..<3, using: &random) << 24 | 7 << 16
+                    | UInt64.random(in: 0..<2, using: &random)
+            }
+            let expected = ranks.indices.sorted { ranks[$0] < ranks[$1] }.map(Int32.init)
+            #expect(CostAggregator.radixOrder(ranks) == expected, "\(count) ranks")
+        }
+        #expect(CostAggregator.radixOrder([UInt64.max, 0, 1 << 63, 1]) == [1, 3, 2, 0])
+    }
+
     /// A period's stored form, merged into nothing and into other sums, gives the sums it was made of.
     @Test func storedSumsMergeBackToTheSameLines() throws {
         func add(_ sums: inout CostSums, _ system: String, _ effective: String, _ amount: Int64, wall: Int64) throws {

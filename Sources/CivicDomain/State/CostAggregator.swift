@@ -155,19 +155,55 @@ struct CostAggregator {
             ranks(table.systems.values), ranks(table.years.values), ranks(table.categories.values), ranks(table.sources.values),
             ranks(table.currencies.values)
         )
-        // Each line's rank is computed once, beside its key and sum.
-        let ordered = table.sums.lines.map { key, amount, count in
-            let rank = systems[CostSums.system(of: key)] << 32 | years[Int(key >> 24 & 0xFF)] << 24 | categories[Int(key >> 16 & 0xFF)] << 16
-                | sources[Int(key >> 8 & 0xFF)] << 8 | currencies[CostSums.currency(of: key)]
-            return (rank: rank, key: key, amount: amount, count: count)
-        }.sorted { $0.rank < $1.rank }
-        let lines = ordered.map { _, key, amount, count in
-            CostLine(
+        // Each line's rank is computed once, then the lines are put in order of their ranks.
+        let unordered = table.sums.lines
+        let order = Self.radixOrder(
+            unordered.map { key, _, _ in
+                systems[CostSums.system(of: key)] << 32 | years[Int(key >> 24 & 0xFF)] << 24 | categories[Int(key >> 16 & 0xFF)] << 16
+                    | sources[Int(key >> 8 & 0xFF)] << 8 | currencies[CostSums.currency(of: key)]
+            })
+        let lines = order.map { index in
+            let (key, amount, count) = unordered[Int(index)]
+            return CostLine(
                 system: table.systems.values[CostSums.system(of: key)], year: table.years.values[Int(key >> 24 & 0xFF)],
                 category: table.categories.values[Int(key >> 16 & 0xFF)], source: table.sources.values[Int(key >> 8 & 0xFF)],
                 currency: table.currencies.values[CostSums.currency(of: key)], amount: amount, count: count)
         }
         return (lines, findings, events)
+    }
+
+    /// The indices of `ranks` in order of their ranks (equal ranks keep their order): a radix sort,
+    /// least significant byte first, with one pass per byte in which the ranks differ. Half a
+    /// million lines are ordered in a few passes over them, not in twenty rounds of comparisons.
+    static func radixOrder(_ ranks: [UInt64]) -> [Int32] {
+        precondition(ranks.count < Int(Int32.max), "more lines than an index of 32 bits holds")
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        for rank in ranks {
+            for byte in 0..<8 { counts[byte * 256 + Int(rank >> (8 * UInt64(byte)) & 0xFF)] += 1 }
+        }
+        var (keys, order) = (ranks, (0..<Int32(ranks.count)).map { $0 })
+        var (nextKeys, nextOrder) = (keys, order)
+        for byte in 0..<8 {
+            let histogram = counts[(byte * 256)..<(byte * 256 + 256)]
+            // A byte every rank shares orders nothing.
+            guard !histogram.contains(ranks.count) else { continue }
+            var starts = [Int](repeating: 0, count: 256)
+            var total = 0
+            for (digit, count) in histogram.enumerated() {
+                starts[digit] = total
+                total += count
+            }
+            let shift = 8 * UInt64(byte)
+            for index in keys.indices {
+                let digit = Int(keys[index] >> shift & 0xFF)
+                nextKeys[starts[digit]] = keys[index]
+                nextOrder[starts[digit]] = order[index]
+                starts[digit] += 1
+            }
+            swap(&keys, &nextKeys)
+            swap(&order, &nextOrder)
+        }
+        return order
     }
 
     /// The columns ``scan(_:sql:arguments:replaced:only:)`` reads, in its order.

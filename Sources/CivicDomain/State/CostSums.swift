@@ -13,10 +13,11 @@ struct Interner {
     private var storage: [UInt8] = []
     private var ends: [Int] = []
     private(set) var values: [String] = []
+    /// Whether each text is ASCII (its bytes then sort as its string does).
+    private var ascii: [Bool] = []
 
     mutating func index(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hash = Self.hash(bytes)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] >= 0 {
@@ -26,6 +27,7 @@ struct Interner {
         }
         let index = values.count
         values.append(String(decoding: bytes, as: UTF8.self))
+        ascii.append(bytes.allSatisfy { $0 < 0x80 })
         hashes.append(hash)
         storage.append(contentsOf: bytes)
         ends.append(storage.count)
@@ -36,6 +38,40 @@ struct Interner {
 
     mutating func index(_ text: String) -> Int {
         Array(text.utf8).withUnsafeBufferPointer { index($0) }
+    }
+
+    /// Whether text `left` sorts before text `right`, as their strings do. ASCII texts (every
+    /// effective date) are compared by their bytes, without making strings.
+    func precedes(_ left: Int, _ right: Int) -> Bool {
+        guard ascii[left], ascii[right] else { return values[left] < values[right] }
+        let (leftStart, rightStart) = (left == 0 ? 0 : ends[left - 1], right == 0 ? 0 : ends[right - 1])
+        let (leftCount, rightCount) = (ends[left] - leftStart, ends[right] - rightStart)
+        let order = storage.withUnsafeBufferPointer { stored in
+            memcmp(stored.baseAddress! + leftStart, stored.baseAddress! + rightStart, min(leftCount, rightCount))
+        }
+        return order < 0 || (order == 0 && leftCount < rightCount)
+    }
+
+    /// A word at a time (the texts are short identifiers, years and dates), not FNV-1a's multiply
+    /// per byte: each period's merge looks up every text it names.
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return hash }
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            hash = (hash ^ base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+            hash ^= hash >> 29
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < bytes.count {
+            tail |= UInt64(bytes[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        hash = (hash ^ tail) &* 0x9E37_79B9_7F4A_7C15
+        return hash ^ (hash >> 32)
     }
 
     private func equal(_ held: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -58,91 +94,68 @@ struct Interner {
     }
 }
 
-/// Sums by packed line key (``CostSums``) in one open-addressed table (linear probing): Swift's
-/// Dictionary hashes every key with SipHash, which costs more than the addition it guards, and a
-/// period's merge adds to this table once per line it holds.
+/// Sums by packed line key (``CostSums``), kept by system: each system's few lines (a year,
+/// category, source and currency each) in a short list of their own. A period's merge adds to it
+/// once per line it holds; one table of every line hashed by key made each addition a miss in
+/// memory (a table of a million slots), a system's list is a few cache lines, and a period's
+/// lines of one system come together (``CostSums/encoded()`` writes them so). A list is searched
+/// in full: its length is bounded by the years, categories, sources and currencies of one system.
 struct LineTable {
-    /// No key: a packed key's system number is below 2³² − 1 (``CostSums/add(system:year:category:source:currency:amount:count:)`` checks).
-    private static let empty = UInt64.max
-    private var keys = [UInt64](repeating: LineTable.empty, count: 64)
-    private var amounts = [Int64](repeating: 0, count: 64)
-    private var counts = [Int64](repeating: 0, count: 64)
-    private var shift: UInt64 = 58
-    /// Keys held, lines whose count fell to zero included.
-    private var used = 0
-
-    /// The slot of `key`, made when it is not held yet.
-    private mutating func slot(_ key: UInt64) -> Int {
-        let mask = keys.count - 1
-        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-        while true {
-            let held = keys[slot]
-            if held == key { return slot }
-            if held == Self.empty {
-                if (used + 1) * 2 > keys.count {
-                    grow()
-                    return self.slot(key)
-                }
-                keys[slot] = key
-                used += 1
-                return slot
-            }
-            slot = (slot + 1) & mask
-        }
+    private struct Line {
+        /// The key's low 32 bits: year, category, source, currency (the system is the list's).
+        var rest: UInt32
+        var amount: Int64
+        var count: Int64
     }
 
-    private func find(_ key: UInt64) -> Int? {
-        let mask = keys.count - 1
-        var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-        while true {
-            let held = keys[slot]
-            if held == key { return counts[slot] > 0 ? slot : nil }
-            if held == Self.empty { return nil }
-            slot = (slot + 1) & mask
-        }
-    }
+    /// By system number (``CostSums/system(of:)``).
+    private var bySystem: [[Line]] = []
 
-    private mutating func grow() {
-        let (oldKeys, oldAmounts, oldCounts) = (keys, amounts, counts)
-        keys = [UInt64](repeating: Self.empty, count: oldKeys.count * 2)
-        amounts = [Int64](repeating: 0, count: oldKeys.count * 2)
-        counts = [Int64](repeating: 0, count: oldKeys.count * 2)
-        shift -= 1
-        used = 0
-        for index in oldKeys.indices where oldKeys[index] != Self.empty && oldCounts[index] > 0 {
-            let slot = slot(oldKeys[index])
-            amounts[slot] = oldAmounts[index]
-            counts[slot] = oldCounts[index]
-        }
+    private static func split(_ key: UInt64) -> (system: Int, rest: UInt32) {
+        (Int(key >> 32), UInt32(truncatingIfNeeded: key))
     }
 
     /// The line of `key`, if it holds at least one cost.
     subscript(key: UInt64) -> (amount: Int64, count: Int64)? {
-        find(key).map { (amounts[$0], counts[$0]) }
+        let (system, rest) = Self.split(key)
+        guard system < bySystem.count, let line = bySystem[system].first(where: { $0.rest == rest }), line.count > 0 else { return nil }
+        return (line.amount, line.count)
     }
 
     /// Adds to the line of `key`; returns its sum before.
     @discardableResult
     mutating func add(_ key: UInt64, amount: Int64, count: Int64) -> Int64 {
-        let slot = slot(key)
-        let before = amounts[slot]
-        amounts[slot] = Money.add(before, amount)
-        counts[slot] += count
-        return before
+        let (system, rest) = Self.split(key)
+        if system >= bySystem.count { bySystem.append(contentsOf: repeatElement([], count: system + 1 - bySystem.count)) }
+        let held = bySystem[system].withUnsafeMutableBufferPointer { lines -> Int64? in
+            for index in lines.indices where lines[index].rest == rest {
+                let before = lines[index].amount
+                lines[index].amount = Money.add(before, amount)
+                lines[index].count += count
+                return before
+            }
+            return nil
+        }
+        if let held { return held }
+        bySystem[system].append(Line(rest: rest, amount: Money.add(0, amount), count: count))
+        return 0
     }
 
     /// Takes one cost of `amount` out of the line of `key`, which must hold one.
     mutating func removeOne(_ key: UInt64, amount: Int64) {
-        guard let slot = find(key) else { return }
-        amounts[slot] -= amount
-        counts[slot] -= 1
+        let (system, rest) = Self.split(key)
+        guard system < bySystem.count, let index = bySystem[system].firstIndex(where: { $0.rest == rest && $0.count > 0 }) else { return }
+        bySystem[system][index].amount -= amount
+        bySystem[system][index].count -= 1
     }
 
-    /// Every line holding at least one cost, in no particular order.
+    /// Every line holding at least one cost, by system number (in no other order).
     var lines: [(key: UInt64, amount: Int64, count: Int64)] {
         var lines: [(key: UInt64, amount: Int64, count: Int64)] = []
-        lines.reserveCapacity(used)
-        for index in keys.indices where keys[index] != Self.empty && counts[index] > 0 { lines.append((keys[index], amounts[index], counts[index])) }
+        lines.reserveCapacity(bySystem.reduce(0) { $0 + $1.count })
+        for (system, held) in bySystem.enumerated() {
+            for line in held where line.count > 0 { lines.append((UInt64(system) << 32 | UInt64(line.rest), line.amount, line.count)) }
+        }
         return lines
     }
 }
@@ -236,7 +249,7 @@ struct CostSums {
         }
         if span.first < held.first { held.first = span.first }
         if span.last > held.last { held.last = span.last }
-        if span.earliestEffective != held.earliestEffective, dates.values[span.earliestEffective] < dates.values[held.earliestEffective] {
+        if span.earliestEffective != held.earliestEffective, dates.precedes(span.earliestEffective, held.earliestEffective) {
             held.earliestEffective = span.earliestEffective
         }
         spans[system] = held
@@ -256,6 +269,7 @@ struct CostSums {
             return texts.count - 1
         }
         var body: [UInt8] = []
+        // By system (``LineTable/lines``), so that a merge adds to one system's lines at a time.
         let lines = sums.lines
         Self.varint(UInt64(lines.count), into: &body)
         for (key, amount, count) in lines {
@@ -283,6 +297,7 @@ struct CostSums {
         }
         return out + body
     }
+
 
     /// Adds the sums stored in `bytes` (``encoded()``) to these.
     mutating func merge(_ bytes: UnsafeBufferPointer<UInt8>) throws {
@@ -326,9 +341,9 @@ struct CostSums {
         }
         for _ in 0..<(try reader.count()) {
             let system = try index(0, try reader.count())
-            let values = try (0..<4).map { _ in Self.unzigzag(try reader.varint()) }
-            let date = try index(5, try reader.count())
-            widen(system, Span(first: (values[0], values[1]), last: (values[2], values[3]), earliestEffective: date))
+            let first = (Self.unzigzag(try reader.varint()), Self.unzigzag(try reader.varint()))
+            let last = (Self.unzigzag(try reader.varint()), Self.unzigzag(try reader.varint()))
+            widen(system, Span(first: first, last: last, earliestEffective: try index(5, try reader.count())))
         }
         guard reader.atEnd else { throw Failure(description: "a cost period has bytes after its spans") }
     }
