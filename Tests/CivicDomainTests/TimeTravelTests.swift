@@ -33,6 +33,32 @@ struct TimeTravelTests {
     }
 
     /// Two offices; police's events of 2024-03-10 reach city hall a week late, on 2024-03-17.
+    /// A ledger's facts are read a chunk at a time and parsed on other cores: every fact keeps its
+    /// own body, and the fold takes them in citywide order whatever order they were stored in.
+    @Test func factsReadInManyChunksFoldInCitywideOrder() throws {
+        let city = try TestCity(offices: ["it", "police"])
+        let count = 3_000
+        func districts(_ population: Int) throws -> [EventDraft] {
+            try (0..<count).map { index in
+                try TestCity.draft("district.defined", "2024-01-01", Bodies.district("d\(index)", population: population + index))
+            }
+        }
+        // Police defines every district first in citywide order, IT later; IT's node stores its own
+        // definitions first and police's (received) after them.
+        city.at("2024-01-02")
+        try city.record("police", try districts(5_000))
+        city.at("2024-02-01")
+        try city.record("it", try districts(1_000))
+        try city.deliver(from: "police", to: "it")
+        let now = try CityState.load(from: city.store("it"), filter: .none)
+        #expect(now.facts.factCount == 2 * count)
+        #expect(now.facts.districts.count == count)
+        #expect((0..<count).allSatisfy { now.facts.districts["d\($0)"]?.population == Int64(1_000 + $0) }, "IT's later definitions stand")
+        let before = try CityState.load(from: city.store("it"), filter: TimeFilter(asOf: TimeFilter.instant("2024-01-15")))
+        #expect(before.facts.factCount == count)
+        #expect((0..<count).allSatisfy { before.facts.districts["d\($0)"]?.population == Int64(5_000 + $0) }, "only police's, as of January")
+    }
+
     @Test func lateEventsAnswerAllThreeTimes() throws {
         let city = try TestCity(offices: ["cityhall", "police"])
         city.at("2024-03-01")

@@ -66,9 +66,33 @@ struct LedgerFacts {
                 FROM civic_facts f CROSS JOIN events e ON e.rowid = f.event_rowid
                 WHERE \(condition)
                 """, arguments: arguments)
-        var read: [Reader.Fact] = []
-        while let row = try rows.next() { read.append(try Reader.Fact(row, first: 0)) }
-        reader.add(inCitywideOrder: read)
+        // The rows are read here and their bodies parsed on the machine's other cores while the
+        // reading goes on, a chunk at a time (a ledger's facts are mostly parsing). Each chunk's
+        // canonical bytes are copied out of SQLite's rows into one buffer of its own.
+        let parsing = ParallelChunks<[Reader.Fact]>()
+        var heads: [Reader.Head] = []
+        var arena: [UInt8] = []
+        func dispatch() {
+            let (chunk, bytes) = (heads, arena)
+            parsing.run { try Reader.parse(chunk, bytes) }
+            (heads, arena) = ([], [])
+        }
+        while let row = try rows.next() {
+            if heads.isEmpty {
+                heads.reserveCapacity(Reader.chunk)
+                arena.reserveCapacity(Reader.chunk * 512)
+            }
+            let start = arena.count
+            let held = try row.withUnsafeData(atIndex: 7) { canonical in
+                guard let canonical else { return false }
+                arena.append(contentsOf: canonical)
+                return true
+            }
+            heads.append(Reader.Head(row, first: 0, canonical: held ? start..<arena.count : nil))
+            if heads.count == Reader.chunk { dispatch() }
+        }
+        if !heads.isEmpty { dispatch() }
+        reader.add(inCitywideOrder: try parsing.values().flatMap { $0 })
         return try reader.resolve(db, filter: filter, registrar: registrar, city: city)
     }
 
@@ -166,28 +190,65 @@ struct LedgerFacts {
         var byID: [Hash: Int] = [:]
         var unreadable: [Hash: FindingKind] = [:]
 
+        /// A fact's row before its body is parsed: what identifies it, and where its canonical bytes are.
+        struct Head: Sendable {
+            let ref: EventRef
+            let effective: String
+            /// The canonical bytes' place in the arena they were copied to (nil: none stored).
+            let canonical: Range<Int>?
+
+            /// The row's columns are ``LedgerFacts/columns``, from `first` on (by position: a lookup
+            /// by name costs more than the rest of a small fact's reading).
+            init(_ row: Row, first: Int, canonical: Range<Int>?) {
+                ref = EventRef(
+                    key: OrderKey(
+                        hlc: HLCTimestamp(wall: row[first + 3], logical: row[first + 4]), office: row[first], seq: UInt64(row[first + 1] as Int64)),
+                    id: Hash(bytes: Array(row[first + 2] as Data)), type: row[first + 5])
+                effective = row[first + 6]
+                self.canonical = canonical
+            }
+        }
+
         /// One fact's row, read: its body as this node's vocabulary reads it, or why it cannot.
-        struct Fact {
+        struct Fact: Sendable {
             let ref: EventRef
             let effective: String
             let read: Result<CivicBody, Unreadable>
 
-            /// The row's columns are ``LedgerFacts/columns``, from `first` on (by position: a lookup
-            /// by name costs more than the rest of a small fact's reading).
+            /// Reads a row whose columns are ``LedgerFacts/columns``, from `first` on.
             init(_ row: Row, first: Int) throws {
-                let ref = EventRef(
-                    key: OrderKey(
-                        hlc: HLCTimestamp(wall: row[first + 3], logical: row[first + 4]), office: row[first], seq: UInt64(row[first + 1] as Int64)),
-                    id: Hash(bytes: Array(row[first + 2] as Data)), type: row[first + 5])
-                self.ref = ref
-                effective = row[first + 6]
-                // Stored events were checked canonical when they arrived: only the version and the
-                // body are read, in place, and only the body is parsed.
+                let head = Head(row, first: first, canonical: nil)
+                (ref, effective) = (head.ref, head.effective)
                 read = try row.withUnsafeData(atIndex: first + 7) { canonical in
-                    try canonical.flatMap(Reader.versionAndBody).map { version, body in
-                        LedgerFacts.read(type: ref.type, version: version, body: body)
-                    } ?? .failure(Unreadable(kind: .invalidBody, detail: "\(ref.type): the stored envelope is not a JSON object"))
+                    try canonical.map { try $0.withUnsafeBytes { try Self.read(type: head.ref.type, canonical: $0) } } ?? Self.missing(head.ref.type)
                 }
+            }
+
+            /// Reads a fact whose canonical bytes are `canonical` (nil: none stored).
+            init(_ head: Head, canonical: UnsafeRawBufferPointer?) throws {
+                (ref, effective) = (head.ref, head.effective)
+                read = try canonical.map { try Self.read(type: head.ref.type, canonical: $0) } ?? Self.missing(head.ref.type)
+            }
+
+            /// Stored events were checked canonical when they arrived: only the version and the
+            /// body are read, in place, and only the body is parsed.
+            private static func read(type: String, canonical: UnsafeRawBufferPointer) throws -> Result<CivicBody, Unreadable> {
+                guard let (version, body) = try Reader.versionAndBody(canonical) else { return missing(type) }
+                return LedgerFacts.read(type: type, version: version, body: body)
+            }
+
+            private static func missing(_ type: String) -> Result<CivicBody, Unreadable> {
+                .failure(Unreadable(kind: .invalidBody, detail: "\(type): the stored envelope is not a JSON object"))
+            }
+        }
+
+        /// The facts read before their bodies are parsed on another core.
+        static let chunk = 2_048
+
+        /// Parses the bodies of `heads`, whose canonical bytes are in `arena`, in order.
+        static func parse(_ heads: [Head], _ arena: [UInt8]) throws -> [Fact] {
+            try arena.withUnsafeBytes { bytes in
+                try heads.map { head in try Fact(head, canonical: head.canonical.map { UnsafeRawBufferPointer(rebasing: bytes[$0]) }) }
             }
         }
 
@@ -213,12 +274,10 @@ struct LedgerFacts {
         }
 
         /// The envelope version and the parsed body of stored canonical bytes; nil when they are not an object.
-        static func versionAndBody(_ canonical: Data) throws -> (Int64?, JSONValue?)? {
-            try canonical.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) throws -> (Int64?, JSONValue?)? in
-                guard let fields = EnvelopeScanner.scan(buffer) else { return nil }
-                let body = try fields.body.map { range in try JSONParser.parse(UnsafeRawBufferPointer(rebasing: buffer[range]), profile: .strict) }
-                return (fields.version, body)
-            }
+        static func versionAndBody(_ buffer: UnsafeRawBufferPointer) throws -> (Int64?, JSONValue?)? {
+            guard let fields = EnvelopeScanner.scan(buffer) else { return nil }
+            let body = try fields.body.map { range in try JSONParser.parse(UnsafeRawBufferPointer(rebasing: buffer[range]), profile: .strict) }
+            return (fields.version, body)
         }
 
         mutating func resolve(_ db: Database, filter: TimeFilter, revoked: RevokedRanges? = nil, registrar: String?, city: String?) throws -> LedgerFacts {
@@ -325,7 +384,7 @@ struct LedgerFacts {
     }
 
     /// Why a stored body is left out of the fold.
-    fileprivate struct Unreadable: Error {
+    fileprivate struct Unreadable: Error, Sendable {
         let kind: FindingKind
         let detail: String
     }
@@ -370,5 +429,38 @@ struct LedgerFacts {
                     id: id, type: row["type"]),
                 rowid: row["rowid"], arrived: row["arrived_ms"], effective: row["effective"])
         }
+    }
+}
+
+/// Work handed to the machine's other cores one job at a time, each job's result kept by its
+/// number until ``values()`` waits for all of them.
+final class ParallelChunks<Value: Sendable>: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var results: [Result<Value, any Error>?] = []
+
+    /// Starts `work` on a global queue.
+    func run(_ work: @escaping @Sendable () throws -> Value) {
+        let job = lock.withLock {
+            results.append(nil)
+            return results.count - 1
+        }
+        DispatchQueue.global().async(group: group) {
+            let result = Result { try work() }
+            self.lock.withLock { self.results[job] = result }
+        }
+    }
+
+    /// Waits for every job; their values in the order they were started, or the first job's error.
+    func values() throws -> [Value] {
+        group.wait()
+        return try lock.withLock { results }.map { result in
+            guard let result else { throw Unfinished() }
+            return try result.get()
+        }
+    }
+
+    struct Unfinished: Error, CustomStringConvertible {
+        var description: String { "a job of a parallel read did not finish" }
     }
 }
