@@ -92,7 +92,7 @@ struct LedgerFacts {
             if heads.count == Reader.chunk { dispatch() }
         }
         if !heads.isEmpty { dispatch() }
-        reader.add(inCitywideOrder: try parsing.values().flatMap { $0 })
+        reader.add(inCitywideOrder: try parsing.values())
         return try reader.resolve(db, filter: filter, registrar: registrar, city: city)
     }
 
@@ -177,7 +177,7 @@ struct LedgerFacts {
             for other in others where rows[other] == nil { rows[other] = try Row.fetchOne(byRowid, arguments: [other]) }
         }
         var reader = Reader()
-        reader.add(inCitywideOrder: try rows.values.map { try Reader.Fact($0, first: 1) })
+        reader.add(inCitywideOrder: [try rows.values.map { try Reader.Fact($0, first: 1) }])
         return try reader.resolve(db, filter: .none, revoked: revoked, registrar: registrar, city: city)
     }
 
@@ -252,10 +252,15 @@ struct LedgerFacts {
             }
         }
 
-        /// Adds facts read in any order, in citywide order. (The order is sorted, not the facts: a
-        /// fact with its body is large to move.)
-        mutating func add(inCitywideOrder read: [Fact]) {
-            for index in read.indices.sorted(by: { read[$0].ref.key < read[$1].ref.key }) { add(read[index]) }
+        /// Adds facts read in any order, in chunks, in citywide order. (The order is sorted, not the
+        /// facts: a fact with its body is large to move.)
+        mutating func add(inCitywideOrder chunks: [[Fact]]) {
+            var order: [(chunk: Int, index: Int)] = []
+            order.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+            for (chunk, facts) in chunks.enumerated() { order += facts.indices.lazy.map { (chunk, $0) } }
+            order.sort { chunks[$0.chunk][$0.index].ref.key < chunks[$1.chunk][$1.index].ref.key }
+            facts.items.reserveCapacity(order.count)
+            for (chunk, index) in order { add(chunks[chunk][index]) }
         }
 
         /// Adds one fact; facts are added in citywide order.

@@ -42,21 +42,24 @@ public struct FactState: Sendable {
             systems[procured.system] = SystemRecord(
                 procured: procured, office: office, procuredOn: effective, contractValue: procured.contract.value,
                 contractEnd: procured.contract.end)
+        // A system's facts change it in place (``Dictionary/Values``), not through a copy of it.
         case .contractAmended(let amendment):
-            if let value = systems[amendment.system]?.contractValue {
-                systems[amendment.system]?.contractValue = Money.add(value, amendment.valueChange)
-            }
-            if let end = amendment.newEnd { systems[amendment.system]?.contractEnd = end }
-            systems[amendment.system]?.amendments.append(amendment)
+            guard let index = systems.index(forKey: amendment.system) else { break }
+            systems.values[index].contractValue = Money.add(systems.values[index].contractValue, amendment.valueChange)
+            if let end = amendment.newEnd { systems.values[index].contractEnd = end }
+            systems.values[index].amendments.append(amendment)
         case .costIncurred: break
         case .deploymentRecorded(let deployment):
-            systems[deployment.system]?.deployments[deployment.district, default: 0] += deployment.units
+            guard let index = systems.index(forKey: deployment.system) else { break }
+            systems.values[index].deployments[deployment.district, default: 0] += deployment.units
         case .deploymentRemoved(let deployment):
-            let remaining = (systems[deployment.system]?.deployments[deployment.district] ?? 0) - deployment.units
-            systems[deployment.system]?.deployments[deployment.district] = remaining > 0 ? remaining : nil
+            guard let index = systems.index(forKey: deployment.system) else { break }
+            let remaining = (systems.values[index].deployments[deployment.district] ?? 0) - deployment.units
+            systems.values[index].deployments[deployment.district] = remaining > 0 ? remaining : nil
         case .surveillanceAssessed(let assessment):
-            systems[assessment.system]?.surveillance = assessment
-            systems[assessment.system]?.assessedOn = effective
+            guard let index = systems.index(forKey: assessment.system) else { break }
+            systems.values[index].surveillance = assessment
+            systems.values[index].assessedOn = effective
         case .algorithmRegistered(let entry):
             algorithms[entry.algorithm] = entry
             algorithmRegistrations[entry.algorithm] = (office, effective)

@@ -99,6 +99,13 @@ public struct RuleFacts: Sendable {
         func undefined(_ ids: [String], field: String) -> [Conflict] {
             ids.filter { !districts.contains($0) }.map { conflict(.districtNotDefined, field, "\"\($0)\" is not a defined district", .applied) }
         }
+        /// Why the system is not active, if it is not; read in place (a deployment, the most common
+        /// fact, needs no copy of its system).
+        func inactive(_ id: String) -> Conflict? {
+            guard let index = systems.index(forKey: id) else { return conflict(.systemNotProcured, "system", "\"\(id)\" has not been procured") }
+            guard let retiredBy = systems.values[index].retiredBy else { return nil }
+            return conflict(.systemRetired, "system", "\"\(id)\" was retired on \(systems.values[index].retiredOn ?? "")", with: [retiredBy])
+        }
         switch body {
         case .systemProcured(let procured):
             if let existing = systems[procured.system] {
@@ -118,22 +125,19 @@ public struct RuleFacts: Sendable {
         case .costIncurred(let cost):
             return costConflicts(system: cost.system, currency: cost.currency, effective: effective, at: nil)
         case .deploymentRecorded(let deployment):
-            if case .failure(let blocked) = active(deployment.system) { return [blocked] }
-            return undefined([deployment.district], field: "district")
+            if let blocked = inactive(deployment.system) { return [blocked] }
+            return districts.contains(deployment.district) ? [] : undefined([deployment.district], field: "district")
         case .deploymentRemoved(let deployment):
-            switch active(deployment.system) {
-            case .failure(let blocked): return [blocked]
-            case .success(let system):
-                var found = undefined([deployment.district], field: "district")
-                let deployed = system.deployments[deployment.district] ?? 0
-                if deployment.units > deployed {
-                    found.append(
-                        conflict(.overRemoval, "units", "removes \(deployment.units) but only \(deployed) are deployed in \(deployment.district)", .clamped))
-                }
-                return found
+            if let blocked = inactive(deployment.system) { return [blocked] }
+            var found = undefined([deployment.district], field: "district")
+            let deployed = systems[deployment.system].flatMap { $0.deployments[deployment.district] } ?? 0
+            if deployment.units > deployed {
+                found.append(
+                    conflict(.overRemoval, "units", "removes \(deployment.units) but only \(deployed) are deployed in \(deployment.district)", .clamped))
             }
+            return found
         case .surveillanceAssessed(let assessment):
-            if case .failure(let blocked) = active(assessment.system) { return [blocked] }
+            if let blocked = inactive(assessment.system) { return [blocked] }
             return undefined(assessment.districts, field: "districts")
         case .systemRetired(let retirement):
             guard let system = systems[retirement.subject] else {
@@ -285,11 +289,14 @@ public struct RuleFacts: Sendable {
         case .districtDefined(let district): districts.insert(district.district)
         case .systemProcured(let procured):
             systems[procured.system] = System(currency: procured.contract.currency, procuredOn: effective, procuredBy: event)
+        // A system's facts change it in place (``Dictionary/Values``), not through a copy of it.
         case .deploymentRecorded(let deployment):
-            systems[deployment.system]?.deployments[deployment.district, default: 0] += deployment.units
+            guard let index = systems.index(forKey: deployment.system) else { break }
+            systems.values[index].deployments[deployment.district, default: 0] += deployment.units
         case .deploymentRemoved(let deployment):
-            let units = (systems[deployment.system]?.deployments[deployment.district] ?? 0) - deployment.units
-            systems[deployment.system]?.deployments[deployment.district] = units > 0 ? units : nil
+            guard let index = systems.index(forKey: deployment.system) else { break }
+            let units = (systems.values[index].deployments[deployment.district] ?? 0) - deployment.units
+            systems.values[index].deployments[deployment.district] = units > 0 ? units : nil
         case .systemRetired(let retirement):
             systems[retirement.subject]?.retiredOn = effective
             systems[retirement.subject]?.retiredBy = event
