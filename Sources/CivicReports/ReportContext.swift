@@ -56,7 +56,11 @@ public struct ReportContext: Sendable {
         otherCurrencySystems = state.facts.systems.values.filter { $0.procured.contract.currency != chosen }.map(\.procured.system).sorted()
         // Computed once: every report reads them, some many times.
         systems = state.facts.systems.values.filter { $0.procured.contract.currency == chosen }.sorted { $0.procured.system < $1.procured.system }
-        let lines = chosen.map { currency in state.costs.filter { $0.currency == currency.code } } ?? []
+        // Shared with the state when every line is in the chosen currency (the usual city): a
+        // filtered copy of half a million lines retains five strings a line.
+        let lines = chosen.map { currency in
+            state.costs.allSatisfy { $0.currency == currency.code } ? state.costs : state.costs.filter { $0.currency == currency.code }
+        } ?? []
         costLines = lines
         var spend: [String: Int64] = [:]
         lines.forEachSystem { system, run in

@@ -1,18 +1,102 @@
 import LedgerCore
 
 /// A procured system as the facts describe it.
+///
+/// Its fields live in one shared box, copied only when a copy is changed: reports hold and pass
+/// twenty thousand systems around, and a copy of the fields themselves retains some twenty strings,
+/// arrays and dictionaries (a fifth of `civic report all` was such copies).
 public struct SystemRecord: Sendable, Equatable {
-    public var procured: SystemProcured
-    public var office: String
-    public var procuredOn: String
-    public var contractValue: Int64
-    public var contractEnd: String
-    public var amendments: [ContractAmended] = []
-    public var retiredOn: String?
-    public var retiredReason: String?
-    public var deployments: [String: Int64] = [:]
-    public var surveillance: SurveillanceAssessed?
-    public var assessedOn: String?
+    private final class Fields: @unchecked Sendable {
+        var procured: SystemProcured
+        var office: String
+        var procuredOn: String
+        var contractValue: Int64
+        var contractEnd: String
+        var amendments: [ContractAmended] = []
+        var retiredOn: String?
+        var retiredReason: String?
+        var deployments: [String: Int64] = [:]
+        var surveillance: SurveillanceAssessed?
+        var assessedOn: String?
+
+        init(procured: SystemProcured, office: String, procuredOn: String, contractValue: Int64, contractEnd: String) {
+            (self.procured, self.office, self.procuredOn, self.contractValue, self.contractEnd) = (procured, office, procuredOn, contractValue, contractEnd)
+        }
+
+        func copy() -> Fields {
+            let copy = Fields(procured: procured, office: office, procuredOn: procuredOn, contractValue: contractValue, contractEnd: contractEnd)
+            (copy.amendments, copy.retiredOn, copy.retiredReason, copy.deployments) = (amendments, retiredOn, retiredReason, deployments)
+            (copy.surveillance, copy.assessedOn) = (surveillance, assessedOn)
+            return copy
+        }
+    }
+
+    // Never changed in place while shared (``unique()`` copies it first), so a record may cross
+    // threads. Fields are read in place (`_read`): a system's id is read without copying its procurement.
+    private var box: Fields
+
+    public init(procured: SystemProcured, office: String, procuredOn: String, contractValue: Int64, contractEnd: String) {
+        box = Fields(procured: procured, office: office, procuredOn: procuredOn, contractValue: contractValue, contractEnd: contractEnd)
+    }
+
+    /// The box, made this record's own first when another record shares it.
+    private mutating func unique() -> Fields {
+        if !isKnownUniquelyReferenced(&box) { box = box.copy() }
+        return box
+    }
+
+    public var procured: SystemProcured {
+        _read { yield box.procured }
+        set { unique().procured = newValue }
+    }
+    public var office: String {
+        _read { yield box.office }
+        set { unique().office = newValue }
+    }
+    public var procuredOn: String {
+        _read { yield box.procuredOn }
+        set { unique().procuredOn = newValue }
+    }
+    public var contractValue: Int64 {
+        _read { yield box.contractValue }
+        set { unique().contractValue = newValue }
+    }
+    public var contractEnd: String {
+        _read { yield box.contractEnd }
+        set { unique().contractEnd = newValue }
+    }
+    public var amendments: [ContractAmended] {
+        _read { yield box.amendments }
+        _modify { yield &unique().amendments }
+    }
+    public var retiredOn: String? {
+        _read { yield box.retiredOn }
+        set { unique().retiredOn = newValue }
+    }
+    public var retiredReason: String? {
+        _read { yield box.retiredReason }
+        set { unique().retiredReason = newValue }
+    }
+    public var deployments: [String: Int64] {
+        _read { yield box.deployments }
+        _modify { yield &unique().deployments }
+    }
+    public var surveillance: SurveillanceAssessed? {
+        _read { yield box.surveillance }
+        set { unique().surveillance = newValue }
+    }
+    public var assessedOn: String? {
+        _read { yield box.assessedOn }
+        set { unique().assessedOn = newValue }
+    }
+
+    public static func == (lhs: SystemRecord, rhs: SystemRecord) -> Bool {
+        lhs.box === rhs.box
+            || (lhs.procured == rhs.procured && lhs.office == rhs.office && lhs.procuredOn == rhs.procuredOn && lhs.contractValue == rhs.contractValue
+                && lhs.contractEnd == rhs.contractEnd && lhs.amendments == rhs.amendments && lhs.retiredOn == rhs.retiredOn
+                && lhs.retiredReason == rhs.retiredReason && lhs.deployments == rhs.deployments && lhs.surveillance == rhs.surveillance
+                && lhs.assessedOn == rhs.assessedOn)
+    }
 }
 
 /// The state the non-cost events ("facts") describe, folded in citywide order: districts, targets,

@@ -1,0 +1,40 @@
+import CivicDomain
+import CivicTestSupport
+import LedgerCore
+import Testing
+
+/// A system's record shares its fields between copies until one is changed (a report holds
+/// twenty thousand of them): a change to one copy is never seen through another.
+@Suite("System records")
+struct SystemRecordTests {
+    static func record(_ id: String) throws -> SystemRecord {
+        guard case .systemProcured(let procured) = try CivicBody.decode(
+            type: "system.procured", body: JSONParser.parse(Array(Bodies.system(id).utf8), profile: .strict))
+        else { throw ValidationError(type: "system.procured", field: nil, reason: "not a procurement") }
+        return SystemRecord(procured: procured, office: "it", procuredOn: "2024-01-10", contractValue: procured.contract.value, contractEnd: "2028-12-31")
+    }
+
+    @Test func aChangedCopyLeavesTheOriginalAsItWas() throws {
+        var original = try Self.record("cams")
+        original.deployments["north"] = 4
+        let kept = original
+        var changed = original
+        #expect(changed == kept)
+        changed.deployments["north", default: 0] += 3
+        changed.deployments["south"] = 1
+        changed.contractValue += 500
+        changed.retiredOn = "2025-01-01"
+        changed.amendments.append(contentsOf: [])
+        #expect(original.deployments == ["north": 4] && kept.deployments == ["north": 4])
+        #expect(changed.deployments == ["north": 7, "south": 1])
+        #expect(original.contractValue == changed.contractValue - 500)
+        #expect(original.retiredOn == nil && changed.retiredOn == "2025-01-01")
+        #expect(changed != original && kept == original)
+        // Equal fields in two boxes are equal records; one field apart, they are not.
+        var twin = try Self.record("cams")
+        twin.deployments["north"] = 4
+        #expect(twin == original)
+        twin.assessedOn = "2024-05-01"
+        #expect(twin != original)
+    }
+}
