@@ -98,8 +98,7 @@ struct Interner {
 /// category, source and currency each) in a short list of their own. A period's merge adds to it
 /// once per line it holds; one table of every line hashed by key made each addition a miss in
 /// memory (a table of a million slots), a system's list is a few cache lines, and a period's
-/// lines of one system come together (``CostSums/encoded()`` writes them so). A list is searched
-/// in full: its length is bounded by the years, categories, sources and currencies of one system.
+/// lines of one system come together (``CostSums/encoded()`` writes them so).
 struct LineTable {
     private struct Line {
         /// The key's low 32 bits: year, category, source, currency (the system is the list's).
@@ -110,41 +109,59 @@ struct LineTable {
 
     /// By system number (``CostSums/system(of:)``).
     private var bySystem: [[Line]] = []
+    /// For a system with more lines than a short search suits, each line's place in its list by
+    /// the key's low bits (a city's system has a few dozen lines; costs in hundreds of currencies
+    /// and years could give one system a million, and each addition would search them all).
+    private var places: [Int: [UInt32: Int]] = [:]
+    private static let searched = 48
 
     private static func split(_ key: UInt64) -> (system: Int, rest: UInt32) {
         (Int(key >> 32), UInt32(truncatingIfNeeded: key))
     }
 
+    /// The place of a line in its system's list.
+    private func place(_ system: Int, _ rest: UInt32) -> Int? {
+        guard system < bySystem.count else { return nil }
+        if !places.isEmpty, let places = places[system] { return places[rest] }
+        return bySystem[system].withUnsafeBufferPointer { lines in lines.firstIndex { $0.rest == rest } }
+    }
+
     /// The line of `key`, if it holds at least one cost.
     subscript(key: UInt64) -> (amount: Int64, count: Int64)? {
         let (system, rest) = Self.split(key)
-        guard system < bySystem.count, let line = bySystem[system].first(where: { $0.rest == rest }), line.count > 0 else { return nil }
-        return (line.amount, line.count)
+        guard let index = place(system, rest), bySystem[system][index].count > 0 else { return nil }
+        return (bySystem[system][index].amount, bySystem[system][index].count)
     }
 
     /// Adds to the line of `key`; returns its sum before.
     @discardableResult
     mutating func add(_ key: UInt64, amount: Int64, count: Int64) -> Int64 {
         let (system, rest) = Self.split(key)
-        if system >= bySystem.count { bySystem.append(contentsOf: repeatElement([], count: system + 1 - bySystem.count)) }
-        let held = bySystem[system].withUnsafeMutableBufferPointer { lines -> Int64? in
-            for index in lines.indices where lines[index].rest == rest {
+        if let index = place(system, rest) {
+            return bySystem[system].withUnsafeMutableBufferPointer { lines in
                 let before = lines[index].amount
                 lines[index].amount = Money.add(before, amount)
                 lines[index].count += count
                 return before
             }
-            return nil
         }
-        if let held { return held }
+        if system >= bySystem.count { bySystem.append(contentsOf: repeatElement([], count: system + 1 - bySystem.count)) }
         bySystem[system].append(Line(rest: rest, amount: Money.add(0, amount), count: count))
+        let held = bySystem[system].count
+        if held > Self.searched {
+            if places[system] == nil {
+                places[system] = Dictionary(uniqueKeysWithValues: bySystem[system].enumerated().map { ($1.rest, $0) })
+            } else {
+                places[system]?[rest] = held - 1
+            }
+        }
         return 0
     }
 
     /// Takes one cost of `amount` out of the line of `key`, which must hold one.
     mutating func removeOne(_ key: UInt64, amount: Int64) {
         let (system, rest) = Self.split(key)
-        guard system < bySystem.count, let index = bySystem[system].firstIndex(where: { $0.rest == rest && $0.count > 0 }) else { return }
+        guard let index = place(system, rest), bySystem[system][index].count > 0 else { return }
         bySystem[system][index].amount -= amount
         bySystem[system][index].count -= 1
     }
