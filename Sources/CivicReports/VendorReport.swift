@@ -56,13 +56,25 @@ public struct VendorReport: Sendable {
     public init(_ context: ReportContext) {
         self.context = context
         let spend = context.spend
-        // Per system, what professional services and hardware refreshes cost.
+        // Per system, what professional services and hardware refreshes cost: summed over each
+        // system's run of lines, then stored once (adding into a dictionary inside a dictionary
+        // copied the inner one for every line).
         var byCategory: [String: [String: Int64]] = [:]
-        let counted = [CostCategory.professionalServices.rawValue, CostCategory.hardwareRefresh.rawValue]
+        let (services, refresh) = (CostCategory.professionalServices.rawValue, CostCategory.hardwareRefresh.rawValue)
         context.costLines.forEachSystem { system, run in
-            for line in run where counted.contains(line.category) {
-                byCategory[system, default: [:]][line.category] = Money.add(byCategory[system]?[line.category] ?? 0, line.amount)
+            var (servicesSum, refreshSum): (Int64?, Int64?) = (nil, nil)
+            for line in run {
+                if line.category == services {
+                    servicesSum = Money.add(servicesSum ?? 0, line.amount)
+                } else if line.category == refresh {
+                    refreshSum = Money.add(refreshSum ?? 0, line.amount)
+                }
             }
+            guard servicesSum != nil || refreshSum != nil else { return }
+            var sums = byCategory[system] ?? [:]
+            if let servicesSum { sums[services] = Money.add(sums[services] ?? 0, servicesSum) }
+            if let refreshSum { sums[refresh] = Money.add(sums[refresh] ?? 0, refreshSum) }
+            byCategory[system] = sums
         }
         let lines = context.systems.map { record in
             let lifetime = spend[record.procured.system] ?? 0
