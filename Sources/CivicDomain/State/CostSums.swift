@@ -315,7 +315,6 @@ struct CostSums {
         return out + body
     }
 
-
     /// Adds the sums stored in `bytes` (``encoded()``) to these.
     mutating func merge(_ bytes: UnsafeBufferPointer<UInt8>) throws {
         var reader = Reader(bytes: bytes)

@@ -6,7 +6,8 @@ import LedgerCore
 /// twenty thousand systems around, and a copy of the fields themselves retains some twenty strings,
 /// arrays and dictionaries (a fifth of `civic report all` was such copies).
 public struct SystemRecord: Sendable, Equatable {
-    private final class Fields: @unchecked Sendable {
+    /// The fields themselves (their equality is the record's).
+    private struct Fields: Equatable {
         var procured: SystemProcured
         var office: String
         var procuredOn: String
@@ -18,84 +19,74 @@ public struct SystemRecord: Sendable, Equatable {
         var deployments: [String: Int64] = [:]
         var surveillance: SurveillanceAssessed?
         var assessedOn: String?
+    }
 
-        init(procured: SystemProcured, office: String, procuredOn: String, contractValue: Int64, contractEnd: String) {
-            (self.procured, self.office, self.procuredOn, self.contractValue, self.contractEnd) = (procured, office, procuredOn, contractValue, contractEnd)
-        }
-
-        func copy() -> Fields {
-            let copy = Fields(procured: procured, office: office, procuredOn: procuredOn, contractValue: contractValue, contractEnd: contractEnd)
-            (copy.amendments, copy.retiredOn, copy.retiredReason, copy.deployments) = (amendments, retiredOn, retiredReason, deployments)
-            (copy.surveillance, copy.assessedOn) = (surveillance, assessedOn)
-            return copy
-        }
+    private final class Box: @unchecked Sendable {
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
     }
 
     // Never changed in place while shared (``unique()`` copies it first), so a record may cross
     // threads. Fields are read in place (`_read`): a system's id is read without copying its procurement.
-    private var box: Fields
+    private var box: Box
 
     public init(procured: SystemProcured, office: String, procuredOn: String, contractValue: Int64, contractEnd: String) {
-        box = Fields(procured: procured, office: office, procuredOn: procuredOn, contractValue: contractValue, contractEnd: contractEnd)
+        box = Box(Fields(procured: procured, office: office, procuredOn: procuredOn, contractValue: contractValue, contractEnd: contractEnd))
     }
 
     /// The box, made this record's own first when another record shares it.
-    private mutating func unique() -> Fields {
-        if !isKnownUniquelyReferenced(&box) { box = box.copy() }
+    private mutating func unique() -> Box {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
         return box
     }
 
     public var procured: SystemProcured {
-        _read { yield box.procured }
-        set { unique().procured = newValue }
+        _read { yield box.fields.procured }
+        _modify { yield &unique().fields.procured }
     }
     public var office: String {
-        _read { yield box.office }
-        set { unique().office = newValue }
+        _read { yield box.fields.office }
+        _modify { yield &unique().fields.office }
     }
     public var procuredOn: String {
-        _read { yield box.procuredOn }
-        set { unique().procuredOn = newValue }
+        _read { yield box.fields.procuredOn }
+        _modify { yield &unique().fields.procuredOn }
     }
     public var contractValue: Int64 {
-        _read { yield box.contractValue }
-        set { unique().contractValue = newValue }
+        _read { yield box.fields.contractValue }
+        _modify { yield &unique().fields.contractValue }
     }
     public var contractEnd: String {
-        _read { yield box.contractEnd }
-        set { unique().contractEnd = newValue }
+        _read { yield box.fields.contractEnd }
+        _modify { yield &unique().fields.contractEnd }
     }
     public var amendments: [ContractAmended] {
-        _read { yield box.amendments }
-        _modify { yield &unique().amendments }
+        _read { yield box.fields.amendments }
+        _modify { yield &unique().fields.amendments }
     }
     public var retiredOn: String? {
-        _read { yield box.retiredOn }
-        set { unique().retiredOn = newValue }
+        _read { yield box.fields.retiredOn }
+        _modify { yield &unique().fields.retiredOn }
     }
     public var retiredReason: String? {
-        _read { yield box.retiredReason }
-        set { unique().retiredReason = newValue }
+        _read { yield box.fields.retiredReason }
+        _modify { yield &unique().fields.retiredReason }
     }
     public var deployments: [String: Int64] {
-        _read { yield box.deployments }
-        _modify { yield &unique().deployments }
+        _read { yield box.fields.deployments }
+        _modify { yield &unique().fields.deployments }
     }
     public var surveillance: SurveillanceAssessed? {
-        _read { yield box.surveillance }
-        set { unique().surveillance = newValue }
+        _read { yield box.fields.surveillance }
+        _modify { yield &unique().fields.surveillance }
     }
     public var assessedOn: String? {
-        _read { yield box.assessedOn }
-        set { unique().assessedOn = newValue }
+        _read { yield box.fields.assessedOn }
+        _modify { yield &unique().fields.assessedOn }
     }
 
     public static func == (lhs: SystemRecord, rhs: SystemRecord) -> Bool {
-        lhs.box === rhs.box
-            || (lhs.procured == rhs.procured && lhs.office == rhs.office && lhs.procuredOn == rhs.procuredOn && lhs.contractValue == rhs.contractValue
-                && lhs.contractEnd == rhs.contractEnd && lhs.amendments == rhs.amendments && lhs.retiredOn == rhs.retiredOn
-                && lhs.retiredReason == rhs.retiredReason && lhs.deployments == rhs.deployments && lhs.surveillance == rhs.surveillance
-                && lhs.assessedOn == rhs.assessedOn)
+        lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
     }
 }
 

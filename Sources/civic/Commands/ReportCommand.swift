@@ -62,18 +62,15 @@ enum ReportFiles {
         // Each kind's files, and the index or headlines, are made at once on the machine's cores
         // (the reports only read the context), then put in the order given.
         let extra = all && (format == .html || format == .json)
-        let made = Made(count: kinds.count + (extra ? 1 : 0))
-        DispatchQueue.concurrentPerform(iterations: made.count) { job in
-            made.set(job, Result { () throws -> [(name: String, text: String)] in
-                guard job < kinds.count else {
-                    return format == .html
-                        ? [("index.html", ReportPage.index(context: context))] : [("headlines.json", try Headlines(context).json.prettyPrinted())]
-                }
-                return try kindFiles(kinds[job], format: format, context: context, all: all, register: register)
-            })
+        let made = ParallelChunks<[(name: String, text: String)]>()
+        for kind in kinds { made.run { try kindFiles(kind, format: format, context: context, all: all, register: register) } }
+        if extra {
+            made.run {
+                format == .html ? [("index.html", ReportPage.index(context: context))] : [("headlines.json", try Headlines(context).json.prettyPrinted())]
+            }
         }
         var files: [(name: String, text: String)] = []
-        for job in 0..<made.count { files += try made.get(job) }
+        for made in try made.values() { files += made }
         if extra, format == .html { files.insert(files.removeLast(), at: 0) }
         return files
     }
@@ -98,26 +95,6 @@ enum ReportFiles {
     }
 
     /// The results of jobs run at once, by job number.
-    private final class Made: @unchecked Sendable {
-        let count: Int
-        private let lock = NSLock()
-        private var results: [Result<[(name: String, text: String)], any Error>?]
-
-        init(count: Int) {
-            self.count = count
-            results = Array(repeating: nil, count: count)
-        }
-
-        func set(_ job: Int, _ result: Result<[(name: String, text: String)], any Error>) {
-            lock.withLock { results[job] = result }
-        }
-
-        func get(_ job: Int) throws -> [(name: String, text: String)] {
-            guard let result = lock.withLock({ results[job] }) else { return [] }
-            return try result.get()
-        }
-    }
-
     /// Writes each file to a temporary name first, then renames it into place.
     static func write(_ files: [(name: String, text: String)], into folder: String) throws {
         let manager = FileManager.default
