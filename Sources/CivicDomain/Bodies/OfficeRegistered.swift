@@ -15,6 +15,11 @@ public struct OfficeRegistered: Sendable, Equatable {
         key = try Self.key(reader, office: office)
     }
 
+    /// A registration read back from a snapshot of the fold (``FoldSnapshot``).
+    init(office: String, name: String, key: NoteVerifier) {
+        (self.office, self.name, self.key) = (office, name, key)
+    }
+
     static func office(_ reader: BodyReader) throws(ValidationError) -> String {
         let office = try reader.string("office", maxLength: 32)
         guard Identifiers.isValidOffice(office) else { throw reader.fail("office", "must match [a-z0-9-]{1,32}") }

@@ -28,7 +28,7 @@ public struct EventRef: Sendable, Hashable, Comparable {
 }
 
 /// What a finding is about (VOCABULARY.md, "Conflicts"; DESIGN §6).
-public enum FindingKind: String, Sendable, CaseIterable, Comparable {
+public enum FindingKind: String, Sendable, CaseIterable, Comparable, Codable {
     case duplicateID = "duplicate-id"
     case systemNotProcured = "system-not-procured"
     case systemRetired = "system-retired"
@@ -101,7 +101,7 @@ public enum FindingScope: String, Sendable {
 }
 
 /// What the fold did with the event a finding names.
-public enum Resolution: String, Sendable {
+public enum Resolution: String, Sendable, Codable {
     /// Money: counted in the totals all the same (a signed event says it was spent).
     case counted
     /// Left out of the state (the event stays in the log, verified).
@@ -118,7 +118,7 @@ public enum Resolution: String, Sendable {
 
 /// What an auditor should look at: a conflict the fold resolved, an event it could not read, or what
 /// this node saw of other offices' clocks and histories. Each names the events involved.
-public struct Finding: Sendable, Equatable {
+public struct Finding: Sendable, Equatable, Codable {
     public let kind: FindingKind
     public let events: [EventRef]
     public let conflictsWith: [EventRef]

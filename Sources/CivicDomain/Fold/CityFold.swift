@@ -21,6 +21,11 @@ struct CityFold {
         self.keepsState = keepsState
     }
 
+    /// Goes on from where a snapshot of the fold stands (``FoldSnapshot``).
+    init(from snapshot: FoldSnapshot) {
+        (rules, state, findings, keepsState) = (snapshot.rules, snapshot.state, snapshot.foldFindings, true)
+    }
+
     /// Folds every readable fact in order (the facts' own findings are the caller's to keep).
     mutating func fold(_ facts: LedgerFacts) {
         for item in facts.items {

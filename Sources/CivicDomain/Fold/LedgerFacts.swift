@@ -30,7 +30,12 @@ struct LedgerFacts {
     private(set) var revoked = RevokedRanges()
     private(set) var costReplacements: [CostReplacement] = []
     private(set) var applied: [AppliedCorrection] = []
-    private(set) var findings: [Finding] = []
+    /// Facts left out of the fold: unreadable, or vouched for only by a revoked key (with a
+    /// snapshot, those before it too).
+    private(set) var itemFindings: [Finding] = []
+    /// Corrections that do not apply, or apply over others.
+    private(set) var correctionFindings: [Finding] = []
+    var findings: [Finding] { itemFindings + correctionFindings }
 
     /// A held event a correction may name.
     fileprivate struct Target {
@@ -41,6 +46,8 @@ struct LedgerFacts {
         let item: Int?
         /// Why the vocabulary cannot read it, if it cannot.
         let unreadable: FindingKind?
+        /// A fact the snapshot the fold starts from has folded (``FoldSnapshot``).
+        var beforeSnapshot = false
     }
 
     fileprivate struct Correction {
@@ -53,10 +60,32 @@ struct LedgerFacts {
 
     /// Reads the facts under `filter` and resolves their corrections.
     ///
-    /// - Parameter registrar: the city's registrar office, which may correct any event.
-    static func load(_ db: Database, filter: TimeFilter, registrar: String?, city: String? = nil) throws -> LedgerFacts {
+    /// - Parameters:
+    ///   - registrar: the city's registrar office, which may correct any event.
+    ///   - snapshot: the fold of the facts recorded up to an instant, when the fold starts from it:
+    ///     only the facts recorded after it are read (with every correction and key event, which
+    ///     may reach back before it).
+    /// - Throws: ``FoldSnapshot/Unusable`` when a correction or a key event recorded after the
+    ///   snapshot changes a fact it has folded.
+    static func load(_ db: Database, filter: TimeFilter, registrar: String?, city: String? = nil, from snapshot: FoldSnapshot? = nil) throws
+        -> LedgerFacts
+    {
         var reader = Reader()
-        let (condition, arguments) = filter.sql(prefix: "f.")
+        var (condition, arguments) = filter.sql(prefix: "f.")
+        var keyItems: [Item] = []
+        if let snapshot {
+            condition += " AND f.hlc_wall > ?"
+            arguments += [snapshot.through]
+            reader.facts.itemFindings = snapshot.itemFindings
+            reader.corrections = try Self.read(db, Self.correctionsBefore, snapshot: snapshot, filter: filter).compactMap { fact in
+                guard case .success(.eventCorrected(let correction)) = fact.read else { return nil }
+                return Correction(ref: fact.ref, body: correction)
+            }
+            keyItems = try Self.read(db, Self.keyEventsBefore(try CivicProjector.ruleIndexMark(db)), snapshot: snapshot, filter: filter).compactMap { fact in
+                guard case .success(let body) = fact.read else { return nil }
+                return Item(ref: fact.ref, effective: fact.effective, body: body)
+            }
+        }
         // Read in storage order and sorted here: SQLite would sort the rows with their bodies,
         // spilling a large ledger's facts to temporary files and reading them back.
         let rows = try Row.fetchCursor(
@@ -93,7 +122,34 @@ struct LedgerFacts {
         }
         if !heads.isEmpty { dispatch() }
         reader.add(inCitywideOrder: try parsing.values())
-        return try reader.resolve(db, filter: filter, registrar: registrar, city: city)
+        return try reader.resolve(db, filter: filter, registrar: registrar, city: city, snapshot: snapshot, keyItems: keyItems)
+    }
+
+    /// The corrections recorded up to a snapshot (its fold applied those of its own facts; the
+    /// others are resolved again with those after it).
+    private static let correctionsBefore = """
+        SELECT \(columns) FROM civic_corrections c CROSS JOIN events e ON e.rowid = c.event_rowid WHERE e.hlc_wall <= ?
+        """
+
+    /// The registrations, rotations and revocations recorded up to a snapshot: the ranges revoked
+    /// keys leave out are computed from all of them again (by their rule keys, ``RuleKey``, indexed
+    /// up to `mark` and read from the facts after it).
+    private static func keyEventsBefore(_ mark: Int64) -> String {
+        let keys = "((rule_key >= 'o:' AND rule_key < 'o;') OR (rule_key >= '\(RuleKey.revocations.0)' AND rule_key < '\(RuleKey.revocations.1)'))"
+        return """
+            SELECT \(columns) FROM events e WHERE e.rowid IN (
+                SELECT event_rowid FROM civic_rule_index WHERE \(keys) AND event_rowid <= \(mark)
+                UNION ALL SELECT event_rowid FROM civic_facts WHERE event_rowid > \(mark) AND \(keys))
+            AND e.hlc_wall <= ?
+            """
+    }
+
+    /// Rows of `sql` (the columns ``columns``, from `events` as `e`, up to the snapshot's instant
+    /// and under `filter`), read, in citywide order.
+    private static func read(_ db: Database, _ sql: String, snapshot: FoldSnapshot, filter: TimeFilter) throws -> [Reader.Fact] {
+        let (condition, arguments) = filter.sql(prefix: "e.")
+        return try Row.fetchAll(db, sql: sql + " AND " + condition, arguments: [snapshot.through] + arguments)
+            .map { try Reader.Fact($0, first: 0) }.sorted { $0.ref.key < $1.ref.key }
     }
 
     /// Reads only the facts of the given rule keys (``RuleKey``) held up to `rowid`, with the
@@ -269,7 +325,7 @@ struct LedgerFacts {
             switch fact.read {
             case .failure(let finding):
                 unreadable[ref.id] = finding.kind
-                facts.findings.append(Finding(kind: finding.kind, events: [ref], resolution: .ignored, detail: finding.detail))
+                facts.itemFindings.append(Finding(kind: finding.kind, events: [ref], resolution: .ignored, detail: finding.detail))
                 facts.items.append(Item(ref: ref, effective: effective, body: nil))
             case .success(.eventCorrected(let correction)):
                 corrections.append(Correction(ref: ref, body: correction))
@@ -285,16 +341,26 @@ struct LedgerFacts {
             return (fields.version, body)
         }
 
-        mutating func resolve(_ db: Database, filter: TimeFilter, revoked: RevokedRanges? = nil, registrar: String?, city: String?) throws -> LedgerFacts {
+        /// - Parameters:
+        ///   - snapshot: the fold's snapshot, when it starts from one; `keyItems` are then the key
+        ///     events recorded up to it.
+        mutating func resolve(
+            _ db: Database, filter: TimeFilter, revoked: RevokedRanges? = nil, registrar: String?, city: String?, snapshot: FoldSnapshot? = nil,
+            keyItems: [Item] = []
+        ) throws -> LedgerFacts {
             // Events only a revoked key vouched for are not the office's: left out, each a finding.
-            facts.revoked = revoked ?? RevokedRanges(facts.items, registrar: registrar, city: city)
+            facts.revoked = revoked ?? RevokedRanges(keyItems + facts.items, registrar: registrar, city: city)
+            if let snapshot, facts.revoked != snapshot.revoked {
+                // A revocation or rotation since changes which of its facts count.
+                throw FoldSnapshot.Unusable(before: nil)
+            }
             if !facts.revoked.isEmpty {
                 for index in facts.items.indices where facts.items[index].body != nil {
                     let ref = facts.items[index].ref
                     guard facts.revoked.contains(office: ref.office, seq: ref.seq) else { continue }
                     facts.items[index].body = nil
                     unreadable[ref.id] = .revokedKey
-                    facts.findings.append(
+                    facts.itemFindings.append(
                         Finding(
                             kind: .revokedKey, events: [ref], resolution: .ignored,
                             detail: "\(ref.type): \(ref.office)#\(ref.seq) is vouched for only by a key the registrar revoked before it"))
@@ -312,14 +378,14 @@ struct LedgerFacts {
                 let ref = correction.ref
                 let targetID = correction.body.event
                 if facts.revoked.contains(office: ref.office, seq: ref.seq) {
-                    facts.findings.append(
+                    facts.correctionFindings.append(
                         Finding(
                             kind: .revokedKey, events: [ref], resolution: .ignored,
                             detail: "\(ref.type): \(ref.office)#\(ref.seq) is vouched for only by a key the registrar revoked before it"))
                     continue
                 }
                 func finding(_ kind: FindingKind, _ reason: String, with: [EventRef] = []) {
-                    facts.findings.append(
+                    facts.correctionFindings.append(
                         Finding(
                             kind: kind, events: [ref], conflictsWith: with, resolution: .ignored,
                             detail: ValidationError(type: ref.type, field: kind == .correctionInvalidReplacement ? "replacement" : "event", reason: reason)
@@ -330,20 +396,26 @@ struct LedgerFacts {
                     let item = facts.items[index]
                     target = Target(ref: item.ref, rowid: 0, effective: item.effective, item: index, unreadable: unreadable[targetID])
                 } else if let held = try LedgerFacts.heldEvent(db, id: targetID) {
-                    // Held, but not a fact passing the filter: a visible cost, a correction, or out of view.
+                    // Held, but not a fact passing the filter: a visible cost, a correction, or out of
+                    // view; or a fact the snapshot has folded.
                     guard filter.admits(recorded: held.ref.key.hlc.wall, arrived: held.arrived, effective: held.effective) else { continue }
-                    guard held.ref.type == "cost.incurred" else {
+                    if let snapshot, snapshot.folded(held.ref) {
+                        target = Target(
+                            ref: held.ref, rowid: held.rowid, effective: held.effective, item: nil, unreadable: snapshot.unreadable[targetID],
+                            beforeSnapshot: true)
+                    } else if held.ref.type == "cost.incurred" {
+                        target = Target(ref: held.ref, rowid: held.rowid, effective: held.effective, item: nil, unreadable: nil)
+                    } else {
                         finding(.correctionOfCorrection, "a correction cannot be corrected; correct the original", with: [held.ref])
                         continue
                     }
-                    target = Target(ref: held.ref, rowid: held.rowid, effective: held.effective, item: nil, unreadable: nil)
                 } else {
                     finding(.correctionTargetMissing, "\(targetID.hex) is not an event of this ledger")
                     continue
                 }
                 let owner = target.ref.office
                 guard ref.office == owner || ref.office == registrar else {
-                    facts.findings.append(
+                    facts.correctionFindings.append(
                         Finding(
                             kind: .unauthorized, events: [ref], conflictsWith: [target.ref], resolution: .ignored,
                             detail: ValidationError(
@@ -367,7 +439,7 @@ struct LedgerFacts {
             for targetID in targetOrder {
                 guard let all = valid[targetID], let (last, target) = all.last else { continue }
                 if all.count > 1 {
-                    facts.findings.append(
+                    facts.correctionFindings.append(
                         Finding(
                             kind: .correctedTwice, events: all.map(\.0.ref), conflictsWith: [target.ref], resolution: .superseded,
                             detail: "\(target.ref.type) \(target.ref.office)#\(target.ref.seq) is corrected \(all.count) times; the last in citywide order, \(last.ref.office)#\(last.ref.seq), applies"
@@ -377,6 +449,10 @@ struct LedgerFacts {
                 guard let body = try? CivicBody.decode(type: target.ref.type, body: last.body.replacement) else { continue }
                 if let index = target.item {
                     facts.items[index].body = body
+                } else if target.beforeSnapshot {
+                    // The snapshot folded the correction that applied when it was made; a later one
+                    // changes a fact it folded.
+                    if let snapshot, last.ref.key.hlc.wall > snapshot.through { throw FoldSnapshot.Unusable(before: target.ref.key.hlc.wall) }
                 } else if case .costIncurred(let cost) = body {
                     facts.costReplacements.append(
                         CostReplacement(target: target.ref, correction: last.ref, targetRowid: target.rowid, targetEffective: target.effective, replacement: cost))

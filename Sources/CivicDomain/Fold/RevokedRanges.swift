@@ -7,7 +7,7 @@ import LedgerCore
 ///
 /// Computed from the registrar's registrations, rotations and revocations alone, in citywide order,
 /// so every node holding the same events finds the same ranges.
-struct RevokedRanges: Sendable {
+struct RevokedRanges: Sendable, Equatable, Codable {
     private(set) var byOffice: [String: [ClosedRange<UInt64>]] = [:]
 
     init() {}

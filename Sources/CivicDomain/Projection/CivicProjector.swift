@@ -129,6 +129,10 @@ public struct CivicProjector: LedgerProjector {
             // The snapshots replay starts from (CostPeriods): a cache, filled when state is first asked for.
             try db.execute(sql: CostPeriods.schema)
         }
+        migrator.registerMigration("v6-civic-fold-snapshots") { db in
+            // The snapshots of the facts' fold (FoldSnapshot): a cache, filled when state is first asked for.
+            try db.execute(sql: FoldSnapshots.schema)
+        }
     }
 
     /// Indexes the rule keys of the facts stored after the index's mark, up to `rowid`, in key

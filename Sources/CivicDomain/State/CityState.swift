@@ -40,13 +40,16 @@ public struct CityState: Sendable {
     /// let state = try CityState.load(from: store, filter: TimeFilter(asOf: TimeFilter.instant("2026-03-01")))
     /// ```
     ///
-    /// - Parameter snapshots: false reads every cost instead of starting from the snapshots
-    ///   (``updateSnapshots(_:)``); the answer is the same, only slower.
+    /// - Parameter snapshots: false reads every cost and folds every fact instead of starting from
+    ///   the snapshots (``updateSnapshots(_:factsPerSnapshot:)``); the answer is the same, only slower.
     public static func load(from store: LedgerStore, filter: TimeFilter, snapshots: Bool = true) throws -> CityState {
         let (registrar, city) = (store.identity.registrar, store.identity.city)
-        // The snapshots catch up first when many costs arrived since (a write of a cache, never of
-        // the events; skipped when another writer holds the file: the answer is the same, only slower).
-        if snapshots, try store.read({ db in try CostPeriods.behind(db) }) > CostPeriods.catchUpAfter {
+        // The snapshots catch up first when many costs or facts arrived since (a write of a cache,
+        // never of the events; skipped when another writer holds the file: the answer is the same,
+        // only slower).
+        if snapshots,
+            try store.read({ db in try CostPeriods.behind(db) > CostPeriods.catchUpAfter || FoldSnapshots.behind(db) > FoldSnapshots.catchUpAfter })
+        {
             try? updateSnapshots(store)
         }
         do {
@@ -55,13 +58,29 @@ public struct CityState: Sendable {
             // The snapshots are a cache of the events: damaged, they are made again from them.
             try store.updateDerived { db in try CostPeriods.rebuild(db) }
             return try store.read { db in try load(db, filter: filter, registrar: registrar, city: city, periods: snapshots) }
+        } catch is BinaryCoding.Failure {
+            try store.updateDerived { db in try FoldSnapshots.drop(db) }
+            return try store.read { db in try load(db, filter: filter, registrar: registrar, city: city, periods: snapshots) }
         }
     }
 
-    /// Adds the costs stored since the snapshots were last brought up to date (``CostPeriods``)
-    /// to them, in one write transaction of the snapshots' own tables.
-    public static func updateSnapshots(_ store: LedgerStore) throws {
-        try store.updateDerived { db in try CostPeriods.catchUp(db) }
+    /// Adds the costs stored since the snapshots were last brought up to date to them
+    /// (``CostPeriods``), and folds the facts into new snapshots of the fold where they are due
+    /// (``FoldSnapshot``), in one write transaction of the snapshots' own tables.
+    ///
+    /// - Parameter factsPerSnapshot: facts recorded between two snapshots of the fold, at least
+    ///   (nil: 8,192).
+    public static func updateSnapshots(_ store: LedgerStore, factsPerSnapshot: Int? = nil) throws {
+        let (registrar, city) = (store.identity.registrar, store.identity.city)
+        try store.updateDerived { db in
+            try CostPeriods.catchUp(db)
+            try FoldSnapshots.catchUp(db, registrar: registrar, city: city, every: factsPerSnapshot ?? FoldSnapshots.factsPerSnapshot)
+        }
+    }
+
+    /// The instants the snapshots of the fold are made through (``FoldSnapshot``), in order.
+    public static func foldSnapshots(_ store: LedgerStore) throws -> [Int64] {
+        try store.read { db in try FoldSnapshots.instants(db) }
     }
 
     /// How many periods the snapshots hold, and the last cost row they include.
@@ -69,16 +88,15 @@ public struct CityState: Sendable {
         try store.read { db in (try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_cost_periods") ?? 0, try CostPeriods.mark(db)) }
     }
 
-    /// - Parameter periods: false reads every cost instead of starting from the snapshots (tests compare the two).
+    /// - Parameter periods: false reads every cost and folds every fact instead of starting from the
+    ///   snapshots (tests compare the two).
     static func load(_ db: Database, filter: TimeFilter, registrar: String?, city: String? = nil, periods: Bool = true) throws -> CityState {
         var state = CityState(filter: filter)
         let (projectionWhere, projectionArguments) = filter.sql(prefix: "")
         let facts = try Int64.fetchOne(db, sql: "SELECT count(*) FROM civic_facts WHERE \(projectionWhere)", arguments: projectionArguments) ?? 0
         // The cost periods are summed on another thread while the facts are read and folded here.
         let pending = periods && filter.knownAt == nil && filter.effectiveOn == nil ? try CostPeriods.Pending(db, asOf: filter.asOf) : nil
-        let ledger = try LedgerFacts.load(db, filter: filter, registrar: registrar, city: city)
-        var fold = CityFold(registrar: registrar, city: city)
-        fold.fold(ledger)
+        let (ledger, fold, _) = try FoldSnapshots.fold(db, filter: filter, registrar: registrar, city: city, snapshots: periods)
         state.facts = fold.state
         let costs = try CostAggregator.aggregate(
             db, filter: filter, rules: fold.rules, replacements: ledger.costReplacements, revoked: ledger.revoked, periods: periods, pending: pending)

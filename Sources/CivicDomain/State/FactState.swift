@@ -5,9 +5,9 @@ import LedgerCore
 /// Its fields live in one shared box, copied only when a copy is changed: reports hold and pass
 /// twenty thousand systems around, and a copy of the fields themselves retains some twenty strings,
 /// arrays and dictionaries (a fifth of `civic report all` was such copies).
-public struct SystemRecord: Sendable, Equatable {
+public struct SystemRecord: Sendable, Equatable, Codable {
     /// The fields themselves (their equality is the record's).
-    private struct Fields: Equatable {
+    private struct Fields: Equatable, Codable {
         var procured: SystemProcured
         var office: String
         var procuredOn: String
@@ -88,11 +88,14 @@ public struct SystemRecord: Sendable, Equatable {
     public static func == (lhs: SystemRecord, rhs: SystemRecord) -> Bool {
         lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
     }
+
+    public init(from decoder: any Decoder) throws { box = Box(try Fields(from: decoder)) }
+    public func encode(to encoder: any Encoder) throws { try box.fields.encode(to: encoder) }
 }
 
 /// The state the non-cost events ("facts") describe, folded in citywide order: districts, targets,
 /// systems with their contracts, deployments and assessments, algorithms, registrations.
-public struct FactState: Sendable {
+public struct FactState: Sendable, Equatable {
     public var districts: [String: DistrictDefined] = [:]
     public var targets: [String: TargetDeclared] = [:]
     public var systems: [String: SystemRecord] = [:]
@@ -104,6 +107,12 @@ public struct FactState: Sendable {
     public var factCount = 0
 
     public init() {}
+
+    public static func == (lhs: FactState, rhs: FactState) -> Bool {
+        lhs.districts == rhs.districts && lhs.targets == rhs.targets && lhs.systems == rhs.systems && lhs.algorithms == rhs.algorithms
+            && lhs.retiredAlgorithms == rhs.retiredAlgorithms && lhs.offices == rhs.offices && lhs.factCount == rhs.factCount
+            && lhs.algorithmRegistrations.mapValues { [$0.office, $0.on] } == rhs.algorithmRegistrations.mapValues { [$0.office, $0.on] }
+    }
 
     /// Applies one fact (anything but a cost); `effective` is the event's date.
     public mutating func apply(_ body: CivicBody, office: String, effective: String) {

@@ -23,7 +23,7 @@ public struct Conflict: Error, Sendable, Equatable {
 /// the same conflicts in citywide order and lists them as findings. ``FactState`` is the full
 /// picture the state queries read.
 public struct RuleFacts: Sendable {
-    public struct System: Sendable, Equatable {
+    public struct System: Sendable, Equatable, Codable {
         public var currency: Currency
         /// The procurement's effective date.
         public var procuredOn: String
@@ -37,7 +37,7 @@ public struct RuleFacts: Sendable {
         public var office: String { procuredBy.office }
     }
 
-    public struct Algorithm: Sendable, Equatable {
+    public struct Algorithm: Sendable, Equatable, Codable {
         public var registeredBy: EventRef
         public var retiredBy: EventRef?
     }
@@ -66,6 +66,14 @@ public struct RuleFacts: Sendable {
     public init(registrar: String?, city: String? = nil) {
         self.registrar = registrar
         self.city = city
+    }
+
+    /// Rule facts as a snapshot of the fold kept them (``FoldSnapshot``).
+    init(
+        registrar: String?, city: String?, districts: Set<String>, offices: [String: Keys], systems: [String: System], algorithms: [String: Algorithm]
+    ) {
+        (self.registrar, self.city) = (registrar, city)
+        (self.districts, self.offices, self.systems, self.algorithms) = (districts, offices, systems, algorithms)
     }
 
     /// The conflicts of `body`, recorded by `at.office`, with the facts so far. Checks stop at the

@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerStore
+
+/// The fold's snapshots (``FoldSnapshot``), kept in `civic_fold_snapshots` by the instant they
+/// are made through, with a mark: the last `civic_facts` row they account for.
+///
+/// A snapshot is made at the end of a 30-day period (``CostPeriods/length``) once
+/// ``factsPerSnapshot`` facts were recorded since the one before, never in the period of the
+/// latest fact (where most of what is still to come will land). A fact stored after the mark and
+/// recorded at or before a snapshot's instant (a late event) makes state leave that snapshot out
+/// until the snapshots catch up, which drops it and makes it again.
+enum FoldSnapshots {
+    /// Facts recorded between two snapshots, at least.
+    static let factsPerSnapshot = 8_192
+    /// The snapshots catch up when more facts than this were stored after their mark.
+    static let catchUpAfter: Int64 = 4_096
+
+    static let schema = """
+        CREATE TABLE civic_fold_snapshots (
+            through INTEGER PRIMARY KEY,
+            fold BLOB NOT NULL
+        );
+        CREATE TABLE civic_fold_snapshots_mark (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            through INTEGER NOT NULL
+        );
+        INSERT INTO civic_fold_snapshots_mark(id, through) VALUES (1, 0);
+        """
+
+    /// The last `civic_facts` row the snapshots account for.
+    static func mark(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT through FROM civic_fold_snapshots_mark WHERE id = 1")) ?? 0
+    }
+
+    /// How many facts were stored after the mark.
+    static func behind(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM civic_facts WHERE event_rowid > ?"), arguments: [try mark(db)]) ?? 0
+    }
+
+    /// The earliest instant a fact stored after the mark was recorded at: snapshots through it or
+    /// later may have missed it.
+    static func lateFrom(_ db: Database) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT min(hlc_wall) FROM civic_facts WHERE event_rowid > ?"), arguments: [try mark(db)])
+    }
+
+    /// The instants the snapshots are made through, in order.
+    static func instants(_ db: Database) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: "SELECT through FROM civic_fold_snapshots ORDER BY through")
+    }
+
+    /// The facts under `filter`, read and folded: from the latest snapshot that serves when
+    /// `snapshots` is true and the filter is an instant's (`asOf` alone), else from the start.
+    ///
+    /// - Returns: the facts, their fold, and the instant of the snapshot it started from (nil: none).
+    /// - Throws: ``BinaryCoding/Failure`` for a damaged snapshot (``drop(_:)`` them and ask again).
+    static func fold(_ db: Database, filter: TimeFilter, registrar: String?, city: String?, snapshots: Bool) throws -> (
+        facts: LedgerFacts, fold: CityFold, from: Int64?
+    ) {
+        if snapshots, filter.knownAt == nil, filter.effectiveOn == nil {
+            var before = try lateFrom(db) ?? Int64.max
+            let latest = try db.cachedStatement(
+                sql: "SELECT through, fold FROM civic_fold_snapshots WHERE through <= ? AND through < ? ORDER BY through DESC LIMIT 1")
+            while let row = try Row.fetchOne(latest, arguments: [filter.asOf ?? Int64.max, before]) {
+                let snapshot = try row.withUnsafeData(atIndex: 1) { bytes in
+                    try (bytes ?? Data()).withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: registrar, city: city) }
+                }
+                do {
+                    let ledger = try LedgerFacts.load(db, filter: filter, registrar: registrar, city: city, from: snapshot)
+                    var fold = CityFold(from: snapshot)
+                    fold.fold(ledger)
+                    return (ledger, fold, snapshot.through)
+                } catch let unusable as FoldSnapshot.Unusable {
+                    // An earlier snapshot may serve (one made before the fact a late correction changes).
+                    guard let earlier = unusable.before else { break }
+                    before = min(before, earlier)
+                }
+            }
+        }
+        let ledger = try LedgerFacts.load(db, filter: filter, registrar: registrar, city: city)
+        var fold = CityFold(registrar: registrar, city: city)
+        fold.fold(ledger)
+        return (ledger, fold, nil)
+    }
+
+    /// Drops the snapshots late facts landed in, moves the mark to the last fact, and makes the
+    /// snapshots due since the last one, in the caller's write transaction (of these tables alone).
+    ///
+    /// - Parameter every: facts recorded between two snapshots, at least.
+    static func catchUp(_ db: Database, registrar: String?, city: String?, every: Int = factsPerSnapshot) throws {
+        guard let last = try Int64.fetchOne(db, sql: "SELECT max(event_rowid) FROM civic_facts") else { return }
+        if let late = try lateFrom(db) {
+            try db.execute(sql: "DELETE FROM civic_fold_snapshots WHERE through >= ?", arguments: [late])
+        }
+        // Every snapshot left holds every fact up to the last: the new ones start from them.
+        try db.execute(sql: "UPDATE civic_fold_snapshots_mark SET through = ? WHERE id = 1", arguments: [last])
+        let newest = try Int64.fetchOne(db, sql: "SELECT max(through) FROM civic_fold_snapshots") ?? Int64.min
+        let walls = try Int64.fetchAll(db, sql: "SELECT hlc_wall FROM civic_facts WHERE hlc_wall > ? ORDER BY hlc_wall", arguments: [newest])
+        guard let open = walls.last.map(CostPeriods.period(of:)) else { return }
+        var since = 0
+        for (index, wall) in walls.enumerated() {
+            let period = CostPeriods.period(of: wall)
+            guard period < open else { break }
+            since += 1
+            let ends = CostPeriods.period(of: walls[index + 1]) != period
+            guard ends, since >= every else { continue }
+            let through = (period + 1) * CostPeriods.length - 1
+            let (ledger, fold, _) = try self.fold(db, filter: TimeFilter(asOf: through), registrar: registrar, city: city, snapshots: true)
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO civic_fold_snapshots(through, fold) VALUES (?, ?)",
+                arguments: [through, Data(try FoldSnapshot(through: through, fold: fold, ledger: ledger).encoded())])
+            since = 0
+        }
+    }
+
+    /// Drops every snapshot (a damaged one, or one of another format): they are made again when
+    /// the snapshots next catch up.
+    static func drop(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM civic_fold_snapshots; UPDATE civic_fold_snapshots_mark SET through = 0 WHERE id = 1")
+    }
+}

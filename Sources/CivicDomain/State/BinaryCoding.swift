@@ -1,0 +1,324 @@
+import Foundation
+
+/// A compact binary form of `Codable` values, for caches this node writes and reads itself (the
+/// fold's snapshots, ``FoldSnapshot``), never for what crosses the network.
+///
+/// Fields are written in the order their type encodes them, without their keys: an integer or a
+/// float is 8 bytes (little-endian), a string or an array is its count (4 bytes) and then its
+/// bytes or elements (every integer is 8 bytes, a `Float` 4), an optional field is a presence byte and then its value. A dictionary with
+/// string keys is its count and its key–value pairs. A type must decode its fields in the order it
+/// encodes them, as the synthesized conformances do. Optionals inside arrays are not supported
+/// (encoding one throws).
+///
+/// ```swift
+/// let bytes = try BinaryCoding.encode(districts)
+/// let again = try bytes.withUnsafeBytes { try BinaryCoding.decode([DistrictDefined].self, from: $0) }
+/// ```
+public enum BinaryCoding {
+    /// Bytes that are not what the type encodes (a damaged cache), or a value the form cannot hold.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let writer = Writer()
+        try writer.write(value)
+        return writer.bytes
+    }
+
+    /// - Throws: ``Failure`` when `bytes` are not one whole value of `type`.
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) throws -> T {
+        let reader = Reader(bytes)
+        let value = try reader.read(type)
+        guard reader.offset == bytes.count else { throw Failure(description: "\(bytes.count - reader.offset) bytes after the value") }
+        return value
+    }
+}
+
+/// A dictionary the binary form writes as its pairs (Swift's own conformance would write its keys
+/// as coding keys, which this form leaves out).
+private protocol BinaryPairs {
+    func writePairs(_ writer: BinaryCoding.Writer) throws
+    static func readPairs(_ reader: BinaryCoding.Reader) throws -> Self
+}
+
+extension Dictionary: BinaryPairs where Key == String, Value: Codable {
+    fileprivate func writePairs(_ writer: BinaryCoding.Writer) throws {
+        writer.count(count)
+        for (key, value) in self {
+            writer.string(key)
+            try writer.write(value)
+        }
+    }
+
+    fileprivate static func readPairs(_ reader: BinaryCoding.Reader) throws -> Self {
+        let count = try reader.count()
+        var pairs: [String: Value] = [:]
+        pairs.reserveCapacity(count)
+        for _ in 0..<count {
+            let key = try reader.string()
+            guard pairs.updateValue(try reader.read(Value.self), forKey: key) == nil else {
+                throw BinaryCoding.Failure(description: "the key \"\(key)\" twice in one dictionary")
+            }
+        }
+        return pairs
+    }
+}
+
+extension BinaryCoding {
+    fileprivate final class Writer: Encoder {
+        var bytes: [UInt8] = []
+        var codingPath: [any CodingKey] { [] }
+        var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+        func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> { KeyedEncodingContainer(Keyed(writer: self)) }
+        func unkeyedContainer() -> any UnkeyedEncodingContainer { Unkeyed(writer: self) }
+        func singleValueContainer() -> any SingleValueEncodingContainer { Single(writer: self) }
+
+        func fixed<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+        func count(_ count: Int) { fixed(UInt32(truncatingIfNeeded: count)) }
+
+        func string(_ value: String) {
+            var value = value
+            value.withUTF8 { utf8 in
+                count(utf8.count)
+                bytes.append(contentsOf: utf8)
+            }
+        }
+
+        func write<T: Encodable>(_ value: T) throws {
+            switch value {
+            case let text as String: string(text)
+            case let number as Int64: fixed(number)
+            case let flag as Bool: bytes.append(flag ? 1 : 0)
+            // Every primitive is written here: its own conformance would call this container again.
+            case let number as any FixedWidthInteger: fixed(Int64(truncatingIfNeeded: number))
+            case let number as Double: fixed(number.bitPattern)
+            case let number as Float: fixed(number.bitPattern)
+            case let data as [UInt8]:
+                count(data.count)
+                bytes.append(contentsOf: data)
+            case let pairs as any BinaryPairs: try pairs.writePairs(self)
+            default: try value.encode(to: self)
+            }
+        }
+
+        func present<T: Encodable>(_ value: T?) throws {
+            guard let value else { return bytes.append(0) }
+            bytes.append(1)
+            try write(value)
+        }
+    }
+
+    fileprivate struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
+        let writer: Writer
+        var codingPath: [any CodingKey] { [] }
+
+        mutating func encodeNil(forKey key: Key) throws { writer.bytes.append(0) }
+        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { try writer.write(value) }
+        mutating func nestedContainer<Nested: CodingKey>(keyedBy type: Nested.Type, forKey key: Key) -> KeyedEncodingContainer<Nested> {
+            writer.container(keyedBy: type)
+        }
+        mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer { writer.unkeyedContainer() }
+        mutating func superEncoder() -> any Encoder { writer }
+        mutating func superEncoder(forKey key: Key) -> any Encoder { writer }
+
+        // Absent optionals write their presence byte (the protocol's defaults write nothing).
+        mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try writer.present(value) }
+        mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try writer.present(value) }
+        mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try writer.present(value) }
+        mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { try writer.present(value) }
+        mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try writer.present(value) }
+        mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { try writer.present(value) }
+        mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws { try writer.present(value) }
+        mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { try writer.present(value) }
+        mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { try writer.present(value) }
+        mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws { try writer.present(value) }
+        mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws { try writer.present(value) }
+        mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws { try writer.present(value) }
+        mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws { try writer.present(value) }
+        mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws { try writer.present(value) }
+        mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws { try writer.present(value) }
+    }
+
+    /// Elements after their count, which is written as a placeholder and counted up.
+    fileprivate struct Unkeyed: UnkeyedEncodingContainer {
+        let writer: Writer
+        private let slot: Int
+        private(set) var count = 0
+        var codingPath: [any CodingKey] { [] }
+
+        init(writer: Writer) {
+            self.writer = writer
+            slot = writer.bytes.count
+            writer.count(0)
+        }
+
+        private mutating func counted() {
+            count += 1
+            withUnsafeBytes(of: UInt32(truncatingIfNeeded: count).littleEndian) { counted in
+                writer.bytes.replaceSubrange(slot..<(slot + 4), with: counted)
+            }
+        }
+
+        mutating func encodeNil() throws { throw Failure(description: "an optional inside an array") }
+        mutating func encode<T: Encodable>(_ value: T) throws {
+            counted()
+            try writer.write(value)
+        }
+        mutating func nestedContainer<Nested: CodingKey>(keyedBy type: Nested.Type) -> KeyedEncodingContainer<Nested> {
+            counted()
+            return writer.container(keyedBy: type)
+        }
+        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+            counted()
+            return writer.unkeyedContainer()
+        }
+        mutating func superEncoder() -> any Encoder {
+            counted()
+            return writer
+        }
+    }
+
+    fileprivate struct Single: SingleValueEncodingContainer {
+        let writer: Writer
+        var codingPath: [any CodingKey] { [] }
+
+        mutating func encodeNil() throws { throw Failure(description: "an optional inside an array") }
+        mutating func encode<T: Encodable>(_ value: T) throws { try writer.write(value) }
+    }
+}
+
+extension BinaryCoding {
+    fileprivate final class Reader: Decoder {
+        let base: UnsafeRawBufferPointer
+        var offset = 0
+        var codingPath: [any CodingKey] { [] }
+        var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+        init(_ base: UnsafeRawBufferPointer) { self.base = base }
+
+        func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> { KeyedDecodingContainer(KeyedReader(reader: self)) }
+        func unkeyedContainer() throws -> any UnkeyedDecodingContainer { try UnkeyedReader(reader: self) }
+        func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleReader(reader: self) }
+
+        func take(_ size: Int) throws -> UnsafeRawBufferPointer {
+            guard size <= base.count - offset else { throw Failure(description: "the bytes end inside a value") }
+            defer { offset += size }
+            return UnsafeRawBufferPointer(rebasing: base[offset..<(offset + size)])
+        }
+
+        func fixed<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+            T(littleEndian: try take(MemoryLayout<T>.size).loadUnaligned(as: T.self))
+        }
+
+        /// A count, never more than the bytes left could hold (a damaged count reserves no memory).
+        func count() throws -> Int {
+            let count = Int(try fixed(UInt32.self))
+            guard count <= base.count - offset else { throw Failure(description: "a count of \(count) with \(base.count - offset) bytes left") }
+            return count
+        }
+
+        func string() throws -> String { String(decoding: try take(try count()), as: UTF8.self) }
+
+        func flag() throws -> Bool {
+            switch try fixed(UInt8.self) {
+            case 0: return false
+            case 1: return true
+            case let other: throw Failure(description: "\(other) where a flag is 0 or 1")
+            }
+        }
+
+        func read<T: Decodable>(_ type: T.Type) throws -> T {
+            if T.self == String.self { return try string() as! T }
+            if T.self == Int64.self { return try fixed(Int64.self) as! T }
+            if T.self == Bool.self { return try flag() as! T }
+            // Every primitive is read here: its own conformance would call this container again.
+            if let integer = T.self as? any FixedWidthInteger.Type { return integer.init(truncatingIfNeeded: try fixed(Int64.self)) as! T }
+            if T.self == Double.self { return Double(bitPattern: try fixed(UInt64.self)) as! T }
+            if T.self == Float.self { return Float(bitPattern: try fixed(UInt32.self)) as! T }
+            if T.self == [UInt8].self { return Array(try take(try count())) as! T }
+            if let pairs = T.self as? any BinaryPairs.Type { return try pairs.readPairs(self) as! T }
+            return try T(from: self)
+        }
+
+        func present<T: Decodable>(_ type: T.Type) throws -> T? { try flag() ? try read(type) : nil }
+    }
+
+    fileprivate struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
+        let reader: Reader
+        var codingPath: [any CodingKey] { [] }
+        var allKeys: [Key] { [] }
+
+        func contains(_ key: Key) -> Bool { true }
+        func decodeNil(forKey key: Key) throws -> Bool { try !reader.flag() }
+        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try reader.read(type) }
+        func nestedContainer<Nested: CodingKey>(keyedBy type: Nested.Type, forKey key: Key) throws -> KeyedDecodingContainer<Nested> {
+            try reader.container(keyedBy: type)
+        }
+        func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { try reader.unkeyedContainer() }
+        func superDecoder() throws -> any Decoder { reader }
+        func superDecoder(forKey key: Key) throws -> any Decoder { reader }
+
+        func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try reader.present(type) }
+        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try reader.present(type) }
+        func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try reader.present(type) }
+        func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try reader.present(type) }
+        func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try reader.present(type) }
+        func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try reader.present(type) }
+        func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try reader.present(type) }
+        func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try reader.present(type) }
+        func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try reader.present(type) }
+        func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try reader.present(type) }
+        func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try reader.present(type) }
+        func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try reader.present(type) }
+        func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try reader.present(type) }
+        func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try reader.present(type) }
+        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try reader.present(type) }
+    }
+
+    fileprivate struct UnkeyedReader: UnkeyedDecodingContainer {
+        let reader: Reader
+        let total: Int
+        private(set) var currentIndex = 0
+        var codingPath: [any CodingKey] { [] }
+        var count: Int? { total }
+        var isAtEnd: Bool { currentIndex >= total }
+
+        init(reader: Reader) throws {
+            self.reader = reader
+            total = try reader.count()
+        }
+
+        private mutating func next() throws {
+            guard currentIndex < total else { throw Failure(description: "more elements read than the array holds") }
+            currentIndex += 1
+        }
+
+        mutating func decodeNil() throws -> Bool { false }
+        mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            try next()
+            return try reader.read(type)
+        }
+        mutating func nestedContainer<Nested: CodingKey>(keyedBy type: Nested.Type) throws -> KeyedDecodingContainer<Nested> {
+            try next()
+            return try reader.container(keyedBy: type)
+        }
+        mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+            try next()
+            return try reader.unkeyedContainer()
+        }
+        mutating func superDecoder() throws -> any Decoder {
+            try next()
+            return reader
+        }
+    }
+
+    fileprivate struct SingleReader: SingleValueDecodingContainer {
+        let reader: Reader
+        var codingPath: [any CodingKey] { [] }
+
+        func decodeNil() -> Bool { false }
+        func decode<T: Decodable>(_ type: T.Type) throws -> T { try reader.read(type) }
+    }
+}

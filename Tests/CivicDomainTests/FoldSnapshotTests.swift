@@ -1,0 +1,204 @@
+import CivicTestSupport
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerStore
+import Testing
+
+@testable import CivicDomain
+
+/// State starts from snapshots of the facts' fold. Late facts landing before a snapshot, late
+/// corrections of facts it folded, revocations, conflicts between offices and unreadable events
+/// must give, across snapshots, exactly what folding every fact gives — and the hand-computed
+/// answers.
+@Suite("Snapshots of the fold")
+struct FoldSnapshotTests {
+    static let day: Int64 = 86_400_000
+
+    /// What must not differ between starting from the snapshots and folding every fact.
+    ///
+    /// - Returns: the instant of the snapshot state started from (nil: none served).
+    @discardableResult
+    static func same(_ store: LedgerStore, _ filter: TimeFilter, _ label: String) throws -> Int64? {
+        let fast = try CityState.load(from: store, filter: filter)
+        let full = try CityState.load(from: store, filter: filter, snapshots: false)
+        #expect(fast.facts == full.facts, "facts differ \(label)")
+        #expect(fast.findings == full.findings, "findings differ \(label): \(fast.findings.count) against \(full.findings.count)")
+        #expect(fast.corrections == full.corrections, "corrections differ \(label)")
+        #expect(fast.costs == full.costs, "costs differ \(label)")
+        #expect(fast.eventCount == full.eventCount, "event counts differ \(label)")
+        let (registrar, city) = (store.identity.registrar, store.identity.city)
+        return try store.read { db in try FoldSnapshots.fold(db, filter: filter, registrar: registrar, city: city, snapshots: true).from }
+    }
+
+    /// Three offices over two and a half years (from 2026) touching each other's systems: districts defined
+    /// again, systems procured twice, deployments on systems unknown or retired and in districts not
+    /// defined, removals of more than is deployed, amendments and retirements by an office that did
+    /// not procure, algorithms, corrections of facts months old; police's events reaching city hall
+    /// months late (inside snapshots already made); then the registrar revoking a key.
+    @Test(arguments: [1, 2, 3] as [UInt64]) func snapshotsOfTheFoldGiveWhatFoldingEveryFactGives(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        let city = try TestCity(offices: ["cityhall", "police", "it"], registrar: "cityhall", registering: true)
+        city.clock = LedgerDate("2026-01-02")!.unixMilliseconds  // after the registrations
+        try city.deliver(from: "cityhall", to: "police")
+        try city.deliver(from: "cityhall", to: "it")
+        func day() -> String { LedgerDate(unixMilliseconds: city.clock).description }
+        func pick<T>(_ values: [T]) -> T { values[Int.random(in: 0..<values.count, using: &random)] }
+        let (districts, systems, algorithms) = (["north", "south", "east", "west"], ["cams", "lights", "lpr", "kiosk"], ["triage", "risk"])
+        var deployments: [String: [(event: Event, system: String, district: String)]] = [:]
+        var instants: [Int64] = []
+        var served = 0
+        let hall = city.store("cityhall")
+        for step in 0..<260 {
+            city.clock += Int64.random(in: 1...6, using: &random) * Self.day + Int64.random(in: 0..<Self.day, using: &random)
+            instants.append(city.clock - Int64.random(in: 0..<(40 * Self.day), using: &random))
+            let office = pick(["police", "it", "cityhall"])
+            // Deployments and assessments sometimes name a district nobody defined.
+            let (system, district, place) = (pick(systems), pick(districts), pick(districts + ["harbour"]))
+            func record(_ type: String, _ body: String) throws -> Event? { try? city.recordUnchecked(office, type, day(), body) }
+            switch Int.random(in: 0..<15, using: &random) {
+            case 0: _ = try record("district.defined", Bodies.district(district, population: Int.random(in: 100...9_000, using: &random)))
+            case 1: _ = try record("system.procured", Bodies.system(system))
+            case 2, 3, 4:
+                if let event = try record("deployment.recorded", Bodies.deployment(system, place, units: Int.random(in: 1...5, using: &random))) {
+                    deployments[office, default: []].append((event, system, place))
+                }
+            case 5: _ = try record("deployment.removed", Bodies.deployment(system, district, units: Int.random(in: 1...6, using: &random)))
+            case 6: _ = try record("surveillance.assessed", Bodies.assessment(system, districts: [district, place]))
+            case 7: _ = try record("contract.amended", Bodies.amendment(system, change: Int.random(in: -500...5_000, using: &random)))
+            case 8 where step > 120: _ = try record("system.retired", Bodies.retirement(system))
+            case 9: _ = try record("algorithm.registered", Bodies.algorithm(pick(algorithms), system: system))
+            case 10: _ = try record("algorithm.updated", Bodies.algorithmUpdate(pick(algorithms)))
+            case 11 where step > 200: _ = try record("algorithm.retired", Bodies.retirement(pick(algorithms), field: "algorithm"))
+            case 12 where !(deployments[office] ?? []).isEmpty:
+                // A correction of one of the office's deployments, often recorded months after it.
+                let target = pick(deployments[office]!)
+                _ = try record(
+                    "event.corrected",
+                    Bodies.correction(
+                        of: target.event.id,
+                        replacement: Bodies.deployment(target.system, target.district, units: Int.random(in: 1...9, using: &random))))
+            default: _ = try record("cost.incurred", Bodies.cost(system, Int.random(in: 1...9_000, using: &random)))
+            }
+            if step % 4 == 0 { try city.deliver(from: "it", to: "cityhall") }
+            if step % 60 == 59 { try city.deliver(from: "police", to: "cityhall") }
+            // Every 40 steps the snapshots catch up; in between (police's late events among them),
+            // state leaves out those late events landed in.
+            if step % 20 == 19 {
+                if step % 40 == 39 { try CityState.updateSnapshots(hall, factsPerSnapshot: 4) }
+                for instant in instants.suffix(60).enumerated().filter({ $0.offset % 6 == 0 }).map(\.element) {
+                    if try Self.same(hall, TimeFilter(asOf: instant), "at step \(step), as of \(instant)") != nil { served += 1 }
+                }
+            }
+        }
+        try city.deliver(from: "it", to: "cityhall")
+        #expect(try CityState.foldSnapshots(hall).count >= 10)
+        #expect(served >= 60, "\(served) of 120 states started from a snapshot")
+        // The registrar revokes IT's key after half of what IT signed; police's last months arrive late.
+        let itSize = try city.store("it").head(office: "it")?.size ?? 0
+        try city.record(
+            "cityhall", "office.key-revoked", day(),
+            #"{"office":"it","key":"\#(city.signer("it").verifier.vkey)","after":\#(itSize / 2),"reason":"laptop stolen"}"#)
+        try city.deliver(from: "police", to: "cityhall")
+
+        let everything = try CityState.load(from: hall, filter: .none, snapshots: false)
+        let kinds = Set(everything.findings.map(\.kind))
+        for kind in [FindingKind.duplicateID, .overRemoval, .unauthorized, .revokedKey, .districtNotDefined] {
+            #expect(kinds.contains(kind), "no \(kind) finding: \(kinds)")
+        }
+        #expect(everything.corrections.count > 3)
+        for pass in 0..<2 {
+            try Self.same(hall, .none, "for all time, pass \(pass)")
+            for instant in instants.enumerated().filter({ $0.offset % 5 == pass }).map(\.element) {
+                try Self.same(hall, TimeFilter(asOf: instant), "pass \(pass), as of \(instant)")
+            }
+            try CityState.updateSnapshots(hall, factsPerSnapshot: 4)
+        }
+    }
+
+    /// Hand-computed: city hall deploys 5 cameras in February and 3 in March; snapshots are made in
+    /// April; police's removal of 2, recorded in February, arrives in June, and a correction of the
+    /// February deployment to 4 is recorded in May.
+    @Test func lateFactsAndCorrectionsGiveTheHandComputedDeploymentsAcrossSnapshots() throws {
+        let city = try TestCity(offices: ["cityhall", "police"])
+        let hall = city.store("cityhall")
+        city.at("2024-01-02")
+        try city.record("cityhall", "district.defined", "2024-01-02", Bodies.district("north"))
+        try city.record("cityhall", "system.procured", "2024-01-02", Bodies.system("cams"))
+        city.at("2024-02-10")
+        let february = try city.record("cityhall", "deployment.recorded", "2024-02-10", Bodies.deployment("cams", "north", units: 5))
+        city.at("2024-02-12")
+        try city.recordUnchecked("police", "deployment.removed", "2024-02-12", Bodies.deployment("cams", "north", units: 2))
+        city.at("2024-03-10")
+        try city.record("cityhall", "deployment.recorded", "2024-03-10", Bodies.deployment("cams", "north", units: 3))
+        city.at("2024-04-10")
+        try city.record("cityhall", "district.defined", "2024-04-10", Bodies.district("south"))
+        try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
+        // 30-day periods from 1970: they end on 2024-01-17, 02-16 and 03-17; April's is still open.
+        let snapshots = try CityState.foldSnapshots(hall).map { LedgerDate(unixMilliseconds: $0).description }
+        #expect(snapshots == ["2024-01-17", "2024-02-16", "2024-03-17"])
+
+        func units(_ date: String) throws -> Int64 {
+            let filter = TimeFilter(asOf: TimeFilter.instant(date))
+            let fast = try CityState.load(from: hall, filter: filter)
+            #expect(fast.facts == (try CityState.load(from: hall, filter: filter, snapshots: false)).facts, "\(date)")
+            return fast.facts.systems["cams"]?.deployments["north"] ?? 0
+        }
+        #expect(try units("2024-02-11") == 5)
+        #expect(try units("2024-03-31") == 8)
+        city.at("2024-05-02")
+        try city.record("cityhall", "event.corrected", "2024-05-02", Bodies.correction(of: february.id, replacement: Bodies.deployment("cams", "north", units: 4)))
+        city.at("2024-06-01")
+        try city.deliver(from: "police", to: "cityhall")
+        for pass in 0..<2 {
+            // Police's removal counts from February 12 on, though it arrived in June; the February
+            // deployment is 5 until the correction was recorded in May, then 4.
+            #expect(try units("2024-02-11") == 5, "pass \(pass)")
+            #expect(try units("2024-02-13") == 3, "pass \(pass)")
+            #expect(try units("2024-03-31") == 6, "pass \(pass)")
+            #expect(try units("2024-05-31") == 5, "pass \(pass)")
+            try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
+        }
+        // The late removal dropped the snapshots it landed in; they were made again with it.
+        #expect(try CityState.foldSnapshots(hall).map { LedgerDate(unixMilliseconds: $0).description } == snapshots + ["2024-04-16"])
+    }
+
+    /// A snapshot read back and written again is the same fold; damaged bytes are one error, never a
+    /// crash; and state with damaged snapshots drops them and is the same.
+    @Test func aSnapshotReadsBackAndADamagedOneIsDropped() throws {
+        let city = try TestCity(offices: ["cityhall", "police"], registrar: "cityhall", registering: true)
+        let hall = city.store("cityhall")
+        city.at("2026-01-02")
+        try city.record("cityhall", "district.defined", "2026-01-02", Bodies.district("north"))
+        try city.record("cityhall", "system.procured", "2026-01-02", Bodies.system("cams"))
+        try city.record("cityhall", "deployment.recorded", "2026-01-03", Bodies.deployment("cams", "north", units: 5))
+        try city.record("cityhall", "surveillance.assessed", "2026-01-03", Bodies.assessment("cams", districts: ["north"]))
+        try city.record("cityhall", "algorithm.registered", "2026-01-04", Bodies.algorithm("triage", system: "cams"))
+        try city.recordUnchecked("cityhall", "deployment.removed", "2026-01-05", Bodies.deployment("cams", "north", units: 9))
+        city.at("2026-03-01")
+        try city.record("cityhall", "contract.amended", "2026-03-01", Bodies.amendment("cams", change: 500))
+        try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
+        let blob = try #require(try hall.read { db in try Data.fetchOne(db, sql: "SELECT fold FROM civic_fold_snapshots") })
+        let snapshot = try blob.withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "cityhall", city: city.city) }
+        let again = try snapshot.encoded().withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "cityhall", city: city.city) }
+        #expect(snapshot.state.systems["cams"]?.deployments == [:])
+        #expect(snapshot.state.offices.keys.sorted() == ["police"] && snapshot.state.algorithms.keys.sorted() == ["triage"])
+        #expect(again.state == snapshot.state && again.foldFindings == snapshot.foldFindings && again.through == snapshot.through)
+        #expect(again.rules.systems == snapshot.rules.systems && again.rules.offices == snapshot.rules.offices)
+        #expect(again.rules.districts == snapshot.rules.districts && again.rules.algorithms == snapshot.rules.algorithms)
+        #expect(snapshot.foldFindings.map(\.kind) == [.overRemoval])
+        #expect(throws: BinaryCoding.Failure.self) { try blob.withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "police", city: city.city) } }
+        // Cut short or with a byte changed: an error, or (a changed text) another snapshot; never a crash.
+        let bytes = Array(blob)
+        for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 300)) {
+            #expect(throws: BinaryCoding.Failure.self) { try bytes[..<cut].withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "cityhall", city: city.city) } }
+            var changed = bytes
+            changed[cut] ^= 0xA5
+            _ = try? changed.withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "cityhall", city: city.city) }
+        }
+
+        try hall.updateDerived { db in try db.execute(sql: "UPDATE civic_fold_snapshots SET fold = x'00ff'") }
+        try Self.same(hall, TimeFilter(asOf: TimeFilter.instant("2026-03-31")), "with damaged snapshots")
+        #expect(try CityState.foldSnapshots(hall).isEmpty)
+    }
+}
