@@ -35,6 +35,14 @@ public enum BinaryCoding {
     }
 }
 
+/// A type that writes its binary form by hand: the fold's snapshot holds tens of thousands of
+/// systems, districts and event references, and `Codable`'s generic containers cost the runtime
+/// several metadata and conformance lookups per field — more than the fields themselves.
+protocol BinaryFields: Codable {
+    init(binary reader: BinaryCoding.Reader) throws
+    func write(binary writer: BinaryCoding.Writer) throws
+}
+
 /// A dictionary the binary form writes as its pairs (Swift's own conformance would write its keys
 /// as coding keys, which this form leaves out).
 private protocol BinaryPairs {
@@ -66,7 +74,7 @@ extension Dictionary: BinaryPairs where Key == String, Value: Codable {
 }
 
 extension BinaryCoding {
-    fileprivate final class Writer: Encoder {
+    final class Writer: Encoder {
         var bytes: [UInt8] = []
         var codingPath: [any CodingKey] { [] }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
@@ -98,6 +106,7 @@ extension BinaryCoding {
             case let data as [UInt8]:
                 count(data.count)
                 bytes.append(contentsOf: data)
+            case let fields as any BinaryFields: try fields.write(binary: self)
             case let pairs as any BinaryPairs: try pairs.writePairs(self)
             default: try value.encode(to: self)
             }
@@ -190,7 +199,7 @@ extension BinaryCoding {
 }
 
 extension BinaryCoding {
-    fileprivate final class Reader: Decoder {
+    final class Reader: Decoder {
         let base: UnsafeRawBufferPointer
         var offset = 0
         var codingPath: [any CodingKey] { [] }
@@ -230,16 +239,25 @@ extension BinaryCoding {
         }
 
         func read<T: Decodable>(_ type: T.Type) throws -> T {
+            // Every primitive is read here: its own conformance would call this container again.
+            // The exact types first: a protocol cast costs the runtime a lookup.
             if T.self == String.self { return try string() as! T }
             if T.self == Int64.self { return try fixed(Int64.self) as! T }
             if T.self == Bool.self { return try flag() as! T }
-            // Every primitive is read here: its own conformance would call this container again.
+            if T.self == [UInt8].self { return Array(try take(try count())) as! T }
+            if let fields = T.self as? any BinaryFields.Type { return try fields.init(binary: self) as! T }
+            if let pairs = T.self as? any BinaryPairs.Type { return try pairs.readPairs(self) as! T }
             if let integer = T.self as? any FixedWidthInteger.Type { return integer.init(truncatingIfNeeded: try fixed(Int64.self)) as! T }
             if T.self == Double.self { return Double(bitPattern: try fixed(UInt64.self)) as! T }
             if T.self == Float.self { return Float(bitPattern: try fixed(UInt32.self)) as! T }
-            if T.self == [UInt8].self { return Array(try take(try count())) as! T }
-            if let pairs = T.self as? any BinaryPairs.Type { return try pairs.readPairs(self) as! T }
             return try T(from: self)
+        }
+
+        /// A value of a code list (an enumeration of strings).
+        func code<T: RawRepresentable<String>>(_ type: T.Type) throws -> T {
+            let text = try string()
+            guard let value = T(rawValue: text) else { throw Failure(description: "\"\(text)\" is not a \(T.self)") }
+            return value
         }
 
         func present<T: Decodable>(_ type: T.Type) throws -> T? { try flag() ? try read(type) : nil }

@@ -1,0 +1,113 @@
+import LedgerCore
+
+// The binary form of the types a snapshot of a large city's fold holds tens of thousands of
+// (``BinaryFields``), written by hand; every other type takes its `Codable` form.
+
+extension EventRef: BinaryFields {
+    init(binary reader: BinaryCoding.Reader) throws {
+        let hlc = HLCTimestamp(wall: try reader.fixed(Int64.self), logical: try reader.fixed(Int64.self))
+        let key = OrderKey(hlc: hlc, office: try reader.string(), seq: try reader.fixed(UInt64.self))
+        self.init(key: key, id: Hash(bytes: try reader.read([UInt8].self)), type: try reader.string())
+    }
+
+    func write(binary writer: BinaryCoding.Writer) throws {
+        writer.fixed(key.hlc.wall)
+        writer.fixed(key.hlc.logical)
+        writer.string(office)
+        writer.fixed(seq)
+        try writer.write(id.bytes)
+        writer.string(type)
+    }
+}
+
+extension RuleFacts.System: BinaryFields {
+    init(binary reader: BinaryCoding.Reader) throws {
+        let currency = try reader.string()
+        guard let known = Currency(currency) else { throw BinaryCoding.Failure(description: "\"\(currency)\" is not a currency") }
+        self.init(
+            currency: known, procuredOn: try reader.string(), procuredBy: try EventRef(binary: reader), retiredOn: try reader.present(String.self),
+            retiredBy: try reader.present(EventRef.self), deployments: try reader.read([String: Int64].self))
+    }
+
+    func write(binary writer: BinaryCoding.Writer) throws {
+        writer.string(currency.code)
+        writer.string(procuredOn)
+        try procuredBy.write(binary: writer)
+        try writer.present(retiredOn)
+        try writer.present(retiredBy)
+        try writer.write(deployments)
+    }
+}
+
+extension SystemProcured: BinaryFields {
+    init(binary reader: BinaryCoding.Reader) throws {
+        (system, title, category, vendor, method) = (
+            try reader.string(), try reader.string(), try reader.code(SystemCategory.self), try reader.string(), try reader.code(ProcurementMethod.self)
+        )
+        let (value, code, start, end) = (try reader.fixed(Int64.self), try reader.string(), try reader.string(), try reader.string())
+        guard let currency = Currency(code) else { throw BinaryCoding.Failure(description: "\"\(code)\" is not a currency") }
+        contract = Contract(value: value, currency: currency, start: start, end: end)
+        ocid = try reader.present(String.self)
+        terms = ContractTerms(dataPortability: try reader.flag(), openFormats: try reader.flag(), sourceAvailable: try reader.flag(), exitClause: try reader.flag())
+        funding = try (0..<reader.count()).map { _ in
+            FundingShare(source: try reader.code(FundingSource.self), shareBasisPoints: try reader.fixed(Int64.self))
+        }
+    }
+
+    func write(binary writer: BinaryCoding.Writer) throws {
+        for text in [system, title, category.rawValue, vendor, method.rawValue] { writer.string(text) }
+        writer.fixed(contract.value)
+        for text in [contract.currency.code, contract.start, contract.end] { writer.string(text) }
+        try writer.present(ocid)
+        for flag in [terms.dataPortability, terms.openFormats, terms.sourceAvailable, terms.exitClause] { try writer.write(flag) }
+        writer.count(funding.count)
+        for share in funding {
+            writer.string(share.source.rawValue)
+            writer.fixed(share.shareBasisPoints)
+        }
+    }
+}
+
+extension SystemRecord: BinaryFields {
+    init(binary reader: BinaryCoding.Reader) throws {
+        self.init(
+            procured: try SystemProcured(binary: reader), office: try reader.string(), procuredOn: try reader.string(),
+            contractValue: try reader.fixed(Int64.self), contractEnd: try reader.string())
+        amendments = try reader.read([ContractAmended].self)
+        (retiredOn, retiredReason) = (try reader.present(String.self), try reader.present(String.self))
+        deployments = try reader.read([String: Int64].self)
+        (surveillance, assessedOn) = (try reader.present(SurveillanceAssessed.self), try reader.present(String.self))
+    }
+
+    func write(binary writer: BinaryCoding.Writer) throws {
+        try procured.write(binary: writer)
+        writer.string(office)
+        writer.string(procuredOn)
+        writer.fixed(contractValue)
+        writer.string(contractEnd)
+        try writer.write(amendments)
+        try writer.present(retiredOn)
+        try writer.present(retiredReason)
+        try writer.write(deployments)
+        try writer.present(surveillance)
+        try writer.present(assessedOn)
+    }
+}
+
+extension DistrictDefined: BinaryFields {
+    init(binary reader: BinaryCoding.Reader) throws {
+        (district, name, population, needIndex, priority) = (
+            try reader.string(), try reader.string(), try reader.fixed(Int64.self), try reader.fixed(Int64.self), try reader.flag()
+        )
+        geometry = try reader.present(DistrictGeometry.self)
+    }
+
+    func write(binary writer: BinaryCoding.Writer) throws {
+        writer.string(district)
+        writer.string(name)
+        writer.fixed(population)
+        writer.fixed(needIndex)
+        try writer.write(priority)
+        try writer.present(geometry)
+    }
+}
