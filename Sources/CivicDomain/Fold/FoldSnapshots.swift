@@ -85,11 +85,13 @@ enum FoldSnapshots {
     }
 
     /// Drops the snapshots late facts landed in, moves the mark to the last fact, and makes the
-    /// snapshots due since the last one, in the caller's write transaction (of these tables alone).
+    /// next snapshot due since the last one, in the caller's write transaction (of these tables
+    /// alone): one snapshot per transaction, so the writer is never held for a whole ledger's fold.
     ///
     /// - Parameter every: facts recorded between two snapshots, at least.
-    static func catchUp(_ db: Database, registrar: String?, city: String?, every: Int = factsPerSnapshot) throws {
-        guard let last = try Int64.fetchOne(db, sql: "SELECT max(event_rowid) FROM civic_facts") else { return }
+    /// - Returns: whether another snapshot is due (catch up again, in another transaction).
+    static func catchUp(_ db: Database, registrar: String?, city: String?, every: Int = factsPerSnapshot) throws -> Bool {
+        guard let last = try Int64.fetchOne(db, sql: "SELECT max(event_rowid) FROM civic_facts") else { return false }
         if let late = try lateFrom(db) {
             try db.execute(sql: "DELETE FROM civic_fold_snapshots WHERE through >= ?", arguments: [late])
         }
@@ -97,7 +99,7 @@ enum FoldSnapshots {
         try db.execute(sql: "UPDATE civic_fold_snapshots_mark SET through = ? WHERE id = 1", arguments: [last])
         let newest = try Int64.fetchOne(db, sql: "SELECT max(through) FROM civic_fold_snapshots") ?? Int64.min
         let walls = try Int64.fetchAll(db, sql: "SELECT hlc_wall FROM civic_facts WHERE hlc_wall > ? ORDER BY hlc_wall", arguments: [newest])
-        guard let open = walls.last.map(CostPeriods.period(of:)) else { return }
+        guard let open = walls.last.map(CostPeriods.period(of:)) else { return false }
         var since = 0
         for (index, wall) in walls.enumerated() {
             let period = CostPeriods.period(of: wall)
@@ -110,8 +112,10 @@ enum FoldSnapshots {
             try db.execute(
                 sql: "INSERT OR REPLACE INTO civic_fold_snapshots(through, fold) VALUES (?, ?)",
                 arguments: [through, Data(try FoldSnapshot(through: through, fold: fold, ledger: ledger).encoded())])
-            since = 0
+            // Another is due if as many facts follow before the open period.
+            return walls[(index + 1)...].prefix { CostPeriods.period(of: $0) < open }.count >= every
         }
+        return false
     }
 
     /// Drops every snapshot (a damaged one, or one of another format): they are made again when

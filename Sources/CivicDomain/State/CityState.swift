@@ -66,16 +66,17 @@ public struct CityState: Sendable {
 
     /// Adds the costs stored since the snapshots were last brought up to date to them
     /// (``CostPeriods``), and folds the facts into new snapshots of the fold where they are due
-    /// (``FoldSnapshot``), in one write transaction of the snapshots' own tables.
+    /// (``FoldSnapshot``), in write transactions of the snapshots' own tables: one for the costs,
+    /// and one per snapshot of the fold made (each folds the facts since the one before).
     ///
     /// - Parameter factsPerSnapshot: facts recorded between two snapshots of the fold, at least
     ///   (nil: 8,192).
     public static func updateSnapshots(_ store: LedgerStore, factsPerSnapshot: Int? = nil) throws {
         let (registrar, city) = (store.identity.registrar, store.identity.city)
-        try store.updateDerived { db in
-            try CostPeriods.catchUp(db)
+        try store.updateDerived { db in try CostPeriods.catchUp(db) }
+        while try store.updateDerived({ db in
             try FoldSnapshots.catchUp(db, registrar: registrar, city: city, every: factsPerSnapshot ?? FoldSnapshots.factsPerSnapshot)
-        }
+        }) {}
     }
 
     /// The instants the snapshots of the fold are made through (``FoldSnapshot``), in order.
