@@ -42,7 +42,7 @@ public struct ReportContext: Sendable {
         self.state = state
         self.city = city
         self.node = node
-        let used = Set(state.facts.systems.values.map(\.procured.contract.currency))
+        let used = Set(state.facts.systems.values.map { $0.procured.contract.currency })
         if let requested {
             guard let currency = Currency(requested) else { throw ReportError("--currency \(requested) is not a currency of the vocabulary") }
             self.currency = currency
@@ -53,9 +53,10 @@ public struct ReportContext: Sendable {
             currency = used.first
         }
         let chosen = currency
-        otherCurrencySystems = state.facts.systems.values.filter { $0.procured.contract.currency != chosen }.map(\.procured.system).sorted()
+        otherCurrencySystems = state.facts.systems.values.filter { $0.procured.contract.currency != chosen }.map { $0.procured.system }.sorted()
         // Computed once: every report reads them, some many times.
-        systems = state.facts.systems.values.filter { $0.procured.contract.currency == chosen }.sorted { $0.procured.system < $1.procured.system }
+        // Sorted by their keys (their ids): a record's procurement read in a comparison is copied.
+        systems = state.facts.systems.filter { $0.value.procured.contract.currency == chosen }.sorted { $0.key < $1.key }.map { $0.value }
         // Shared with the state when every line is in the chosen currency (the usual city): a
         // filtered copy of half a million lines retains five strings a line.
         let lines = chosen.map { currency in

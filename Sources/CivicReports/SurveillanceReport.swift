@@ -49,7 +49,7 @@ public struct SurveillanceReport: Sendable {
         }
         unassessed = context.systems.filter {
             $0.surveillance == nil && $0.retiredOn == nil && Self.watchingCategories.contains($0.procured.category)
-        }.map(\.procured.system)
+        }.map { $0.procured.system }
         let benefits = DeploymentAllocation(context).byDistrict(systems: context) { !Self.watchingCategories.contains($0.procured.category) }
         let benefitTotal = Money.sum(benefits.values)
         let active = register.filter { $0.record.retiredOn == nil }
@@ -57,8 +57,8 @@ public struct SurveillanceReport: Sendable {
             let watching = active.filter { $0.districts.contains(district.district) }
             let dataTypes = Set(watching.flatMap(\.assessment.dataTypes))
             return District(
-                district: district, systems: watching.map(\.record.procured.system),
-                highRisk: watching.filter(\.isHighRisk).map(\.record.procured.system),
+                district: district, systems: watching.map { $0.record.procured.system },
+                highRisk: watching.filter(\.isHighRisk).map { $0.record.procured.system },
                 dataTypes: DataType.allCases.filter { dataTypes.contains($0) },
                 longestRetentionDays: watching.map(\.assessment.retentionDays).max(),
                 watchingUnits: watching.reduce(0) { $0 + ($1.record.deployments[district.district] ?? 0) },

@@ -76,25 +76,30 @@ public struct VendorReport: Sendable {
             if let refreshSum { sums[refresh] = Money.add(sums[refresh] ?? 0, refreshSum) }
             byCategory[system] = sums
         }
-        let lines = context.systems.map { record in
-            let lifetime = spend[record.procured.system] ?? 0
-            return SystemLine(
-                record: record, lifetimeCost: lifetime, multiplier: Metrics.multiplier(lifetime: lifetime, initial: record.procured.contract.value),
-                lockIn: LockIn.flags(record.procured.terms))
+        // Each system's line, with what the vendor sums need of its procurement read once (a
+        // record's procurement read in a closure is copied whole).
+        var byVendor: [String: [(line: SystemLine, initial: Int64, services: Int64, refresh: Int64)]] = [:]
+        var lifetimes: [Int64] = []
+        for record in context.systems {
+            let procured = record.procured
+            let lifetime = spend[procured.system] ?? 0
+            let line = SystemLine(
+                record: record, lifetimeCost: lifetime, multiplier: Metrics.multiplier(lifetime: lifetime, initial: procured.contract.value),
+                lockIn: LockIn.flags(procured.terms))
+            lifetimes.append(lifetime)
+            let sums = byCategory[procured.system]
+            byVendor[procured.vendor, default: []].append((line, procured.contract.value, sums?[services] ?? 0, sums?[refresh] ?? 0))
         }
-        totalSpend = Money.sum(lines.map(\.lifetimeCost))
+        totalSpend = Money.sum(lifetimes)
         let total = totalSpend
-        vendors = Dictionary(grouping: lines, by: \.record.procured.vendor).map { vendor, systems in
-            let initial = Money.sum(systems.map(\.record.procured.contract.value))
-            let lifetime = Money.sum(systems.map(\.lifetimeCost))
-            func category(_ name: CostCategory) -> Int64 {
-                Money.sum(systems.map { byCategory[$0.record.procured.system]?[name.rawValue] ?? 0 })
-            }
+        vendors = byVendor.map { vendor, systems in
+            let initial = Money.sum(systems.map(\.initial))
+            let lifetime = Money.sum(systems.map(\.line.lifetimeCost))
             return Vendor(
-                vendor: vendor, systems: systems, initialContract: initial, contractValue: Money.sum(systems.map(\.record.contractValue)),
-                lifetimeCost: lifetime, multiplier: Metrics.multiplier(lifetime: lifetime, initial: initial),
-                professionalServices: category(.professionalServices), hardwareRefresh: category(.hardwareRefresh),
-                spendShareBasisPoints: Metrics.basisPoints(lifetime, of: total))
+                vendor: vendor, systems: systems.map(\.line), initialContract: initial,
+                contractValue: Money.sum(systems.map { $0.line.record.contractValue }), lifetimeCost: lifetime,
+                multiplier: Metrics.multiplier(lifetime: lifetime, initial: initial), professionalServices: Money.sum(systems.map(\.services)),
+                hardwareRefresh: Money.sum(systems.map(\.refresh)), spendShareBasisPoints: Metrics.basisPoints(lifetime, of: total))
         }.sorted { ($0.lifetimeCost, $1.vendor) > ($1.lifetimeCost, $0.vendor) }
         herfindahlHirschman = Metrics.herfindahlHirschman(vendors.map(\.lifetimeCost))
     }
