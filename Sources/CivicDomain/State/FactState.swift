@@ -7,80 +7,80 @@ import LedgerCore
 /// arrays and dictionaries (a fifth of `civic report all` was such copies).
 public struct SystemRecord: Sendable, Equatable, Codable {
     /// The fields themselves (their equality is the record's).
-    private struct Fields: Equatable, Codable {
-        var procured: SystemProcured
-        var office: String
-        var procuredOn: String
-        var contractValue: Int64
-        var contractEnd: String
-        var amendments: [ContractAmended] = []
-        var retiredOn: String?
-        var retiredReason: String?
-        var deployments: [String: Int64] = [:]
-        var surveillance: SurveillanceAssessed?
-        var assessedOn: String?
+    @usableFromInline struct Fields: Equatable, Codable {
+        @usableFromInline var procured: SystemProcured
+        @usableFromInline var office: String
+        @usableFromInline var procuredOn: String
+        @usableFromInline var contractValue: Int64
+        @usableFromInline var contractEnd: String
+        @usableFromInline var amendments: [ContractAmended] = []
+        @usableFromInline var retiredOn: String?
+        @usableFromInline var retiredReason: String?
+        @usableFromInline var deployments: [String: Int64] = [:]
+        @usableFromInline var surveillance: SurveillanceAssessed?
+        @usableFromInline var assessedOn: String?
     }
 
-    private final class Box: @unchecked Sendable {
-        var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
+    @usableFromInline final class Box: @unchecked Sendable {
+        @usableFromInline var fields: Fields
+        @usableFromInline init(_ fields: Fields) { self.fields = fields }
     }
 
     // Never changed in place while shared (``unique()`` copies it first), so a record may cross
     // threads. Fields are read in place (`_read`): a system's id is read without copying its procurement.
-    private var box: Box
+    @usableFromInline var box: Box
 
     public init(procured: SystemProcured, office: String, procuredOn: String, contractValue: Int64, contractEnd: String) {
         box = Box(Fields(procured: procured, office: office, procuredOn: procuredOn, contractValue: contractValue, contractEnd: contractEnd))
     }
 
     /// The box, made this record's own first when another record shares it.
-    private mutating func unique() -> Box {
+    @inlinable mutating func unique() -> Box {
         if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
         return box
     }
 
-    public var procured: SystemProcured {
+    @inlinable public var procured: SystemProcured {
         _read { yield box.fields.procured }
         _modify { yield &unique().fields.procured }
     }
-    public var office: String {
+    @inlinable public var office: String {
         _read { yield box.fields.office }
         _modify { yield &unique().fields.office }
     }
-    public var procuredOn: String {
+    @inlinable public var procuredOn: String {
         _read { yield box.fields.procuredOn }
         _modify { yield &unique().fields.procuredOn }
     }
-    public var contractValue: Int64 {
+    @inlinable public var contractValue: Int64 {
         _read { yield box.fields.contractValue }
         _modify { yield &unique().fields.contractValue }
     }
-    public var contractEnd: String {
+    @inlinable public var contractEnd: String {
         _read { yield box.fields.contractEnd }
         _modify { yield &unique().fields.contractEnd }
     }
-    public var amendments: [ContractAmended] {
+    @inlinable public var amendments: [ContractAmended] {
         _read { yield box.fields.amendments }
         _modify { yield &unique().fields.amendments }
     }
-    public var retiredOn: String? {
+    @inlinable public var retiredOn: String? {
         _read { yield box.fields.retiredOn }
         _modify { yield &unique().fields.retiredOn }
     }
-    public var retiredReason: String? {
+    @inlinable public var retiredReason: String? {
         _read { yield box.fields.retiredReason }
         _modify { yield &unique().fields.retiredReason }
     }
-    public var deployments: [String: Int64] {
+    @inlinable public var deployments: [String: Int64] {
         _read { yield box.fields.deployments }
         _modify { yield &unique().fields.deployments }
     }
-    public var surveillance: SurveillanceAssessed? {
+    @inlinable public var surveillance: SurveillanceAssessed? {
         _read { yield box.fields.surveillance }
         _modify { yield &unique().fields.surveillance }
     }
-    public var assessedOn: String? {
+    @inlinable public var assessedOn: String? {
         _read { yield box.fields.assessedOn }
         _modify { yield &unique().fields.assessedOn }
     }
