@@ -147,7 +147,8 @@ struct FoldSnapshotTests {
         #expect(try units("2024-02-11") == 5)
         #expect(try units("2024-03-31") == 8)
         city.at("2024-05-02")
-        try city.record("cityhall", "event.corrected", "2024-05-02", Bodies.correction(of: february.id, replacement: Bodies.deployment("cams", "north", units: 4)))
+        let fewer = Bodies.deployment("cams", "north", units: 4)
+        try city.record("cityhall", "event.corrected", "2024-05-02", Bodies.correction(of: february.id, replacement: fewer))
         city.at("2024-06-01")
         try city.deliver(from: "police", to: "cityhall")
         for pass in 0..<2 {
@@ -187,11 +188,15 @@ struct FoldSnapshotTests {
         #expect(again.rules.systems == snapshot.rules.systems && again.rules.offices == snapshot.rules.offices)
         #expect(again.rules.districts == snapshot.rules.districts && again.rules.algorithms == snapshot.rules.algorithms)
         #expect(snapshot.foldFindings.map(\.kind) == [.overRemoval])
-        #expect(throws: BinaryCoding.Failure.self) { try blob.withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "police", city: city.city) } }
+        #expect(throws: BinaryCoding.Failure.self) {
+            try blob.withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "police", city: city.city) }
+        }
         // Cut short or with a byte changed: an error, or (a changed text) another snapshot; never a crash.
         let bytes = Array(blob)
         for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 300)) {
-            #expect(throws: BinaryCoding.Failure.self) { try bytes[..<cut].withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "cityhall", city: city.city) } }
+            #expect(throws: BinaryCoding.Failure.self) {
+                try bytes[..<cut].withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "cityhall", city: city.city) }
+            }
             var changed = bytes
             changed[cut] ^= 0xA5
             _ = try? changed.withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "cityhall", city: city.city) }

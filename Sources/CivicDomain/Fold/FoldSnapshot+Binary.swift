@@ -41,14 +41,14 @@ extension RuleFacts.System: BinaryFields {
 
 extension SystemProcured: BinaryFields {
     init(binary reader: BinaryCoding.Reader) throws {
-        (system, title, category, vendor, method) = (
-            try reader.string(), try reader.string(), try reader.code(SystemCategory.self), try reader.string(), try reader.code(ProcurementMethod.self)
-        )
+        (system, title, category) = (try reader.string(), try reader.string(), try reader.code(SystemCategory.self))
+        (vendor, method) = (try reader.string(), try reader.code(ProcurementMethod.self))
         let (value, code, start, end) = (try reader.fixed(Int64.self), try reader.string(), try reader.string(), try reader.string())
         guard let currency = Currency(code) else { throw BinaryCoding.Failure(description: "\"\(code)\" is not a currency") }
         contract = Contract(value: value, currency: currency, start: start, end: end)
         ocid = try reader.present(String.self)
-        terms = ContractTerms(dataPortability: try reader.flag(), openFormats: try reader.flag(), sourceAvailable: try reader.flag(), exitClause: try reader.flag())
+        terms = ContractTerms(
+            dataPortability: try reader.flag(), openFormats: try reader.flag(), sourceAvailable: try reader.flag(), exitClause: try reader.flag())
         funding = try (0..<reader.count()).map { _ in
             FundingShare(source: try reader.code(FundingSource.self), shareBasisPoints: try reader.fixed(Int64.self))
         }

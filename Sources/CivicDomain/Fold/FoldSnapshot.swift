@@ -175,9 +175,8 @@ extension OfficeRegistered: Codable {
 
     public init(from decoder: any Decoder) throws {
         let fields = try decoder.container(keyedBy: CodingKeys.self)
-        let (office, name, vkey) = (
-            try fields.decode(String.self, forKey: .office), try fields.decode(String.self, forKey: .name), try fields.decode(String.self, forKey: .key)
-        )
+        let (office, name) = (try fields.decode(String.self, forKey: .office), try fields.decode(String.self, forKey: .name))
+        let vkey = try fields.decode(String.self, forKey: .key)
         do {
             self.init(office: office, name: name, key: try NoteVerifier(vkey: vkey))
         } catch {

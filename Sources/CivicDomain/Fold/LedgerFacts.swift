@@ -81,7 +81,8 @@ struct LedgerFacts {
                 guard case .success(.eventCorrected(let correction)) = fact.read else { return nil }
                 return Correction(ref: fact.ref, body: correction)
             }
-            keyItems = try Self.read(db, Self.keyEventsBefore(try CivicProjector.ruleIndexMark(db)), snapshot: snapshot, filter: filter).compactMap { fact in
+            let keyEvents = Self.keyEventsBefore(try CivicProjector.ruleIndexMark(db))
+            keyItems = try Self.read(db, keyEvents, snapshot: snapshot, filter: filter).compactMap { fact in
                 guard case .success(let body) = fact.read else { return nil }
                 return Item(ref: fact.ref, effective: fact.effective, body: body)
             }

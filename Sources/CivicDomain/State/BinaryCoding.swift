@@ -207,7 +207,9 @@ extension BinaryCoding {
 
         init(_ base: UnsafeRawBufferPointer) { self.base = base }
 
-        func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> { KeyedDecodingContainer(KeyedReader(reader: self)) }
+        func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+            KeyedDecodingContainer(KeyedReader(reader: self))
+        }
         func unkeyedContainer() throws -> any UnkeyedDecodingContainer { try UnkeyedReader(reader: self) }
         func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleReader(reader: self) }
 
@@ -241,16 +243,22 @@ extension BinaryCoding {
         func read<T: Decodable>(_ type: T.Type) throws -> T {
             // Every primitive is read here: its own conformance would call this container again.
             // The exact types first: a protocol cast costs the runtime a lookup.
-            if T.self == String.self { return try string() as! T }
-            if T.self == Int64.self { return try fixed(Int64.self) as! T }
-            if T.self == Bool.self { return try flag() as! T }
-            if T.self == [UInt8].self { return Array(try take(try count())) as! T }
-            if let fields = T.self as? any BinaryFields.Type { return try fields.init(binary: self) as! T }
-            if let pairs = T.self as? any BinaryPairs.Type { return try pairs.readPairs(self) as! T }
-            if let integer = T.self as? any FixedWidthInteger.Type { return integer.init(truncatingIfNeeded: try fixed(Int64.self)) as! T }
-            if T.self == Double.self { return Double(bitPattern: try fixed(UInt64.self)) as! T }
-            if T.self == Float.self { return Float(bitPattern: try fixed(UInt32.self)) as! T }
+            if T.self == String.self { return try typed(string()) }
+            if T.self == Int64.self { return try typed(fixed(Int64.self)) }
+            if T.self == Bool.self { return try typed(flag()) }
+            if T.self == [UInt8].self { return try typed(Array(take(count()))) }
+            if let fields = T.self as? any BinaryFields.Type { return try typed(fields.init(binary: self)) }
+            if let pairs = T.self as? any BinaryPairs.Type { return try typed(pairs.readPairs(self)) }
+            if let integer = T.self as? any FixedWidthInteger.Type { return try typed(integer.init(truncatingIfNeeded: fixed(Int64.self))) }
+            if T.self == Double.self { return try typed(Double(bitPattern: fixed(UInt64.self))) }
+            if T.self == Float.self { return try typed(Float(bitPattern: fixed(UInt32.self))) }
             return try T(from: self)
+        }
+
+        /// A value read as the type the caller checked it is.
+        private func typed<Value, T>(_ value: Value) throws -> T {
+            guard let typed = value as? T else { throw Failure(description: "a \(Value.self) where a \(T.self) was read") }
+            return typed
         }
 
         /// A value of a code list (an enumeration of strings).
