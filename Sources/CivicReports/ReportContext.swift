@@ -55,7 +55,7 @@ public struct ReportContext: Sendable {
         let chosen = currency
         otherCurrencySystems = state.facts.systems.values.filter { $0.procured.contract.currency != chosen }.map { $0.procured.system }.sorted()
         // Computed once: every report reads them, some many times.
-        // Sorted by their keys (their ids): a record's procurement read in a comparison is copied.
+        // Sorted by their keys (their ids): no record is read in a comparison.
         systems = state.facts.systems.filter { $0.value.procured.contract.currency == chosen }.sorted { $0.key < $1.key }.map { $0.value }
         // Shared with the state when every line is in the chosen currency (the usual city): a
         // filtered copy of half a million lines retains five strings a line.

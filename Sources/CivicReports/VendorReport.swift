@@ -56,28 +56,23 @@ public struct VendorReport: Sendable {
     public init(_ context: ReportContext) {
         self.context = context
         let spend = context.spend
-        // Per system, what professional services and hardware refreshes cost: summed over each
-        // system's run of lines, then stored once (adding into a dictionary inside a dictionary
-        // copied the inner one for every line).
-        var byCategory: [String: [String: Int64]] = [:]
+        // Per system, what professional services and hardware refreshes cost, summed over each
+        // system's run of lines.
+        var byCategory: [String: (services: Int64, refresh: Int64)] = [:]
         let (services, refresh) = (CostCategory.professionalServices.rawValue, CostCategory.hardwareRefresh.rawValue)
         context.costLines.forEachSystem { system, run in
-            var (servicesSum, refreshSum): (Int64?, Int64?) = (nil, nil)
+            var sums = byCategory[system] ?? (0, 0)
             for line in run {
                 if line.category == services {
-                    servicesSum = Money.add(servicesSum ?? 0, line.amount)
+                    sums.services = Money.add(sums.services, line.amount)
                 } else if line.category == refresh {
-                    refreshSum = Money.add(refreshSum ?? 0, line.amount)
+                    sums.refresh = Money.add(sums.refresh, line.amount)
                 }
             }
-            guard servicesSum != nil || refreshSum != nil else { return }
-            var sums = byCategory[system] ?? [:]
-            if let servicesSum { sums[services] = Money.add(sums[services] ?? 0, servicesSum) }
-            if let refreshSum { sums[refresh] = Money.add(sums[refresh] ?? 0, refreshSum) }
             byCategory[system] = sums
         }
-        // Each system's line, with what the vendor sums need of its procurement read once (a
-        // record's procurement read in a closure is copied whole).
+        // Each system's line, with what the vendor sums need of its procurement, grouped by vendor
+        // in one pass.
         var byVendor: [String: [(line: SystemLine, initial: Int64, services: Int64, refresh: Int64)]] = [:]
         var lifetimes: [Int64] = []
         for record in context.systems {
@@ -87,8 +82,8 @@ public struct VendorReport: Sendable {
                 record: record, lifetimeCost: lifetime, multiplier: Metrics.multiplier(lifetime: lifetime, initial: procured.contract.value),
                 lockIn: LockIn.flags(procured.terms))
             lifetimes.append(lifetime)
-            let sums = byCategory[procured.system]
-            byVendor[procured.vendor, default: []].append((line, procured.contract.value, sums?[services] ?? 0, sums?[refresh] ?? 0))
+            let sums = byCategory[procured.system] ?? (0, 0)
+            byVendor[procured.vendor, default: []].append((line, procured.contract.value, sums.services, sums.refresh))
         }
         totalSpend = Money.sum(lifetimes)
         let total = totalSpend

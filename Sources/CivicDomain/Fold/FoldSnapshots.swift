@@ -98,22 +98,28 @@ enum FoldSnapshots {
         // Every snapshot left holds every fact up to the last: the new ones start from them.
         try db.execute(sql: "UPDATE civic_fold_snapshots_mark SET through = ? WHERE id = 1", arguments: [last])
         let newest = try Int64.fetchOne(db, sql: "SELECT max(through) FROM civic_fold_snapshots") ?? Int64.min
-        let walls = try Int64.fetchAll(db, sql: "SELECT hlc_wall FROM civic_facts WHERE hlc_wall > ? ORDER BY hlc_wall", arguments: [newest])
-        guard let open = walls.last.map(CostPeriods.period(of:)) else { return false }
+        // The facts recorded since, counted by period (``CostPeriods/period(of:)``, in SQL): a row
+        // a period, not one a fact.
+        let periods = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT CASE WHEN hlc_wall >= 0 THEN hlc_wall / :length ELSE -((:length - 1 - hlc_wall) / :length) END AS period, count(*)
+                FROM civic_facts WHERE hlc_wall > :newest GROUP BY period ORDER BY period
+                """, arguments: ["length": CostPeriods.length, "newest": newest]
+        ).map { (period: $0[0] as Int64, facts: $0[1] as Int) }
+        // The period of the latest fact is left open: most of what is still to come lands there.
+        guard let open = periods.last?.period else { return false }
         var since = 0
-        for (index, wall) in walls.enumerated() {
-            let period = CostPeriods.period(of: wall)
-            guard period < open else { break }
-            since += 1
-            let ends = CostPeriods.period(of: walls[index + 1]) != period
-            guard ends, since >= every else { continue }
+        for (index, (period, facts)) in periods.enumerated() where period < open {
+            since += facts
+            guard since >= every else { continue }
             let through = (period + 1) * CostPeriods.length - 1
             let (ledger, fold, _) = try self.fold(db, filter: TimeFilter(asOf: through), registrar: registrar, city: city, snapshots: true)
             try db.execute(
                 sql: "INSERT OR REPLACE INTO civic_fold_snapshots(through, fold) VALUES (?, ?)",
                 arguments: [through, Data(try FoldSnapshot(through: through, fold: fold, ledger: ledger).encoded())])
             // Another is due if as many facts follow before the open period.
-            return walls[(index + 1)...].prefix { CostPeriods.period(of: $0) < open }.count >= every
+            return periods[(index + 1)...].filter { $0.period < open }.reduce(0) { $0 + $1.facts } >= every
         }
         return false
     }

@@ -94,7 +94,6 @@ enum ReportFiles {
         }
     }
 
-    /// The results of jobs run at once, by job number.
     /// Writes each file to a temporary name first, then renames it into place.
     static func write(_ files: [(name: String, text: String)], into folder: String) throws {
         let manager = FileManager.default
