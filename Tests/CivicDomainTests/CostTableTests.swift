@@ -88,19 +88,48 @@ struct CostTableTests {
         }
     }
 
-    /// The cost lines' order: by rank, equal ranks in the order given, bytes every rank shares skipped.
-    @Test(arguments: [1, 2, 3] as [UInt64]) func theRadixOrderIsTheSortedOrder(seed: UInt64) {
+    /// The cost lines' order: by system, year, category, source and currency as strings compare,
+    /// whatever order the sums numbered them in; every line once, with its sum.
+    @Test(arguments: [1, 2, 3] as [UInt64]) func theLinesComeInTheOrderOfTheirTexts(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed)
         for count in [0, 1, 2, 255, 5_000] {
-            // Ranks as the aggregator packs them (a system's rank above, the fields below), with repeats.
-            let ranks = (0..<count).map { _ in
-                UInt64.random(in: 0..<300, using: &random) << 32 | UInt64.random(in: 0..<3, using: &random) << 24 | 7 << 16
-                    | UInt64.random(in: 0..<2, using: &random)
+            var sums = CostSums()
+            var model: [[String]: (amount: Int64, count: Int64)] = [:]
+            for _ in 0..<count {
+                // Systems numbered in an order unlike theirs (and one not ASCII); a few dozen lines
+                // a system, as in a city; repeats add to a line.
+                let fields = [
+                    ["s\(Int.random(in: 0..<300, using: &random))", "caméra-\(Int.random(in: 0..<3, using: &random))"][Int.random(in: 0..<2, using: &random)],
+                    String(2030 - Int.random(in: 0..<12, using: &random)) + "-06-01",
+                    ["maintenance", "licence", "energy"][Int.random(in: 0..<3, using: &random)],
+                    ["general-fund", "bond"][Int.random(in: 0..<2, using: &random)],
+                    ["USD", "EUR"][Int.random(in: 0..<2, using: &random)],
+                ]
+                let amount = Int64.random(in: 1...1_000, using: &random)
+                let buffers = fields.map { Array($0.utf8) }
+                _ = try buffers[0].withUnsafeBufferPointer { s in
+                    try buffers[1].withUnsafeBufferPointer { e in
+                        try buffers[2].withUnsafeBufferPointer { c in
+                            try buffers[3].withUnsafeBufferPointer { o in
+                                try buffers[4].withUnsafeBufferPointer { u in
+                                    try sums.add(system: s, effective: e, category: c, source: o, currency: u, amount: amount, wall: 0, logical: 0)
+                                }
+                            }
+                        }
+                    }
+                }
+                let key = [fields[0], String(fields[1].prefix(4)), fields[2], fields[3], fields[4]]
+                let held = model[key] ?? (0, 0)
+                model[key] = (held.amount + amount, held.count + 1)
             }
-            let expected = ranks.indices.sorted { ranks[$0] < ranks[$1] }.map(Int32.init)
-            #expect(CostAggregator.radixOrder(ranks) == expected, "\(count) ranks")
+            let lines = CostAggregator.ordered(sums)
+            let expected = model.keys.sorted { $0.lexicographicallyPrecedes($1) }
+            #expect(lines.map { [$0.system, $0.year, $0.category, $0.source, $0.currency] } == expected, "\(count) costs")
+            for line in lines {
+                let held = model[[line.system, line.year, line.category, line.source, line.currency]]
+                #expect(held?.amount == line.amount && held?.count == line.count)
+            }
         }
-        #expect(CostAggregator.radixOrder([UInt64.max, 0, 1 << 63, 1]) == [1, 3, 2, 0])
     }
 
     /// A period's stored form, merged into nothing and into other sums, gives the sums it was made of.

@@ -69,7 +69,8 @@ struct SnapshotTests {
             if step % 5 == 0 { try city.deliver(from: "it", to: "cityhall") }
             if step % 70 == 69 { try city.deliver(from: "police", to: "cityhall") }
             if step == 100 || step == 180 {
-                try CityState.updateSnapshots(hall)
+                // Running totals after every period, then after every few.
+                try CityState.updateSnapshots(hall, costBytesPerTotal: step == 100 ? 1 : 600)
                 for instant in instants.suffix(12) { try Self.same(hall, TimeFilter(asOf: instant), "at step \(step), as of \(instant)") }
             }
         }
@@ -82,7 +83,7 @@ struct SnapshotTests {
         try city.deliver(from: "police", to: "cityhall")  // police's last months, late: after the snapshots' mark
 
         let status = try CityState.snapshotStatus(hall)
-        #expect(status.periods > 20 && status.through > 0, "\(status)")
+        #expect(status.periods > 20 && status.through > 0 && status.totals.count > 4, "\(status)")
         let everything = try CityState.load(from: hall, filter: .none, snapshots: false)
         #expect(everything.findings.contains { $0.kind == .revokedKey })
         #expect(everything.corrections.count > 2)
@@ -99,7 +100,7 @@ struct SnapshotTests {
             for instant in instants.enumerated().filter({ $0.offset % 9 == 0 }).map(\.element) {
                 try Self.same(hall, TimeFilter(asOf: instant), "pass \(pass), as of \(instant)")
             }
-            try CityState.updateSnapshots(hall)
+            try CityState.updateSnapshots(hall, costBytesPerTotal: 1)
         }
     }
 
@@ -119,8 +120,12 @@ struct SnapshotTests {
         try city.record("cityhall", "cost.incurred", "2024-03-15", Bodies.cost("lights", 5_000))
         let hall = city.store("cityhall")
         city.at("2024-04-01")
-        try CityState.updateSnapshots(hall)
+        try CityState.updateSnapshots(hall, costBytesPerTotal: 1)
+        // A running total before February's period (January's) and before March's (January's and
+        // February's); none holds March's, the newest.
+        let periods = ["2024-01-15", "2024-02-15", "2024-03-15"].map { LedgerDate($0)!.unixMilliseconds / (30 * Self.day) }
         #expect(try CityState.snapshotStatus(hall).periods == 3)
+        #expect(try CityState.snapshotStatus(hall).totals == [periods[1], periods[2]])
 
         func total(_ date: String) throws -> Int64 {
             let filter = TimeFilter(asOf: TimeFilter.instant(date))
@@ -140,8 +145,12 @@ struct SnapshotTests {
         #expect(try total("2024-02-20") == 1_320)
         #expect(try total("2024-04-30") == 6_320)
         #expect(try total("2024-06-30") == 6_050)
-        try CityState.updateSnapshots(hall)
+        // January's period is rewritten with police's cost: the totals after it are made again.
+        try CityState.updateSnapshots(hall, costBytesPerTotal: 1)
+        #expect(try CityState.snapshotStatus(hall).totals == [periods[1], periods[2]])
         #expect(try total("2024-01-31") == 1_020)
+        #expect(try total("2024-02-20") == 1_320)
+        #expect(try total("2024-03-20") == 6_320)
         #expect(try total("2024-04-30") == 6_320)
         #expect(try total("2024-06-30") == 6_050)
         let state = try CityState.load(from: hall, filter: .none)
@@ -180,6 +189,12 @@ struct SnapshotTests {
         try city.store("it").updateDerived { db in try db.execute(sql: "UPDATE civic_cost_periods SET sums = x'0105'") }
         #expect(try CityState.load(from: city.store("it"), filter: .none).totalCost(system: "cams") == 15)
         #expect(try CityState.snapshotStatus(city.store("it")).periods == 2)
+        // A damaged running total, too.
+        try CityState.updateSnapshots(city.store("it"), costBytesPerTotal: 1)
+        #expect(try CityState.snapshotStatus(city.store("it")).totals.count == 1)
+        try city.store("it").updateDerived { db in try db.execute(sql: "UPDATE civic_cost_totals SET sums = x'01'") }
+        #expect(try CityState.load(from: city.store("it"), filter: .none).totalCost(system: "cams") == 15)
+        #expect(try CityState.snapshotStatus(city.store("it")).totals.isEmpty, "dropped with the periods, made again when due")
         try Self.same(city.store("it"), TimeFilter(asOf: TimeFilter.instant("2024-02-01")), "made again")
     }
 }

@@ -133,6 +133,10 @@ public struct CivicProjector: LedgerProjector {
             // The snapshots of the facts' fold (FoldSnapshot): a cache, filled when state is first asked for.
             try db.execute(sql: FoldSnapshots.schema)
         }
+        migrator.registerMigration("v7-civic-cost-totals") { db in
+            // The running totals of the cost periods (CostPeriods): a cache, made when state is first asked for.
+            try db.execute(sql: CostPeriods.totalsSchema)
+        }
     }
 
     /// Indexes the rule keys of the facts stored after the index's mark, up to `rowid`, in key

@@ -48,7 +48,10 @@ public struct CityState: Sendable {
         // never of the events; skipped when another writer holds the file: the answer is the same,
         // only slower).
         if snapshots,
-            try store.read({ db in try CostPeriods.behind(db) > CostPeriods.catchUpAfter || FoldSnapshots.behind(db) > FoldSnapshots.catchUpAfter })
+            try store.read({ db in
+                try CostPeriods.behind(db) > CostPeriods.catchUpAfter || FoldSnapshots.behind(db) > FoldSnapshots.catchUpAfter
+                    || CostPeriods.totalDue(db) != nil
+            })
         {
             try? updateSnapshots(store)
         }
@@ -65,15 +68,19 @@ public struct CityState: Sendable {
     }
 
     /// Adds the costs stored since the snapshots were last brought up to date to them
-    /// (``CostPeriods``), and folds the facts into new snapshots of the fold where they are due
-    /// (``FoldSnapshot``), in write transactions of the snapshots' own tables: one for the costs,
-    /// and one per snapshot of the fold made (each folds the facts since the one before).
+    /// (``CostPeriods``), makes the running totals of the periods that are due, and folds the facts
+    /// into new snapshots of the fold where they are due (``FoldSnapshot``), in write transactions
+    /// of the snapshots' own tables: one for the costs, one per running total made (each adds the
+    /// periods after the one before), and one per snapshot of the fold made (each folds the facts
+    /// since the one before).
     ///
-    /// - Parameter factsPerSnapshot: facts recorded between two snapshots of the fold, at least
-    ///   (nil: 8,192).
-    public static func updateSnapshots(_ store: LedgerStore, factsPerSnapshot: Int? = nil) throws {
+    /// - Parameters:
+    ///   - factsPerSnapshot: facts recorded between two snapshots of the fold, at least (nil: 8,192).
+    ///   - costBytesPerTotal: bytes of cost periods between two running totals, at least (nil: 2 MiB).
+    public static func updateSnapshots(_ store: LedgerStore, factsPerSnapshot: Int? = nil, costBytesPerTotal: Int64? = nil) throws {
         let (registrar, city) = (store.identity.registrar, store.identity.city)
         try store.updateDerived { db in try CostPeriods.catchUp(db) }
+        while try store.updateDerived({ db in try CostPeriods.makeTotal(db, every: costBytesPerTotal ?? CostPeriods.bytesPerTotal) }) {}
         while try store.updateDerived({ db in
             try FoldSnapshots.catchUp(db, registrar: registrar, city: city, every: factsPerSnapshot ?? FoldSnapshots.factsPerSnapshot)
         }) {}
@@ -84,9 +91,15 @@ public struct CityState: Sendable {
         try store.read { db in try FoldSnapshots.instants(db) }
     }
 
-    /// How many periods the snapshots hold, and the last cost row they include.
-    public static func snapshotStatus(_ store: LedgerStore) throws -> (periods: Int, through: Int64) {
-        try store.read { db in (try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_cost_periods") ?? 0, try CostPeriods.mark(db)) }
+    /// How many periods the snapshots hold, the last cost row they include, and the periods the
+    /// running totals of the periods are kept before (each holds every period before its own).
+    public static func snapshotStatus(_ store: LedgerStore) throws -> (periods: Int, through: Int64, totals: [Int64]) {
+        try store.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_cost_periods") ?? 0, try CostPeriods.mark(db),
+                try Int64.fetchAll(db, sql: "SELECT period FROM civic_cost_totals ORDER BY period")
+            )
+        }
     }
 
     /// - Parameter periods: false reads every cost and folds every fact instead of starting from the

@@ -11,14 +11,21 @@ import LedgerStore
 /// Every cost is counted, whatever its conflicts (money a signed event says was spent is never
 /// dropped); a corrected cost is counted as its replacement, at its own place and date.
 struct CostAggregator {
-    /// What a system's costs are checked against, with the bytes the scan compares.
+    /// What a system's costs are checked against, with the bytes the scan compares (only what the
+    /// checks read: a window is made for each of a city's systems at every state).
     private struct Window {
-        let system: RuleFacts.System?
+        /// Whether the system is procured under the filter.
+        let known: Bool
+        let procured: (wall: Int64, logical: Int64)
+        let retired: (wall: Int64, logical: Int64)?
         let currency: [UInt8]
         let procuredOn: [UInt8]
 
         init(_ system: RuleFacts.System?) {
-            self.system = system
+            known = system != nil
+            let (procured, retired) = (system?.procuredBy.key.hlc, system?.retiredBy?.key.hlc)
+            self.procured = (procured?.wall ?? 0, procured?.logical ?? 0)
+            self.retired = retired.map { ($0.wall, $0.logical) }
             currency = Array((system?.currency.code ?? "").utf8)
             procuredOn = Array((system?.procuredOn ?? "").utf8)
         }
@@ -26,20 +33,18 @@ struct CostAggregator {
         /// Whether a cost may conflict (a tie in HLC with the procurement or retirement included):
         /// the exact check runs on the few that may.
         func mayConflict(wall: Int64, logical: Int64, currency: UnsafeBufferPointer<UInt8>, effective: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard let system else { return true }
-            let procured = system.procuredBy.key.hlc
-            if (wall, logical) <= (procured.wall, procured.logical) { return true }
-            if let retired = system.retiredBy?.key.hlc, (wall, logical) >= (retired.wall, retired.logical) { return true }
+            guard known else { return true }
+            if (wall, logical) <= procured { return true }
+            if let retired, (wall, logical) >= retired { return true }
             if !currency.elementsEqual(self.currency) { return true }
             return effective.lexicographicallyPrecedes(procuredOn)
         }
 
         /// Whether any cost of a period's span may conflict (its currencies are checked by line).
         func mayConflict(_ span: CostSums.Span, earliestEffective: String) -> Bool {
-            guard let system else { return true }
-            let procured = system.procuredBy.key.hlc
-            if span.first <= (procured.wall, procured.logical) { return true }
-            if let retired = system.retiredBy?.key.hlc, span.last >= (retired.wall, retired.logical) { return true }
+            guard known else { return true }
+            if span.first <= procured { return true }
+            if let retired, span.last >= retired { return true }
             return Array(earliestEffective.utf8).lexicographicallyPrecedes(procuredOn)
         }
     }
@@ -144,66 +149,51 @@ struct CostAggregator {
                 kind: .totalOutOfRange, events: [], resolution: .counted,
                 detail: "the costs of \"\(system)\" add up past \(Money.limit) minor units, the largest figure a total holds: its totals are cut there")
         }
-        // In order of (system, year, category, source, currency): each field's few distinct texts
-        // are ranked once, then the lines are sorted by their ranks, not by comparing strings.
-        func ranks(_ values: [String]) -> [UInt64] {
-            var ranks = [UInt64](repeating: 0, count: values.count)
-            for (rank, index) in values.indices.sorted(by: { values[$0] < values[$1] }).enumerated() { ranks[index] = UInt64(rank) }
+        return (Self.ordered(table), findings, events)
+    }
+
+    /// The lines of `table` in order of (system, year, category, source, currency). Each field's
+    /// distinct texts are ranked once; the systems are put in order of their ranks, then each
+    /// system's few lines (``LineTable/lines`` gives a system's lines together) by the ranks of
+    /// their other fields: half a million lines are ordered without comparing a string, and in
+    /// sorts of a few dozen each.
+    static func ordered(_ table: CostSums) -> [CostLine] {
+        func ranks(_ values: [String]) -> [Int] {
+            var ranks = [Int](repeating: 0, count: values.count)
+            for (rank, index) in values.indices.sorted(by: { values[$0] < values[$1] }).enumerated() { ranks[index] = rank }
             return ranks
         }
         let (systems, years, categories, sources, currencies) = (
-            ranks(table.systems.values), ranks(table.years.values), ranks(table.categories.values), ranks(table.sources.values),
-            ranks(table.currencies.values)
+            table.systems.values, table.years.values, table.categories.values, table.sources.values, table.currencies.values
         )
-        // Each line's rank is computed once, then the lines are put in order of their ranks.
+        let (yearRanks, categoryRanks, sourceRanks, currencyRanks) = (ranks(years), ranks(categories), ranks(sources), ranks(currencies))
         let unordered = table.sums.lines
-        let order = Self.radixOrder(
-            unordered.map { key, _, _ in
-                systems[CostSums.system(of: key)] << 32 | years[Int(key >> 24 & 0xFF)] << 24 | categories[Int(key >> 16 & 0xFF)] << 16
-                    | sources[Int(key >> 8 & 0xFF)] << 8 | currencies[CostSums.currency(of: key)]
-            })
-        let lines = order.map { index in
-            let (key, amount, count) = unordered[Int(index)]
-            return CostLine(
-                system: table.systems.values[CostSums.system(of: key)], year: table.years.values[Int(key >> 24 & 0xFF)],
-                category: table.categories.values[Int(key >> 16 & 0xFF)], source: table.sources.values[Int(key >> 8 & 0xFF)],
-                currency: table.currencies.values[CostSums.currency(of: key)], amount: amount, count: count)
-        }
-        return (lines, findings, events)
-    }
-
-    /// The indices of `ranks` in order of their ranks (equal ranks keep their order): a radix sort,
-    /// least significant byte first, with one pass per byte in which the ranks differ. Half a
-    /// million lines are ordered in a few passes over them, not in twenty rounds of comparisons.
-    static func radixOrder(_ ranks: [UInt64]) -> [Int32] {
-        precondition(ranks.count < Int(Int32.max), "more lines than an index of 32 bits holds")
-        var counts = [Int](repeating: 0, count: 8 * 256)
-        for rank in ranks {
-            for byte in 0..<8 { counts[byte * 256 + Int(rank >> (8 * UInt64(byte)) & 0xFF)] += 1 }
-        }
-        var (keys, order) = (ranks, (0..<Int32(ranks.count)).map { $0 })
-        var (nextKeys, nextOrder) = (keys, order)
-        for byte in 0..<8 {
-            let histogram = counts[(byte * 256)..<(byte * 256 + 256)]
-            // A byte every rank shares orders nothing.
-            guard !histogram.contains(ranks.count) else { continue }
-            var starts = [Int](repeating: 0, count: 256)
-            var total = 0
-            for (digit, count) in histogram.enumerated() {
-                starts[digit] = total
-                total += count
+        // Where each system's lines start in `unordered` (one past the last system's for the end).
+        var starts = [Int](repeating: -1, count: systems.count + 1)
+        for (index, line) in unordered.enumerated().reversed() { starts[CostSums.system(of: line.key)] = index }
+        starts[systems.count] = unordered.count
+        for system in stride(from: systems.count - 1, through: 0, by: -1) where starts[system] < 0 { starts[system] = starts[system + 1] }
+        var lines: [CostLine] = []
+        lines.reserveCapacity(unordered.count)
+        var held: [(rank: UInt32, line: Int)] = []
+        for system in systems.indices.sorted(by: { systems[$0] < systems[$1] }) {
+            held.removeAll(keepingCapacity: true)
+            for index in starts[system]..<starts[system + 1] {
+                let key = unordered[index].key
+                let rank = yearRanks[Int(key >> 24 & 0xFF)] << 24 | categoryRanks[Int(key >> 16 & 0xFF)] << 16
+                    | sourceRanks[Int(key >> 8 & 0xFF)] << 8 | currencyRanks[CostSums.currency(of: key)]
+                held.append((UInt32(rank), index))
             }
-            let shift = 8 * UInt64(byte)
-            for index in keys.indices {
-                let digit = Int(keys[index] >> shift & 0xFF)
-                nextKeys[starts[digit]] = keys[index]
-                nextOrder[starts[digit]] = order[index]
-                starts[digit] += 1
+            held.sort { $0.rank < $1.rank }
+            for (_, index) in held {
+                let (key, amount, count) = unordered[index]
+                lines.append(
+                    CostLine(
+                        system: systems[system], year: years[Int(key >> 24 & 0xFF)], category: categories[Int(key >> 16 & 0xFF)],
+                        source: sources[Int(key >> 8 & 0xFF)], currency: currencies[CostSums.currency(of: key)], amount: amount, count: count))
             }
-            swap(&keys, &nextKeys)
-            swap(&order, &nextOrder)
         }
-        return order
+        return lines
     }
 
     /// The columns ``scan(_:sql:arguments:replaced:only:)`` reads, in its order.
@@ -283,9 +273,11 @@ struct CostAggregator {
         var mixedCurrencies = Set<Int>()
         let currencies = table.currencies.values.map { Array($0.utf8) }
         extendWindows()
-        for (key, _, _) in table.sums.lines {
+        // Each system's contract currency by its number among the sums' currencies (-1: none of them).
+        let contract = windows.map { window in currencies.firstIndex(of: window.currency) ?? -1 }
+        table.sums.forEachLine { key, _, _ in
             let system = CostSums.system(of: key)
-            if windows[system].currency != currencies[CostSums.currency(of: key)] { mixedCurrencies.insert(system) }
+            if contract[system] != CostSums.currency(of: key) { mixedCurrencies.insert(system) }
         }
         // The costs the periods do not hold: asOf's own period (by the citywide-order index), and
         // those stored after the mark and recorded before it (late events).

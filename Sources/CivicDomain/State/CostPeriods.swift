@@ -13,6 +13,14 @@ import LedgerStore
 /// period: sums commute, so it is added when the periods next catch up (``catchUp(_:)``), and until
 /// then it is read as one of the costs after the mark. The periods are a cache of the event
 /// tables: they may be dropped and rebuilt at any time, and nothing in them is evidence.
+///
+/// Running totals (`civic_cost_totals`) keep the sum of every period before a period, one every
+/// few megabytes of periods, so that state adds one total and the few periods after it instead of
+/// every period: a total holds each line once, where the periods hold a line again in each period
+/// it has costs in, and it is added in the order it is stored (a system's lines together), where
+/// each period's lines land on systems all over the sums. A period rewritten (a late cost)
+/// drops every total after it, in the same transaction; the totals are made again one per
+/// transaction (``makeTotal(_:every:)``).
 enum CostPeriods {
     /// The length of a period, in milliseconds of recorded (HLC wall) time.
     static let length: Int64 = 30 * 86_400_000
@@ -34,6 +42,18 @@ enum CostPeriods {
         );
         INSERT INTO civic_cost_periods_mark(id, through) VALUES (1, 0);
         """
+
+    /// `period`: the total holds the sums of every period before it.
+    static let totalsSchema = """
+        CREATE TABLE civic_cost_totals (
+            period INTEGER PRIMARY KEY,
+            sums BLOB NOT NULL
+        );
+        """
+
+    /// A running total is made once the periods after the one before hold this many bytes
+    /// (about six periods of a city of 20,000 systems; a total of them all is about 7 MB).
+    static let bytesPerTotal: Int64 = 2 << 20
 
     /// The last `civic_costs` row the periods hold.
     static func mark(_ db: Database) throws -> Int64 {
@@ -79,13 +99,41 @@ enum CostPeriods {
         }
         let store = try db.cachedStatement(sql: "INSERT OR REPLACE INTO civic_cost_periods(period, sums) VALUES (?, ?)")
         for (period, sums) in touched { try store.execute(arguments: [period, Data(sums.encoded())]) }
+        // A total after a rewritten period no longer holds its sum.
+        if let earliest = touched.keys.min() { try db.execute(sql: "DELETE FROM civic_cost_totals WHERE period > ?", arguments: [earliest]) }
         try db.execute(sql: "UPDATE civic_cost_periods_mark SET through = ? WHERE id = 1", arguments: [last])
     }
 
-    /// Drops every period and sums every cost again.
+    /// Drops every period and total and sums every cost again.
     static func rebuild(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM civic_cost_periods; UPDATE civic_cost_periods_mark SET through = 0 WHERE id = 1")
+        try db.execute(sql: "DELETE FROM civic_cost_periods; DELETE FROM civic_cost_totals; UPDATE civic_cost_periods_mark SET through = 0 WHERE id = 1")
         try catchUp(db)
+    }
+
+    /// The period the next running total is due before (it holds every period before it), if one
+    /// is: the periods after the latest total hold at least `every` bytes, without counting the
+    /// newest period (still filling, and the one late costs most often land in).
+    static func totalDue(_ db: Database, every: Int64 = bytesPerTotal) throws -> Int64? {
+        let latest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(period) FROM civic_cost_totals")) ?? Int64.min
+        let periods = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT period, length(sums) FROM civic_cost_periods WHERE period >= ? ORDER BY period"), arguments: [latest])
+        var bytes: Int64 = 0
+        for row in periods.dropLast() {
+            bytes += row[1] as Int64
+            if bytes >= every { return row[0] as Int64 + 1 }
+        }
+        return nil
+    }
+
+    /// Makes the next running total that is due (``totalDue(_:every:)``), from the total before it
+    /// and the periods after that, in the caller's write transaction.
+    ///
+    /// - Returns: whether one was made (another may be due).
+    static func makeTotal(_ db: Database, every: Int64 = bytesPerTotal) throws -> Bool {
+        guard let period = try totalDue(db, every: every) else { return false }
+        let sums = try sum(try stored(db, before: period).blobs)
+        try db.execute(sql: "INSERT OR REPLACE INTO civic_cost_totals(period, sums) VALUES (?, ?)", arguments: [period, Data(sums.encoded())])
+        return true
     }
 
     /// The periods that end before `period` (all of them when nil), summed, with the mark they hold to.
@@ -94,12 +142,17 @@ enum CostPeriods {
         return (try sum(blobs), mark)
     }
 
-    /// The stored sums of the periods that end before `period` (all of them when nil), as the
-    /// caller's transaction reads them, with the mark they hold to.
+    /// The stored sums that add up to the periods that end before `period` (all of them when nil),
+    /// as the caller's transaction reads them: the latest running total at or before it, then the
+    /// periods after that total; with the mark they hold to.
     static func stored(_ db: Database, before period: Int64?) throws -> (blobs: [Data], mark: Int64) {
+        let cut = period ?? Int64.max
+        let total = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT period, sums FROM civic_cost_totals WHERE period <= ? ORDER BY period DESC LIMIT 1"), arguments: [cut])
         let blobs = try Data.fetchAll(
-            db.cachedStatement(sql: "SELECT sums FROM civic_cost_periods WHERE period < ? ORDER BY period"), arguments: [period ?? Int64.max])
-        return (blobs, try mark(db))
+            db.cachedStatement(sql: "SELECT sums FROM civic_cost_periods WHERE period >= ? AND period < ? ORDER BY period"),
+            arguments: [total.map { $0[0] as Int64 } ?? Int64.min, cut])
+        return ((total.map { [$0[1] as Data] } ?? []) + blobs, try mark(db))
     }
 
     /// Stored periods (``stored(_:before:)``) summed.

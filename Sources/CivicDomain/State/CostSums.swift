@@ -170,10 +170,15 @@ struct LineTable {
     var lines: [(key: UInt64, amount: Int64, count: Int64)] {
         var lines: [(key: UInt64, amount: Int64, count: Int64)] = []
         lines.reserveCapacity(bySystem.reduce(0) { $0 + $1.count })
-        for (system, held) in bySystem.enumerated() {
-            for line in held where line.count > 0 { lines.append((UInt64(system) << 32 | UInt64(line.rest), line.amount, line.count)) }
-        }
+        forEachLine { key, amount, count in lines.append((key, amount, count)) }
         return lines
+    }
+
+    /// Calls `body` with every line holding at least one cost, by system number, in place.
+    func forEachLine(_ body: (_ key: UInt64, _ amount: Int64, _ count: Int64) -> Void) {
+        for (system, held) in bySystem.enumerated() {
+            for line in held where line.count > 0 { body(UInt64(system) << 32 | UInt64(line.rest), line.amount, line.count) }
+        }
     }
 }
 
@@ -279,22 +284,32 @@ struct CostSums {
         var out: [UInt8] = [1]
         var table: [String: Int] = [:]
         var texts: [String] = []
-        func text(_ value: String) -> Int {
-            if let index = table[value] { return index }
-            table[value] = texts.count
-            texts.append(value)
-            return texts.count - 1
+        // Each role's texts (system, year, category, source, currency, date) by their numbers here,
+        // and the number each is stored under, found when first needed (a running total writes
+        // half a million lines, each naming five texts).
+        let roles = [systems.values, years.values, categories.values, sources.values, currencies.values, dates.values]
+        var stored = roles.map { [Int](repeating: -1, count: $0.count) }
+        func text(_ role: Int, _ index: Int) -> Int {
+            if stored[role][index] >= 0 { return stored[role][index] }
+            let value = roles[role][index]
+            let number = table[value] ?? texts.count
+            if number == texts.count {
+                table[value] = number
+                texts.append(value)
+            }
+            stored[role][index] = number
+            return number
         }
         var body: [UInt8] = []
         // By system (``LineTable/lines``), so that a merge adds to one system's lines at a time.
         let lines = sums.lines
         Self.varint(UInt64(lines.count), into: &body)
         for (key, amount, count) in lines {
-            let parts = [
-                systems.values[Self.system(of: key)], years.values[Int(key >> 24 & 0xFF)], categories.values[Int(key >> 16 & 0xFF)],
-                sources.values[Int(key >> 8 & 0xFF)], currencies.values[Self.currency(of: key)],
-            ]
-            for part in parts { Self.varint(UInt64(text(part)), into: &body) }
+            Self.varint(UInt64(text(0, Self.system(of: key))), into: &body)
+            Self.varint(UInt64(text(1, Int(key >> 24 & 0xFF))), into: &body)
+            Self.varint(UInt64(text(2, Int(key >> 16 & 0xFF))), into: &body)
+            Self.varint(UInt64(text(3, Int(key >> 8 & 0xFF))), into: &body)
+            Self.varint(UInt64(text(4, Self.currency(of: key))), into: &body)
             Self.varint(Self.zigzag(amount), into: &body)
             Self.varint(UInt64(count), into: &body)
             body.append(saturated.contains(Self.system(of: key)) ? 1 : 0)
@@ -302,9 +317,9 @@ struct CostSums {
         Self.varint(UInt64(spans.lazy.filter { $0 != nil }.count), into: &body)
         for (system, span) in spans.enumerated() {
             guard let span else { continue }
-            Self.varint(UInt64(text(systems.values[system])), into: &body)
+            Self.varint(UInt64(text(0, system)), into: &body)
             for value in [span.first.wall, span.first.logical, span.last.wall, span.last.logical] { Self.varint(Self.zigzag(value), into: &body) }
-            Self.varint(UInt64(text(dates.values[span.earliestEffective])), into: &body)
+            Self.varint(UInt64(text(5, span.earliestEffective)), into: &body)
         }
         Self.varint(UInt64(texts.count), into: &out)
         for value in texts {
