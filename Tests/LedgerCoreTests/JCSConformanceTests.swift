@@ -24,4 +24,69 @@ struct JCSConformanceTests {
     func formatsNumbersAsECMAScript(value: Double, expected: String) throws {
         #expect(String(decoding: try CanonicalJSON.encode(.number(value)), as: UTF8.self) == expected)
     }
+
+    /// The formatter writes bytes (with whole numbers as integers) where it used to build strings of
+    /// characters; random doubles of every magnitude, whole numbers about 2⁵³, and figures such as
+    /// reports write, against that first version (``reference(_:)``, ECMAScript's rules on Swift's
+    /// shortest digits, written straight from the specification).
+    @Test func formatsRandomNumbersAsTheReferenceDoes() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return state
+        }
+        var values: [Double] = [9_007_199_254_740_991, 9_007_199_254_740_992, -9_007_199_254_740_992, 1e16, 1e15 + 0.5, 0.1, 1e-6, 1e-7, 123e18]
+        for _ in 0..<20_000 {
+            let bits = Double(bitPattern: next())
+            if bits.isFinite { values.append(bits) }
+            values.append(Double(Int64(bitPattern: next()) >> Int(next() % 64)))
+            values.append(Double(Int64(next() % 2_000_000)) / [1, 3, 100, 10_000, 7][Int(next() % 5)])
+            values.append(Double(next() % 9_007_199_254_740_992) + [0, 0.5, -0.25][Int(next() % 3)])
+        }
+        for value in values {
+            let written = String(decoding: try CanonicalJSON.encode(.number(value)), as: UTF8.self)
+            #expect(written == Self.reference(value), "\(value.bitPattern)")
+            if written != Self.reference(value) { break }
+        }
+    }
+
+    /// Number::toString (ECMA-262, 7.1.12.1) on the digits of Swift's shortest round-trip form.
+    static func reference(_ value: Double) -> String {
+        if value == 0 { return "0" }
+        let text = value.magnitude.description
+        var mantissa = Substring(text)
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            mantissa = text[..<e]
+            exponent = Int(text[text.index(after: e)...]) ?? 0
+        }
+        var digits: [Character] = []
+        var pointPosition: Int? = nil
+        for character in mantissa {
+            if character == "." { pointPosition = digits.count } else { digits.append(character) }
+        }
+        var n = (pointPosition ?? digits.count) + exponent
+        while let first = digits.first, first == "0" {
+            digits.removeFirst()
+            n -= 1
+        }
+        while let last = digits.last, last == "0" { digits.removeLast() }
+        let k = digits.count
+        let digitString = String(digits)
+        var result: String
+        if k <= n && n <= 21 {
+            result = digitString + String(repeating: "0", count: n - k)
+        } else if 0 < n && n <= 21 {
+            result = String(digits[0..<n]) + "." + String(digits[n...])
+        } else if -6 < n && n <= 0 {
+            result = "0." + String(repeating: "0", count: -n) + digitString
+        } else {
+            let e = n - 1
+            result = k == 1 ? digitString : String(digits[0]) + "." + String(digits[1...])
+            result += "e" + (e < 0 ? "-" : "+") + String(abs(e))
+        }
+        return value < 0 ? "-" + result : result
+    }
 }

@@ -25,8 +25,8 @@ extension RuleFacts.System: BinaryFields {
         let currency = try reader.string()
         guard let known = Currency(currency) else { throw BinaryCoding.Failure(description: "\"\(currency)\" is not a currency") }
         self.init(
-            currency: known, procuredOn: try reader.string(), procuredBy: try EventRef(binary: reader), retiredOn: try reader.present(String.self),
-            retiredBy: try reader.present(EventRef.self), deployments: try reader.read([String: Int64].self))
+            currency: known, procuredOn: try reader.string(), procuredBy: try EventRef(binary: reader), retiredOn: try reader.optionalString(),
+            retiredBy: try reader.flag() ? try EventRef(binary: reader) : nil, deployments: try reader.pairs { try $0.fixed(Int64.self) })
     }
 
     func write(binary writer: BinaryCoding.Writer) throws {
@@ -46,7 +46,7 @@ extension SystemProcured: BinaryFields {
         let (value, code, start, end) = (try reader.fixed(Int64.self), try reader.string(), try reader.string(), try reader.string())
         guard let currency = Currency(code) else { throw BinaryCoding.Failure(description: "\"\(code)\" is not a currency") }
         contract = Contract(value: value, currency: currency, start: start, end: end)
-        ocid = try reader.present(String.self)
+        ocid = try reader.optionalString()
         terms = ContractTerms(
             dataPortability: try reader.flag(), openFormats: try reader.flag(), sourceAvailable: try reader.flag(), exitClause: try reader.flag())
         funding = try (0..<reader.count()).map { _ in
@@ -73,10 +73,11 @@ extension SystemRecord: BinaryFields {
         self.init(
             procured: try SystemProcured(binary: reader), office: try reader.string(), procuredOn: try reader.string(),
             contractValue: try reader.fixed(Int64.self), contractEnd: try reader.string())
-        amendments = try reader.read([ContractAmended].self)
-        (retiredOn, retiredReason) = (try reader.present(String.self), try reader.present(String.self))
-        deployments = try reader.read([String: Int64].self)
-        (surveillance, assessedOn) = (try reader.present(SurveillanceAssessed.self), try reader.present(String.self))
+        // The common fields by hand (``BinaryCoding/Reader/read(_:)`` looks a type up by its value).
+        amendments = try reader.array { try $0.read(ContractAmended.self) }
+        (retiredOn, retiredReason) = (try reader.optionalString(), try reader.optionalString())
+        deployments = try reader.pairs { try $0.fixed(Int64.self) }
+        (surveillance, assessedOn) = (try reader.present(SurveillanceAssessed.self), try reader.optionalString())
     }
 
     func write(binary writer: BinaryCoding.Writer) throws {

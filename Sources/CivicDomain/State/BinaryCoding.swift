@@ -43,6 +43,12 @@ protocol BinaryFields: Codable {
     func write(binary writer: BinaryCoding.Writer) throws
 }
 
+extension BinaryFields {
+    /// A dictionary of these read by this type's own code: the type is looked up once a
+    /// dictionary, not once a value (a snapshot holds dictionaries of tens of thousands).
+    fileprivate static func pairs(_ reader: BinaryCoding.Reader) throws -> Any { try reader.pairs { try Self(binary: $0) } }
+}
+
 /// A dictionary the binary form writes as its pairs (Swift's own conformance would write its keys
 /// as coding keys, which this form leaves out).
 private protocol BinaryPairs {
@@ -60,16 +66,8 @@ extension Dictionary: BinaryPairs where Key == String, Value: Codable {
     }
 
     fileprivate static func readPairs(_ reader: BinaryCoding.Reader) throws -> Self {
-        let count = try reader.count()
-        var pairs: [String: Value] = [:]
-        pairs.reserveCapacity(count)
-        for _ in 0..<count {
-            let key = try reader.string()
-            guard pairs.updateValue(try reader.read(Value.self), forKey: key) == nil else {
-                throw BinaryCoding.Failure(description: "the key \"\(key)\" twice in one dictionary")
-            }
-        }
-        return pairs
+        if let fields = Value.self as? any BinaryFields.Type { return try reader.typed(fields.pairs(reader)) }
+        return try reader.pairs { try $0.read(Value.self) }
     }
 }
 
@@ -255,8 +253,30 @@ extension BinaryCoding {
             return try T(from: self)
         }
 
+        /// A dictionary written as its pairs (``BinaryPairs``), each value read by `value`.
+        func pairs<Value>(_ value: (Reader) throws -> Value) throws -> [String: Value] {
+            let count = try count()
+            var pairs: [String: Value] = [:]
+            pairs.reserveCapacity(count)
+            for _ in 0..<count {
+                let key = try string()
+                guard pairs.updateValue(try value(self), forKey: key) == nil else {
+                    throw Failure(description: "the key \"\(key)\" twice in one dictionary")
+                }
+            }
+            return pairs
+        }
+
+        /// An array written as its count and elements, each read by `element`.
+        func array<Element>(_ element: (Reader) throws -> Element) throws -> [Element] {
+            try (0..<count()).map { _ in try element(self) }
+        }
+
+        /// An optional string (its presence byte, then the string).
+        func optionalString() throws -> String? { try flag() ? try string() : nil }
+
         /// A value read as the type the caller checked it is.
-        private func typed<Value, T>(_ value: Value) throws -> T {
+        fileprivate func typed<Value, T>(_ value: Value) throws -> T {
             guard let typed = value as? T else { throw Failure(description: "a \(Value.self) where a \(T.self) was read") }
             return typed
         }

@@ -29,7 +29,7 @@ public enum CanonicalJSON {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
         case .integer(let integer): ASCIIDigits.appendDecimal(integer, into: &output)
-        case .number(let double): output.append(contentsOf: try ECMAScriptNumber.format(double).utf8)
+        case .number(let double): try ECMAScriptNumber.append(double, into: &output)
         case .string(let string): writeString(string, into: &output)
         case .array(let elements):
             output.append(UInt8(ascii: "["))
@@ -117,43 +117,66 @@ public enum CanonicalJSON {
 /// ECMAScript number serialization (ECMA-262 `Number::toString`), as RFC 8785 §3.2.2.3 requires.
 enum ECMAScriptNumber {
     static func format(_ value: Double) throws(JSONError) -> String {
+        var output: [UInt8] = []
+        try append(value, into: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends `Number.prototype.toString(value)`: the shortest digits that read back as `value`
+    /// (Swift's `description` gives them), placed as ECMAScript places them.
+    static func append(_ value: Double, into output: inout [UInt8]) throws(JSONError) {
         guard value.isFinite else { throw JSONError(.notEncodable("\(value) is not a finite number"), at: 0) }
-        if value == 0 { return "0" }
-        let negative = value < 0
-        // Swift's description is the shortest round-trip form; take its digits and exponent.
-        let text = value.magnitude.description
-        var mantissa = Substring(text)
-        var exponent = 0
-        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            mantissa = text[..<e]
-            exponent = Int(text[text.index(after: e)...]) ?? 0
+        if value == 0 { return output.append(UInt8(ascii: "0")) }
+        // A whole number below 2⁵³ is its integer's digits: it has no more than 16, so ECMAScript
+        // writes them all, without a point or an exponent (reports write many such figures).
+        if value.magnitude < 9_007_199_254_740_992, value.rounded(.towardZero) == value {
+            return ASCIIDigits.appendDecimal(Int64(value), into: &output)
         }
-        var digits: [Character] = []
+        let (zero, point) = (UInt8(ascii: "0"), UInt8(ascii: "."))
+        var text = Array(value.magnitude.description.utf8)
+        var exponent = 0
+        if let e = text.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+            exponent = Int(String(decoding: text[(e + 1)...], as: UTF8.self)) ?? 0
+            text.removeSubrange(e...)
+        }
+        var digits: [UInt8] = []
         var pointPosition: Int? = nil
-        for character in mantissa {
-            if character == "." { pointPosition = digits.count } else { digits.append(character) }
+        for byte in text {
+            if byte == point { pointPosition = digits.count } else { digits.append(byte) }
         }
         var n = (pointPosition ?? digits.count) + exponent
-        while let first = digits.first, first == "0" {
-            digits.removeFirst()
+        var first = 0
+        while first < digits.count, digits[first] == zero {
+            first += 1
             n -= 1
         }
-        while let last = digits.last, last == "0" { digits.removeLast() }
-        let k = digits.count
-        let digitString = String(digits)
-        var result: String
+        var end = digits.count
+        while end > first, digits[end - 1] == zero { end -= 1 }
+        let significant = digits[first..<end]
+        let k = significant.count
+        if value < 0 { output.append(UInt8(ascii: "-")) }
         if k <= n && n <= 21 {
-            result = digitString + String(repeating: "0", count: n - k)
+            output.append(contentsOf: significant)
+            output.append(contentsOf: repeatElement(zero, count: n - k))
         } else if 0 < n && n <= 21 {
-            result = String(digits[0..<n]) + "." + String(digits[n...])
+            output.append(contentsOf: significant.prefix(n))
+            output.append(point)
+            output.append(contentsOf: significant.dropFirst(n))
         } else if -6 < n && n <= 0 {
-            result = "0." + String(repeating: "0", count: -n) + digitString
+            output.append(zero)
+            output.append(point)
+            output.append(contentsOf: repeatElement(zero, count: -n))
+            output.append(contentsOf: significant)
         } else {
             let e = n - 1
-            let sign = e < 0 ? "-" : "+"
-            result = k == 1 ? digitString : String(digits[0]) + "." + String(digits[1...])
-            result += "e" + sign + String(abs(e))
+            output.append(contentsOf: significant.prefix(1))
+            if k > 1 {
+                output.append(point)
+                output.append(contentsOf: significant.dropFirst())
+            }
+            output.append(UInt8(ascii: "e"))
+            output.append(UInt8(ascii: e < 0 ? "-" : "+"))
+            ASCIIDigits.appendDecimal(Int64(abs(e)), into: &output)
         }
-        return negative ? "-" + result : result
     }
 }
