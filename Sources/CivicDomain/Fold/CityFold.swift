@@ -22,7 +22,9 @@ struct CityFold {
     }
 
     /// Goes on from where a snapshot of the fold stands (``FoldSnapshot``).
-    init(from snapshot: FoldSnapshot) {
+    /// - Parameter snapshot: consumed, so that the fold's first change to a dictionary does not
+    ///   copy the whole of it (tens of thousands of systems) while the snapshot still holds it.
+    init(from snapshot: consuming FoldSnapshot) {
         (rules, state, findings, keepsState) = (snapshot.rules, snapshot.state, snapshot.foldFindings, true)
     }
 

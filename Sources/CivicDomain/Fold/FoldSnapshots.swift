@@ -68,9 +68,10 @@ enum FoldSnapshots {
                 }
                 do {
                     let ledger = try LedgerFacts.load(db, filter: filter, registrar: registrar, city: city, from: snapshot)
+                    let through = snapshot.through
                     var fold = CityFold(from: snapshot)
                     fold.fold(ledger)
-                    return (ledger, fold, snapshot.through)
+                    return (ledger, fold, through)
                 } catch let unusable as FoldSnapshot.Unusable {
                     // An earlier snapshot may serve (one made before the fact a late correction changes).
                     guard let earlier = unusable.before else { break }

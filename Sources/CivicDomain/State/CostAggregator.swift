@@ -11,23 +11,30 @@ import LedgerStore
 /// Every cost is counted, whatever its conflicts (money a signed event says was spent is never
 /// dropped); a corrected cost is counted as its replacement, at its own place and date.
 struct CostAggregator {
-    /// What a system's costs are checked against, with the bytes the scan compares (only what the
-    /// checks read: a window is made for each of a city's systems at every state).
+    /// What a system's costs are checked against: only what the checks read, read from the
+    /// system in place (a window is made for each of a city's systems at every state, and a copy
+    /// of each system touched every text and dictionary it holds).
     private struct Window {
         /// Whether the system is procured under the filter.
         let known: Bool
         let procured: (wall: Int64, logical: Int64)
         let retired: (wall: Int64, logical: Int64)?
-        let currency: [UInt8]
-        let procuredOn: [UInt8]
+        /// A currency code and a date: short enough to be held in the string itself.
+        let currency: String
+        let procuredOn: String
 
-        init(_ system: RuleFacts.System?) {
-            known = system != nil
-            let (procured, retired) = (system?.procuredBy.key.hlc, system?.retiredBy?.key.hlc)
-            self.procured = (procured?.wall ?? 0, procured?.logical ?? 0)
-            self.retired = retired.map { ($0.wall, $0.logical) }
-            currency = Array((system?.currency.code ?? "").utf8)
-            procuredOn = Array((system?.procuredOn ?? "").utf8)
+        static let unknown = Window()
+
+        private init() {
+            (known, procured, retired, currency, procuredOn) = (false, (0, 0), nil, "", "")
+        }
+
+        init(_ system: borrowing RuleFacts.System) {
+            known = true
+            procured = (system.procuredBy.key.hlc.wall, system.procuredBy.key.hlc.logical)
+            retired = system.retiredBy.map { ($0.key.hlc.wall, $0.key.hlc.logical) }
+            currency = system.currency.code
+            procuredOn = system.procuredOn
         }
 
         /// Whether a cost may conflict (a tie in HLC with the procurement or retirement included):
@@ -36,8 +43,8 @@ struct CostAggregator {
             guard known else { return true }
             if (wall, logical) <= procured { return true }
             if let retired, (wall, logical) >= retired { return true }
-            if !currency.elementsEqual(self.currency) { return true }
-            return effective.lexicographicallyPrecedes(procuredOn)
+            if !currency.elementsEqual(self.currency.utf8) { return true }
+            return effective.lexicographicallyPrecedes(procuredOn.utf8)
         }
 
         /// Whether any cost of a period's span may conflict (its currencies are checked by line).
@@ -45,7 +52,7 @@ struct CostAggregator {
             guard known else { return true }
             if span.first <= procured { return true }
             if let retired, span.last >= retired { return true }
-            return Array(earliestEffective.utf8).lexicographicallyPrecedes(procuredOn)
+            return earliestEffective.utf8.lexicographicallyPrecedes(procuredOn.utf8)
         }
     }
 
@@ -153,44 +160,37 @@ struct CostAggregator {
     }
 
     /// The lines of `table` in order of (system, year, category, source, currency). Each field's
-    /// distinct texts are ranked once; the systems are put in order of their ranks, then each
-    /// system's few lines (``LineTable/lines`` gives a system's lines together) by the ranks of
-    /// their other fields: half a million lines are ordered without comparing a string, and in
-    /// sorts of a few dozen each.
+    /// distinct texts are ranked once; the systems are put in order, then each system's few lines
+    /// by the ranks of their other fields: half a million lines are ordered in sorts of a few
+    /// dozen each, without comparing a string.
     static func ordered(_ table: CostSums) -> [CostLine] {
-        func ranks(_ values: [String]) -> [Int] {
-            var ranks = [Int](repeating: 0, count: values.count)
-            for (rank, index) in values.indices.sorted(by: { values[$0] < values[$1] }).enumerated() { ranks[index] = rank }
+        func ranks(_ values: [String]) -> [UInt32] {
+            var ranks = [UInt32](repeating: 0, count: values.count)
+            for (rank, index) in values.indices.sorted(by: { values[$0] < values[$1] }).enumerated() { ranks[index] = UInt32(rank) }
             return ranks
         }
         let (systems, years, categories, sources, currencies) = (
             table.systems.values, table.years.values, table.categories.values, table.sources.values, table.currencies.values
         )
         let (yearRanks, categoryRanks, sourceRanks, currencyRanks) = (ranks(years), ranks(categories), ranks(sources), ranks(currencies))
-        let unordered = table.sums.lines
-        // Where each system's lines start in `unordered` (one past the last system's for the end).
-        var starts = [Int](repeating: -1, count: systems.count + 1)
-        for (index, line) in unordered.enumerated().reversed() { starts[CostSums.system(of: line.key)] = index }
-        starts[systems.count] = unordered.count
-        for system in stride(from: systems.count - 1, through: 0, by: -1) where starts[system] < 0 { starts[system] = starts[system + 1] }
         var lines: [CostLine] = []
-        lines.reserveCapacity(unordered.count)
-        var held: [(rank: UInt32, line: Int)] = []
-        for system in systems.indices.sorted(by: { systems[$0] < systems[$1] }) {
+        lines.reserveCapacity(table.sums.held)
+        var held: [(rank: UInt32, rest: UInt32, amount: Int64, count: Int64)] = []
+        let interned = table.systems
+        for system in systems.indices.sorted(by: { interned.precedes($0, $1) }) {
             held.removeAll(keepingCapacity: true)
-            for index in starts[system]..<starts[system + 1] {
-                let key = unordered[index].key
-                let rank = yearRanks[Int(key >> 24 & 0xFF)] << 24 | categoryRanks[Int(key >> 16 & 0xFF)] << 16
-                    | sourceRanks[Int(key >> 8 & 0xFF)] << 8 | currencyRanks[CostSums.currency(of: key)]
-                held.append((UInt32(rank), index))
+            table.sums.forEachLine(of: system) { rest, amount, count in
+                let rank = yearRanks[Int(rest >> 24)] << 24 | categoryRanks[Int(rest >> 16 & 0xFF)] << 16
+                    | sourceRanks[Int(rest >> 8 & 0xFF)] << 8 | currencyRanks[Int(rest & 0xFF)]
+                held.append((rank, rest, amount, count))
             }
             held.sort { $0.rank < $1.rank }
-            for (_, index) in held {
-                let (key, amount, count) = unordered[index]
+            for line in held {
                 lines.append(
                     CostLine(
-                        system: systems[system], year: years[Int(key >> 24 & 0xFF)], category: categories[Int(key >> 16 & 0xFF)],
-                        source: sources[Int(key >> 8 & 0xFF)], currency: currencies[CostSums.currency(of: key)], amount: amount, count: count))
+                        system: systems[system], year: years[Int(line.rest >> 24)], category: categories[Int(line.rest >> 16 & 0xFF)],
+                        source: sources[Int(line.rest >> 8 & 0xFF)], currency: currencies[Int(line.rest & 0xFF)], amount: line.amount,
+                        count: line.count))
             }
         }
         return lines
@@ -201,7 +201,11 @@ struct CostAggregator {
 
     /// Makes the windows of every system the sums know so far (read in place: a copy per cost costs).
     private mutating func extendWindows() {
-        while windows.count < table.systems.values.count { windows.append(Window(rules.systems[table.systems.values[windows.count]])) }
+        let systems = rules.systems
+        while windows.count < table.systems.values.count {
+            let index = systems.index(forKey: table.systems.values[windows.count])
+            windows.append(index.map { Window(systems.values[$0]) } ?? .unknown)
+        }
     }
 
     /// The window of a system, by its index in the sums.
@@ -271,7 +275,7 @@ struct CostAggregator {
         // What the periods hold of each system, for the conflict checks below.
         let spans = table.spans
         var mixedCurrencies = Set<Int>()
-        let currencies = table.currencies.values.map { Array($0.utf8) }
+        let currencies = table.currencies.values
         extendWindows()
         // Each system's contract currency by its number among the sums' currencies (-1: none of them).
         let contract = windows.map { window in currencies.firstIndex(of: window.currency) ?? -1 }

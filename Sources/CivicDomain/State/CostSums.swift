@@ -166,12 +166,24 @@ struct LineTable {
         bySystem[system][index].count -= 1
     }
 
+    /// How many lines the table holds, with those whose costs were all taken out again.
+    var held: Int { bySystem.reduce(0) { $0 + $1.count } }
+
     /// Every line holding at least one cost, by system number (in no other order).
     var lines: [(key: UInt64, amount: Int64, count: Int64)] {
         var lines: [(key: UInt64, amount: Int64, count: Int64)] = []
-        lines.reserveCapacity(bySystem.reduce(0) { $0 + $1.count })
+        lines.reserveCapacity(held)
         forEachLine { key, amount, count in lines.append((key, amount, count)) }
         return lines
+    }
+
+    /// Calls `body` with the key's low 32 bits (``split(_:)``) and the sums of every line of
+    /// system `system` holding at least one cost, in place.
+    func forEachLine(of system: Int, _ body: (_ rest: UInt32, _ amount: Int64, _ count: Int64) -> Void) {
+        guard system < bySystem.count else { return }
+        bySystem[system].withUnsafeBufferPointer { lines in
+            for line in lines where line.count > 0 { body(line.rest, line.amount, line.count) }
+        }
     }
 
     /// Calls `body` with every line holding at least one cost, by system number, in place.
