@@ -39,8 +39,13 @@ public struct EquityReport: Sendable {
     public let targets: [TargetResult]
 
     public init(_ context: ReportContext) {
+        self.init(context, allocation: DeploymentAllocation(context))
+    }
+
+    /// - Parameter allocation: the context's spend allocated by deployment (``Headlines`` makes it
+    ///   once for this report and the surveillance report).
+    init(_ context: ReportContext, allocation: DeploymentAllocation) {
         self.context = context
-        let allocation = DeploymentAllocation(context)
         let investment = allocation.byDistrict(systems: context)
         var units: [String: Int64] = [:]
         for record in context.systems { for (district, count) in record.deployments { units[district, default: 0] += count } }

@@ -9,11 +9,24 @@ public struct Headlines: Sendable {
     public let surveillance: SurveillanceReport
     public let vendors: VendorReport
 
+    /// Makes the four reports on the machine's cores: who benefits and who is watched in one job
+    /// (they share one allocation of spend to districts), who pays in another, vendor capture on
+    /// this thread meanwhile.
     public init(_ context: ReportContext) {
-        funding = FundingReport(context)
-        equity = EquityReport(context)
-        surveillance = SurveillanceReport(context)
+        let districts = ParallelChunks<(EquityReport, SurveillanceReport)>()
+        districts.run {
+            let allocation = DeploymentAllocation(context)
+            return (EquityReport(context, allocation: allocation), SurveillanceReport(context, allocation: allocation))
+        }
+        let money = ParallelChunks<FundingReport>()
+        money.run { FundingReport(context) }
         vendors = VendorReport(context)
+        // The jobs cannot throw; a job that did not finish is made here instead.
+        (equity, surveillance) = (try? districts.values().first) ?? {
+            let allocation = DeploymentAllocation(context)
+            return (EquityReport(context, allocation: allocation), SurveillanceReport(context, allocation: allocation))
+        }()
+        funding = (try? money.values().first) ?? FundingReport(context)
     }
 
     public var json: JSONValue {

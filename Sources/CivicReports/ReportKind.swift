@@ -28,12 +28,14 @@ public enum ReportKind: String, Sendable, CaseIterable {
     }
 
     /// The report's JSON (`Protocol/schemas/reports/NAME.schema.json`).
-    public func json(_ context: ReportContext) -> JSONValue {
+    ///
+    /// - Parameter reports: the four reports the headlines quote, when already made from `context`.
+    public func json(_ context: ReportContext, reports: Headlines? = nil) -> JSONValue {
         switch self {
-        case .funding: return FundingReport(context).json
-        case .equity: return EquityReport(context).json
-        case .surveillance: return SurveillanceReport(context).json
-        case .vendors: return VendorReport(context).json
+        case .funding: return (reports?.funding ?? FundingReport(context)).json
+        case .equity: return (reports?.equity ?? EquityReport(context)).json
+        case .surveillance: return (reports?.surveillance ?? SurveillanceReport(context)).json
+        case .vendors: return (reports?.vendors ?? VendorReport(context)).json
         case .algorithms: return AlgorithmRegister(context).json
         case .findings: return FindingsReport(context).json
         }

@@ -41,6 +41,12 @@ public struct SurveillanceReport: Sendable {
     public let mostWatched: String?
 
     public init(_ context: ReportContext) {
+        self.init(context, allocation: DeploymentAllocation(context))
+    }
+
+    /// - Parameter allocation: the context's spend allocated by deployment (``Headlines`` makes it
+    ///   once for this report and the equity report).
+    init(_ context: ReportContext, allocation: DeploymentAllocation) {
         self.context = context
         register = context.systems.compactMap { record in
             guard let assessment = record.surveillance else { return nil }
@@ -50,7 +56,7 @@ public struct SurveillanceReport: Sendable {
         unassessed = context.systems.filter {
             $0.surveillance == nil && $0.retiredOn == nil && Self.watchingCategories.contains($0.procured.category)
         }.map { $0.procured.system }
-        let benefits = DeploymentAllocation(context).byDistrict(systems: context) { !Self.watchingCategories.contains($0.procured.category) }
+        let benefits = allocation.byDistrict(systems: context) { !Self.watchingCategories.contains($0.procured.category) }
         let benefitTotal = Money.sum(benefits.values)
         let active = register.filter { $0.record.retiredOn == nil }
         districts = context.districtsByNeed.map { district in

@@ -18,22 +18,25 @@ public enum ReportPage {
     ///   - query: The time-filter query string (e.g. `as_of=2024-01-01&currency=USD`, may be empty) that
     ///     links to the other pages carry on when they are served.
     ///   - links: How the pages link to each other.
+    ///   - reports: the four reports the headlines quote, when already made from `context`.
     /// - Returns: The page, starting with `<!DOCTYPE html>`.
-    public static func render(_ kind: ReportKind, context: ReportContext, query: String = "", links: PageLinks = .files) -> String {
+    public static func render(
+        _ kind: ReportKind, context: ReportContext, query: String = "", links: PageLinks = .files, reports: Headlines? = nil
+    ) -> String {
         let content: [HTML]
         let tables: [ReportTable]
         switch kind {
         case .funding:
-            let report = FundingReport(context)
+            let report = reports?.funding ?? FundingReport(context)
             (content, tables) = (report.htmlSections, report.tables)
         case .equity:
-            let report = EquityReport(context)
+            let report = reports?.equity ?? EquityReport(context)
             (content, tables) = (report.htmlSections, report.tables)
         case .surveillance:
-            let report = SurveillanceReport(context)
+            let report = reports?.surveillance ?? SurveillanceReport(context)
             (content, tables) = (report.htmlSections, report.tables)
         case .vendors:
-            let report = VendorReport(context)
+            let report = reports?.vendors ?? VendorReport(context)
             (content, tables) = (report.htmlSections, report.tables)
         case .algorithms:
             let register = AlgorithmRegister(context)
@@ -58,9 +61,10 @@ public enum ReportPage {
     ///   - context: The ledger's state under the time filter, in one currency.
     ///   - query: The time-filter query string the links carry on when served.
     ///   - links: How the pages link to each other.
+    ///   - headlines: the headlines, when already made from `context`.
     /// - Returns: The page, starting with `<!DOCTYPE html>`.
-    public static func index(context: ReportContext, query: String = "", links: PageLinks = .files) -> String {
-        let headlines = Headlines(context)
+    public static func index(context: ReportContext, query: String = "", links: PageLinks = .files, headlines: Headlines? = nil) -> String {
+        let headlines = headlines ?? Headlines(context)
         let findings = headlines.lines.map { line -> HTML in "<li>\(line)</li>\n" }
         let cards = ReportKind.allCases.map { kind -> HTML in
             let figure = keyFigure(kind, headlines: headlines, context: context)

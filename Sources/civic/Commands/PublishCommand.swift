@@ -36,8 +36,9 @@ struct PublishCommand: AsyncParsableCommand {
         Terminal.endProgress()
         if !noReports {
             let context = try ReportContext.load(from: store, filter: try time.filter(), currency: currency)
+            let headlines = Headlines(context)
             for format in [ReportCommand.Format.html, .json, .csv] {
-                for file in try ReportFiles.files(ReportKind.allCases, format: format, context: context, all: true) {
+                for file in try ReportFiles.files(ReportKind.allCases, format: format, context: context, all: true, headlines: headlines) {
                     if try folder.write("reports/" + file.name, Array(file.text.utf8)) { counts.written += 1 } else { counts.kept += 1 }
                 }
             }

@@ -56,17 +56,26 @@ struct ReportCommand: ParsableCommand {
 enum ReportFiles {
     /// The files `kinds` render to in `format`; with `all`, every CSV table, plus the index page
     /// (html) or `headlines.json` (json). `register`: the surveillance register's table or CSV.
+    ///
+    /// - Parameter headlines: the headlines of `context`, when already made (the four reports they
+    ///   quote are then not made again); with `all` in html or json they are made here if not given.
     static func files(
-        _ kinds: [ReportKind], format: ReportCommand.Format, context: ReportContext, all: Bool, register: Bool = false
+        _ kinds: [ReportKind], format: ReportCommand.Format, context: ReportContext, all: Bool, register: Bool = false, headlines: Headlines? = nil
     ) throws -> [(name: String, text: String)] {
         // Each kind's files, and the index or headlines, are made at once on the machine's cores
-        // (the reports only read the context), then put in the order given.
+        // (the reports only read the context), then put in the order given. The index and the
+        // headlines quote four of the reports: those are made once, first (on the cores too).
         let extra = all && (format == .html || format == .json)
+        let reports = extra ? headlines ?? Headlines(context) : headlines
         let made = ParallelChunks<[(name: String, text: String)]>()
-        for kind in kinds { made.run { try kindFiles(kind, format: format, context: context, all: all, register: register) } }
-        if extra {
+        for kind in kinds {
+            made.run { try kindFiles(kind, format: format, context: context, all: all, register: register, reports: reports) }
+        }
+        if let reports, extra {
             made.run {
-                format == .html ? [("index.html", ReportPage.index(context: context))] : [("headlines.json", try Headlines(context).json.prettyPrinted())]
+                format == .html
+                    ? [("index.html", ReportPage.index(context: context, headlines: reports))]
+                    : [("headlines.json", try reports.json.prettyPrinted())]
             }
         }
         var files: [(name: String, text: String)] = []
@@ -77,20 +86,20 @@ enum ReportFiles {
 
     /// The files of one kind.
     private static func kindFiles(
-        _ kind: ReportKind, format: ReportCommand.Format, context: ReportContext, all: Bool, register: Bool
+        _ kind: ReportKind, format: ReportCommand.Format, context: ReportContext, all: Bool, register: Bool, reports: Headlines?
     ) throws -> [(name: String, text: String)] {
         switch format {
         case .table:
             var tables = kind.tables(context)
             if register, kind == .surveillance { tables = [SurveillanceReport(context).registerTable] }
             return [(kind.rawValue + ".txt", tables.map(\.text).joined(separator: "\n"))]
-        case .json: return [(kind.rawValue + ".json", try kind.json(context).prettyPrinted())]
+        case .json: return [(kind.rawValue + ".json", try kind.json(context, reports: reports).prettyPrinted())]
         case .csv:
             let tables = kind.csvTables(context)
             if all { return tables.map { ($0.name + ".csv", $0.table.csv) } }
             let chosen = register ? tables.last : tables.first
             return [((chosen?.name ?? kind.rawValue) + ".csv", chosen?.table.csv ?? "")]
-        case .html: return [(kind.rawValue + ".html", ReportPage.render(kind, context: context))]
+        case .html: return [(kind.rawValue + ".html", ReportPage.render(kind, context: context, reports: reports))]
         }
     }
 

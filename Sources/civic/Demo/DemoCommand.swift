@@ -53,7 +53,7 @@ struct DemoCommand: AsyncParsableCommand {
         let headlines = Headlines(context)
         var files: [(name: String, text: String)] = []
         for format in [ReportCommand.Format.html, .json, .csv] {
-            files += try ReportFiles.files(ReportKind.allCases, format: format, context: context, all: true)
+            files += try ReportFiles.files(ReportKind.allCases, format: format, context: context, all: true, headlines: headlines)
         }
         let reports = out + "/reports"
         try ReportFiles.write(files, into: reports)
