@@ -41,6 +41,20 @@ struct ReportPageTests {
         }
     }
 
+    /// `report all` makes the four reports the headlines quote once (equity and surveillance
+    /// sharing one allocation of spend, on two cores) and renders every file from them: the same
+    /// JSON and pages as each report made alone.
+    @Test func reportsMadeOnceRenderAsEachMadeAlone() throws {
+        let context = try ReportLedger.smallCity().context()
+        let headlines = Headlines(context)
+        #expect(!headlines.equity.districts.allSatisfy { $0.investment == 0 }, "the city allocates spend to districts")
+        for kind in ReportKind.allCases {
+            #expect(kind.json(context, reports: headlines) == kind.json(context), "\(kind)")
+            #expect(ReportPage.render(kind, context: context, reports: headlines) == ReportPage.render(kind, context: context), "\(kind)")
+        }
+        #expect(ReportPage.index(context: context, headlines: headlines) == ReportPage.index(context: context))
+    }
+
     @Test func indexLinksEveryReport() throws {
         let ledger = try ReportLedger.smallCity()
         let context = try ledger.context()

@@ -7,7 +7,7 @@ extension EventRef: BinaryFields {
     init(binary reader: BinaryCoding.Reader) throws {
         let hlc = HLCTimestamp(wall: try reader.fixed(Int64.self), logical: try reader.fixed(Int64.self))
         let key = OrderKey(hlc: hlc, office: try reader.string(), seq: try reader.fixed(UInt64.self))
-        self.init(key: key, id: Hash(bytes: try reader.read([UInt8].self)), type: try reader.string())
+        self.init(key: key, id: Hash(bytes: try reader.bytes()), type: try reader.string())
     }
 
     func write(binary writer: BinaryCoding.Writer) throws {

@@ -244,7 +244,7 @@ extension BinaryCoding {
             if T.self == String.self { return try typed(string()) }
             if T.self == Int64.self { return try typed(fixed(Int64.self)) }
             if T.self == Bool.self { return try typed(flag()) }
-            if T.self == [UInt8].self { return try typed(Array(take(count()))) }
+            if T.self == [UInt8].self { return try typed(bytes()) }
             if let fields = T.self as? any BinaryFields.Type { return try typed(fields.init(binary: self)) }
             if let pairs = T.self as? any BinaryPairs.Type { return try typed(pairs.readPairs(self)) }
             if let integer = T.self as? any FixedWidthInteger.Type { return try typed(integer.init(truncatingIfNeeded: fixed(Int64.self))) }
@@ -271,6 +271,9 @@ extension BinaryCoding {
         func array<Element>(_ element: (Reader) throws -> Element) throws -> [Element] {
             try (0..<count()).map { _ in try element(self) }
         }
+
+        /// Bytes written as their count and themselves (a `[UInt8]`).
+        func bytes() throws -> [UInt8] { Array(try take(try count())) }
 
         /// An optional string (its presence byte, then the string).
         func optionalString() throws -> String? { try flag() ? try string() : nil }
