@@ -49,7 +49,7 @@ extension SystemProcured: BinaryFields {
         ocid = try reader.optionalString()
         terms = ContractTerms(
             dataPortability: try reader.flag(), openFormats: try reader.flag(), sourceAvailable: try reader.flag(), exitClause: try reader.flag())
-        funding = try (0..<reader.count()).map { _ in
+        funding = try reader.array { reader in
             FundingShare(source: try reader.code(FundingSource.self), shareBasisPoints: try reader.fixed(Int64.self))
         }
     }

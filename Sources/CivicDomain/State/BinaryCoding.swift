@@ -257,7 +257,9 @@ extension BinaryCoding {
         func pairs<Value>(_ value: (Reader) throws -> Value) throws -> [String: Value] {
             let count = try count()
             var pairs: [String: Value] = [:]
-            pairs.reserveCapacity(count)
+            // A pair takes four bytes at least (its key's count): a damaged count reserves no more
+            // slots than the bytes left could fill.
+            pairs.reserveCapacity(min(count, (base.count - offset) / 4))
             for _ in 0..<count {
                 let key = try string()
                 guard pairs.updateValue(try value(self), forKey: key) == nil else {
@@ -267,9 +269,13 @@ extension BinaryCoding {
             return pairs
         }
 
-        /// An array written as its count and elements, each read by `element`.
+        /// An array written as its count and elements, each read by `element`. Nothing is reserved
+        /// for the count: a damaged one ends in an error when the bytes run out, having made no
+        /// more elements than the bytes held.
         func array<Element>(_ element: (Reader) throws -> Element) throws -> [Element] {
-            try (0..<count()).map { _ in try element(self) }
+            var elements: [Element] = []
+            for _ in 0..<(try count()) { elements.append(try element(self)) }
+            return elements
         }
 
         /// Bytes written as their count and themselves (a `[UInt8]`).
