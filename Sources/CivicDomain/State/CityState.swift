@@ -126,8 +126,22 @@ public struct CityState: Sendable {
         costTotals[system] ?? 0
     }
 
-    /// Total spend per system.
+    /// Total spend per system. The lines come in order of system, a system's lines sharing its
+    /// name, so each system is looked up once, not once a line (half a million lines in a large
+    /// city); lines in any other order give the same totals, in more runs.
     public var costTotals: [String: Int64] {
-        costs.reduce(into: [:]) { totals, line in totals[line.system] = Money.add(totals[line.system] ?? 0, line.amount) }
+        var totals: [String: Int64] = [:]
+        var start = costs.startIndex
+        while start < costs.endIndex {
+            let system = costs[start].system
+            var (total, end) = (totals[system] ?? 0, start)
+            while end < costs.endIndex, costs[end].system == system {
+                total = Money.add(total, costs[end].amount)
+                end += 1
+            }
+            totals[system] = total
+            start = end
+        }
+        return totals
     }
 }
