@@ -13,20 +13,17 @@ public struct Headlines: Sendable {
     /// (they share one allocation of spend to districts), who pays in another, vendor capture on
     /// this thread meanwhile.
     public init(_ context: ReportContext) {
-        let districts = ParallelChunks<(EquityReport, SurveillanceReport)>()
-        districts.run {
+        @Sendable func districts() -> (EquityReport, SurveillanceReport) {
             let allocation = DeploymentAllocation(context)
             return (EquityReport(context, allocation: allocation), SurveillanceReport(context, allocation: allocation))
         }
-        let money = ParallelChunks<FundingReport>()
-        money.run { FundingReport(context) }
+        let (districtJob, fundingJob) = (ParallelChunks<(EquityReport, SurveillanceReport)>(), ParallelChunks<FundingReport>())
+        districtJob.run(districts)
+        fundingJob.run { FundingReport(context) }
         vendors = VendorReport(context)
-        // The jobs cannot throw; a job that did not finish is made here instead.
-        (equity, surveillance) = (try? districts.values().first) ?? {
-            let allocation = DeploymentAllocation(context)
-            return (EquityReport(context, allocation: allocation), SurveillanceReport(context, allocation: allocation))
-        }()
-        funding = (try? money.values().first) ?? FundingReport(context)
+        // The jobs cannot throw; one that did not finish is made here instead.
+        (equity, surveillance) = (try? districtJob.values().first) ?? districts()
+        funding = (try? fundingJob.values().first) ?? FundingReport(context)
     }
 
     public var json: JSONValue {

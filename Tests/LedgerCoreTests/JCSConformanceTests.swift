@@ -46,9 +46,9 @@ struct JCSConformanceTests {
             values.append(Double(next() % 9_007_199_254_740_992) + [0, 0.5, -0.25][Int(next() % 3)])
         }
         for value in values {
-            let written = String(decoding: try CanonicalJSON.encode(.number(value)), as: UTF8.self)
-            #expect(written == Self.reference(value), "\(value.bitPattern)")
-            if written != Self.reference(value) { break }
+            let (written, expected) = (String(decoding: try CanonicalJSON.encode(.number(value)), as: UTF8.self), Self.reference(value))
+            #expect(written == expected, "\(value.bitPattern)")
+            if written != expected { break }
         }
     }
 
