@@ -164,6 +164,42 @@ struct FoldSnapshotTests {
         #expect(try CityState.foldSnapshots(hall).map { LedgerDate(unixMilliseconds: $0).description } == snapshots + ["2024-04-16"])
     }
 
+    /// A ledger whose snapshots were made before the facts' times were indexed (the table and its
+    /// migration removed) gets the times of the facts its snapshots account for when opened, and
+    /// state from the snapshots still finds every fact after them.
+    @Test func snapshotsFromBeforeTheFactTimesStillServeWhenOpened() throws {
+        let city = try TestCity(offices: ["cityhall"])
+        city.at("2024-01-02")
+        try city.record("cityhall", "district.defined", "2024-01-02", Bodies.district("north"))
+        try city.record("cityhall", "system.procured", "2024-01-02", Bodies.system("cams"))
+        for (month, units) in [("02", 5), ("03", 3), ("04", 2), ("05", 7)] {
+            city.at("2024-\(month)-10")
+            try city.record("cityhall", "deployment.recorded", "2024-\(month)-10", Bodies.deployment("cams", "north", units: units))
+        }
+        try CityState.updateSnapshots(city.store("cityhall"), factsPerSnapshot: 1)
+        #expect(try CityState.foldSnapshots(city.store("cityhall")).count == 4)
+        let pool = try DatabasePool(path: LedgerDirectory(path: city.folder.path("cityhall")).databasePath)
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    DROP TABLE civic_fact_times; DROP INDEX civic_facts_key_events;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v8-civic-fact-times';
+                    """)
+        }
+        try pool.close()
+        let older = try city.copy()
+        let hall = older.store("cityhall")
+        let times = try hall.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_fact_times") }
+        #expect(times == 6)
+        var served = 0
+        for (date, units) in [("2024-02-20", 5), ("2024-03-12", 8), ("2024-04-20", 10), ("2024-05-20", 17)] {
+            let filter = TimeFilter(asOf: TimeFilter.instant(date))
+            if try Self.same(hall, filter, date) != nil { served += 1 }
+            #expect(try CityState.load(from: hall, filter: filter).facts.systems["cams"]?.deployments["north"] == Int64(units), "\(date)")
+        }
+        #expect(served == 4)
+    }
+
     /// A snapshot read back and written again is the same fold; damaged bytes are one error, never a
     /// crash; and state with damaged snapshots drops them and is the same.
     @Test func aSnapshotReadsBackAndADamagedOneIsDropped() throws {
@@ -187,6 +223,8 @@ struct FoldSnapshotTests {
         #expect(again.state == snapshot.state && again.foldFindings == snapshot.foldFindings && again.through == snapshot.through)
         #expect(again.rules.systems == snapshot.rules.systems && again.rules.offices == snapshot.rules.offices)
         #expect(again.rules.districts == snapshot.rules.districts && again.rules.algorithms == snapshot.rules.algorithms)
+        let rows = try hall.read { db in try Int64.fetchOne(db, sql: "SELECT count(*) FROM civic_facts WHERE hlc_wall <= ?", arguments: [snapshot.through]) ?? 0 }
+        #expect(snapshot.factRows == rows && again.factRows == rows && rows == 7, "\(rows)")  // police's registration and six facts
         #expect(snapshot.foldFindings.map(\.kind) == [.overRemoval])
         #expect(throws: BinaryCoding.Failure.self) {
             try blob.withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "police", city: city.city) }

@@ -1,4 +1,4 @@
-import CivicDomain
+@testable import CivicDomain
 import CivicTestSupport
 import Foundation
 import GRDB
@@ -154,5 +154,29 @@ struct ProjectionTableTests {
         }
         #expect(definition?.hasSuffix("WHERE system IS NOT NULL") == true)
         #expect(plan.contains("USING INDEX civic_facts_by_system") || plan.contains("USING COVERING INDEX civic_facts_by_system"), "\(plan)")
+    }
+
+    /// State from a snapshot of the fold reads the facts recorded after its instant and the key
+    /// events by index: a scan of every fact took a fifth of a large city's state, and the key
+    /// events' query must repeat the partial index's condition word for word to use it.
+    @Test func factsAfterASnapshotAndKeyEventsAreReadByIndex() throws {
+        let city = try LedgerRulesTests.city()
+        let store = city.store("it")
+        func plan(_ sql: String, _ arguments: StatementArguments) throws -> String {
+            try store.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String? ?? "" }
+                    .joined(separator: "; ")
+            }
+        }
+        let (condition, arguments) = TimeFilter(asOf: 1_800_000_000_000).sql(prefix: "f.")
+        let facts = try plan(
+            LedgerFacts.factsUnder(condition + " AND f.hlc_wall > ? AND f.event_rowid IN (\(LedgerFacts.afterSnapshot))"),
+            arguments + [1_700_000_000_000, 1_700_000_000_000, 1_800_000_000_000, 10])
+        #expect(facts.contains("SEARCH civic_fact_times USING PRIMARY KEY (hlc_wall>? AND hlc_wall<?)"), "\(facts)")
+        #expect(facts.contains("SEARCH civic_facts USING INTEGER PRIMARY KEY (rowid>?)"), "\(facts)")
+        #expect(!facts.contains("SCAN"), "\(facts)")
+        let keys = try plan(LedgerFacts.keyEventsBefore(0) + " AND " + TimeFilter(asOf: 1).sql(prefix: "e.").0, [1] + TimeFilter(asOf: 1).sql(prefix: "e.").1)
+        #expect(keys.contains("USING INDEX civic_facts_key_events"), "\(keys)")
+        #expect(!keys.contains("SCAN civic_facts"), "\(keys)")
     }
 }

@@ -33,6 +33,8 @@ struct FoldSnapshot: Sendable {
     /// Facts the fold left out: unreadable, or vouched for only by a revoked key.
     let itemFindings: [Finding]
     let revoked: RevokedRanges
+    /// How many `civic_facts` rows were recorded through `through` (``LedgerFacts/rows``).
+    let factRows: Int64
     /// Why each fact left out was left out.
     let unreadable: [Hash: FindingKind]
 
@@ -40,12 +42,14 @@ struct FoldSnapshot: Sendable {
     init(through: Int64, fold: CityFold, ledger: LedgerFacts) {
         self.init(
             through: through, rules: fold.rules, state: fold.state, foldFindings: fold.findings, itemFindings: ledger.itemFindings,
-            revoked: ledger.revoked)
+            revoked: ledger.revoked, factRows: ledger.rows)
     }
 
-    private init(through: Int64, rules: RuleFacts, state: FactState, foldFindings: [Finding], itemFindings: [Finding], revoked: RevokedRanges) {
-        (self.through, self.rules, self.state, self.foldFindings, self.itemFindings, self.revoked) =
-            (through, rules, state, foldFindings, itemFindings, revoked)
+    private init(
+        through: Int64, rules: RuleFacts, state: FactState, foldFindings: [Finding], itemFindings: [Finding], revoked: RevokedRanges, factRows: Int64
+    ) {
+        (self.through, self.rules, self.state, self.foldFindings, self.itemFindings, self.revoked, self.factRows) =
+            (through, rules, state, foldFindings, itemFindings, revoked, factRows)
         unreadable = Dictionary(itemFindings.compactMap { finding in finding.events.first.map { ($0.id, finding.kind) } }) { first, _ in first }
     }
 
@@ -63,7 +67,7 @@ struct FoldSnapshot: Sendable {
                 targets: state.targets, systems: state.systems, algorithms: state.algorithms, retiredAlgorithms: state.retiredAlgorithms,
                 registrations: state.algorithmRegistrations.mapValues { Stored.Registration(office: $0.office, on: $0.on) },
                 registered: state.offices, factCount: Int64(state.factCount), foldFindings: foldFindings, itemFindings: itemFindings,
-                revoked: revoked))
+                revoked: revoked, factRows: factRows))
     }
 
     /// Reads the binary form of a snapshot of this ledger's fold.
@@ -91,13 +95,15 @@ struct FoldSnapshot: Sendable {
             rules: RuleFacts(
                 registrar: registrar, city: city, districts: Set(stored.ruleDistricts), offices: stored.offices, systems: stored.ruleSystems,
                 algorithms: stored.ruleAlgorithms),
-            state: state, foldFindings: stored.foldFindings, itemFindings: stored.itemFindings, revoked: stored.revoked)
+            state: state, foldFindings: stored.foldFindings, itemFindings: stored.itemFindings, revoked: stored.revoked,
+            factRows: stored.factRows)
     }
 
     /// What a snapshot stores, field by field. A change to the fold or to a body's fields changes
     /// `format`, and snapshots of another format are made again.
     private struct Stored: Codable {
-        static let format: Int64 = 1
+        /// 2: with ``FoldSnapshot/factRows``.
+        static let format: Int64 = 2
 
         struct Registration: Codable {
             let office: String
@@ -123,6 +129,7 @@ struct FoldSnapshot: Sendable {
         let foldFindings: [Finding]
         let itemFindings: [Finding]
         let revoked: RevokedRanges
+        let factRows: Int64
     }
 }
 

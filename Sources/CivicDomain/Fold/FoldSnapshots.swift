@@ -29,6 +29,17 @@ enum FoldSnapshots {
         INSERT INTO civic_fold_snapshots_mark(id, through) VALUES (1, 0);
         """
 
+    /// The facts up to the mark by the instant they were recorded at (those after it, a few
+    /// thousand at most, are read by row): the facts after a snapshot are found without a scan of
+    /// every fact, and receiving a range writes no index of their times.
+    static let timesSchema = """
+        CREATE TABLE civic_fact_times (
+            hlc_wall INTEGER NOT NULL,
+            event_rowid INTEGER NOT NULL,
+            PRIMARY KEY (hlc_wall, event_rowid)
+        ) WITHOUT ROWID;
+        """
+
     /// The last `civic_facts` row the snapshots account for.
     static func mark(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT through FROM civic_fold_snapshots_mark WHERE id = 1")) ?? 0
@@ -97,6 +108,11 @@ enum FoldSnapshots {
             try db.execute(sql: "DELETE FROM civic_fold_snapshots WHERE through >= ?", arguments: [late])
         }
         // Every snapshot left holds every fact up to the last: the new ones start from them.
+        try db.execute(
+            sql: """
+                INSERT INTO civic_fact_times(hlc_wall, event_rowid)
+                SELECT hlc_wall, event_rowid FROM civic_facts WHERE event_rowid > ? AND event_rowid <= ? ORDER BY hlc_wall, event_rowid
+                """, arguments: [try mark(db), last])
         try db.execute(sql: "UPDATE civic_fold_snapshots_mark SET through = ? WHERE id = 1", arguments: [last])
         let newest = try Int64.fetchOne(db, sql: "SELECT max(through) FROM civic_fold_snapshots") ?? Int64.min
         // The facts recorded since, counted by period (``CostPeriods/period(of:)``, in SQL): a row
@@ -128,6 +144,6 @@ enum FoldSnapshots {
     /// Drops every snapshot (a damaged one, or one of another format): they are made again when
     /// the snapshots next catch up.
     static func drop(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM civic_fold_snapshots; UPDATE civic_fold_snapshots_mark SET through = 0 WHERE id = 1")
+        try db.execute(sql: "DELETE FROM civic_fold_snapshots; DELETE FROM civic_fact_times; UPDATE civic_fold_snapshots_mark SET through = 0 WHERE id = 1")
     }
 }

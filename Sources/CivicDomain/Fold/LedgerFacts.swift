@@ -26,6 +26,9 @@ struct LedgerFacts {
     }
 
     private(set) var items: [Item] = []
+    /// How many `civic_facts` rows the filter holds (those of the snapshot the load starts from
+    /// included): the facts a state counts. Not counted by a load by keys.
+    private(set) var rows: Int64 = 0
     /// The seqs only a revoked key vouched for, left out of the fold (and of the costs).
     private(set) var revoked = RevokedRanges()
     private(set) var costReplacements: [CostReplacement] = []
@@ -74,9 +77,10 @@ struct LedgerFacts {
         var (condition, arguments) = filter.sql(prefix: "f.")
         var keyItems: [Item] = []
         if let snapshot {
-            condition += " AND f.hlc_wall > ?"
-            arguments += [snapshot.through]
+            condition += " AND f.hlc_wall > ? AND f.event_rowid IN (\(afterSnapshot))"
+            arguments += [snapshot.through, snapshot.through, filter.asOf ?? Int64.max, try FoldSnapshots.mark(db)]
             reader.facts.itemFindings = snapshot.itemFindings
+            reader.facts.rows = snapshot.factRows
             reader.corrections = try Self.read(db, Self.correctionsBefore, snapshot: snapshot, filter: filter).compactMap { fact in
                 guard case .success(.eventCorrected(let correction)) = fact.read else { return nil }
                 return Correction(ref: fact.ref, body: correction)
@@ -89,13 +93,7 @@ struct LedgerFacts {
         }
         // Read in storage order and sorted here: SQLite would sort the rows with their bodies,
         // spilling a large ledger's facts to temporary files and reading them back.
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT \(columns)
-                FROM civic_facts f CROSS JOIN events e ON e.rowid = f.event_rowid
-                WHERE \(condition)
-                """, arguments: arguments)
+        let rows = try Row.fetchCursor(db, sql: factsUnder(condition), arguments: arguments)
         // The rows are read here and their bodies parsed on the machine's other cores while the
         // reading goes on, a chunk at a time (a ledger's facts are mostly parsing). Each chunk's
         // canonical bytes are copied out of SQLite's rows into one buffer of its own.
@@ -119,12 +117,26 @@ struct LedgerFacts {
                 return true
             }
             heads.append(Reader.Head(row, first: 0, canonical: held ? start..<arena.count : nil))
+            reader.facts.rows += 1
             if heads.count == Reader.chunk { dispatch() }
         }
         if !heads.isEmpty { dispatch() }
         reader.add(inCitywideOrder: try parsing.values())
         return try reader.resolve(db, filter: filter, registrar: registrar, city: city, snapshot: snapshot, keyItems: keyItems)
     }
+
+    /// The facts under `condition` (on `civic_facts` aliased `f`).
+    static func factsUnder(_ condition: String) -> String {
+        "SELECT \(columns) FROM civic_facts f CROSS JOIN events e ON e.rowid = f.event_rowid WHERE \(condition)"
+    }
+
+    /// The rows of the facts recorded after a snapshot's instant and up to the filter's: by their
+    /// times up to the snapshots' mark (``FoldSnapshots/timesSchema``), by row after it. Arguments:
+    /// the snapshot's instant, the filter's, the mark.
+    static let afterSnapshot = """
+        SELECT event_rowid FROM civic_fact_times WHERE hlc_wall > ? AND hlc_wall <= ?
+        UNION ALL SELECT event_rowid FROM civic_facts WHERE event_rowid > ?
+        """
 
     /// The corrections recorded up to a snapshot (its fold applied those of its own facts; the
     /// others are resolved again with those after it).
@@ -135,8 +147,8 @@ struct LedgerFacts {
     /// The registrations, rotations and revocations recorded up to a snapshot: the ranges revoked
     /// keys leave out are computed from all of them again (by their rule keys, ``RuleKey``, indexed
     /// up to `mark` and read from the facts after it).
-    private static func keyEventsBefore(_ mark: Int64) -> String {
-        let keys = "((rule_key >= 'o:' AND rule_key < 'o;') OR (rule_key >= '\(RuleKey.revocations.0)' AND rule_key < '\(RuleKey.revocations.1)'))"
+    static func keyEventsBefore(_ mark: Int64) -> String {
+        let keys = RuleKey.keyEvents
         return """
             SELECT \(columns) FROM events e WHERE e.rowid IN (
                 SELECT event_rowid FROM civic_rule_index WHERE \(keys) AND event_rowid <= \(mark)

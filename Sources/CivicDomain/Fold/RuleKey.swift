@@ -21,6 +21,11 @@ enum RuleKey {
     /// The SQL range of every revocation key: `rule_key >= ? AND rule_key < ?`.
     static let revocations = ("r:", "r;")
 
+    /// SQL that is true of the rule key of a registration, rotation or revocation (the key
+    /// events, which every fold reads whole). The partial index `civic_facts_key_events` is made
+    /// with this very text, and SQLite uses it only for a query that repeats it.
+    static let keyEvents = "((rule_key >= 'o:' AND rule_key < 'o;') OR (rule_key >= '\(revocations.0)' AND rule_key < '\(revocations.1)'))"
+
     /// The key whose rule facts `body` changes, if it changes any.
     static func written(by body: CivicBody) -> String? {
         switch body {

@@ -137,7 +137,24 @@ public struct CivicProjector: LedgerProjector {
             // The running totals of the cost periods (CostPeriods): a cache, made when state is first asked for.
             try db.execute(sql: CostPeriods.totalsSchema)
         }
+        migrator.registerMigration("v8-civic-fact-times") { db in
+            // State from a snapshot of the fold reads the facts recorded after its instant, and
+            // every key event: by index, not by a scan of every fact (a city hall that only
+            // receives has no rule index to find its key events in). The facts' times are indexed
+            // by the snapshots' catch-up (FoldSnapshots), not while a range is received.
+            try db.execute(sql: FoldSnapshots.timesSchema)
+            try db.execute(
+                sql: """
+                    INSERT INTO civic_fact_times(hlc_wall, event_rowid)
+                    SELECT hlc_wall, event_rowid FROM civic_facts WHERE event_rowid <= (SELECT through FROM civic_fold_snapshots_mark)
+                    ORDER BY hlc_wall, event_rowid
+                    """)
+            try db.execute(sql: Self.keyEventsIndex)
+        }
     }
+
+    /// The few key events (``RuleKey/keyEvents``) by row.
+    static let keyEventsIndex = "CREATE INDEX civic_facts_key_events ON civic_facts(event_rowid) WHERE \(RuleKey.keyEvents)"
 
     /// Indexes the rule keys of the facts stored after the index's mark, up to `rowid`, in key
     /// order (a received range's, or another process's), and moves the mark there.

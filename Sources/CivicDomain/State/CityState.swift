@@ -106,15 +106,13 @@ public struct CityState: Sendable {
     ///   snapshots (tests compare the two).
     static func load(_ db: Database, filter: TimeFilter, registrar: String?, city: String? = nil, periods: Bool = true) throws -> CityState {
         var state = CityState(filter: filter)
-        let (projectionWhere, projectionArguments) = filter.sql(prefix: "")
-        let facts = try Int64.fetchOne(db, sql: "SELECT count(*) FROM civic_facts WHERE \(projectionWhere)", arguments: projectionArguments) ?? 0
         // The cost periods are summed on another thread while the facts are read and folded here.
         let pending = periods && filter.knownAt == nil && filter.effectiveOn == nil ? try CostPeriods.Pending(db, asOf: filter.asOf) : nil
         let (ledger, fold, _) = try FoldSnapshots.fold(db, filter: filter, registrar: registrar, city: city, snapshots: periods)
         state.facts = fold.state
         let costs = try CostAggregator.aggregate(
             db, filter: filter, rules: fold.rules, replacements: ledger.costReplacements, revoked: ledger.revoked, periods: periods, pending: pending)
-        state.eventCount = facts + costs.events
+        state.eventCount = ledger.rows + costs.events
         state.costs = costs.lines
         state.corrections = ledger.applied
         state.findings = Finding.sorted(ledger.findings + fold.findings + costs.findings + (try NodeFindings.load(db, filter: filter)))
