@@ -57,11 +57,8 @@ public struct ReportContext: Sendable {
         // Computed once: every report reads them, some many times.
         // Sorted by their keys (their ids): no record is read in a comparison.
         systems = state.facts.systems.filter { $0.value.procured.contract.currency == chosen }.sorted { $0.key < $1.key }.map { $0.value }
-        // Shared with the state when every line is in the chosen currency (the usual city): a
-        // filtered copy of half a million lines retains five strings a line.
-        let lines = chosen.map { currency in
-            state.costs.allSatisfy { $0.currency == currency.code } ? state.costs : state.costs.filter { $0.currency == currency.code }
-        } ?? []
+        // The state keeps its lines packed (``CostLines``); the reports read each many times.
+        let lines = chosen.map { currency in state.costs.filter { $0.currency == currency.code } } ?? []
         costLines = lines
         var spend: [String: Int64] = [:]
         lines.forEachSystem { system, run in

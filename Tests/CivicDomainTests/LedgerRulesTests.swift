@@ -151,8 +151,9 @@ struct LedgerRulesTests {
             try db.execute(
                 sql: """
                     DROP TABLE civic_rule_index; DROP TABLE civic_rule_index_mark; DROP TABLE civic_correction_keys;
+                    DROP INDEX civic_facts_key_events; DROP TABLE civic_fact_times;
                     ALTER TABLE civic_facts DROP COLUMN rule_key;
-                    DELETE FROM grdb_migrations WHERE identifier = 'v4-civic-rule-keys';
+                    DELETE FROM grdb_migrations WHERE identifier IN ('v4-civic-rule-keys', 'v8-civic-fact-times');
                     DELETE FROM ledger_meta WHERE key = 'projector';
                     """)
         }

@@ -27,7 +27,7 @@ public struct AppliedCorrection: Sendable, Equatable {
 public struct CityState: Sendable {
     public let filter: TimeFilter
     public var facts = FactState()
-    public var costs: [CostLine] = []
+    public var costs = CostLines()
     public var corrections: [AppliedCorrection] = []
     /// Conflicts the fold resolved, events it could not read, and what this node saw of other
     /// offices' clocks and histories (``Finding/sorted(_:)``).
@@ -124,22 +124,6 @@ public struct CityState: Sendable {
         costTotals[system] ?? 0
     }
 
-    /// Total spend per system. The lines come in order of system, a system's lines sharing its
-    /// name, so each system is looked up once, not once a line (half a million lines in a large
-    /// city); lines in any other order give the same totals, in more runs.
-    public var costTotals: [String: Int64] {
-        var totals: [String: Int64] = [:]
-        var start = costs.startIndex
-        while start < costs.endIndex {
-            let system = costs[start].system
-            var (total, end) = (totals[system] ?? 0, start)
-            while end < costs.endIndex, costs[end].system == system {
-                total = Money.add(total, costs[end].amount)
-                end += 1
-            }
-            totals[system] = total
-            start = end
-        }
-        return totals
-    }
+    /// Total spend per system (``CostLines/totals``).
+    public var costTotals: [String: Int64] { costs.totals }
 }

@@ -81,7 +81,7 @@ struct CostAggregator {
     static func aggregate(
         _ db: Database, filter: TimeFilter, rules: RuleFacts, replacements: [LedgerFacts.CostReplacement], revoked: RevokedRanges = RevokedRanges(),
         periods: Bool = true, pending: CostPeriods.Pending? = nil
-    ) throws -> (lines: [CostLine], findings: [Finding], events: Int64) {
+    ) throws -> (lines: CostLines, findings: [Finding], events: Int64) {
         var replaced = Set(replacements.map(\.targetRowid))
         var findings: [Finding] = []
         // Costs only a revoked key vouched for are not counted: each is a finding instead.
@@ -162,38 +162,34 @@ struct CostAggregator {
     /// The lines of `table` in order of (system, year, category, source, currency). Each field's
     /// distinct texts are ranked once; the systems are put in order, then each system's few lines
     /// by the ranks of their other fields: half a million lines are ordered in sorts of a few
-    /// dozen each, without comparing a string.
-    static func ordered(_ table: CostSums) -> [CostLine] {
+    /// dozen each, without comparing a string, and kept packed (``CostLines``).
+    static func ordered(_ table: CostSums) -> CostLines {
         func ranks(_ values: [String]) -> [UInt32] {
             var ranks = [UInt32](repeating: 0, count: values.count)
             for (rank, index) in values.indices.sorted(by: { values[$0] < values[$1] }).enumerated() { ranks[index] = UInt32(rank) }
             return ranks
         }
-        let (systems, years, categories, sources, currencies) = (
-            table.systems.values, table.years.values, table.categories.values, table.sources.values, table.currencies.values
+        let texts = CostLines.Texts(
+            systems: table.systems.values, years: table.years.values, categories: table.categories.values, sources: table.sources.values,
+            currencies: table.currencies.values)
+        let (yearRanks, categoryRanks, sourceRanks, currencyRanks) = (
+            ranks(texts.years), ranks(texts.categories), ranks(texts.sources), ranks(texts.currencies)
         )
-        let (yearRanks, categoryRanks, sourceRanks, currencyRanks) = (ranks(years), ranks(categories), ranks(sources), ranks(currencies))
-        var lines: [CostLine] = []
+        var lines: [CostLines.Packed] = []
         lines.reserveCapacity(table.sums.held)
-        var held: [(rank: UInt32, rest: UInt32, amount: Int64, count: Int64)] = []
+        var held: [(rank: UInt32, line: CostLines.Packed)] = []
         let interned = table.systems
-        for system in systems.indices.sorted(by: { interned.precedes($0, $1) }) {
+        for system in texts.systems.indices.sorted(by: { interned.precedes($0, $1) }) {
             held.removeAll(keepingCapacity: true)
             table.sums.forEachLine(of: system) { rest, amount, count in
                 let rank = yearRanks[Int(rest >> 24)] << 24 | categoryRanks[Int(rest >> 16 & 0xFF)] << 16
                     | sourceRanks[Int(rest >> 8 & 0xFF)] << 8 | currencyRanks[Int(rest & 0xFF)]
-                held.append((rank, rest, amount, count))
+                held.append((rank, CostLines.Packed(system: UInt32(system), rest: rest, amount: amount, count: count)))
             }
             held.sort { $0.rank < $1.rank }
-            for line in held {
-                lines.append(
-                    CostLine(
-                        system: systems[system], year: years[Int(line.rest >> 24)], category: categories[Int(line.rest >> 16 & 0xFF)],
-                        source: sources[Int(line.rest >> 8 & 0xFF)], currency: currencies[Int(line.rest & 0xFF)], amount: line.amount,
-                        count: line.count))
-            }
+            for line in held { lines.append(line.line) }
         }
-        return lines
+        return CostLines(texts: texts, packed: lines)
     }
 
     /// The columns ``scan(_:sql:arguments:replaced:only:)`` reads, in its order.
