@@ -58,7 +58,7 @@ public struct ReportContext: Sendable {
         // Sorted by their keys (their ids): no record is read in a comparison.
         systems = state.facts.systems.filter { $0.value.procured.contract.currency == chosen }.sorted { $0.key < $1.key }.map { $0.value }
         // The state keeps its lines packed (``CostLines``); the reports read each many times.
-        let lines = chosen.map { currency in state.costs.filter { $0.currency == currency.code } } ?? []
+        let lines = chosen.map { currency in state.costs.lines(in: currency.code) } ?? []
         costLines = lines
         var spend: [String: Int64] = [:]
         lines.forEachSystem { system, run in

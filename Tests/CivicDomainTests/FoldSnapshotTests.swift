@@ -200,6 +200,44 @@ struct FoldSnapshotTests {
         #expect(served == 4)
     }
 
+    /// A state's packed cost lines read as the lines they pack: in order of (system, year,
+    /// category, source, currency), with their sums, the lines of one currency picked out by
+    /// place, and the totals of each system summed without making a line.
+    @Test func packedCostLinesReadAsTheirLines() throws {
+        let city = try TestCity(offices: ["cityhall"])
+        city.at("2024-01-02")
+        try city.record("cityhall", "system.procured", "2024-01-02", Bodies.system("lights"))
+        try city.record("cityhall", "system.procured", "2024-01-02", Bodies.system("cams", currency: "EUR"))
+        try city.record("cityhall", "system.procured", "2024-01-02", Bodies.system("buses"))
+        let costs: [(String, String, Int, String, String, String)] = [
+            ("lights", "2024-03-01", 50, "maintenance", "general-fund", "USD"), ("cams", "2025-02-01", 7, "licence", "bond", "EUR"),
+            ("lights", "2024-02-01", 20, "energy", "grant", "USD"), ("buses", "2025-01-05", 3, "maintenance", "general-fund", "USD"),
+            ("lights", "2024-04-01", 5, "maintenance", "general-fund", "USD"), ("cams", "2024-06-01", 11, "licence", "bond", "EUR"),
+            ("lights", "2025-01-01", 1, "energy", "grant", "USD"), ("cams", "2024-07-01", 2, "maintenance", "bond", "EUR"),
+        ]
+        for (system, date, amount, category, source, currency) in costs {
+            city.at(date)
+            try city.record("cityhall", "cost.incurred", date, Bodies.cost(system, amount, source: source, category: category, currency: currency))
+        }
+        let state = try CityState.load(from: city.store("cityhall"), filter: .none)
+        func line(_ fields: (String, String, String, String, String), _ amount: Int64, _ count: Int64) -> CostLine {
+            CostLine(system: fields.0, year: fields.1, category: fields.2, source: fields.3, currency: fields.4, amount: amount, count: count)
+        }
+        let expected = [
+            line(("buses", "2025", "maintenance", "general-fund", "USD"), 3, 1),
+            line(("cams", "2024", "licence", "bond", "EUR"), 11, 1), line(("cams", "2024", "maintenance", "bond", "EUR"), 2, 1),
+            line(("cams", "2025", "licence", "bond", "EUR"), 7, 1),
+            line(("lights", "2024", "energy", "grant", "USD"), 20, 1), line(("lights", "2024", "maintenance", "general-fund", "USD"), 55, 2),
+            line(("lights", "2025", "energy", "grant", "USD"), 1, 1),
+        ]
+        #expect(Array(state.costs) == expected)
+        #expect(state.costs.lines(in: "EUR") == expected.filter { $0.currency == "EUR" })
+        #expect(state.costs.lines(in: "USD") == expected.filter { $0.currency == "USD" })
+        #expect(state.costs.lines(in: "GBP").isEmpty)
+        #expect(state.costTotals == ["buses": 3, "cams": 20, "lights": 76])
+        #expect(state.costs != CostLines() && CostLines().isEmpty)
+    }
+
     /// A snapshot read back and written again is the same fold; damaged bytes are one error, never a
     /// crash; and state with damaged snapshots drops them and is the same.
     @Test func aSnapshotReadsBackAndADamagedOneIsDropped() throws {

@@ -44,6 +44,16 @@ public struct CostLines: RandomAccessCollection, Sendable, Equatable {
             count: line.count)
     }
 
+    /// The lines in `currency`, made in one array of their count (a report reads each line many
+    /// times); the currency is compared once a distinct text, not once a line.
+    public func lines(in currency: String) -> [CostLine] {
+        let wanted = texts.currencies.indices.filter { texts.currencies[$0] == currency }.map(UInt32.init)
+        guard wanted.count == texts.currencies.count else {
+            return packed.indices.filter { wanted.contains(packed[$0].rest & 0xFF) }.map { self[$0] }
+        }
+        return Array(self)
+    }
+
     /// Total spend per system, each system's run of lines summed without making a line.
     public var totals: [String: Int64] {
         var totals: [String: Int64] = [:]
