@@ -200,6 +200,41 @@ struct FoldSnapshotTests {
         #expect(served == 4)
     }
 
+    /// Many facts recorded within one period (a city importing its history in a day) get a
+    /// snapshot inside it, the period still open, through the time of the fact `every` facts before
+    /// the latest; state from it is state from every fact, and a late fact inside it leaves it out
+    /// until the snapshots catch up.
+    @Test func manyFactsInTheOpenPeriodGetASnapshotInsideIt() throws {
+        let city = try TestCity(offices: ["cityhall", "police"])
+        let hall = city.store("cityhall")
+        city.at("2024-03-02")
+        try city.record("cityhall", "system.procured", "2024-03-02", Bodies.system("cams"))
+        var times: [Int64] = []
+        for index in 0..<40 {
+            city.clock += 60_000
+            let event = try city.record("cityhall", "district.defined", "2024-03-02", Bodies.district("d\(index)"))
+            times.append(event.envelope.hlc.wall)
+        }
+        try CityState.updateSnapshots(hall, factsPerSnapshot: 8)
+        // 41 facts after none: through the 33rd (the procurement and 32 districts), 8 before the latest.
+        #expect(try CityState.foldSnapshots(hall) == [times[31]])
+        for instant in [times[31], times[35], times[39], times[39] + 86_400_000] {
+            #expect(try Self.same(hall, TimeFilter(asOf: instant), "at \(instant)") == times[31])
+        }
+        #expect(try CityState.load(from: hall, filter: .none).facts.districts.count == 40)
+        // Police's deployment, recorded before the snapshot's time, arrives after it was made.
+        city.clock = times[20] + 1
+        try city.recordUnchecked("police", "deployment.recorded", "2024-03-02", Bodies.deployment("cams", "d3", units: 2))
+        try city.deliver(from: "police", to: "cityhall")
+        #expect(try Self.same(hall, TimeFilter(asOf: times[39]), "with the late fact") == nil)
+        #expect(try CityState.load(from: hall, filter: TimeFilter(asOf: times[39])).facts.systems["cams"]?.deployments["d3"] == 2)
+        // Made again with it: 42 facts, through the 34th (the procurement, 21 districts, police's
+        // deployment and 11 more districts).
+        try CityState.updateSnapshots(hall, factsPerSnapshot: 8)
+        #expect(try CityState.foldSnapshots(hall) == [times[31]])
+        #expect(try Self.same(hall, TimeFilter(asOf: times[39]), "caught up") == times[31])
+    }
+
     /// A state's packed cost lines read as the lines they pack: in order of (system, year,
     /// category, source, currency), with their sums, the lines of one currency picked out by
     /// place, and the totals of each system summed without making a line.

@@ -7,8 +7,10 @@ import LedgerStore
 /// are made through, with a mark: the last `civic_facts` row they account for.
 ///
 /// A snapshot is made at the end of a 30-day period (``CostPeriods/length``) once
-/// ``factsPerSnapshot`` facts were recorded since the one before, never in the period of the
-/// latest fact (where most of what is still to come will land). A fact stored after the mark and
+/// ``factsPerSnapshot`` facts were recorded since the one before, never at the end of the period of
+/// the latest fact (where most of what is still to come will land). When twice as many follow the
+/// last snapshot (most of them, then, in the open period), one is made inside them, through the
+/// time of the fact ``factsPerSnapshot`` facts before the latest. A fact stored after the mark and
 /// recorded at or before a snapshot's instant (a late event) makes state leave that snapshot out
 /// until the snapshots catch up, which drops it and makes it again.
 enum FoldSnapshots {
@@ -126,18 +128,31 @@ enum FoldSnapshots {
         ).map { (period: $0[0] as Int64, facts: $0[1] as Int) }
         // The period of the latest fact is left open: most of what is still to come lands there.
         guard let open = periods.last?.period else { return false }
-        var since = 0
-        for (index, (period, facts)) in periods.enumerated() where period < open {
-            since += facts
-            guard since >= every else { continue }
-            let through = (period + 1) * CostPeriods.length - 1
+        func snapshot(through: Int64) throws {
             let (ledger, fold, _) = try self.fold(db, filter: TimeFilter(asOf: through), registrar: registrar, city: city, snapshots: true)
             try db.execute(
                 sql: "INSERT OR REPLACE INTO civic_fold_snapshots(through, fold) VALUES (?, ?)",
                 arguments: [through, Data(try FoldSnapshot(through: through, fold: fold, ledger: ledger).encoded())])
-            // Another is due if as many facts follow before the open period.
-            return periods[(index + 1)...].filter { $0.period < open }.reduce(0) { $0 + $1.facts } >= every
         }
+        var since = 0
+        for (index, (period, facts)) in periods.enumerated() where period < open {
+            since += facts
+            guard since >= every else { continue }
+            try snapshot(through: (period + 1) * CostPeriods.length - 1)
+            // Another is due if as many facts follow before the open period, or many within it.
+            let following = periods[(index + 1)...].reduce(0) { $0 + $1.facts }
+            return following - (periods.last?.facts ?? 0) >= every || following >= 2 * every
+        }
+        // Many facts in the last periods (a city importing its history in a day, a benchmark
+        // recording a hundred thousand): a snapshot inside them too, through the time of the fact
+        // `every` facts before the latest, so that what is recorded next lands after it.
+        let after = periods.reduce(0) { $0 + $1.facts }
+        guard after >= 2 * every,
+            let through = try Int64.fetchOne(
+                db, sql: "SELECT hlc_wall FROM civic_fact_times WHERE hlc_wall > ? ORDER BY hlc_wall LIMIT 1 OFFSET ?",
+                arguments: [newest, after - every - 1])
+        else { return false }
+        try snapshot(through: through)
         return false
     }
 
