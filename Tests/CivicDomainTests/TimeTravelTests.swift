@@ -175,7 +175,8 @@ struct ProjectionTableTests {
         #expect(facts.contains("SEARCH civic_fact_times USING PRIMARY KEY (hlc_wall>? AND hlc_wall<?)"), "\(facts)")
         #expect(facts.contains("SEARCH civic_facts USING INTEGER PRIMARY KEY (rowid>?)"), "\(facts)")
         #expect(!facts.contains("SCAN"), "\(facts)")
-        let keys = try plan(LedgerFacts.keyEventsBefore(0) + " AND " + TimeFilter(asOf: 1).sql(prefix: "e.").0, [1] + TimeFilter(asOf: 1).sql(prefix: "e.").1)
+        let (keyCondition, keyArguments) = TimeFilter(asOf: 1).sql(prefix: "e.")
+        let keys = try plan(LedgerFacts.keyEventsBefore(0) + " AND " + keyCondition, [1] + keyArguments)
         #expect(keys.contains("USING INDEX civic_facts_key_events"), "\(keys)")
         #expect(!keys.contains("SCAN civic_facts"), "\(keys)")
     }

@@ -143,12 +143,7 @@ public struct CivicProjector: LedgerProjector {
             // receives has no rule index to find its key events in). The facts' times are indexed
             // by the snapshots' catch-up (FoldSnapshots), not while a range is received.
             try db.execute(sql: FoldSnapshots.timesSchema)
-            try db.execute(
-                sql: """
-                    INSERT INTO civic_fact_times(hlc_wall, event_rowid)
-                    SELECT hlc_wall, event_rowid FROM civic_facts WHERE event_rowid <= (SELECT through FROM civic_fold_snapshots_mark)
-                    ORDER BY hlc_wall, event_rowid
-                    """)
+            try FoldSnapshots.indexTimes(db, after: 0, through: try FoldSnapshots.mark(db))
             try db.execute(sql: Self.keyEventsIndex)
         }
     }

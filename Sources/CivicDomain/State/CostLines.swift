@@ -47,11 +47,9 @@ public struct CostLines: RandomAccessCollection, Sendable, Equatable {
     /// The lines in `currency`, made in one array of their count (a report reads each line many
     /// times); the currency is compared once a distinct text, not once a line.
     public func lines(in currency: String) -> [CostLine] {
-        let wanted = texts.currencies.indices.filter { texts.currencies[$0] == currency }.map(UInt32.init)
-        guard wanted.count == texts.currencies.count else {
-            return packed.indices.filter { wanted.contains(packed[$0].rest & 0xFF) }.map { self[$0] }
-        }
-        return Array(self)
+        guard let place = texts.currencies.firstIndex(of: currency) else { return [] }
+        if texts.currencies.count == 1 { return Array(self) }
+        return packed.indices.filter { Int(packed[$0].rest & 0xFF) == place }.map { self[$0] }
     }
 
     /// Total spend per system, each system's run of lines summed without making a line.
