@@ -317,4 +317,62 @@ struct FoldSnapshotTests {
         try Self.same(hall, TimeFilter(asOf: TimeFilter.instant("2026-03-31")), "with damaged snapshots")
         #expect(try CityState.foldSnapshots(hall).isEmpty)
     }
+
+    /// A system's deployments are written once: the rules' system shares the state's (the fold
+    /// applies a deployment to both), and writes its own only when they differ. A snapshot of
+    /// another format is not read, and state makes it again.
+    @Test func deploymentsAreWrittenOnceAndAnOldFormatIsMadeAgain() throws {
+        let city = try TestCity(offices: ["cityhall"], registrar: "cityhall", registering: true)
+        let hall = city.store("cityhall")
+        city.at("2026-01-02")
+        try city.record("cityhall", "district.defined", "2026-01-02", Bodies.district("north"))
+        try city.record("cityhall", "system.procured", "2026-01-02", Bodies.system("cams"))
+        try city.record("cityhall", "deployment.recorded", "2026-01-03", Bodies.deployment("cams", "north", units: 5))
+        city.at("2026-03-01")
+        try city.record("cityhall", "contract.amended", "2026-03-01", Bodies.amendment("cams", change: 500))
+        try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
+        let blob = try #require(try hall.read { db in try Data.fetchOne(db, sql: "SELECT fold FROM civic_fold_snapshots") })
+        let snapshot = try blob.withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "cityhall", city: city.city) }
+        #expect(snapshot.rules.systems["cams"]?.deployments == ["north": 5])
+        #expect(snapshot.state.systems["cams"]?.deployments == ["north": 5])
+
+        // The rules' system alone: shared, its own when the state's differ or are not there.
+        let system = try #require(snapshot.rules.systems["cams"])
+        func written(sharing shared: [String: Int64]?) throws -> [UInt8] {
+            let writer = BinaryCoding.Writer()
+            try system.write(binary: writer, sharing: shared)
+            return writer.bytes
+        }
+        func read(_ bytes: [UInt8], sharing shared: [String: Int64]?) throws -> RuleFacts.System {
+            try bytes.withUnsafeBytes { base in
+                let reader = BinaryCoding.Reader(base)
+                let read = try RuleFacts.System(binary: reader, sharing: shared)
+                #expect(reader.offset == base.count)
+                return read
+            }
+        }
+        let shared = try written(sharing: ["north": 5])
+        let own = try written(sharing: ["north": 4])
+        #expect(own.count > shared.count)
+        #expect(try read(shared, sharing: ["north": 5]) == system)
+        #expect(try read(own, sharing: ["north": 4]) == system)
+        #expect(try read(try written(sharing: nil), sharing: nil) == system)
+        #expect(throws: BinaryCoding.Failure.self) { try read(shared, sharing: nil) }
+
+        // A snapshot of format 2 (before deployments were shared): not read, dropped and made again.
+        var old = Array(blob)
+        withUnsafeBytes(of: Int64(2).littleEndian) { old.replaceSubrange(0..<8, with: $0) }
+        #expect {
+            try old.withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "cityhall", city: city.city) }
+        } throws: { error in
+            (error as? BinaryCoding.Failure)?.description == "a fold snapshot of format 2"
+        }
+        try hall.updateDerived { db in try db.execute(sql: "UPDATE civic_fold_snapshots SET fold = ?", arguments: [Data(old)]) }
+        let from = try Self.same(hall, TimeFilter(asOf: TimeFilter.instant("2026-03-31")), "with a snapshot of format 2")
+        #expect(from == nil)
+        try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
+        let made = try #require(try hall.read { db in try Data.fetchOne(db, sql: "SELECT fold FROM civic_fold_snapshots") })
+        let again = try made.withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "cityhall", city: city.city) }
+        #expect(again.state == snapshot.state && again.rules.systems == snapshot.rules.systems && again.through == snapshot.through)
+    }
 }

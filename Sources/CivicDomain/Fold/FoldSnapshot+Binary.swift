@@ -21,21 +21,38 @@ extension EventRef: BinaryFields {
 }
 
 extension RuleFacts.System: BinaryFields {
-    init(binary reader: BinaryCoding.Reader) throws {
+    init(binary reader: BinaryCoding.Reader) throws { try self.init(binary: reader, sharing: nil) }
+
+    /// - Parameter shared: the deployments of the state's system of this name: the fold applies a
+    ///   deployment to both, so a snapshot writes them once, and a flag here says whether these are
+    ///   they (``write(binary:sharing:)``).
+    init(binary reader: BinaryCoding.Reader, sharing shared: [String: Int64]?) throws {
         let currency = try reader.string()
         guard let known = Currency(currency) else { throw BinaryCoding.Failure(description: "\"\(currency)\" is not a currency") }
-        self.init(
-            currency: known, procuredOn: try reader.string(), procuredBy: try EventRef(binary: reader), retiredOn: try reader.optionalString(),
-            retiredBy: try reader.flag() ? try EventRef(binary: reader) : nil, deployments: try reader.pairs { try $0.fixed(Int64.self) })
+        let (procuredOn, procuredBy, retiredOn) = (try reader.string(), try EventRef(binary: reader), try reader.optionalString())
+        let retiredBy = try reader.flag() ? try EventRef(binary: reader) : nil
+        let deployments: [String: Int64]
+        if try reader.flag() {
+            guard let shared else { throw BinaryCoding.Failure(description: "a system's deployments shared with a system the state does not hold") }
+            deployments = shared
+        } else {
+            deployments = try reader.pairs { try $0.fixed(Int64.self) }
+        }
+        self.init(currency: known, procuredOn: procuredOn, procuredBy: procuredBy, retiredOn: retiredOn, retiredBy: retiredBy, deployments: deployments)
     }
 
-    func write(binary writer: BinaryCoding.Writer) throws {
+    func write(binary writer: BinaryCoding.Writer) throws { try write(binary: writer, sharing: nil) }
+
+    /// Writes the deployments only when they are not `shared` (the state's system's).
+    func write(binary writer: BinaryCoding.Writer, sharing shared: [String: Int64]?) throws {
         writer.string(currency.code)
         writer.string(procuredOn)
         try procuredBy.write(binary: writer)
         try writer.present(retiredOn)
         try writer.present(retiredBy)
-        try writer.write(deployments)
+        let isShared = shared == deployments
+        try writer.write(isShared)
+        if !isShared { try writer.write(deployments) }
     }
 }
 

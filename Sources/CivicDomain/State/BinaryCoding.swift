@@ -255,14 +255,19 @@ extension BinaryCoding {
 
         /// A dictionary written as its pairs (``BinaryPairs``), each value read by `value`.
         func pairs<Value>(_ value: (Reader) throws -> Value) throws -> [String: Value] {
+            try pairs { reader, _ in try value(reader) }
+        }
+
+        /// A dictionary written as its pairs, each value read by `value` given its key.
+        func pairs<Value>(_ value: (Reader, String) throws -> Value) throws -> [String: Value] {
             let count = try count()
-            var pairs: [String: Value] = [:]
             // A pair takes four bytes at least (its key's count): a damaged count reserves no more
-            // slots than the bytes left could fill.
-            pairs.reserveCapacity(min(count, (base.count - offset) / 4))
+            // slots than the bytes left could fill. (An empty dictionary allocates nothing, and the
+            // initializer is specialized where `reserveCapacity` looked the type up at run time.)
+            var pairs = count == 0 ? [:] : [String: Value](minimumCapacity: min(count, (base.count - offset) / 4))
             for _ in 0..<count {
                 let key = try string()
-                guard pairs.updateValue(try value(self), forKey: key) == nil else {
+                guard pairs.updateValue(try value(self, key), forKey: key) == nil else {
                     throw Failure(description: "the key \"\(key)\" twice in one dictionary")
                 }
             }
