@@ -31,6 +31,12 @@ struct FoldSnapshotTests {
         return try store.read { db in try FoldSnapshots.fold(db, filter: filter, registrar: registrar, city: city, snapshots: true).from }
     }
 
+    /// The one snapshot of city hall's ledger, as stored and as read.
+    static func onlySnapshot(_ store: LedgerStore, _ city: TestCity) throws -> (blob: Data, snapshot: FoldSnapshot) {
+        let blob = try #require(try store.read { db in try Data.fetchOne(db, sql: "SELECT fold FROM civic_fold_snapshots") })
+        return (blob, try blob.withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "cityhall", city: city.city) })
+    }
+
     /// Three offices over two and a half years (from 2026) touching each other's systems: districts defined
     /// again, systems procured twice, deployments on systems unknown or retired and in districts not
     /// defined, removals of more than is deployed, amendments and retirements by an office that did
@@ -288,8 +294,7 @@ struct FoldSnapshotTests {
         city.at("2026-03-01")
         try city.record("cityhall", "contract.amended", "2026-03-01", Bodies.amendment("cams", change: 500))
         try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
-        let blob = try #require(try hall.read { db in try Data.fetchOne(db, sql: "SELECT fold FROM civic_fold_snapshots") })
-        let snapshot = try blob.withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "cityhall", city: city.city) }
+        let (blob, snapshot) = try Self.onlySnapshot(hall, city)
         let again = try snapshot.encoded().withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "cityhall", city: city.city) }
         #expect(snapshot.state.systems["cams"]?.deployments == [:])
         #expect(snapshot.state.offices.keys.sorted() == ["police"] && snapshot.state.algorithms.keys.sorted() == ["triage"])
@@ -331,8 +336,7 @@ struct FoldSnapshotTests {
         city.at("2026-03-01")
         try city.record("cityhall", "contract.amended", "2026-03-01", Bodies.amendment("cams", change: 500))
         try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
-        let blob = try #require(try hall.read { db in try Data.fetchOne(db, sql: "SELECT fold FROM civic_fold_snapshots") })
-        let snapshot = try blob.withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "cityhall", city: city.city) }
+        let (blob, snapshot) = try Self.onlySnapshot(hall, city)
         #expect(snapshot.rules.systems["cams"]?.deployments == ["north": 5])
         #expect(snapshot.state.systems["cams"]?.deployments == ["north": 5])
 
@@ -371,8 +375,7 @@ struct FoldSnapshotTests {
         let from = try Self.same(hall, TimeFilter(asOf: TimeFilter.instant("2026-03-31")), "with a snapshot of format 2")
         #expect(from == nil)
         try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
-        let made = try #require(try hall.read { db in try Data.fetchOne(db, sql: "SELECT fold FROM civic_fold_snapshots") })
-        let again = try made.withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: "cityhall", city: city.city) }
+        let again = try Self.onlySnapshot(hall, city).snapshot
         #expect(again.state == snapshot.state && again.rules.systems == snapshot.rules.systems && again.through == snapshot.through)
     }
 }
