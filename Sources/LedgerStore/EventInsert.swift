@@ -4,15 +4,26 @@ import LedgerCore
 /// The prepared `INSERT INTO events` of one write transaction, bound through the SQLite C API so
 /// the bytes are handed to SQLite without intermediate copies.
 /// Each event's id goes to ``EventIDs``; the recent ids are settled when they are many.
+///
+/// A range being received (``init(_:receiving:)``) keeps its ids in memory instead and puts them in
+/// the settled table in key order, with the recent ids, every ``EventIDs/settleWithin`` events and
+/// at ``finish()``: nothing looks an event up by id while a range is stored, and an id written to
+/// the recent table would be read and deleted again to settle it.
 final class EventInsert {
     private let statement: FastStatement
     private let recentID: FastStatement
     private let db: Database
     /// The last event the settled ids hold.
     private var settled: Int64
+    /// The ids of a range being received, not yet in a table (nil: recording, each id goes to the
+    /// recent table at once).
+    private var pending: [(key: Int64, rowid: Int64)]?
+    private var settledID: FastStatement?
 
-    init(_ db: Database) throws {
+    /// - Parameter receiving: a range is being received (its ids wait in memory: call ``finish()``).
+    init(_ db: Database, receiving: Bool = false) throws {
         self.db = db
+        if receiving { pending = [] }
         statement = try FastStatement(
             db,
             sql: """
@@ -27,8 +38,30 @@ final class EventInsert {
     }
 
     private func settle(through rowid: Int64) throws {
+        if var ids = pending, !ids.isEmpty {
+            ids.sort { ($0.key, $0.rowid) < ($1.key, $1.rowid) }
+            let insert = try settledID ?? FastStatement(db, sql: "INSERT INTO event_ids(id_key, event_rowid) VALUES (?, ?)")
+            settledID = insert
+            for id in ids {
+                insert.bind(1, id.key)
+                insert.bind(2, id.rowid)
+                try insert.run()
+            }
+            pending?.removeAll(keepingCapacity: true)
+        }
         try EventIDs.settle(db, through: rowid)
         settled = rowid
+    }
+
+    /// Puts the ids of the range received in the settled table (in the caller's transaction, before
+    /// anything reads an event by id); nothing when recording.
+    func finish() throws {
+        guard let last = pending?.last?.rowid else { return }
+        do {
+            try settle(through: last)
+        } catch let error as DatabaseError {
+            throw StoreError(.database("settling the ids of a range: \(error.message ?? error.description)", code: error.resultCode.primaryResultCode.rawValue))
+        }
     }
 
     /// Inserts one event; `arrived` is this node's arrival time in Unix ms. Returns its rowid.
@@ -48,9 +81,13 @@ final class EventInsert {
         do {
             try statement.run(blob: event.leafHash.bytes, at: 3, blob: event.canonical, at: 9)
             rowid = statement.lastInsertedRowID
-            recentID.bind(1, idKey)
-            recentID.bind(2, rowid)
-            try recentID.run()
+            if pending != nil {
+                pending?.append((idKey, rowid))
+            } else {
+                recentID.bind(1, idKey)
+                recentID.bind(2, rowid)
+                try recentID.run()
+            }
             // Within a large transaction (a long range received), once in a while.
             if rowid - settled >= EventIDs.settleWithin { try settle(through: rowid) }
         } catch let error as DatabaseError {

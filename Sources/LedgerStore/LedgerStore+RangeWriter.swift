@@ -55,7 +55,7 @@ extension LedgerStore {
             throw ForkFound(office: office, proof: proof)
         }
         let arrived = now()
-        let insert = try EventInsert(db)
+        let insert = try EventInsert(db, receiving: true)
         let projection = try beginProjection(db, mode: .receive)
         let clockBefore = try Self.nodeClock(db)
         let pipeline = ReceivePipeline(
@@ -92,6 +92,7 @@ extension LedgerStore {
             pipeline.cancel()
             throw error
         }
+        try insert.finish()
         try projection?.finish(in: db)
         let frontier = chain.frontier
         guard signed.checkpoint.size == frontier.size, signed.checkpoint.root == frontier.root else {

@@ -12,15 +12,15 @@ import Testing
 struct EventIDTests {
     /// Every `stride`th event held (and the last), looked up by its id, is the event stored at its
     /// seq; an id not held is nil.
-    static func expectEventsFound(_ store: LedgerStore, count: Int, stride: Int = 1) throws {
+    static func expectEventsFound(_ store: LedgerStore, office: String = "transport", count: Int, stride: Int = 1) throws {
         var held: [(Hash, UInt64)] = []
-        try store.forEachEvent(office: "transport") { stored in
+        try store.forEachEvent(office: office) { stored in
             held.append((stored.id, stored.seq))
             return true
         }
         #expect(held.count == count)
         for (index, (id, seq)) in held.enumerated() where index % stride == 0 || index == held.count - 1 {
-            #expect(try store.event(id: id)?.seq == seq, "event \(seq) by its id")
+            #expect(try store.event(id: id).map { [$0.office, "\($0.seq)"] } == [office, "\(seq)"], "event \(seq) by its id")
         }
         #expect(try store.event(id: Hash(bytes: [UInt8](repeating: 7, count: 32))) == nil)
     }
@@ -64,6 +64,40 @@ struct EventIDTests {
         #expect(tables.mark == mark && tables.settled == mark && tables.recent == held - mark)
         try Self.expectEventsFound(ledger.store, count: Int(held), stride: 97)
         #expect(try ledger.store.verify().eventCount == Int(held))
+    }
+
+    /// A range received keeps its ids in memory and puts them in the settled table in key order,
+    /// with the node's recent ids, every 32,768 events and when it ends. A range cut short leaves
+    /// the tables as they were, and the next recording settles nothing.
+    @Test func aReceivedRangeSettlesItsIDsWhenItEnds() async throws {
+        let pair = try PolicePair(events: 33_000)
+        // City hall's own events first: their ids wait in the recent table.
+        _ = try pair.hall.store.append((0..<10).map { try TestLedger.draft($0) }, signer: pair.hall.signer)
+        var tables = try Self.tables(pair.hall)
+        #expect(tables.recent == 10 && tables.settled == 0 && tables.mark == 0)
+        var cut = pair.stream(1...33_000)
+        cut.cutAfter = 32_900
+        await #expect(throws: StoredEvents.Cut.self) { try await pair.hallReceives(cut) }
+        tables = try Self.tables(pair.hall)
+        #expect(tables.recent == 10 && tables.settled == 0 && tables.mark == 0)
+
+        #expect(try await pair.hallReceives(pair.stream(1...33_000)).stored == 33_000)
+        tables = try Self.tables(pair.hall)
+        #expect(tables.recent == 0 && tables.settled == 33_010 && tables.mark == 33_010)
+        try Self.expectEventsFound(pair.hall.store, office: "police", count: 33_000, stride: 97)
+        try Self.expectEventsFound(pair.hall.store, office: "cityhall", count: 10)
+        let keys = try await DatabasePool(path: pair.hall.directory.databasePath).read { db in
+            try Int64.fetchAll(db, sql: "SELECT id_key FROM events ORDER BY rowid").sorted()
+                == Int64.fetchAll(db, sql: "SELECT id_key FROM event_ids ORDER BY id_key, event_rowid")
+        }
+        #expect(keys, "one settled id per event")
+
+        // The next recording finds nothing to settle; its own id waits in the recent table.
+        _ = try pair.hall.store.append([try TestLedger.draft(10)], signer: pair.hall.signer)
+        tables = try Self.tables(pair.hall)
+        #expect(tables.recent == 1 && tables.settled == 33_010 && tables.mark == 33_010)
+        try Self.expectEventsFound(pair.hall.store, office: "cityhall", count: 11)
+        #expect(try pair.hall.store.verify().eventCount == 33_011)
     }
 
     /// A ledger from before the id tables (they and their migration removed, the old index put
