@@ -51,8 +51,19 @@ package enum EventIDs {
     }
 
     /// Moves every recent id to the settled table (in key order, so each settled page is written
-    /// once), through the event `rowid`, in the caller's write transaction.
-    static func settle(_ db: Database, through rowid: Int64) throws {
+    /// once), through the event `rowid`, in the caller's write transaction; `adding` are ids not in
+    /// the recent table (a range received keeps its own in memory), put there in key order too.
+    static func settle(_ db: Database, through rowid: Int64, adding ids: inout [(key: Int64, rowid: Int64)]) throws {
+        if !ids.isEmpty {
+            ids.sort { ($0.key, $0.rowid) < ($1.key, $1.rowid) }
+            let insert = try FastStatement(db, sql: "INSERT INTO event_ids(id_key, event_rowid) VALUES (?, ?)")
+            for id in ids {
+                insert.bind(1, id.key)
+                insert.bind(2, id.rowid)
+                try insert.run()
+            }
+            ids.removeAll(keepingCapacity: true)
+        }
         try db.execute(
             sql: """
                 INSERT INTO event_ids(id_key, event_rowid) SELECT id_key, event_rowid FROM event_ids_recent ORDER BY id_key, event_rowid;

@@ -15,15 +15,14 @@ final class EventInsert {
     private let db: Database
     /// The last event the settled ids hold.
     private var settled: Int64
-    /// The ids of a range being received, not yet in a table (nil: recording, each id goes to the
-    /// recent table at once).
-    private var pending: [(key: Int64, rowid: Int64)]?
-    private var settledID: FastStatement?
+    /// The ids of a range being received, not yet in a table (empty when recording: each id goes
+    /// to the recent table at once).
+    private var pending: [(key: Int64, rowid: Int64)] = []
+    private let receiving: Bool
 
     /// - Parameter receiving: a range is being received (its ids wait in memory: call ``finish()``).
     init(_ db: Database, receiving: Bool = false) throws {
-        self.db = db
-        if receiving { pending = [] }
+        (self.db, self.receiving) = (db, receiving)
         statement = try FastStatement(
             db,
             sql: """
@@ -38,25 +37,14 @@ final class EventInsert {
     }
 
     private func settle(through rowid: Int64) throws {
-        if var ids = pending, !ids.isEmpty {
-            ids.sort { ($0.key, $0.rowid) < ($1.key, $1.rowid) }
-            let insert = try settledID ?? FastStatement(db, sql: "INSERT INTO event_ids(id_key, event_rowid) VALUES (?, ?)")
-            settledID = insert
-            for id in ids {
-                insert.bind(1, id.key)
-                insert.bind(2, id.rowid)
-                try insert.run()
-            }
-            pending?.removeAll(keepingCapacity: true)
-        }
-        try EventIDs.settle(db, through: rowid)
+        try EventIDs.settle(db, through: rowid, adding: &pending)
         settled = rowid
     }
 
     /// Puts the ids of the range received in the settled table (in the caller's transaction, before
     /// anything reads an event by id); nothing when recording.
     func finish() throws {
-        guard let last = pending?.last?.rowid else { return }
+        guard let last = pending.last?.rowid else { return }
         do {
             try settle(through: last)
         } catch let error as DatabaseError {
@@ -81,8 +69,8 @@ final class EventInsert {
         do {
             try statement.run(blob: event.leafHash.bytes, at: 3, blob: event.canonical, at: 9)
             rowid = statement.lastInsertedRowID
-            if pending != nil {
-                pending?.append((idKey, rowid))
+            if receiving {
+                pending.append((idKey, rowid))
             } else {
                 recentID.bind(1, idKey)
                 recentID.bind(2, rowid)

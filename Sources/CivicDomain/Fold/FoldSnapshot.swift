@@ -102,7 +102,7 @@ struct FoldSnapshot: Sendable {
     /// What a snapshot stores, field by field, written and read by hand (``BinaryFields``). A change
     /// to the fold or to a body's fields changes `format`, and snapshots of another format are made
     /// again.
-    private struct Stored: BinaryFields {
+    fileprivate struct Stored: BinaryFields {
         /// 2: with ``FoldSnapshot/factRows``. 3: the state's systems before the rules' systems, whose
         /// deployments are written only when they are not the state's system's
         /// (``RuleFacts/System/init(binary:sharing:)``).
@@ -133,76 +133,65 @@ struct FoldSnapshot: Sendable {
         let itemFindings: [Finding]
         let revoked: RevokedRanges
         let factRows: Int64
+    }
+}
 
-        init(
-            format: Int64, through: Int64, registrar: String?, city: String?, ruleDistricts: [String], offices: [String: RuleFacts.Keys],
-            ruleSystems: [String: RuleFacts.System], ruleAlgorithms: [String: RuleFacts.Algorithm], districts: [String: DistrictDefined],
-            targets: [String: TargetDeclared], systems: [String: SystemRecord], algorithms: [String: AlgorithmEntry],
-            retiredAlgorithms: [String: String], registrations: [String: Registration], registered: [String: OfficeRegistered], factCount: Int64,
-            foldFindings: [Finding], itemFindings: [Finding], revoked: RevokedRanges, factRows: Int64
-        ) {
-            (self.format, self.through, self.registrar, self.city, self.ruleDistricts) = (format, through, registrar, city, ruleDistricts)
-            (self.offices, self.ruleSystems, self.ruleAlgorithms, self.districts) = (offices, ruleSystems, ruleAlgorithms, districts)
-            (self.targets, self.systems, self.algorithms, self.retiredAlgorithms) = (targets, systems, algorithms, retiredAlgorithms)
-            (self.registrations, self.registered, self.factCount, self.foldFindings) = (registrations, registered, factCount, foldFindings)
-            (self.itemFindings, self.revoked, self.factRows) = (itemFindings, revoked, factRows)
-        }
+// Written and read by hand in an extension, so that `Stored` keeps its memberwise initializer.
+extension FoldSnapshot.Stored {
+    /// The format comes first, and a snapshot of another format is not read further.
+    init(binary reader: BinaryCoding.Reader) throws {
+        format = try reader.fixed(Int64.self)
+        guard format == Self.format else { throw BinaryCoding.Failure(description: "a fold snapshot of format \(format)") }
+        (through, registrar, city) = (try reader.fixed(Int64.self), try reader.optionalString(), try reader.optionalString())
+        (ruleDistricts, offices) = (try reader.read([String].self), try reader.read([String: RuleFacts.Keys].self))
+        let systems = try reader.pairs { try SystemRecord(binary: $0) }
+        // A rule system and the state's system of its name share one dictionary of deployments.
+        ruleSystems = try reader.pairs { reader, name in try RuleFacts.System(binary: reader, sharing: systems[name]?.deployments) }
+        self.systems = systems
+        (ruleAlgorithms, districts) = (try reader.read([String: RuleFacts.Algorithm].self), try reader.pairs { try DistrictDefined(binary: $0) })
+        (targets, algorithms) = (try reader.read([String: TargetDeclared].self), try reader.read([String: AlgorithmEntry].self))
+        (retiredAlgorithms, registrations) = (try reader.read([String: String].self), try reader.read([String: Registration].self))
+        (registered, factCount) = (try reader.read([String: OfficeRegistered].self), try reader.fixed(Int64.self))
+        (foldFindings, itemFindings) = (try reader.read([Finding].self), try reader.read([Finding].self))
+        (revoked, factRows) = (try reader.read(RevokedRanges.self), try reader.fixed(Int64.self))
+    }
 
-        /// The format comes first, and a snapshot of another format is not read further.
-        init(binary reader: BinaryCoding.Reader) throws {
-            format = try reader.fixed(Int64.self)
-            guard format == Self.format else { throw BinaryCoding.Failure(description: "a fold snapshot of format \(format)") }
-            (through, registrar, city) = (try reader.fixed(Int64.self), try reader.optionalString(), try reader.optionalString())
-            (ruleDistricts, offices) = (try reader.read([String].self), try reader.read([String: RuleFacts.Keys].self))
-            let systems = try reader.pairs { try SystemRecord(binary: $0) }
-            // A rule system and the state's system of its name share one dictionary of deployments.
-            ruleSystems = try reader.pairs { reader, name in try RuleFacts.System(binary: reader, sharing: systems[name]?.deployments) }
-            self.systems = systems
-            (ruleAlgorithms, districts) = (try reader.read([String: RuleFacts.Algorithm].self), try reader.pairs { try DistrictDefined(binary: $0) })
-            (targets, algorithms) = (try reader.read([String: TargetDeclared].self), try reader.read([String: AlgorithmEntry].self))
-            (retiredAlgorithms, registrations) = (try reader.read([String: String].self), try reader.read([String: Registration].self))
-            (registered, factCount) = (try reader.read([String: OfficeRegistered].self), try reader.fixed(Int64.self))
-            (foldFindings, itemFindings) = (try reader.read([Finding].self), try reader.read([Finding].self))
-            (revoked, factRows) = (try reader.read(RevokedRanges.self), try reader.fixed(Int64.self))
+    func write(binary writer: BinaryCoding.Writer) throws {
+        writer.fixed(format)
+        writer.fixed(through)
+        try writer.present(registrar)
+        try writer.present(city)
+        try writer.write(ruleDistricts)
+        try writer.write(offices)
+        try writer.write(systems)
+        writer.count(ruleSystems.count)
+        for (name, system) in ruleSystems {
+            writer.string(name)
+            try system.write(binary: writer, sharing: systems[name]?.deployments)
         }
+        try writer.write(ruleAlgorithms)
+        try writer.write(districts)
+        try writer.write(targets)
+        try writer.write(algorithms)
+        try writer.write(retiredAlgorithms)
+        try writer.write(registrations)
+        try writer.write(registered)
+        writer.fixed(factCount)
+        try writer.write(foldFindings)
+        try writer.write(itemFindings)
+        try writer.write(revoked)
+        writer.fixed(factRows)
+    }
 
-        func write(binary writer: BinaryCoding.Writer) throws {
-            writer.fixed(format)
-            writer.fixed(through)
-            try writer.present(registrar)
-            try writer.present(city)
-            try writer.write(ruleDistricts)
-            try writer.write(offices)
-            try writer.write(systems)
-            writer.count(ruleSystems.count)
-            for (name, system) in ruleSystems {
-                writer.string(name)
-                try system.write(binary: writer, sharing: systems[name]?.deployments)
-            }
-            try writer.write(ruleAlgorithms)
-            try writer.write(districts)
-            try writer.write(targets)
-            try writer.write(algorithms)
-            try writer.write(retiredAlgorithms)
-            try writer.write(registrations)
-            try writer.write(registered)
-            writer.fixed(factCount)
-            try writer.write(foldFindings)
-            try writer.write(itemFindings)
-            try writer.write(revoked)
-            writer.fixed(factRows)
-        }
+    // The binary form above is the only one a snapshot is written in.
+    init(from decoder: any Decoder) throws {
+        guard let reader = decoder as? BinaryCoding.Reader else { throw BinaryCoding.Failure(description: "a fold snapshot read from another form") }
+        try self.init(binary: reader)
+    }
 
-        // The binary form above is the only one a snapshot is written in.
-        init(from decoder: any Decoder) throws {
-            guard let reader = decoder as? BinaryCoding.Reader else { throw BinaryCoding.Failure(description: "a fold snapshot read from another form") }
-            try self.init(binary: reader)
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            guard let writer = encoder as? BinaryCoding.Writer else { throw BinaryCoding.Failure(description: "a fold snapshot written in another form") }
-            try write(binary: writer)
-        }
+    func encode(to encoder: any Encoder) throws {
+        guard let writer = encoder as? BinaryCoding.Writer else { throw BinaryCoding.Failure(description: "a fold snapshot written in another form") }
+        try write(binary: writer)
     }
 }
 
