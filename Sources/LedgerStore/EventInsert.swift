@@ -14,14 +14,18 @@ final class EventInsert {
     private let recentID: FastStatement
     private let db: Database
     /// The last event the settled ids hold.
-    private var settled: Int64
+    private(set) var settledThrough: Int64
+    /// The last event stored: before the transaction, then the last one inserted.
+    private(set) var lastRowid: Int64
     /// The ids of a range being received, not yet in a table (empty when recording: each id goes
     /// to the recent table at once).
     private var pending: [(key: Int64, rowid: Int64)] = []
     private let receiving: Bool
 
-    /// - Parameter receiving: a range is being received (its ids wait in memory: call ``finish()``).
-    init(_ db: Database, receiving: Bool = false) throws {
+    /// - Parameters:
+    ///   - receiving: a range is being received (its ids wait in memory: call ``finish()``).
+    ///   - after: the last event stored and the id mark, when the caller knows them (``WriteMemo``).
+    init(_ db: Database, receiving: Bool = false, after known: (last: Int64, settled: Int64)? = nil) throws {
         (self.db, self.receiving) = (db, receiving)
         statement = try FastStatement(
             db,
@@ -30,15 +34,15 @@ final class EventInsert {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         recentID = try FastStatement(db, sql: "INSERT INTO event_ids_recent(id_key, event_rowid) VALUES (?, ?)")
-        settled = try EventIDs.mark(db)
+        settledThrough = try known?.settled ?? EventIDs.mark(db)
+        lastRowid = try known?.last ?? Int64.fetchOne(db.cachedStatement(sql: "SELECT max(rowid) FROM events")) ?? 0
         // Settled when a transaction begins, so that one settling serves every event stored since.
-        let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(rowid) FROM events")) ?? 0
-        if last - settled >= EventIDs.settleAfter { try settle(through: last) }
+        if lastRowid - settledThrough >= EventIDs.settleAfter { try settle(through: lastRowid) }
     }
 
     private func settle(through rowid: Int64) throws {
         try EventIDs.settle(db, through: rowid, adding: &pending)
-        settled = rowid
+        settledThrough = rowid
     }
 
     /// Puts the ids of the range received in the settled table (in the caller's transaction, before
@@ -69,6 +73,7 @@ final class EventInsert {
         do {
             try statement.run(blob: event.leafHash.bytes, at: 3, blob: event.canonical, at: 9)
             rowid = statement.lastInsertedRowID
+            lastRowid = rowid
             if receiving {
                 pending.append((idKey, rowid))
             } else {
@@ -77,7 +82,7 @@ final class EventInsert {
                 try recentID.run()
             }
             // Within a large transaction (a long range received), once in a while.
-            if rowid - settled >= EventIDs.settleWithin { try settle(through: rowid) }
+            if rowid - settledThrough >= EventIDs.settleWithin { try settle(through: rowid) }
         } catch let error as DatabaseError {
             throw StoreError(.database("inserting \(envelope.office)#\(envelope.seq): \(error.message ?? error.description)", code: error.resultCode.primaryResultCode.rawValue))
         }

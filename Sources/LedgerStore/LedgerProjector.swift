@@ -28,6 +28,17 @@ public protocol LedgerProjector: Sendable {
 
     /// Starts the projection work of one write transaction.
     func begin(_ db: Database, mode: ProjectionMode) throws -> any ProjectionTransaction
+    /// Starts a recording transaction that follows this store's last committed append with nothing
+    /// written since: `after` is that append's last event, still the last one stored. What the
+    /// projector kept from that append (its ``ProjectionTransaction/finish(in:)``) holds as it was.
+    /// By default, the same as `begin(db, mode: .record)`.
+    func beginRecording(_ db: Database, after: (rowid: Int64, id: Hash)) throws -> any ProjectionTransaction
+}
+
+extension LedgerProjector {
+    public func beginRecording(_ db: Database, after: (rowid: Int64, id: Hash)) throws -> any ProjectionTransaction {
+        try begin(db, mode: .record)
+    }
 }
 
 /// The projection work of one write transaction, fed every event in order (a local batch or a

@@ -54,16 +54,19 @@ extension LedgerStore {
             throw StoreError(.keyFile("the key is for \(signer.name), not this ledger's \(identity.origin)"))
         }
         let office = identity.office
-        let (appended, registers) = try Self.wrapDatabaseErrors {
+        let (appended, registers, memo) = try Self.wrapDatabaseErrors {
             try pool.write { db in
-                let head = try OfficeHead.fetch(db, office: office) ?? .empty(office: office)
-                let keys = try Self.keyHistory(db, office: office)
+                // What the last append left, unless something else has written since (WriteMemo).
+                let counters = try WriteMemo.Counters(db)
+                let kept = writeMemo.take(counters)
+                let head = try kept?.head ?? OfficeHead.fetch(db, office: office) ?? .empty(office: office)
+                let keys = try kept.map(\.keys) ?? Self.keyHistory(db, office: office)
                 try Self.checkSigner(keys, signer: signer, office: office, size: head.size + 1)
                 let arrived = now()
-                let insert = try EventInsert(db)
-                let projection = try beginProjection(db, mode: .record)
-                let start = AppendPipeline.Chain(
-                    frontier: head.frontier, prev: head.lastHash, clock: HybridLogicalClock(last: try Self.nodeClock(db)))
+                let insert = try EventInsert(db, after: kept.map { (last: $0.last.rowid, settled: $0.settled) })
+                let projection = try beginProjection(db, mode: .record, after: kept?.last)
+                let clock = try kept?.clock ?? Self.nodeClock(db)
+                let start = AppendPipeline.Chain(frontier: head.frontier, prev: head.lastHash, clock: HybridLogicalClock(last: clock))
                 // The producer thread is joined before this closure returns (finish or cancel), so the
                 // caller's closures do not actually escape.
                 var registers = false
@@ -110,12 +113,19 @@ extension LedgerStore {
                 // The node clock is the later of node_clock and this head (nodeClock(_:)): the batch's
                 // last timestamp is in the head, so node_clock is not written (a page less per commit).
                 try Self.keepBoundary(db, keys: keysAfter, office: office, size: frontier.size, note: checkpoint.note.serialized)
+                let memo = chain.lastEvent.map { event in
+                    WriteMemo.Contents(
+                        version: counters.version, changes: Int64(db.totalChangesCount), head: newHead, keys: keysAfter,
+                        clock: max(clock, event.envelope.hlc), last: (insert.lastRowid, event.leafHash), settled: insert.settledThrough)
+                }
                 return (
                     AppendSummary(office: office, firstSeq: chain.firstSeq, count: chain.count, lastEvent: chain.lastEvent, checkpoint: checkpoint),
-                    registers
+                    registers, memo
                 )
             }
         }
+        // Kept only now that the transaction has committed.
+        if let memo { writeMemo.keep(memo) }
         // A registration (or rotation) recorded here, at the registrar, frees the ranges waiting for
         // it. The batch is committed whatever happens next: a release that fails is tried again after
         // the next range received.

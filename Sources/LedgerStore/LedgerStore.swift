@@ -17,6 +17,8 @@ public final class LedgerStore: Sendable {
     let projector: (any LedgerProjector)?
     /// The projector the ledger was created with (`ledger_meta`), without which it is never written.
     let requiredProjector: String?
+    /// What the last append left, for the next one (``WriteMemo``).
+    let writeMemo = WriteMemo()
 
     private init(path: String, pool: any DatabaseWriter, identity: LedgerIdentity, projector: (any LedgerProjector)?, requiredProjector: String?) {
         self.path = path
@@ -28,13 +30,17 @@ public final class LedgerStore: Sendable {
 
     /// Starts the projection of a write transaction. A ledger created with a projector is not
     /// written without it (its events would go unchecked and its projection rows missing).
-    func beginProjection(_ db: Database, mode: ProjectionMode) throws -> (any ProjectionTransaction)? {
+    ///
+    /// - Parameter after: when recording, the last event stored if it is this store's last append's
+    ///   and nothing was written since (``WriteMemo``): the projector may go on from what it kept.
+    func beginProjection(_ db: Database, mode: ProjectionMode, after: (rowid: Int64, id: Hash)? = nil) throws -> (any ProjectionTransaction)? {
         guard let projector else {
             if let requiredProjector {
                 throw StoreError(.badIdentity("this ledger is kept with the \(requiredProjector) projection; it cannot be written without it"))
             }
             return nil
         }
+        if mode == .record, let after { return try projector.beginRecording(db, after: after) }
         return try projector.begin(db, mode: mode)
     }
 

@@ -211,6 +211,10 @@ public struct CivicProjector: LedgerProjector {
     public func begin(_ db: Database, mode: ProjectionMode) throws -> any ProjectionTransaction {
         try CivicProjectionTransaction(db, mode: mode, cache: cache)
     }
+
+    public func beginRecording(_ db: Database, after: (rowid: Int64, id: Hash)) throws -> any ProjectionTransaction {
+        try CivicProjectionTransaction(db, mode: .record, cache: cache, after: after)
+    }
 }
 
 /// One write transaction's projection.
@@ -256,9 +260,18 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
     /// Recording: the last event applied (its rowid and id), which the kept rule facts hold for.
     private var last: (rowid: Int64, id: Hash)?
 
-    init(_ db: Database, mode: ProjectionMode, cache: RuleCache? = nil) throws {
+    /// - Parameter after: recording right after this store's last committed append, nothing written
+    ///   since: its last event, which the cache's contents must hold for (``LedgerProjector/beginRecording(_:after:)``).
+    ///   The rule index needs no catching up then (that append left its mark past every fact).
+    init(_ db: Database, mode: ProjectionMode, cache: RuleCache? = nil, after: (rowid: Int64, id: Hash)? = nil) throws {
         self.cache = cache
         self.mode = mode
+        if mode == .record, let after, let kept = cache?.take(after: after) {
+            (office, registrar, city) = (kept.meta.office, kept.meta.registrar, kept.meta.city)
+            (rules, loaded, revoked) = (kept.rules, kept.loaded, kept.revoked)
+            heldThrough = after.rowid
+            return
+        }
         let meta = try db.cachedStatement(sql: "SELECT value FROM ledger_meta WHERE key = ?")
         office = try String.fetchOne(meta, arguments: ["office"])
         registrar = try String.fetchOne(meta, arguments: ["registrar"])
@@ -280,7 +293,9 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         let through = try last.map { (rowid: $0.rowid, id: Data($0.id.bytes)) }
             ?? Data.fetchOne(db, sql: "SELECT id FROM events WHERE rowid = ?", arguments: [heldThrough]).map { (rowid: heldThrough, id: $0) }
         guard let through else { return }
-        cache.give(RuleCache.Contents(rules: rules, loaded: loaded, revoked: revoked), rowid: through.rowid, id: through.id)
+        cache.give(
+            RuleCache.Contents(rules: rules, loaded: loaded, revoked: revoked, meta: .init(office: office, registrar: registrar, city: city)),
+            rowid: through.rowid, id: through.id)
         // The cache holds the only reference now: the next transaction changes it in place.
         rules = RuleFacts(registrar: registrar, city: city)
         loaded = []

@@ -19,6 +19,14 @@ final class RuleCache: @unchecked Sendable {
         var rules: RuleFacts
         var loaded: Set<String>
         var revoked: RevokedRanges?
+        /// The ledger's office, registrar and city (`ledger_meta`, set when it was made).
+        var meta: Meta
+    }
+
+    struct Meta {
+        let office: String?
+        let registrar: String?
+        let city: String?
     }
 
     /// At most this many keys are kept; past that the cache starts again.
@@ -61,6 +69,16 @@ final class RuleCache: @unchecked Sendable {
             kept.loaded.remove(key)
         }
         return kept
+    }
+
+    /// The contents, when they hold for exactly the event `after` (the last one stored, by this
+    /// store's last append, nothing written since: no query needed), or nil; forgotten either way.
+    func take(after: (rowid: Int64, id: Hash)) -> Contents? {
+        lock.withLock {
+            defer { (contents, through) = (nil, nil) }
+            guard let through, through.rowid == after.rowid, through.id.elementsEqual(after.id.bytes) else { return nil }
+            return contents
+        }
     }
 
     /// Gives back the contents of a transaction whose last event is `rowid` with `id`.

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// What this store's last committed append left in the ledger, kept so that the next append does
+/// not read it again: the office's head and keys, the node's clock, the last event and the id mark.
+///
+/// It holds only while nothing else has written the ledger since. Two counters of the writer
+/// connection tell: `PRAGMA data_version` changes when another connection (another process, or
+/// another store on the same file) commits, and `sqlite3_total_changes64` counts every row this
+/// connection has inserted, updated or deleted, committed or rolled back (a receipt, a setting, a
+/// derived table, an append that failed). An append takes the memo when it begins and keeps a new
+/// one only once its transaction has committed, so a failed one leaves none; a memo kept late by a
+/// concurrent append carries counters that no longer match.
+final class WriteMemo: @unchecked Sendable {
+    struct Contents {
+        /// The writer's `data_version` when the append began, and its changes when it ended.
+        let version: Int64
+        let changes: Int64
+        let head: OfficeHead
+        let keys: KeyHistory?
+        /// The node's clock after the append (``LedgerStore/nodeClock(_:)``).
+        let clock: HLCTimestamp
+        /// The append's last event: its rowid and id.
+        let last: (rowid: Int64, id: Hash)
+        /// The id mark (``EventIDs``) after the append.
+        let settled: Int64
+    }
+
+    /// The counters a transaction compares with the memo's.
+    struct Counters {
+        let version: Int64
+        let changes: Int64
+
+        /// Read inside a write transaction, before it writes anything.
+        init(_ db: Database) throws {
+            version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? -1
+            changes = Int64(db.totalChangesCount)
+        }
+    }
+
+    private let lock = NSLock()
+    private var contents: Contents?
+
+    /// The memo, if the ledger is still as the last append left it; the memo is forgotten either way.
+    func take(_ counters: Counters) -> Contents? {
+        lock.withLock {
+            defer { contents = nil }
+            guard let contents, contents.version == counters.version, contents.changes == counters.changes else { return nil }
+            return contents
+        }
+    }
+
+    /// Keeps what a committed append left.
+    func keep(_ kept: Contents) {
+        lock.withLock { contents = kept }
+    }
+}
