@@ -44,6 +44,40 @@ struct LedgerCommandTests {
         #expect(failed.stderr.split(separator: "\n").count == 1)
     }
 
+    /// `civic state` lays systems and districts out in columns by id; a cell too wide is cut to its
+    /// width less one and a space, counted in characters whatever its bytes.
+    @Test func theStateTableIsInColumns() throws {
+        let sandbox = try Self.initialized()
+        func record(_ type: String, _ body: String) throws {
+            let result = try sandbox.run(["record", type, "--json", "-", "--effective", "2026-01-05"], stdin: body)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        func system(_ id: String, vendor: String) -> String {
+            #"""
+            {"system":"\#(id)","title":"T","category":"cameras","vendor":"\#(vendor)","method":"open-tender",
+             "contract":{"value":123456,"currency":"USD","start":"2026-01-01","end":"2028-12-31"},
+             "terms":{"data_portability":true,"open_formats":true,"source_available":false,"exit_clause":true},
+             "funding":[{"source":"general-fund","share_bps":10000}]}
+            """#
+        }
+        try record("district.defined", CivicSandbox.district("north"))
+        try record("system.procured", system("zeta", vendor: "Société d’Équipements Municipaux"))
+        try record("system.procured", system("alpha", vendor: "Acme"))
+        try record("system.retired", #"{"system":"zeta","reason":"replaced"}"#)
+        try record("cost.incurred", #"{"system":"alpha","amount":5000,"currency":"USD","category":"maintenance","source":"general-fund"}"#)
+        try record("deployment.recorded", #"{"system":"alpha","district":"north","units":3}"#)
+        let table = try sandbox.run(["state"])
+        #expect(table.status == 0, "\(table.stderr)")
+        let lines = table.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0] == "6 events; 1 districts, 2 systems, 0 algorithms, 0 corrections applied")
+        #expect(lines[2] == "SYSTEM                CATEGORY              VENDOR                STATUS   CONTRACT        SPENT           UNITS")
+        #expect(lines[3] == "alpha                 cameras               Acme                  active   USD 1234.56     USD 50.00       3")
+        #expect(lines[4] == "zeta                  cameras               Société d’Équipements retired  USD 1234.56     USD 0.00        0")
+        #expect(lines[6] == "DISTRICT              POPULATION  NEED  PRIORITY")
+        #expect(lines[7] == "north                 1000        40    no")
+        #expect(lines.last == "")
+    }
+
     @Test func globalDataOptionAndEnvironment() throws {
         let sandbox = try CivicSandbox()
         let folder = sandbox.folder + "/elsewhere"

@@ -9,7 +9,27 @@ extension JSONValue {
         return String(decoding: output, as: UTF8.self)
     }
 
-    private func writePretty(into output: inout [UInt8], level: Int, indent: [UInt8]) throws(JSONError) {
+    /// The same text as ``prettyPrinted(indent:)``, handed to `write` in pieces of about `piece`
+    /// bytes as it is made, so a large value (a city's state: tens of megabytes) is never held
+    /// whole as text.
+    public func writePrettyPrinted(indent: String = "  ", piece: Int = 1 << 16, to write: ([UInt8]) -> Void) throws(JSONError) {
+        var output: [UInt8] = []
+        output.reserveCapacity(piece + 4_096)
+        func flush(_ output: inout [UInt8]) {
+            guard output.count >= piece else { return }
+            write(output)
+            output.removeAll(keepingCapacity: true)
+        }
+        try writePretty(into: &output, level: 0, indent: Array(indent.utf8), flush: flush)
+        output.append(UInt8(ascii: "\n"))
+        write(output)
+    }
+
+    /// `flush` may hand the output written so far on (it is called between the elements and
+    /// members of arrays and objects).
+    private func writePretty(into output: inout [UInt8], level: Int, indent: [UInt8], flush: (inout [UInt8]) -> Void = { _ in })
+        throws(JSONError)
+    {
         func newline(_ depth: Int) {
             output.append(UInt8(ascii: "\n"))
             for _ in 0..<depth { output.append(contentsOf: indent) }
@@ -20,7 +40,8 @@ extension JSONValue {
             for (position, element) in elements.enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
                 newline(level + 1)
-                try element.writePretty(into: &output, level: level + 1, indent: indent)
+                try element.writePretty(into: &output, level: level + 1, indent: indent, flush: flush)
+                flush(&output)
             }
             newline(level)
             output.append(UInt8(ascii: "]"))
@@ -36,7 +57,8 @@ extension JSONValue {
                 CanonicalJSON.writeString(member.0, into: &output)
                 output.append(UInt8(ascii: ":"))
                 output.append(UInt8(ascii: " "))
-                try member.1.writePretty(into: &output, level: level + 1, indent: indent)
+                try member.1.writePretty(into: &output, level: level + 1, indent: indent, flush: flush)
+                flush(&output)
             }
             newline(level)
             output.append(UInt8(ascii: "}"))

@@ -50,3 +50,11 @@ struct OutputBuffer {
         bytes.removeAll(keepingCapacity: true)
     }
 }
+
+/// Leaves `value` alive to the end of the process. A command that has written its answer exits
+/// right after, and the system takes its memory back at once, where freeing a city's state object
+/// by object takes a tenth of `civic state` on a large ledger (some 20 ms for 20,000 systems and
+/// half a million cost lines). For a command's last value only: it is never freed.
+func keepUntilExit(_ value: Any) {
+    _ = Unmanaged.passRetained(value as AnyObject)
+}
