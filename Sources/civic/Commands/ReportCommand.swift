@@ -41,6 +41,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let opened = try global.open()
         let context = try ReportContext.load(from: opened.store, filter: try time.filter(), currency: currency)
+        defer { keepUntilExit(context) }
         let kinds = name == .all ? ReportKind.allCases : ReportKind.allCases.filter { $0.rawValue == name.rawValue }
         let files = try ReportFiles.files(kinds, format: format, context: context, all: name == .all, register: register)
         guard let out else {
