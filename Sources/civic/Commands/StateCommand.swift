@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import CivicDomain
+import Foundation
 import LedgerCore
 import LedgerStore
 
