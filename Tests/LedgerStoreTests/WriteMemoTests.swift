@@ -1,7 +1,8 @@
 import CivicTestSupport
 import Foundation
+import GRDB
 import LedgerCore
-import LedgerStore
+@testable import LedgerStore
 import Testing
 
 /// An append goes on from what the store's last committed append left (its head, keys, clock, last
@@ -9,6 +10,29 @@ import Testing
 /// or a failed append each make the next one read the ledger again.
 @Suite("Appends that follow appends")
 struct WriteMemoTests {
+    /// The memo the next append would take (taking it: that append then reads the ledger), read
+    /// with the writer's counters in a write transaction that changes nothing.
+    static func memo(_ store: LedgerStore) throws -> WriteMemo.Contents? {
+        try store.pool.write { db in store.writeMemo.take(try WriteMemo.Counters(db)) }
+    }
+
+    /// Two appends in a row: the second goes on from the first's memo, which names its head and
+    /// its last event as stored.
+    @Test func anAppendLeavesWhatTheNextOneTakes() throws {
+        let ledger = try TestLedger()
+        let first = try ledger.store.append([try TestLedger.draft(0), try TestLedger.draft(1)], signer: ledger.signer)
+        let memo = try #require(try Self.memo(ledger.store))
+        #expect(memo.head == (try ledger.store.head(office: "transport")))
+        #expect(memo.last.rowid == 2 && memo.last.id == first.lastEvent?.leafHash)
+        #expect(memo.clock == first.lastEvent?.envelope.hlc)
+        // Taken once: the next append finds none and reads the ledger.
+        #expect(try Self.memo(ledger.store) == nil)
+        let second = try ledger.store.append([try TestLedger.draft(2)], signer: ledger.signer)
+        #expect(try Self.memo(ledger.store)?.last.id == second.lastEvent?.leafHash)
+        _ = try ledger.store.append([try TestLedger.draft(3)], signer: ledger.signer)
+        #expect(try ledger.store.verify().eventCount == 4)
+    }
+
     @Test func anotherConnectionsAppendIsSeen() throws {
         let ledger = try TestLedger()
         _ = try ledger.store.append([try TestLedger.draft(0), try TestLedger.draft(1)], signer: ledger.signer)
@@ -51,6 +75,8 @@ struct WriteMemoTests {
                 if draft.body["district"]?.stringValue == "d3" { throw CocoaError(.fileReadUnknown) }
             })
         }
+        // The refused append took the memo and left none.
+        #expect(try Self.memo(ledger.store) == nil)
         let next = try ledger.store.append([try TestLedger.draft(5)], signer: ledger.signer)
         #expect(next.firstSeq == 2)
         #expect(next.lastEvent?.envelope.prev == first.lastEvent?.leafHash)
