@@ -52,10 +52,10 @@ struct LedgerCommandTests {
             let result = try sandbox.run(["record", type, "--json", "-", "--effective", "2026-01-05"], stdin: body)
             #expect(result.status == 0, "\(result.stderr)")
         }
-        func system(_ id: String, vendor: String) -> String {
+        func system(_ id: String, vendor: String, value: Int64 = 123_456) -> String {
             #"""
             {"system":"\#(id)","title":"T","category":"cameras","vendor":"\#(vendor)","method":"open-tender",
-             "contract":{"value":123456,"currency":"USD","start":"2026-01-01","end":"2028-12-31"},
+             "contract":{"value":\#(value),"currency":"USD","start":"2026-01-01","end":"2028-12-31"},
              "terms":{"data_portability":true,"open_formats":true,"source_available":false,"exit_clause":true},
              "funding":[{"source":"general-fund","share_bps":10000}]}
             """#
@@ -63,18 +63,21 @@ struct LedgerCommandTests {
         try record("district.defined", CivicSandbox.district("north"))
         try record("system.procured", system("zeta", vendor: "Société d’Équipements Municipaux"))
         try record("system.procured", system("alpha", vendor: "Acme"))
+        // An amount wider than its column is cut, as any cell is.
+        try record("system.procured", system("mega", vendor: "Acme", value: 9_007_199_254_740_991))
         try record("system.retired", #"{"system":"zeta","reason":"replaced"}"#)
         try record("cost.incurred", #"{"system":"alpha","amount":5000,"currency":"USD","category":"maintenance","source":"general-fund"}"#)
         try record("deployment.recorded", #"{"system":"alpha","district":"north","units":3}"#)
         let table = try sandbox.run(["state"])
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines[0] == "6 events; 1 districts, 2 systems, 0 algorithms, 0 corrections applied")
+        #expect(lines[0] == "7 events; 1 districts, 3 systems, 0 algorithms, 0 corrections applied")
         #expect(lines[2] == "SYSTEM                CATEGORY              VENDOR                STATUS   CONTRACT        SPENT           UNITS")
         #expect(lines[3] == "alpha                 cameras               Acme                  active   USD 1234.56     USD 50.00       3")
-        #expect(lines[4] == "zeta                  cameras               Société d’Équipements retired  USD 1234.56     USD 0.00        0")
-        #expect(lines[6] == "DISTRICT              POPULATION  NEED  PRIORITY")
-        #expect(lines[7] == "north                 1000        40    no")
+        #expect(lines[4] == "mega                  cameras               Acme                  active   USD 90071992547 USD 0.00        0")
+        #expect(lines[5] == "zeta                  cameras               Société d’Équipements retired  USD 1234.56     USD 0.00        0")
+        #expect(lines[7] == "DISTRICT              POPULATION  NEED  PRIORITY")
+        #expect(lines[8] == "north                 1000        40    no")
         #expect(lines.last == "")
     }
 

@@ -52,20 +52,19 @@ public struct CostLines: RandomAccessCollection, Sendable, Equatable {
         return packed.indices.filter { Int(packed[$0].rest & 0xFF) == place }.map { self[$0] }
     }
 
-    /// Total spend per system, each system's run of lines summed without making a line.
+    /// Total spend per system, each system's lines summed without making a line: by the system's
+    /// place first, then one entry per system (the places are of distinct texts).
     public var totals: [String: Int64] {
-        var totals: [String: Int64] = [:]
-        var start = packed.startIndex
-        while start < packed.endIndex {
-            let system = packed[start].system
-            var (total, end) = (totals[texts.systems[Int(system)]] ?? 0, start)
-            while end < packed.endIndex, packed[end].system == system {
-                total = Money.add(total, packed[end].amount)
-                end += 1
-            }
-            totals[texts.systems[Int(system)]] = total
-            start = end
+        var sums = [Int64](repeating: 0, count: texts.systems.count)
+        var named = [Bool](repeating: false, count: texts.systems.count)
+        for line in packed {
+            let place = Int(line.system)
+            sums[place] = Money.add(sums[place], line.amount)
+            named[place] = true
         }
+        var totals: [String: Int64] = [:]
+        totals.reserveCapacity(texts.systems.count)
+        for place in sums.indices where named[place] { totals[texts.systems[place]] = sums[place] }
         return totals
     }
 

@@ -105,13 +105,27 @@ public struct Currency: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Formats minor units as a decimal amount, e.g. `120000.00`.
     public func format(_ minor: Int64) -> String {
-        guard exponent > 0 else { return String(minor) }
-        let sign = minor < 0 ? "-" : ""
-        let magnitude = minor.magnitude
-        var divisor: UInt64 = 1
-        for _ in 0..<exponent { divisor *= 10 }
-        let fraction = String(magnitude % divisor)
-        return "\(sign)\(magnitude / divisor).\(String(repeating: "0", count: exponent - fraction.count))\(fraction)"
+        var text: [UInt8] = []
+        format(minor, into: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends ``format(_:)``'s text to `out` as ASCII, without making a `String` (a table of
+    /// thousands of amounts).
+    public func format(_ minor: Int64, into out: inout [UInt8]) {
+        if minor < 0 { out.append(UInt8(ascii: "-")) }
+        let start = out.count
+        let exponent = self.exponent
+        // The digits from the last: the fraction's `exponent` digits (zeros where the amount has
+        // none), the point, then the whole part (at least one digit); turned around at the end.
+        var (rest, written) = (minor.magnitude, 0)
+        repeat {
+            if written == exponent, exponent > 0 { out.append(UInt8(ascii: ".")) }
+            out.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+            written += 1
+        } while rest > 0 || written <= exponent
+        out[start...].reverse()
     }
 }
 

@@ -36,16 +36,23 @@ struct StateCommand: ParsableCommand {
         }
         out += "UNITS\n".utf8
         let totals = state.costTotals
-        // The ids are sorted, and each record looked up: sorting the records themselves moves them.
-        for id in state.facts.systems.keys.sorted() {
-            guard let record = state.facts.systems[id] else { continue }
+        let systems = state.facts.systems
+        // The records in id order through the dictionary's places: sorting the records themselves
+        // moves them, and looking each id up hashes it again.
+        for place in systems.indices.sorted(by: { systems.keys[$0] < systems.keys[$1] }) {
+            let (id, record) = systems[place]
             let currency = record.procured.contract.currency
             pad(record.procured.system, 22, into: &out)
             pad(record.procured.category.rawValue, 22, into: &out)
             pad(record.procured.vendor, 22, into: &out)
             pad(record.retiredOn == nil ? "active" : "retired", 9, into: &out)
-            pad("\(currency.code) \(currency.format(record.contractValue))", 16, into: &out)
-            pad("\(currency.code) \(currency.format(totals[id] ?? 0))", 16, into: &out)
+            for amount in [record.contractValue, totals[id] ?? 0] {
+                let start = out.count
+                out += currency.code.utf8
+                out.append(0x20)
+                currency.format(amount, into: &out)
+                padWritten(from: start, 16, into: &out)
+            }
             out += "\(record.deployments.values.reduce(0, +))\n".utf8
         }
         if !state.facts.districts.isEmpty {
@@ -79,6 +86,24 @@ func pad(_ text: String, _ width: Int, into out: inout [UInt8]) {
     } else {
         out += utf8
         out += repeatElement(UInt8(0x20), count: width - utf8.count)
+    }
+}
+
+/// The text written to `out` from `start` in a column of `width`, as ``pad(_:_:into:)`` puts it
+/// there.
+func padWritten(from start: Int, _ width: Int, into out: inout [UInt8]) {
+    guard out[start...].allSatisfy({ (0x20..<0x7F).contains($0) }) else {
+        let text = String(decoding: out[start...], as: UTF8.self)
+        out.removeSubrange(start...)
+        pad(text, width, into: &out)
+        return
+    }
+    let count = out.count - start
+    if count >= width {
+        out.removeLast(count - width + 1)
+        out.append(0x20)
+    } else {
+        out += repeatElement(UInt8(0x20), count: width - count)
     }
 }
 
