@@ -85,10 +85,7 @@ enum FoldSnapshots {
             var before = try lateFrom(db) ?? Int64.max
             let latest = try db.cachedStatement(
                 sql: "SELECT through, fold FROM civic_fold_snapshots WHERE through <= ? AND through < ? ORDER BY through DESC LIMIT 1")
-            while let row = try Row.fetchOne(latest, arguments: [filter.asOf ?? Int64.max, before]) {
-                let snapshot = try row.withUnsafeData(atIndex: 1) { bytes in
-                    try (bytes ?? Data()).withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: registrar, city: city) }
-                }
+            while let snapshot = try newest(latest, arguments: [filter.asOf ?? Int64.max, before], registrar: registrar, city: city) {
                 do {
                     let ledger = try LedgerFacts.load(db, filter: filter, registrar: registrar, city: city, from: snapshot)
                     let through = snapshot.through
@@ -106,6 +103,21 @@ enum FoldSnapshots {
         var fold = CityFold(registrar: registrar, city: city)
         fold.fold(ledger)
         return (ledger, fold, nil)
+    }
+
+    /// The snapshot `statement` finds first, decoded from SQLite's own copy of its blob (the row of
+    /// a cursor kept until it is decoded), not from another copy made for a row to keep: a large
+    /// city's snapshot is megabytes.
+    private static func newest(_ statement: Statement, arguments: StatementArguments, registrar: String?, city: String?) throws
+        -> FoldSnapshot?
+    {
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        return try withExtendedLifetime(rows) {
+            guard let row = try rows.next() else { return nil }
+            return try row.withUnsafeData(atIndex: 1) { bytes in
+                try (bytes ?? Data()).withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: registrar, city: city) }
+            }
+        }
     }
 
     /// Drops the snapshots late facts landed in, moves the mark to the last fact, and makes the
