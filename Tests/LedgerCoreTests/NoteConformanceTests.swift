@@ -51,6 +51,22 @@ struct NoteKeyTests {
             #expect(try NoteSigner(skey: signer.skey).verifier == signer.verifier)
         }
     }
+
+    /// A key file's text is read with the white space at its ends cut: what Foundation's
+    /// `.whitespacesAndNewlines` cuts (a line end, CRLF, tabs, no-break and other Unicode spaces),
+    /// and nothing within.
+    @Test func keyTextIsReadWithoutTheWhiteSpaceAtItsEnds() throws {
+        let signer = try NoteSigner(name: "civic/springfield/transport", seed: Array(repeating: 9, count: 32))
+        for (before, after) in [("", "\n"), ("", "\r\n"), ("  \t", " \n\n"), ("\u{A0}", "\u{2028}"), ("\u{3000}\u{85}", "\u{2029}\u{B}")] {
+            let text = before + signer.skey + after
+            #expect(text.trimmingCharacters(in: .whitespacesAndNewlines) == signer.skey, "Foundation cuts the same")
+            #expect(try NoteSigner(skey: text).verifier == signer.verifier, "\(Array(text.unicodeScalars.prefix(2)))")
+        }
+        for text in ["", " \n", signer.skey.replacingOccurrences(of: "+KEY+", with: "+KEY +"), "\u{200B}" + signer.skey] {
+            // Within the text, or a zero-width space (not white space to Unicode or Foundation): refused.
+            #expect(throws: NoteError.self) { try NoteSigner(skey: text) }
+        }
+    }
 }
 
 /// Keys under which signatures can be forged are refused wherever a key is read.
