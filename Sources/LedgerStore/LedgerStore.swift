@@ -165,6 +165,14 @@ public final class LedgerStore: Sendable {
         }
     }
 
+    /// Closes the store's database connections now, as releasing the store does (a single
+    /// connection, the last, copies the WAL into the database file and removes it). For a process's
+    /// last use of its ledger: the store must not be used afterwards (GRDB's single connection does
+    /// not check, and crashes).
+    package func close() throws {
+        try Self.wrapDatabaseErrors { try pool.close() }
+    }
+
     /// Runs `body`, turning SQLite errors into ``StoreError`` and passing others through.
     static func wrapDatabaseErrors<T>(_ body: () throws -> T) throws -> T {
         do {

@@ -44,6 +44,21 @@ struct LedgerCommandTests {
         #expect(failed.stderr.split(separator: "\n").count == 1)
     }
 
+    /// `civic record` closes its ledger before it ends (``closeUntilExit``): SQLite has copied the
+    /// WAL into the database file and removed it, and the event is there for the next process.
+    @Test func recordLeavesTheLedgerClosed() throws {
+        let sandbox = try Self.initialized()
+        for district in ["north", "south"] {
+            let result = try sandbox.run(["record", "district.defined", "--json", "-"], stdin: CivicSandbox.district(district))
+            #expect(result.status == 0, "\(result.stderr)")
+            for suffix in ["-wal", "-shm"] {
+                #expect(!FileManager.default.fileExists(atPath: sandbox.data + "/ledger.sqlite" + suffix), "ledger.sqlite\(suffix) is left")
+            }
+        }
+        let verified = try sandbox.run(["verify"])
+        #expect(verified.status == 0 && verified.stdout.hasPrefix("ok: 2 events"), "\(verified.stdout)")
+    }
+
     /// `civic state` lays systems and districts out in columns by id; a cell too wide is cut to its
     /// width less one and a space, counted in characters whatever its bytes.
     @Test func theStateTableIsInColumns() throws {

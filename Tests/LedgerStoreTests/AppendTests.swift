@@ -28,6 +28,22 @@ struct AppendTests {
         #expect(report.eventCount == 3)
     }
 
+    /// `close()` ends a store's connections as releasing it does, for a pool and for one
+    /// connection, and the ledger opens again with its events; one connection, the last to close,
+    /// has copied the WAL into the database file and removed it. (A closed store is not used again:
+    /// GRDB's single connection would crash.)
+    @Test(arguments: [LedgerStore.Connections.pool, .single]) func aClosedStoreLeavesItsFileWhole(connections: LedgerStore.Connections) throws {
+        let ledger = try TestLedger()
+        let opened = try ledger.directory.open(connections: connections)
+        try opened.store.append((0..<2).map { try TestLedger.draft($0) }, signer: opened.signer)
+        try ledger.store.close()
+        try opened.store.close()
+        for suffix in ["-wal", "-shm"] where connections == .single {
+            #expect(!FileManager.default.fileExists(atPath: ledger.directory.databasePath + suffix), "ledger.sqlite\(suffix) is left")
+        }
+        #expect(try ledger.directory.open(connections: connections).store.verify().eventCount == 2)
+    }
+
     @Test func aRefusedDraftStoresNothing() throws {
         let ledger = try TestLedger()
         _ = try ledger.store.append([try TestLedger.draft(0)], signer: ledger.signer)

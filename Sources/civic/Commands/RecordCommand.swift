@@ -49,6 +49,7 @@ struct RecordCommand: ParsableCommand {
         let summary = try opened.store.append([draft], signer: opened.signer)
         guard let event = summary.lastEvent else { throw CLIFailure(message: "nothing was recorded") }
         print("\(event.id) \(event.envelope.seq)")
+        closeUntilExit(opened)
     }
 
     /// The body built from the field options.
