@@ -39,6 +39,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
+        keepFreedMemoryForReuse()
         let opened = try global.open()
         let context = try ReportContext.load(from: opened.store, filter: try time.filter(), currency: currency)
         defer { keepUntilExit(context) }

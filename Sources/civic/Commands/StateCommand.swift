@@ -15,6 +15,7 @@ struct StateCommand: ParsableCommand {
     @Option(help: "table or json.") var format: TableOrJSON = .table
 
     func run() throws {
+        keepFreedMemoryForReuse()
         let opened = try global.open()
         let state = try CityState.load(from: opened.store, filter: try time.filter())
         switch format {
