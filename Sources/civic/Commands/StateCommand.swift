@@ -20,14 +20,14 @@ struct StateCommand: ParsableCommand {
         let state = try CityState.load(from: opened.store, filter: try time.filter())
         switch format {
         case .json: try state.json.writePrettyPrinted { FileHandle.standardOutput.write(Data($0)) }
-        case .table: FileHandle.standardOutput.write(Data(Self.table(state)))
+        case .table: FileHandle.standardOutput.write(Data(try Self.table(state)))
         }
         keepUntilExit(state)
     }
 
     /// The systems by id, then the districts by id, in columns: UTF-8 bytes, written row by row
     /// into one buffer (a city of 20,000 systems makes a table of some 2 MB).
-    static func table(_ state: CityState) -> [UInt8] {
+    static func table(_ state: CityState) throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(130 * (state.facts.systems.count + state.facts.districts.count + 4))
         out += "\(state.eventCount) events; \(state.facts.districts.count) districts, \(state.facts.systems.count) systems, ".utf8
@@ -36,12 +36,41 @@ struct StateCommand: ParsableCommand {
             pad(title, width, into: &out)
         }
         out += "UNITS\n".utf8
-        let totals = state.costTotals
+        // Nothing else runs while the table is written, so it takes both cores: the totals are
+        // summed on one while the records are put in id order on the other (through the
+        // dictionary's places: sorting the records themselves moves them, and looking each id up
+        // hashes it again), then each half of the rows is written on a core of its own.
+        let costs = state.costs
+        let summing = ParallelChunks<[String: Int64]>()
+        summing.run { costs.totals }
         let systems = state.facts.systems
-        // The records in id order through the dictionary's places: sorting the records themselves
-        // moves them, and looking each id up hashes it again.
-        for place in systems.indices.sorted(by: { systems.keys[$0] < systems.keys[$1] }) {
-            let (id, record) = systems[place]
+        let records = systems.indices.sorted(by: { systems.keys[$0] < systems.keys[$1] }).map { systems[$0] }
+        let totals = try summing.values()[0]
+        let writing = ParallelChunks<[UInt8]>()
+        for half in [records[..<(records.count / 2)], records[(records.count / 2)...]] {
+            writing.run { systemRows(half, totals: totals) }
+        }
+        for rows in try writing.values() { out += rows }
+        if !state.facts.districts.isEmpty {
+            out += "\n".utf8
+            for (title, width) in [("DISTRICT", 22), ("POPULATION", 12), ("NEED", 6)] { pad(title, width, into: &out) }
+            out += "PRIORITY\n".utf8
+            for id in state.facts.districts.keys.sorted() {
+                guard let district = state.facts.districts[id] else { continue }
+                pad(district.district, 22, into: &out)
+                pad(String(district.population), 12, into: &out)
+                pad(String(district.needIndex), 6, into: &out)
+                out += (district.priority ? "yes\n" : "no\n").utf8
+            }
+        }
+        return out
+    }
+
+    /// The table's rows of `records` (by id), in their order.
+    private static func systemRows(_ records: ArraySlice<(key: String, value: SystemRecord)>, totals: [String: Int64]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(130 * records.count)
+        for (id, record) in records {
             let currency = record.procured.contract.currency
             pad(record.procured.system, 22, into: &out)
             pad(record.procured.category.rawValue, 22, into: &out)
@@ -55,18 +84,6 @@ struct StateCommand: ParsableCommand {
                 padWritten(from: start, 16, into: &out)
             }
             out += "\(record.deployments.values.reduce(0, +))\n".utf8
-        }
-        if !state.facts.districts.isEmpty {
-            out += "\n".utf8
-            for (title, width) in [("DISTRICT", 22), ("POPULATION", 12), ("NEED", 6)] { pad(title, width, into: &out) }
-            out += "PRIORITY\n".utf8
-            for id in state.facts.districts.keys.sorted() {
-                guard let district = state.facts.districts[id] else { continue }
-                pad(district.district, 22, into: &out)
-                pad(String(district.population), 12, into: &out)
-                pad(String(district.needIndex), 6, into: &out)
-                out += (district.priority ? "yes\n" : "no\n").utf8
-            }
         }
         return out
     }
