@@ -63,8 +63,8 @@ func keepUntilExit<Value>(_ value: Value) {
 /// For a command that builds one large state and ends (`civic state`, `civic report`): memory it
 /// frees on the way (a blob read and decoded, a list that grew) stays in the heap for what it makes
 /// next. By default glibc gives a block of a few megabytes back to the system as soon as it is
-/// freed, and takes fresh pages for the next, each faulted in anew: a quarter of `civic state`'s
-/// time on a large ledger. Blocks under 32 MB come from the heap, and the heap is not trimmed.
+/// freed, and takes fresh pages for the next, each faulted in anew (page faults were a quarter of
+/// `civic state`'s CPU on a large ledger). Blocks under 32 MB come from the heap, and the heap is not trimmed.
 /// (Not for `civic serve`, whose memory should go back.)
 func keepFreedMemoryForReuse() {
     #if os(Linux)
@@ -79,7 +79,7 @@ func keepFreedMemoryForReuse() {
 }
 
 /// A value held by a reference of its own (`value as AnyObject` would box it through Foundation's
-/// bridge, whose first use costs a process some 0.4 ms).
+/// bridge, whose first use is a process's search of the runtime's type records).
 private final class Kept<Value> {
     let value: Value
     init(_ value: Value) { self.value = value }
@@ -87,8 +87,8 @@ private final class Kept<Value> {
 
 /// Ends a command's use of its ledger: closes it, as releasing it would, then leaves the closed
 /// store to the process's end. Releasing GRDB's connection asks Foundation's notification center to
-/// forget observers nothing registered here, and that first use of the center took 0.4 ms of a
-/// `civic record`. A ledger that does not close now (it should not happen: no statement is left
+/// forget observers nothing registered here, and that first use of the center took about half a
+/// millisecond of a `civic record`. A ledger that does not close now (it should not happen: no statement is left
 /// open) is released as before, and closes then.
 func closeUntilExit(_ opened: LedgerDirectory.Opened) {
     guard (try? opened.store.close()) != nil else { return }
