@@ -160,6 +160,19 @@ struct AppendTests {
         #expect(try ledger.store.verify().eventCount == 6)
     }
 
+    /// A writer keeps 64 MB of pages; a process that reads the ledger once gives it SQLite's
+    /// default 2 MB (``LedgerStore/usePageCacheOfOneReading()``), and still reads and writes.
+    @Test(arguments: [LedgerStore.Connections.pool, .single]) func aStoreThatReadsOnceKeepsAFewPages(connections: LedgerStore.Connections) throws {
+        let ledger = try TestLedger()
+        let opened = try ledger.directory.open(connections: connections)
+        #expect(try opened.store.pageCacheSetting() == -65_536)
+        try opened.store.usePageCacheOfOneReading()
+        #expect(try opened.store.pageCacheSetting() == -2_000)
+        _ = try opened.store.append((0..<2).map { try TestLedger.draft($0) }, signer: opened.signer)
+        #expect(try opened.store.eventCount() == 2)
+        #expect(try ledger.store.pageCacheSetting() == -65_536, "another store's connections keep theirs")
+    }
+
     @Test func theKeyFileIsPrivate() throws {
         let ledger = try TestLedger()
         let attributes = try FileManager.default.attributesOfItem(atPath: ledger.directory.keyPath)

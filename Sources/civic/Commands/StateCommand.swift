@@ -17,6 +17,7 @@ struct StateCommand: ParsableCommand {
     func run() throws {
         keepFreedMemoryForReuse()
         let opened = try global.open()
+        try opened.store.usePageCacheOfOneReading()
         let state = try CityState.load(from: opened.store, filter: try time.filter())
         switch format {
         case .json: try state.json.writePrettyPrinted { FileHandle.standardOutput.write(Data($0)) }
