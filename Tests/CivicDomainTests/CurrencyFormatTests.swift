@@ -29,13 +29,15 @@ struct CurrencyFormatTests {
             let currency = try #require(Currency(code))
             for _ in 0..<2_000 {
                 // Small amounts (a fraction alone, a whole of one digit) as often as large ones.
-                let minor = Bool.random(using: &random)
+                let minor =
+                    Bool.random(using: &random)
                     ? Int64.random(in: -1_000...1_000, using: &random) : Int64.random(in: Int64.min...Int64.max, using: &random)
                 let text = currency.format(minor)
                 let divisor = (0..<currency.exponent).reduce(UInt64(1)) { value, _ in value * 10 }
                 let whole = String(minor.magnitude / divisor)
                 let fraction = String(minor.magnitude % divisor)
-                let expected = (minor < 0 ? "-" : "") + whole
+                let expected =
+                    (minor < 0 ? "-" : "") + whole
                     + (currency.exponent == 0 ? "" : "." + String(repeating: "0", count: currency.exponent - fraction.count) + fraction)
                 #expect(text == expected, "\(code) \(minor)")
                 if minor >= 0, minor <= 9_007_199_254_740_991 { #expect(currency.minorUnits(text) == minor, "\(text) read back") }

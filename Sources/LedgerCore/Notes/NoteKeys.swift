@@ -125,9 +125,9 @@ public struct NoteSigner: @unchecked Sendable {
         // `civic` process that signs reads its key once, and the bridge's first use took 0.5 – 1 ms
         // of a `civic record`.
         let scalars = skey.unicodeScalars
-        let trimmed = scalars.firstIndex { !$0.properties.isWhitespace }.map { first in
-            String(scalars[first...scalars.lastIndex { !$0.properties.isWhitespace }!])
-        } ?? ""
+        let first = scalars.firstIndex { !$0.properties.isWhitespace } ?? scalars.endIndex
+        let end = scalars.lastIndex { !$0.properties.isWhitespace }.map(scalars.index(after:)) ?? first
+        let trimmed = String(scalars[first..<end])
         let parts = trimmed.split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
         guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY",
             let blob = Base64Encoding.decode(String(parts[4])), blob.count == 33, blob[0] == NoteVerifier.ed25519

@@ -25,7 +25,7 @@ struct FindingsCommand: ParsableCommand {
     @Option(help: "table, json or csv.") var format: Format = .table
 
     func run() throws {
-        let opened = try global.open()
+        let opened = try global.openForOneReading()
         let state = try CityState.load(from: opened.store, filter: try time.filter())
         switch format {
         case .json:

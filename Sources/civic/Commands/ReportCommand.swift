@@ -39,9 +39,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        keepFreedMemoryForReuse()
-        let opened = try global.open()
-        try opened.store.usePageCacheOfOneReading()
+        let opened = try global.openForOneReading()
         let context = try ReportContext.load(from: opened.store, filter: try time.filter(), currency: currency)
         defer { keepUntilExit(context) }
         let kinds = name == .all ? ReportKind.allCases : ReportKind.allCases.filter { $0.rawValue == name.rawValue }

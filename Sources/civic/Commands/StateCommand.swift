@@ -15,9 +15,7 @@ struct StateCommand: ParsableCommand {
     @Option(help: "table or json.") var format: TableOrJSON = .table
 
     func run() throws {
-        keepFreedMemoryForReuse()
-        let opened = try global.open()
-        try opened.store.usePageCacheOfOneReading()
+        let opened = try global.openForOneReading()
         let state = try CityState.load(from: opened.store, filter: try time.filter())
         switch format {
         case .json: try state.json.writePrettyPrinted { FileHandle.standardOutput.write(Data($0)) }
@@ -186,7 +184,7 @@ struct DiffCommand: ParsableCommand {
     @Option(help: "table or json.") var format: TableOrJSON = .table
 
     func run() throws {
-        let opened = try global.open()
+        let opened = try global.openForOneReading()
         func instant(_ text: String, _ option: String) throws -> Int64 {
             guard let instant = TimeFilter.instant(text) else { throw CLIFailure(message: "\(option) \"\(text)\" is not a time") }
             return instant

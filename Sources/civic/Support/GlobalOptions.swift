@@ -19,6 +19,17 @@ struct GlobalOptions: ParsableArguments {
     func open(connections: LedgerStore.Connections = .single) throws -> LedgerDirectory.Opened {
         try directory.open(projector: CivicProjector(), connections: connections)
     }
+
+    /// Opens the ledger for a command that reads much of it once, to compute a city's state, and
+    /// ends (`state`, `findings`, `diff`, `report`): the memory it frees is kept for what it makes
+    /// next (``keepFreedMemoryForReuse()``), and its connection keeps a few pages, not a writer's
+    /// 64 MB (``LedgerStore/usePageCacheOfOneReading()``).
+    func openForOneReading() throws -> LedgerDirectory.Opened {
+        keepFreedMemoryForReuse()
+        let opened = try open()
+        try opened.store.usePageCacheOfOneReading()
+        return opened
+    }
 }
 
 /// The three times of DESIGN §4, taken by every read command.

@@ -60,21 +60,21 @@ func keepUntilExit<Value>(_ value: Value) {
     _ = Unmanaged.passRetained(Kept(value))
 }
 
-/// For a command that builds one large state and ends (`civic state`, `civic report`): memory it
-/// frees on the way (a blob read and decoded, a list that grew) stays in the heap for what it makes
-/// next. By default glibc gives a block of a few megabytes back to the system as soon as it is
-/// freed, and takes fresh pages for the next, each faulted in anew (page faults were a quarter of
-/// `civic state`'s CPU on a large ledger). Blocks under 32 MB come from the heap, and the heap is not trimmed.
-/// (Not for `civic serve`, whose memory should go back.)
+/// For a command that builds one large state and ends (``GlobalOptions/openForOneReading()``):
+/// memory it frees on the way (a blob read and decoded, a list that grew) stays in the heap for
+/// what it makes next. By default glibc gives a block of a few megabytes back to the system as
+/// soon as it is freed, and takes fresh pages for the next, each faulted in anew (page faults were
+/// a quarter of `civic state`'s CPU on a large ledger). Blocks under 32 MB come from the heap, and
+/// the heap is not trimmed. (Not for `civic serve`, whose memory should go back.)
 func keepFreedMemoryForReuse() {
     #if os(Linux)
-    // glibc's mallopt (<malloc.h> is not in Swift's Glibc module): M_TRIM_THRESHOLD is -1,
-    // M_MMAP_THRESHOLD -3.
-    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-    guard let symbol = dlsym(nil, "mallopt") else { return }
-    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-    _ = mallopt(-3, 32 << 20)
-    _ = mallopt(-1, 1 << 30)
+        // glibc's mallopt (<malloc.h> is not in Swift's Glibc module): M_TRIM_THRESHOLD is -1,
+        // M_MMAP_THRESHOLD -3.
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(nil, "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        _ = mallopt(-3, 32 << 20)
+        _ = mallopt(-1, 1 << 30)
     #endif
 }
 
