@@ -63,6 +63,9 @@ public final class LedgerStore: Sendable {
     /// (about 50 MB) stays in memory, so appends do not turn into random reads.
     static let writerCacheKiB = 65_536
 
+    /// Page cache of a connection that reads much of the ledger once (SQLite's default).
+    static let oneReadingCacheKiB = 2_000
+
     /// How a store connects to its database file.
     public enum Connections: Sendable {
         /// A writer and, beside it, readers that never wait for a write (a server, a sync round).
@@ -172,7 +175,7 @@ public final class LedgerStore: Sendable {
     /// instant on a large ledger.
     public func usePageCacheOfOneReading() throws {
         try Self.wrapDatabaseErrors {
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -2000") }
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -\(Self.oneReadingCacheKiB)") }
         }
     }
 

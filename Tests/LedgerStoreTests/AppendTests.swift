@@ -41,6 +41,10 @@ struct AppendTests {
         for suffix in ["-wal", "-shm"] where connections == .single {
             #expect(!FileManager.default.fileExists(atPath: ledger.directory.databasePath + suffix), "ledger.sqlite\(suffix) is left")
         }
+        if connections == .pool {
+            // A pool says it is closed (a single connection is not asked: GRDB does not check it).
+            #expect(throws: StoreError.self) { try opened.store.eventCount() }
+        }
         #expect(try ledger.directory.open(connections: connections).store.verify().eventCount == 2)
     }
 

@@ -75,13 +75,15 @@ struct StateCommand: ParsableCommand {
             pad(record.procured.category.rawValue, 22, into: &out)
             pad(record.procured.vendor, 22, into: &out)
             pad(record.retiredOn == nil ? "active" : "retired", 9, into: &out)
-            for amount in [record.contractValue, totals[id] ?? 0] {
+            func money(_ amount: Int64) {
                 let start = out.count
                 out += currency.code.utf8
                 out.append(0x20)
                 currency.format(amount, into: &out)
                 padWritten(from: start, 16, into: &out)
             }
+            money(record.contractValue)
+            money(totals[id] ?? 0)
             out += "\(record.deployments.values.reduce(0, +))\n".utf8
         }
         return out
@@ -92,18 +94,9 @@ struct StateCommand: ParsableCommand {
 /// as UTF-8. Printable ASCII (nearly every cell) is one character per byte; anything else is
 /// counted in characters, as ``pad(_:_:)`` does.
 func pad(_ text: String, _ width: Int, into out: inout [UInt8]) {
-    let utf8 = text.utf8
-    guard utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) else {
-        out += pad(text, width).utf8
-        return
-    }
-    if utf8.count >= width {
-        out += utf8.prefix(width - 1)
-        out.append(0x20)
-    } else {
-        out += utf8
-        out += repeatElement(UInt8(0x20), count: width - utf8.count)
-    }
+    let start = out.count
+    out += text.utf8
+    padWritten(from: start, width, into: &out)
 }
 
 /// The text written to `out` from `start` in a column of `width`, as ``pad(_:_:into:)`` puts it
@@ -112,7 +105,7 @@ func padWritten(from start: Int, _ width: Int, into out: inout [UInt8]) {
     guard out[start...].allSatisfy({ (0x20..<0x7F).contains($0) }) else {
         let text = String(decoding: out[start...], as: UTF8.self)
         out.removeSubrange(start...)
-        pad(text, width, into: &out)
+        out += pad(text, width).utf8
         return
     }
     let count = out.count - start

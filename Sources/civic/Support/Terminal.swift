@@ -88,8 +88,8 @@ private final class Kept<Value> {
 /// Ends a command's use of its ledger: closes it, as releasing it would, then leaves the closed
 /// store to the process's end. Releasing GRDB's connection asks Foundation's notification center to
 /// forget observers nothing registered here, and that first use of the center took about half a
-/// millisecond of a `civic record`. A ledger that does not close now (it should not happen: no statement is left
-/// open) is released as before, and closes then.
+/// millisecond of a `civic record`. A ledger that does not close now (it should not happen: no
+/// statement is left open) is released as before, and closes then.
 func closeUntilExit(_ opened: LedgerDirectory.Opened) {
     guard (try? opened.store.close()) != nil else { return }
     keepUntilExit(opened.store)
