@@ -139,8 +139,10 @@ func runStateBench(total: Int, offices officeCount: Int, heldFacts: Int?, direct
 /// machine's noise is larger than most changes measured with it.
 func runReplayBench(directory: String) throws {
     let opened = try LedgerDirectory(path: directory).open(projector: CivicProjector())
+    // One pass over the events (no index keeps them by time).
     let (first, last) = try opened.store.read { db in
-        (try Int64.fetchOne(db, sql: "SELECT min(hlc_wall) FROM events") ?? 0, try Int64.fetchOne(db, sql: "SELECT max(hlc_wall) FROM events") ?? 0)
+        let row = try Row.fetchOne(db, sql: "SELECT min(hlc_wall), max(hlc_wall) FROM events")
+        return (row?[0] as Int64? ?? 0, row?[1] as Int64? ?? 0)
     }
     let snapshots = try seconds { try CityState.updateSnapshots(opened.store) }
     var random = BenchRandom(seed: 12)

@@ -1,4 +1,4 @@
-import CivicDomain
+@testable import CivicDomain
 import CivicTestSupport
 import Foundation
 import GRDB
@@ -155,6 +155,104 @@ struct SnapshotTests {
         #expect(try total("2024-06-30") == 6_050)
         let state = try CityState.load(from: hall, filter: .none)
         #expect(state.eventCount == 5 + 2)  // city hall: a procurement, three costs, a correction; police: a procurement, a cost
+    }
+
+    /// An instant's own period is read through the costs' times, which the periods index as they
+    /// catch up: the events keep no index of their time, and a cost stored after the mark (late,
+    /// or not yet caught up with) is read by rowid, never twice.
+    @Test func anInstantsOwnPeriodIsReadByTheCostsTimes() throws {
+        let city = try TestCity(offices: ["cityhall", "police"])
+        city.at("2024-01-02")
+        try city.record("cityhall", "system.procured", "2024-01-02", Bodies.system("lights"))
+        try city.record("police", "system.procured", "2024-01-02", Bodies.system("lights"))
+        let hall = city.store("cityhall")
+        city.at("2024-02-10")
+        try city.record("cityhall", "cost.incurred", "2024-02-10", Bodies.cost("lights", 50_000))
+        // The 30-day period of 2024-02-20 began on 2024-02-17 (day 19,770 after 1970).
+        city.at("2024-02-18")
+        try city.record("cityhall", "cost.incurred", "2024-02-18", Bodies.cost("lights", 1))
+        city.at("2024-02-20")
+        try city.record("police", "cost.incurred", "2024-02-20", Bodies.cost("lights", 20))
+        city.at("2024-02-25")
+        try city.record("cityhall", "cost.incurred", "2024-02-25", Bodies.cost("lights", 300))
+        try CityState.updateSnapshots(hall)
+        city.at("2024-02-27")
+        try city.record("cityhall", "cost.incurred", "2024-02-27", Bodies.cost("lights", 4_000))
+        city.at("2024-03-01")
+        try city.deliver(from: "police", to: "cityhall")  // police's cost of 2024-02-20, after the mark
+        func total(byTheEndOf day: String) throws -> Int64 {
+            let filter = TimeFilter(asOf: LedgerDate(day)!.unixMilliseconds + 86_400_000 - 1)
+            let fast = try CityState.load(from: hall, filter: filter).totalCost(system: "lights")
+            #expect(fast == (try CityState.load(from: hall, filter: filter, snapshots: false)).totalCost(system: "lights"), "\(day)")
+            return fast
+        }
+        #expect(CostPeriods.period(of: LedgerDate("2024-02-17")!.unixMilliseconds) * CostPeriods.length == LedgerDate("2024-02-17")!.unixMilliseconds)
+        // 50,000 from the period before; in the instant's own, 1 and 300 held by the mark, 20 and
+        // 4,000 stored after it.
+        #expect(try total(byTheEndOf: "2024-02-16") == 50_000)
+        #expect(try total(byTheEndOf: "2024-02-18") == 50_001)
+        #expect(try total(byTheEndOf: "2024-02-20") == 50_021)
+        #expect(try total(byTheEndOf: "2024-02-24") == 50_021)
+        #expect(try total(byTheEndOf: "2024-02-25") == 50_321)
+        #expect(try total(byTheEndOf: "2024-02-27") == 54_321)
+
+        let (times, mark, indexes, plan) = try hall.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_cost_times") ?? -1,
+                try CostPeriods.mark(db),
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'"),
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + CostAggregator.heldInOwnPeriod, arguments: [0, 1, 2])
+                    .map { $0["detail"] as String? ?? "" }.joined(separator: "; ")
+            )
+        }
+        #expect(times == 3 && mark > 0, "the three costs held by the mark: \(times), through \(mark)")
+        #expect(indexes == ["sqlite_autoindex_events_1"], "\(indexes)")
+        #expect(plan.contains("SEARCH t USING PRIMARY KEY (hlc_wall>? AND hlc_wall<?)"), "\(plan)")
+        #expect(plan.contains("SEARCH c USING INTEGER PRIMARY KEY (rowid=?)") && !plan.contains("SCAN"), "\(plan)")
+        // Catching up indexes the costs after the mark; rebuilding the periods indexes them all again.
+        try CityState.updateSnapshots(hall)
+        #expect(try hall.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_cost_times") } == 5)
+        #expect(try total(byTheEndOf: "2024-02-20") == 50_021 && total(byTheEndOf: "2024-02-27") == 54_321)
+        try hall.updateDerived { db in try CostPeriods.rebuild(db) }
+        #expect(try hall.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_cost_times") } == 5)
+        #expect(try total(byTheEndOf: "2024-02-25") == 50_321)
+    }
+
+    /// A ledger from before the costs' times (the table and its migration removed, the store's
+    /// index in citywide order put back) gets them from the costs its periods hold when opened,
+    /// and loses the index.
+    @Test func anOlderLedgerGetsItsCostsTimesAndLosesTheCityOrderIndex() throws {
+        let city = try TestCity(offices: ["it"])
+        city.at("2024-01-02")
+        try city.record("it", "system.procured", "2024-01-02", Bodies.system("cams"))
+        for (day, amount) in [("2024-02-13", 5), ("2024-02-14", 70), ("2024-02-15", 800)] {
+            city.at(day)
+            try city.record("it", "cost.incurred", day, Bodies.cost("cams", amount))
+        }
+        try CityState.updateSnapshots(city.store("it"))
+        let pool = try DatabasePool(path: LedgerDirectory(path: city.folder.path("it")).databasePath)
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    DROP TABLE civic_cost_times;
+                    CREATE INDEX events_in_city_order ON events(hlc_wall, hlc_logical, office, seq);
+                    DELETE FROM grdb_migrations WHERE identifier IN ('v14-no-city-order-index', 'v9-civic-cost-times');
+                    """)
+        }
+        try pool.close()
+        let older = try city.copy()
+        let store = older.store("it")
+        let (times, indexes) = try store.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_cost_times"),
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'")
+            )
+        }
+        #expect(times == 3 && indexes == ["sqlite_autoindex_events_1"], "\(String(describing: times)), \(indexes)")
+        let filter = TimeFilter(asOf: LedgerDate("2024-02-14")!.unixMilliseconds + 86_400_000 - 1)
+        #expect(try CityState.load(from: store, filter: filter).totalCost(system: "cams") == 75)
+        try Self.same(store, filter, "as of 2024-02-14")
+        #expect(try store.verify().eventCount == 4)
     }
 
     /// A correction of a cost whose line reached the largest total: the snapshot cannot take the

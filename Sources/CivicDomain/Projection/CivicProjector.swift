@@ -146,6 +146,13 @@ public struct CivicProjector: LedgerProjector {
             try FoldSnapshots.indexTimes(db, after: 0, through: try FoldSnapshots.mark(db))
             try db.execute(sql: Self.keyEventsIndex)
         }
+        migrator.registerMigration("v9-civic-cost-times") { db in
+            // State as of an instant reads the costs of the instant's own period that the periods
+            // hold by their times, indexed as the periods catch up (CostPeriods), not while events
+            // are stored: the store keeps no index of every event's time (its migration v14).
+            try db.execute(sql: CostPeriods.timesSchema)
+            try CostPeriods.indexTimes(db, after: 0, through: try CostPeriods.mark(db))
+        }
     }
 
     /// The few key events (``RuleKey/keyEvents``) by row.

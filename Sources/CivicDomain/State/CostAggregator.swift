@@ -195,6 +195,15 @@ struct CostAggregator {
     /// The columns ``scan(_:sql:arguments:replaced:only:)`` reads, in its order.
     private static let columns = "event_rowid, system, effective, category, source, currency, amount, hlc_wall, hlc_logical"
 
+    /// The costs of an instant's own period that the periods hold: recorded from the period's
+    /// start to the instant (the first two arguments) and stored by the periods' mark (the third),
+    /// found by their times (`civic_cost_times`).
+    static let heldInOwnPeriod = """
+        SELECT \(columns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+        FROM civic_cost_times t CROSS JOIN civic_costs c ON c.event_rowid = t.event_rowid
+        WHERE t.hlc_wall >= ? AND t.hlc_wall <= ? AND t.event_rowid <= ?
+        """
+
     /// Makes the windows of every system the sums know so far (read in place: a copy per cost costs).
     private mutating func extendWindows() {
         let systems = rules.systems
@@ -279,17 +288,13 @@ struct CostAggregator {
             let system = CostSums.system(of: key)
             if contract[system] != CostSums.currency(of: key) { mixedCurrencies.insert(system) }
         }
-        // The costs the periods do not hold: asOf's own period (by the citywide-order index), and
-        // those stored after the mark and recorded before it (late events).
+        // The costs the periods do not add up: asOf's own period, those they hold by their recorded
+        // times, and those stored after the mark and recorded by asOf (late events, and any the
+        // periods have not caught up with).
         if let asOf, let start {
+            try scan(db, sql: Self.heldInOwnPeriod, arguments: [start, asOf, mark], replaced: replaced)
             try scan(
-                db,
-                sql: """
-                    SELECT \(Self.columns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-                    FROM events e CROSS JOIN civic_costs c ON c.event_rowid = e.rowid WHERE e.hlc_wall >= ? AND e.hlc_wall <= ?
-                    """, arguments: [start, asOf], replaced: replaced)
-            try scan(
-                db, sql: "SELECT \(Self.columns) FROM civic_costs WHERE event_rowid > ? AND hlc_wall < ?", arguments: [mark, start], replaced: replaced)
+                db, sql: "SELECT \(Self.columns) FROM civic_costs WHERE event_rowid > ? AND hlc_wall <= ?", arguments: [mark, asOf], replaced: replaced)
         } else {
             try scan(db, sql: "SELECT \(Self.columns) FROM civic_costs WHERE event_rowid > ?", arguments: [mark], replaced: replaced)
         }

@@ -8,8 +8,9 @@ import LedgerStore
 /// they hold).
 ///
 /// State as of an instant T adds up the periods that end before T's period begins, then reads only
-/// the costs of T's own period (through the citywide-order index) and those stored after the mark
-/// that were recorded before it (late events, read by rowid). A late event never invalidates a
+/// the costs of T's own period that the periods hold (through `civic_cost_times`, their recorded
+/// times up to the mark) and those stored after the mark that were recorded by T (late events, and
+/// any the periods have not caught up with yet, read by rowid). A late event never invalidates a
 /// period: sums commute, so it is added when the periods next catch up (``catchUp(_:)``), and until
 /// then it is read as one of the costs after the mark. The periods are a cache of the event
 /// tables: they may be dropped and rebuilt at any time, and nothing in them is evidence.
@@ -42,6 +43,27 @@ enum CostPeriods {
         );
         INSERT INTO civic_cost_periods_mark(id, through) VALUES (1, 0);
         """
+
+    /// The costs up to the mark by the instant they were recorded at, filled as the periods catch
+    /// up, in key order: an instant's own period is read by it, so no event carries an index of
+    /// its time while it is stored (one B-tree less on every append and every received event).
+    static let timesSchema = """
+        CREATE TABLE civic_cost_times (
+            hlc_wall INTEGER NOT NULL,
+            event_rowid INTEGER NOT NULL,
+            PRIMARY KEY (hlc_wall, event_rowid)
+        ) WITHOUT ROWID;
+        """
+
+    /// Adds the times of the costs stored after row `after` and up to row `through` to
+    /// `civic_cost_times`, in key order.
+    static func indexTimes(_ db: Database, after: Int64, through: Int64) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO civic_cost_times(hlc_wall, event_rowid)
+                SELECT hlc_wall, event_rowid FROM civic_costs WHERE event_rowid > ? AND event_rowid <= ? ORDER BY hlc_wall, event_rowid
+                """, arguments: [after, through])
+    }
 
     /// `period`: the total holds the sums of every period before it.
     static let totalsSchema = """
@@ -101,12 +123,17 @@ enum CostPeriods {
         for (period, sums) in touched { try store.execute(arguments: [period, Data(sums.encoded())]) }
         // A total after a rewritten period no longer holds its sum.
         if let earliest = touched.keys.min() { try db.execute(sql: "DELETE FROM civic_cost_totals WHERE period > ?", arguments: [earliest]) }
+        try indexTimes(db, after: mark, through: last)
         try db.execute(sql: "UPDATE civic_cost_periods_mark SET through = ? WHERE id = 1", arguments: [last])
     }
 
-    /// Drops every period and total and sums every cost again.
+    /// Drops every period, total and time and sums every cost again.
     static func rebuild(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM civic_cost_periods; DELETE FROM civic_cost_totals; UPDATE civic_cost_periods_mark SET through = 0 WHERE id = 1")
+        try db.execute(
+            sql: """
+                DELETE FROM civic_cost_periods; DELETE FROM civic_cost_totals; DELETE FROM civic_cost_times;
+                UPDATE civic_cost_periods_mark SET through = 0 WHERE id = 1;
+                """)
         try catchUp(db)
     }
 
