@@ -169,6 +169,56 @@ struct LedgerRulesTests {
         #expect(try older.store("it").verify().eventCount == 5)
     }
 
+    /// A ledger written before any projection existed (the projection's tables and migrations
+    /// removed) is projected from every event it holds when opened (city hall received IT's events
+    /// after its own later ones, so the rows arrive out of citywide order): its state is the state
+    /// it had, and it records again. (The projection's rows are keyed by event, so the order they
+    /// are made in does not change them; this test does not see it.)
+    @Test func aLedgerFromBeforeAnyProjectionIsProjectedWhenOpened() throws {
+        let city = try TestCity(offices: ["cityhall", "it"])
+        city.at("2024-01-02")
+        try city.record("it", "district.defined", "2024-01-01", Bodies.district("north"))
+        let cams = try city.record("it", "system.procured", "2024-01-02", Bodies.system("cams"))
+        city.at("2024-01-20")
+        try city.record("it", "deployment.recorded", "2024-01-20", Bodies.deployment("cams", "north", units: 4))
+        try city.record("it", "cost.incurred", "2024-01-20", Bodies.cost("cams", 900))
+        try city.record("it", "event.corrected", "2024-01-21", Bodies.correction(of: cams.id, replacement: Bodies.system("cams", currency: "EUR")))
+        city.at("2024-02-01")
+        try city.record("cityhall", "system.procured", "2024-02-01", Bodies.system("lights"))
+        try city.record("cityhall", "cost.incurred", "2024-02-01", Bodies.cost("lights", 30))
+        city.at("2024-03-01")
+        try city.deliver(from: "it", to: "cityhall")
+        let hall = city.store("cityhall")
+        let before = try CityState.load(from: hall, filter: .none, snapshots: false)
+        #expect(before.totalCost(system: "cams") == 900 && before.totalCost(system: "lights") == 30)
+        #expect(before.facts.systems["cams"]?.deployments["north"] == 4)
+        let pool = try DatabasePool(path: LedgerDirectory(path: city.folder.path("cityhall")).databasePath)
+        try pool.write { db in
+            let tables = [
+                "civic_costs", "civic_facts", "civic_corrections", "civic_correction_keys", "civic_rule_index", "civic_rule_index_mark",
+                "civic_cost_periods", "civic_cost_periods_mark", "civic_cost_totals", "civic_cost_times",
+                "civic_fold_snapshots", "civic_fold_snapshots_mark", "civic_fact_times",
+            ]
+            for table in tables { try db.execute(sql: "DROP TABLE \(table)") }
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v_-civic-%'")
+            try db.execute(sql: "DELETE FROM ledger_meta WHERE key = 'projector'")
+        }
+        try pool.close()
+        let older = try city.copy()
+        let store = older.store("cityhall")
+        let projected = try store.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_costs") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_facts") ?? 0)
+        }
+        #expect(projected.0 == 2 && projected.1 == 5, "\(projected)")
+        let after = try CityState.load(from: store, filter: .none, snapshots: false)
+        #expect(after.costs == before.costs)
+        #expect(after.findings == before.findings)
+        #expect(after.facts.systems["cams"]?.deployments["north"] == 4)
+        #expect(after.eventCount == before.eventCount)
+        try older.record("cityhall", "cost.incurred", "2024-03-02", Bodies.cost("lights", 5))
+        #expect(try CityState.load(from: store, filter: .none).totalCost(system: "lights") == 35)
+    }
+
     @Test func aCorrectionMustFitTheCorrectedType() throws {
         let city = try Self.city()
         let cost = try city.record("it", "cost.incurred", "2024-02-01", Bodies.cost("cams", 100))

@@ -111,7 +111,7 @@ public struct CivicProjector: LedgerProjector {
                     """)
             if try Self.projectedCount(db) == 0 {
                 // A ledger written before any projection existed: project what it holds, in order.
-                try Self.project(db, sql: "SELECT rowid, canonical, arrived_ms FROM events ORDER BY \(OrderKey.orderBy())", mode: .rebuild)
+                try Self.projectInCitywideOrder(db)
                 return
             }
             let rows = try Row.fetchCursor(
@@ -200,14 +200,18 @@ public struct CivicProjector: LedgerProjector {
         try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM civic_costs) + (SELECT count(*) FROM civic_facts)") ?? 0
     }
 
-    /// Projects stored events again, in the given order.
-    private static func project(_ db: Database, sql: String, mode: ProjectionMode) throws {
-        let transaction = try CivicProjectionTransaction(db, mode: mode)
-        let rows = try Row.fetchCursor(db, sql: sql)
-        while let row = try rows.next() {
+    /// Projects every stored event, in citywide order. No index keeps the events in that order
+    /// (the store's migration v14), so their rowids are sorted first (a few bytes each, where
+    /// sorting the rows would sort every event's bytes), then each event is read by rowid.
+    private static func projectInCitywideOrder(_ db: Database) throws {
+        let transaction = try CivicProjectionTransaction(db, mode: .rebuild)
+        let ordered = try Int64.fetchAll(db, sql: "SELECT rowid FROM events ORDER BY \(OrderKey.orderBy())")
+        let read = try db.makeStatement(sql: "SELECT canonical, arrived_ms FROM events WHERE rowid = ?")
+        for rowid in ordered {
+            guard let row = try Row.fetchOne(read, arguments: [rowid]) else { continue }
             let event = try Event(canonical: Array(row["canonical"] as Data))
             let prepared = try transaction.prepare(event)
-            try transaction.apply(event, prepared: prepared, rowid: row["rowid"], arrived: row["arrived_ms"], in: db)
+            try transaction.apply(event, prepared: prepared, rowid: rowid, arrived: row["arrived_ms"], in: db)
         }
     }
 
