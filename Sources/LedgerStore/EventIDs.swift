@@ -1,31 +1,29 @@
 import GRDB
 
-/// Where an event is found by its id: two tables of `(id_key, event_rowid)` in place of an index on
-/// `events(id_key)`.
+/// Where an event is found by its id: `event_ids`, a table of `(id_key, event_rowid)` in place of an
+/// index on `events(id_key)`, holds the events up to a mark; those after it are found in the event
+/// table itself, by rowid.
 ///
 /// An id is a hash, so an index on it takes each new event on a random page: on a grown ledger a
 /// transaction of 100 events wrote about 100 pages of that index to the WAL (and to the file again
-/// at checkpoint), and one of 10,000 nearly all of it. New ids go to `event_ids_recent`, which holds
-/// the events after a mark and stays small, so a transaction dirties only its few pages. A write
-/// transaction that finds it holding ``settleAfter`` entries or more first moves them to
-/// `event_ids` in one pass in key order, each settled page written once for thousands of events
-/// (and a long transaction does so every ``settleWithin`` events). A lookup probes both.
+/// at checkpoint), and one of 10,000 nearly all of it. A write transaction that finds
+/// ``settleAfter`` events or more after the mark first puts their ids in `event_ids` in one pass in
+/// key order, each settled page written once for thousands of events, and moves the mark (a long
+/// transaction does so every ``settleWithin`` events). Until then nothing is written for an id: a
+/// lookup reads the few thousand events after the mark, comparing their `id_key` (about 0.3 ms for
+/// 4,096 events on this machine). (A table of the recent ids, keyed by id, cost a page of every
+/// transaction, and 15 of the 40 pages a transaction of 100 events wrote; migration v15 drops it.)
 ///
-/// Both are an index of the event table, rebuilt from it at will; the events themselves are never
-/// changed.
+/// The table is an index of the event table, rebuilt from it at will; the events themselves are
+/// never changed.
 package enum EventIDs {
-    /// A write transaction settles the recent ids first when this many events were stored after the mark.
+    /// A write transaction settles the ids first when this many events were stored after the mark.
     package static let settleAfter: Int64 = 4_096
-    /// Within one write transaction, the recent ids are settled again after this many events.
+    /// Within one write transaction, the ids are settled again after this many events.
     package static let settleWithin: Int64 = 32_768
 
     static let schema = """
         CREATE TABLE event_ids (
-            id_key INTEGER NOT NULL,
-            event_rowid INTEGER NOT NULL,
-            PRIMARY KEY (id_key, event_rowid)
-        ) WITHOUT ROWID;
-        CREATE TABLE event_ids_recent (
             id_key INTEGER NOT NULL,
             event_rowid INTEGER NOT NULL,
             PRIMARY KEY (id_key, event_rowid)
@@ -42,7 +40,10 @@ package enum EventIDs {
     /// (In a join, `CROSS JOIN` keeps the table that gives `key` outside: the planner cannot drive
     /// the join through a correlated `IN`.)
     package static func rowids(withKey key: String) -> String {
-        "SELECT event_rowid FROM event_ids WHERE id_key = \(key) UNION ALL SELECT event_rowid FROM event_ids_recent WHERE id_key = \(key)"
+        """
+        SELECT event_rowid FROM event_ids WHERE id_key = \(key) \
+        UNION ALL SELECT rowid FROM events WHERE rowid > (SELECT through FROM event_ids_mark WHERE id = 1) AND id_key = \(key)
+        """
     }
 
     /// The last event the settled table holds.
@@ -50,10 +51,19 @@ package enum EventIDs {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT through FROM event_ids_mark WHERE id = 1")) ?? 0
     }
 
-    /// Moves every recent id to the settled table (in key order, so each settled page is written
-    /// once), through the event `rowid`, in the caller's write transaction; `adding` are ids not in
-    /// the recent table (a range received keeps its own in memory), put there in key order too.
-    static func settle(_ db: Database, through rowid: Int64, adding ids: inout [(key: Int64, rowid: Int64)]) throws {
+    /// Puts the ids of the events after `mark`, through the event `rowid`, in the settled table (in
+    /// key order, so each settled page is written once) and moves the mark there, in the caller's
+    /// write transaction. `adding` are the ids of the last of those events, in the order they were
+    /// stored (a range received keeps its own in memory): they are not read back from the events.
+    static func settle(_ db: Database, after mark: Int64, through rowid: Int64, adding ids: inout [(key: Int64, rowid: Int64)]) throws {
+        let stored = min(rowid, (ids.first?.rowid ?? rowid + 1) - 1)
+        if stored > mark {
+            try db.execute(
+                sql: """
+                    INSERT INTO event_ids(id_key, event_rowid)
+                    SELECT id_key, rowid FROM events WHERE rowid > ? AND rowid <= ? ORDER BY id_key, rowid
+                    """, arguments: [mark, stored])
+        }
         if !ids.isEmpty {
             ids.sort { ($0.key, $0.rowid) < ($1.key, $1.rowid) }
             let insert = try FastStatement(db, sql: "INSERT INTO event_ids(id_key, event_rowid) VALUES (?, ?)")
@@ -64,11 +74,6 @@ package enum EventIDs {
             }
             ids.removeAll(keepingCapacity: true)
         }
-        try db.execute(
-            sql: """
-                INSERT INTO event_ids(id_key, event_rowid) SELECT id_key, event_rowid FROM event_ids_recent ORDER BY id_key, event_rowid;
-                DELETE FROM event_ids_recent;
-                UPDATE event_ids_mark SET through = ? WHERE id = 1;
-                """, arguments: [rowid])
+        try db.execute(sql: "UPDATE event_ids_mark SET through = ? WHERE id = 1", arguments: [rowid])
     }
 }

@@ -3,22 +3,22 @@ import LedgerCore
 
 /// The prepared `INSERT INTO events` of one write transaction, bound through the SQLite C API so
 /// the bytes are handed to SQLite without intermediate copies.
-/// Each event's id goes to ``EventIDs``; the recent ids are settled when they are many.
+/// Nothing is written for an event's id: ``EventIDs`` settles the ids of the events after its mark
+/// when they are many, reading them from the events.
 ///
 /// A range being received (``init(_:receiving:)``) keeps its ids in memory instead and puts them in
-/// the settled table in key order, with the recent ids, every ``EventIDs/settleWithin`` events and
-/// at ``finish()``: nothing looks an event up by id while a range is stored, and an id written to
-/// the recent table would be read and deleted again to settle it.
+/// the settled table in key order, with those of the events stored before it, every
+/// ``EventIDs/settleWithin`` events and at ``finish()``: nothing looks an event up by id while a
+/// range is stored, and the range's own ids need not be read back.
 final class EventInsert {
     private let statement: FastStatement
-    private let recentID: FastStatement
     private let db: Database
     /// The last event the settled ids hold.
     private(set) var settledThrough: Int64
     /// The last event stored: before the transaction, then the last one inserted.
     private(set) var lastRowid: Int64
-    /// The ids of a range being received, not yet in a table (empty when recording: each id goes
-    /// to the recent table at once).
+    /// The ids of a range being received, not yet in the settled table, in the order stored (empty
+    /// when recording: the ids are read from the events when they are settled).
     private var pending: [(key: Int64, rowid: Int64)] = []
     private let receiving: Bool
 
@@ -33,7 +33,6 @@ final class EventInsert {
                 INSERT INTO events(office, seq, id, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical, id_key)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        recentID = try FastStatement(db, sql: "INSERT INTO event_ids_recent(id_key, event_rowid) VALUES (?, ?)")
         settledThrough = try known?.settled ?? EventIDs.mark(db)
         lastRowid = try known?.last ?? Int64.fetchOne(db.cachedStatement(sql: "SELECT max(rowid) FROM events")) ?? 0
         // Settled when a transaction begins, so that one settling serves every event stored since.
@@ -41,7 +40,7 @@ final class EventInsert {
     }
 
     private func settle(through rowid: Int64) throws {
-        try EventIDs.settle(db, through: rowid, adding: &pending)
+        try EventIDs.settle(db, after: settledThrough, through: rowid, adding: &pending)
         settledThrough = rowid
     }
 
@@ -74,13 +73,7 @@ final class EventInsert {
             try statement.run(blob: event.leafHash.bytes, at: 3, blob: event.canonical, at: 9)
             rowid = statement.lastInsertedRowID
             lastRowid = rowid
-            if receiving {
-                pending.append((idKey, rowid))
-            } else {
-                recentID.bind(1, idKey)
-                recentID.bind(2, rowid)
-                try recentID.run()
-            }
+            if receiving { pending.append((idKey, rowid)) }
             // Within a large transaction (a long range received), once in a while.
             if rowid - settledThrough >= EventIDs.settleWithin { try settle(through: rowid) }
         } catch let error as DatabaseError {

@@ -254,6 +254,12 @@ extension LedgerStore {
             // its snapshots catch up), so no append or received event writes an index of its time.
             try db.execute(sql: "DROP INDEX events_in_city_order")
         }
+        migrator.registerMigration("v15-no-recent-ids") { db in
+            // The events after the id mark are found in the event table itself (EventIDs): no
+            // transaction writes a table of their ids any more. (A ledger made since this version
+            // never had one: v13 makes the settled table alone.)
+            try db.execute(sql: "DROP TABLE IF EXISTS event_ids_recent")
+        }
         return migrator
     }
 

@@ -5,9 +5,10 @@ import LedgerCore
 import LedgerStore
 import Testing
 
-/// Events are found by id through two tables (EventIDs): the recent ids, and the settled ones they
-/// move to once they are many. Every event is found on either side of a settling, in the batch
-/// that settles and after it; a ledger from before the tables gets them from its events.
+/// Events are found by id (EventIDs) through the settled ids up to a mark, and the events after the
+/// mark, whose ids are settled once they are many. Every event is found on either side of a
+/// settling, in the batch that settles and after it; a ledger from before the table gets it from
+/// its events, and one with a table of recent ids loses it.
 @Suite("Events found by id")
 struct EventIDTests {
     /// Every `stride`th event held (and the last), looked up by its id, is the event stored at its
@@ -25,13 +26,16 @@ struct EventIDTests {
         #expect(try store.event(id: Hash(bytes: [UInt8](repeating: 7, count: 32))) == nil)
     }
 
-    /// How many ids each table holds, and the mark.
+    /// How many events are after the mark (recent), how many ids are settled, and the mark; no
+    /// table of recent ids is left.
     static func tables(_ ledger: TestLedger) throws -> (recent: Int64, settled: Int64, mark: Int64) {
         try DatabasePool(path: ledger.directory.databasePath).read { db in
-            (
-                try Int64.fetchOne(db, sql: "SELECT count(*) FROM event_ids_recent") ?? -1,
+            #expect(try !db.tableExists("event_ids_recent"))
+            let mark = try Int64.fetchOne(db, sql: "SELECT through FROM event_ids_mark") ?? -1
+            return (
+                try Int64.fetchOne(db, sql: "SELECT count(*) FROM events WHERE rowid > ?", arguments: [mark]) ?? -1,
                 try Int64.fetchOne(db, sql: "SELECT count(*) FROM event_ids") ?? -1,
-                try Int64.fetchOne(db, sql: "SELECT through FROM event_ids_mark") ?? -1
+                mark
             )
         }
     }
@@ -71,7 +75,7 @@ struct EventIDTests {
     /// the tables as they were, and the next recording settles nothing.
     @Test func aReceivedRangeSettlesItsIDsWhenItEnds() async throws {
         let pair = try PolicePair(events: 33_000)
-        // City hall's own events first: their ids wait in the recent table.
+        // City hall's own events first: their ids are not settled yet.
         _ = try pair.hall.store.append((0..<10).map { try TestLedger.draft($0) }, signer: pair.hall.signer)
         var tables = try Self.tables(pair.hall)
         #expect(tables.recent == 10 && tables.settled == 0 && tables.mark == 0)
@@ -92,12 +96,52 @@ struct EventIDTests {
         }
         #expect(keys, "one settled id per event")
 
-        // The next recording finds nothing to settle; its own id waits in the recent table.
+        // The next recording finds nothing to settle; its own id is not settled.
         _ = try pair.hall.store.append([try TestLedger.draft(10)], signer: pair.hall.signer)
         tables = try Self.tables(pair.hall)
         #expect(tables.recent == 1 && tables.settled == 33_010 && tables.mark == 33_010)
         try Self.expectEventsFound(pair.hall.store, office: "cityhall", count: 11)
         #expect(try pair.hall.store.verify().eventCount == 33_011)
+    }
+
+    /// A ledger whose recent ids were kept in a table of their own (before migration v15) loses
+    /// it when opened, and finds every event after the mark in the event table, and after the
+    /// next settling in the settled table, with no id settled twice.
+    @Test func aLedgerWithATableOfRecentIDsLosesIt() throws {
+        let ledger = try TestLedger()
+        _ = try ledger.store.append((0..<5_000).map { try TestLedger.draft($0) }, signer: ledger.signer)
+        _ = try ledger.store.append((5_000..<5_300).map { try TestLedger.draft($0) }, signer: ledger.signer)
+        let pool = try DatabasePool(path: ledger.directory.databasePath)
+        let mark = try pool.write { db in
+            let mark = try Int64.fetchOne(db, sql: "SELECT through FROM event_ids_mark") ?? -1
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_ids_recent (
+                        id_key INTEGER NOT NULL,
+                        event_rowid INTEGER NOT NULL,
+                        PRIMARY KEY (id_key, event_rowid)
+                    ) WITHOUT ROWID;
+                    INSERT INTO event_ids_recent(id_key, event_rowid) SELECT id_key, rowid FROM events WHERE rowid > ?;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v15-no-recent-ids';
+                    """, arguments: [mark])
+            return mark
+        }
+        try pool.close()
+        #expect(mark == 5_000)
+        let reopened = try ledger.directory.open()
+        var tables = try Self.tables(ledger)
+        #expect(tables.recent == 300 && tables.settled == 5_000 && tables.mark == 5_000)
+        try Self.expectEventsFound(reopened.store, count: 5_300, stride: 7)
+        _ = try reopened.store.append((5_300..<9_500).map { try TestLedger.draft($0) }, signer: reopened.signer)
+        _ = try reopened.store.append([try TestLedger.draft(9_500)], signer: reopened.signer)
+        tables = try Self.tables(ledger)
+        #expect(tables.recent == 1 && tables.settled == 9_500 && tables.mark == 9_500)
+        try Self.expectEventsFound(reopened.store, count: 9_501, stride: 13)
+        let once = try DatabasePool(path: ledger.directory.databasePath).read { db in
+            try Int64.fetchAll(db, sql: "SELECT id_key FROM events WHERE rowid <= 9500 ORDER BY rowid").sorted()
+                == Int64.fetchAll(db, sql: "SELECT id_key FROM event_ids ORDER BY id_key, event_rowid")
+        }
+        #expect(once, "one settled id per event")
     }
 
     /// A ledger from before the id tables (they and their migration removed, the old index put
@@ -110,7 +154,7 @@ struct EventIDTests {
         try pool.write { db in
             try db.execute(
                 sql: """
-                    DROP TABLE event_ids; DROP TABLE event_ids_recent; DROP TABLE event_ids_mark;
+                    DROP TABLE event_ids; DROP TABLE event_ids_mark;
                     CREATE INDEX events_by_id_key ON events(id_key);
                     DELETE FROM grdb_migrations WHERE identifier = 'v13-event-ids';
                     """)
