@@ -96,7 +96,7 @@ extension LedgerStore {
         try Self.wrapDatabaseErrors {
             try pool.read { db in
                 try Row.fetchOne(
-                    db, sql: "SELECT * FROM events WHERE rowid IN (\(EventIDs.rowids(withKey: ":key"))) AND id = :id",
+                    db, sql: "SELECT * FROM events WHERE rowid IN (\(EventIDs.rowids(withKey: ":key", id: ":id"))) AND id = :id",
                     arguments: ["key": Self.idKey(id), "id": Data(id.bytes)]
                 ).map(StoredEvent.init(row:))
             }

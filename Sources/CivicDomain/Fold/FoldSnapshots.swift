@@ -34,23 +34,7 @@ enum FoldSnapshots {
     /// The facts up to the mark by the instant they were recorded at (those after it, a few
     /// thousand at most, are read by row): the facts after a snapshot are found without a scan of
     /// every fact, and receiving a range writes no index of their times.
-    static let timesSchema = """
-        CREATE TABLE civic_fact_times (
-            hlc_wall INTEGER NOT NULL,
-            event_rowid INTEGER NOT NULL,
-            PRIMARY KEY (hlc_wall, event_rowid)
-        ) WITHOUT ROWID;
-        """
-
-    /// Adds the times of the facts stored after row `after` and up to row `through` to
-    /// `civic_fact_times`, in key order.
-    static func indexTimes(_ db: Database, after: Int64, through: Int64) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO civic_fact_times(hlc_wall, event_rowid)
-                SELECT hlc_wall, event_rowid FROM civic_facts WHERE event_rowid > ? AND event_rowid <= ? ORDER BY hlc_wall, event_rowid
-                """, arguments: [after, through])
-    }
+    static let times = RecordedTimes(table: "civic_fact_times", rows: "civic_facts")
 
     /// The last `civic_facts` row the snapshots account for.
     static func mark(_ db: Database) throws -> Int64 {
@@ -132,7 +116,7 @@ enum FoldSnapshots {
             try db.execute(sql: "DELETE FROM civic_fold_snapshots WHERE through >= ?", arguments: [late])
         }
         // Every snapshot left holds every fact up to the last: the new ones start from them.
-        try indexTimes(db, after: try mark(db), through: last)
+        try times.index(db, after: try mark(db), through: last)
         try db.execute(sql: "UPDATE civic_fold_snapshots_mark SET through = ? WHERE id = 1", arguments: [last])
         let newest = try Int64.fetchOne(db, sql: "SELECT max(through) FROM civic_fold_snapshots") ?? Int64.min
         // The facts recorded since, counted by period (``CostPeriods/period(of:)``, in SQL): a row

@@ -131,7 +131,7 @@ struct LedgerFacts {
     }
 
     /// The rows of the facts recorded after a snapshot's instant and up to the filter's: by their
-    /// times up to the snapshots' mark (``FoldSnapshots/timesSchema``), by row after it. Arguments:
+    /// times up to the snapshots' mark (``FoldSnapshots/times``), by row after it. Arguments:
     /// the snapshot's instant, the filter's, the mark.
     static let afterSnapshot = """
         SELECT event_rowid FROM civic_fact_times WHERE hlc_wall > ? AND hlc_wall <= ?
@@ -231,7 +231,7 @@ struct LedgerFacts {
                     db,
                     sql: """
                         SELECT e.rowid FROM civic_corrections c
-                        CROSS JOIN events e ON e.rowid IN (\(EventIDs.rowids(withKey: "c.target_key"))) AND e.id = c.target_id
+                        CROSS JOIN events e ON e.rowid IN (\(EventIDs.rowids(withKey: "c.target_key", id: "c.target_id"))) AND e.id = c.target_id
                         WHERE c.event_rowid = ? AND e.rowid <= ? AND e.type NOT IN ('event.corrected', 'cost.incurred')
                         """, arguments: [correction, rowid]),
                 rows[target] == nil
@@ -513,7 +513,7 @@ struct LedgerFacts {
             db,
             sql: """
                 SELECT rowid, office, seq, hlc_wall, hlc_logical, type, effective, arrived_ms FROM events
-                WHERE rowid IN (\(EventIDs.rowids(withKey: ":key"))) AND id = :id
+                WHERE rowid IN (\(EventIDs.rowids(withKey: ":key", id: ":id"))) AND id = :id
                 """,
             arguments: ["key": LedgerStore.idKey(id), "id": Data(id.bytes)]
         ).map { row in

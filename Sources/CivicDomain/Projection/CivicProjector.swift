@@ -142,16 +142,16 @@ public struct CivicProjector: LedgerProjector {
             // every key event: by index, not by a scan of every fact (a city hall that only
             // receives has no rule index to find its key events in). The facts' times are indexed
             // by the snapshots' catch-up (FoldSnapshots), not while a range is received.
-            try db.execute(sql: FoldSnapshots.timesSchema)
-            try FoldSnapshots.indexTimes(db, after: 0, through: try FoldSnapshots.mark(db))
+            try db.execute(sql: FoldSnapshots.times.schema)
+            try FoldSnapshots.times.index(db, after: 0, through: try FoldSnapshots.mark(db))
             try db.execute(sql: Self.keyEventsIndex)
         }
         migrator.registerMigration("v9-civic-cost-times") { db in
             // State as of an instant reads the costs of the instant's own period that the periods
             // hold by their times, indexed as the periods catch up (CostPeriods), not while events
             // are stored: the store keeps no index of every event's time (its migration v14).
-            try db.execute(sql: CostPeriods.timesSchema)
-            try CostPeriods.indexTimes(db, after: 0, through: try CostPeriods.mark(db))
+            try db.execute(sql: CostPeriods.times.schema)
+            try CostPeriods.times.index(db, after: 0, through: try CostPeriods.mark(db))
         }
     }
 
@@ -380,7 +380,7 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         if mode == .record, case .eventCorrected(let correction) = body {
             try LedgerRules.checkCorrection(correction, by: envelope.office, registrar: registrar) { id in
                 try Row.fetchOne(
-                    db, sql: "SELECT type, office FROM events WHERE rowid IN (\(EventIDs.rowids(withKey: ":key"))) AND id = :id",
+                    db, sql: "SELECT type, office FROM events WHERE rowid IN (\(EventIDs.rowids(withKey: ":key", id: ":id"))) AND id = :id",
                     arguments: ["key": LedgerStore.idKey(id), "id": Data(id.bytes)]
                 ).map { LedgerRules.Target(type: $0["type"], office: $0["office"]) }
             }
@@ -433,7 +433,7 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
             db,
             sql: """
                 SELECT f.rule_key FROM events e JOIN civic_facts f ON f.event_rowid = e.rowid
-                WHERE e.rowid IN (\(EventIDs.rowids(withKey: ":key"))) AND e.id = :id
+                WHERE e.rowid IN (\(EventIDs.rowids(withKey: ":key", id: ":id"))) AND e.id = :id
                 """,
             arguments: ["key": LedgerStore.idKey(correction.event), "id": Data(correction.event.bytes)])
         {

@@ -54,7 +54,7 @@ final class RuleCache: @unchecked Sendable {
                 SELECT rule_key FROM civic_facts WHERE event_rowid > :after AND rule_key IS NOT NULL
                 UNION SELECT rule_key FROM civic_correction_keys WHERE event_rowid > :after
                 UNION SELECT f.rule_key FROM civic_corrections c
-                    CROSS JOIN events e ON e.rowid IN (\(EventIDs.rowids(withKey: "c.target_key"))) AND e.id = c.target_id
+                    CROSS JOIN events e ON e.rowid IN (\(EventIDs.rowids(withKey: "c.target_key", id: "c.target_id"))) AND e.id = c.target_id
                     CROSS JOIN civic_facts f ON f.event_rowid = e.rowid
                     WHERE c.event_rowid > :after AND f.rule_key IS NOT NULL
                 UNION SELECT k.rule_key FROM civic_facts f

@@ -47,23 +47,7 @@ enum CostPeriods {
     /// The costs up to the mark by the instant they were recorded at, filled as the periods catch
     /// up, in key order: an instant's own period is read by it, so no event carries an index of
     /// its time while it is stored (one B-tree less on every append and every received event).
-    static let timesSchema = """
-        CREATE TABLE civic_cost_times (
-            hlc_wall INTEGER NOT NULL,
-            event_rowid INTEGER NOT NULL,
-            PRIMARY KEY (hlc_wall, event_rowid)
-        ) WITHOUT ROWID;
-        """
-
-    /// Adds the times of the costs stored after row `after` and up to row `through` to
-    /// `civic_cost_times`, in key order.
-    static func indexTimes(_ db: Database, after: Int64, through: Int64) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO civic_cost_times(hlc_wall, event_rowid)
-                SELECT hlc_wall, event_rowid FROM civic_costs WHERE event_rowid > ? AND event_rowid <= ? ORDER BY hlc_wall, event_rowid
-                """, arguments: [after, through])
-    }
+    static let times = RecordedTimes(table: "civic_cost_times", rows: "civic_costs")
 
     /// `period`: the total holds the sums of every period before it.
     static let totalsSchema = """
@@ -123,7 +107,7 @@ enum CostPeriods {
         for (period, sums) in touched { try store.execute(arguments: [period, Data(sums.encoded())]) }
         // A total after a rewritten period no longer holds its sum.
         if let earliest = touched.keys.min() { try db.execute(sql: "DELETE FROM civic_cost_totals WHERE period > ?", arguments: [earliest]) }
-        try indexTimes(db, after: mark, through: last)
+        try times.index(db, after: mark, through: last)
         try db.execute(sql: "UPDATE civic_cost_periods_mark SET through = ? WHERE id = 1", arguments: [last])
     }
 
