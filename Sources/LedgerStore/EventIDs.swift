@@ -11,8 +11,9 @@ import GRDB
 /// key order, each settled page written once for thousands of events, and moves the mark (a long
 /// transaction does so every ``settleWithin`` events). Until then nothing is written for an id: a
 /// lookup of an id that is not settled reads the few thousand events after the mark, comparing
-/// their `id_key` (about 0.3 ms for 4,096 events on this machine, against 10 µs for a settled one). (A table of the recent ids, keyed by id, cost a page of every
-/// transaction, and 15 of the 40 pages a transaction of 100 events wrote; migration v15 drops it.)
+/// their `id_key` (about 0.3 ms for 4,096 events on this machine, against 10 µs for a settled
+/// one). (A table of the recent ids, keyed by id, cost a page of every transaction, and 15 of the
+/// 40 pages a transaction of 100 events wrote; migration v15 drops it.)
 ///
 /// The table is an index of the event table, rebuilt from it at will; the events themselves are
 /// never changed.
@@ -46,7 +47,7 @@ package enum EventIDs {
         let settled = "SELECT i.event_rowid FROM event_ids i JOIN events s ON s.rowid = i.event_rowid WHERE i.id_key = \(key) AND s.id = \(id)"
         return """
             \(settled) UNION ALL SELECT rowid FROM events WHERE rowid > (
-                SELECT CASE WHEN EXISTS (\(settled)) THEN 9223372036854775807 ELSE through END FROM event_ids_mark WHERE id = 1
+                SELECT CASE WHEN EXISTS (\(settled)) THEN \(Int64.max) ELSE through END FROM event_ids_mark WHERE id = 1
             ) AND id_key = \(key) AND id = \(id)
             """
     }
