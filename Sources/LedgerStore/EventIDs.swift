@@ -11,7 +11,7 @@ import GRDB
 /// key order, each settled page written once for thousands of events, and moves the mark (a long
 /// transaction does so every ``settleWithin`` events). Until then nothing is written for an id: a
 /// lookup of an id that is not settled reads the few thousand events after the mark, comparing
-/// their `id_key` (about 0.3 ms for 4,096 events on this machine, against 10 µs for a settled
+/// their `id_key` (about 0.3 ms for 4,096 events on this machine, against 5 µs for a settled
 /// one). (A table of the recent ids, keyed by id, cost a page of every transaction, and 15 of the
 /// 40 pages a transaction of 100 events wrote; migration v15 drops it.)
 ///
@@ -37,19 +37,19 @@ package enum EventIDs {
         """
 
     /// The rowid of the event whose id is the SQL expression `id`, with `key` its `id_key` (each a
-    /// parameter, or a column of the query around it): a subquery for `rowid IN (…)`. An id settled
-    /// is found by one probe; the events after the mark are read only when it is not (the scan's
-    /// lower bound then moves past every rowid), so a lookup costs the scan only for an id after
-    /// the mark or not held. Both sides compare the whole id: two ids may share a key.
+    /// parameter, or a column of the query around it): a subquery for `rowid IN (…)`, NULL when no
+    /// event has that id. The settled ids are probed once; the events after the mark are read only
+    /// when the probe finds nothing (`coalesce` stops at its first value), so a lookup costs that
+    /// scan only for an id after the mark or not held. Both compare the whole id: two ids may share
+    /// a key, and one id is one event.
     /// (In a join, `CROSS JOIN` keeps the table that gives `key` outside: the planner cannot drive
     /// the join through a correlated `IN`.)
     package static func rowids(withKey key: String, id: String) -> String {
-        let settled = "SELECT i.event_rowid FROM event_ids i JOIN events s ON s.rowid = i.event_rowid WHERE i.id_key = \(key) AND s.id = \(id)"
-        return """
-            \(settled) UNION ALL SELECT rowid FROM events WHERE rowid > (
-                SELECT CASE WHEN EXISTS (\(settled)) THEN \(Int64.max) ELSE through END FROM event_ids_mark WHERE id = 1
-            ) AND id_key = \(key) AND id = \(id)
-            """
+        """
+        SELECT coalesce(
+            (SELECT i.event_rowid FROM event_ids i JOIN events s ON s.rowid = i.event_rowid WHERE i.id_key = \(key) AND s.id = \(id)),
+            (SELECT rowid FROM events WHERE rowid > (SELECT through FROM event_ids_mark WHERE id = 1) AND id_key = \(key) AND id = \(id)))
+        """
     }
 
     /// The last event the settled table holds.
