@@ -177,6 +177,40 @@ struct AppendTests {
         #expect(try ledger.store.pageCacheSetting() == -65_536, "another store's connections keep theirs")
     }
 
+    /// The heap of a process that reads once is grown and advised to take 2 MB pages
+    /// (``ReadingMemory``): the kernel shows the advice as the `hg` flag of the heap's mapping, and
+    /// the memory is usable as before. (A test runs on a thread other than the main one, whose
+    /// blocks come from an arena of its own: advised the same.)
+    @Test func aReadingsHeapIsAdvisedToTakeHugePages() throws {
+        #if os(Linux)
+            try #require(
+                FileManager.default.fileExists(atPath: "/sys/kernel/mm/transparent_hugepage/enabled"),
+                "this kernel has no transparent huge pages")
+            let span = try #require(ReadingMemory.prepare(hugePageBytes: 32 << 20))
+            #expect(span.count >= 16 << 20 && span.start % (2 << 20) == 0)
+            // /proc/self/smaps: a mapping's "start-end perms …" line, then its fields, VmFlags last
+            // (read to its end: its size is given as 0, and Foundation's read of a file by its size
+            // stops short).
+            let smaps = try #require(FileHandle(forReadingAtPath: "/proc/self/smaps")).readDataToEndOfFile()
+            var flags: [Substring]?
+            var inside = false
+            for line in String(decoding: smaps, as: UTF8.self).split(separator: "\n") {
+                if let dash = line.firstIndex(of: "-"), let space = line.firstIndex(of: " "), dash < space,
+                    let low = UInt(line[..<dash], radix: 16), let high = UInt(line[line.index(after: dash)..<space], radix: 16)
+                {
+                    inside = low <= span.start && span.start < high
+                } else if inside, line.hasPrefix("VmFlags:") {
+                    flags = line.dropFirst("VmFlags:".count).split(separator: " ")
+                }
+            }
+            #expect(flags?.contains("hg") == true, "the advised span's mapping has flags \(flags ?? [])")
+            let block = try #require(malloc(4 << 20))
+            memset(block, 7, 4 << 20)
+            #expect(block.load(fromByteOffset: (4 << 20) - 1, as: UInt8.self) == 7)
+            free(block)
+        #endif
+    }
+
     @Test func theKeyFileIsPrivate() throws {
         let ledger = try TestLedger()
         let attributes = try FileManager.default.attributesOfItem(atPath: ledger.directory.keyPath)

@@ -61,42 +61,11 @@ func keepUntilExit<Value>(_ value: Value) {
 }
 
 /// For a command that builds one large state and ends (``GlobalOptions/openForOneReading()``):
-/// memory it frees on the way (a blob read and decoded, a list that grew) stays in the heap for
-/// what it makes next. By default glibc gives a block of a few megabytes back to the system as
-/// soon as it is freed, and takes fresh pages for the next, each faulted in anew (page faults were
-/// a quarter of `civic state`'s CPU on a large ledger). Blocks under 32 MB come from the heap, and
-/// the heap is not trimmed. (Not for `civic serve`, whose memory should go back.)
+/// memory it frees stays in the heap for what it makes next, and the heap's first 64 MB are backed
+/// by 2 MB pages (``ReadingMemory``).
 func keepFreedMemoryForReuse() {
-    #if os(Linux)
-        // glibc's mallopt (<malloc.h> is not in Swift's Glibc module): M_TRIM_THRESHOLD is -1,
-        // M_MMAP_THRESHOLD -3.
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(nil, "mallopt") else { return }
-        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        _ = mallopt(-3, 32 << 20)
-        _ = mallopt(-1, 1 << 30)
-        backHeapWithHugePages(bytes: 64 << 20)
-    #endif
+    ReadingMemory.prepare()
 }
-
-#if os(Linux)
-    /// Grows the heap by `bytes` at once (blocks allocated and freed: freed memory stays, see
-    /// ``keepFreedMemoryForReuse()``) and asks the kernel to back that span with 2 MB pages when it
-    /// is first touched. A state of 100,000 facts touches some 70 MB; page by page that was 18,000
-    /// faults, a fifth of the command's time.
-    private func backHeapWithHugePages(bytes: Int) {
-        let hugePage = 2 << 20
-        let start = Int(bitPattern: sbrk(0))
-        var blocks: [UnsafeMutableRawPointer?] = Array(repeating: nil, count: bytes / (8 << 20))
-        for index in blocks.indices { blocks[index] = malloc(8 << 20) }
-        let end = Int(bitPattern: sbrk(0))
-        blocks.forEach { free($0) }
-        let first = (start + hugePage - 1) / hugePage * hugePage
-        let last = end / hugePage * hugePage
-        guard start > 0, last > first, let span = UnsafeMutableRawPointer(bitPattern: first) else { return }
-        _ = madvise(span, last - first, MADV_HUGEPAGE)
-    }
-#endif
 
 /// A value held by a reference of its own (`value as AnyObject` would box it through Foundation's
 /// bridge, whose first use is a process's search of the runtime's type records).
