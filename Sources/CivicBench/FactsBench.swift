@@ -93,6 +93,10 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
         for (count, batch) in runs {
             var drafts: [EventDraft] = []
             var done = 0
+            // What was written before (the facts, the processes' records, the run before) reaches
+            // the disk first, so that the kernel's writing it back does not slow this run's commits
+            // (the peer's script starts on a fresh file, with nothing of it to write back).
+            sync()
             let elapsed = try seconds {
                 while done < count {
                     drafts.removeAll(keepingCapacity: true)
