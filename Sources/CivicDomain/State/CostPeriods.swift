@@ -158,17 +158,12 @@ enum CostPeriods {
     /// periods after that total; with the mark they hold to.
     static func stored(_ db: Database, before period: Int64?) throws -> (blobs: [Data], mark: Int64) {
         let cut = period ?? Int64.max
-        // The total's period first, then its blob as one copy (a row holding the blob would be
-        // copied, and the blob copied again out of it: megabytes each time).
-        let totalPeriod = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT period FROM civic_cost_totals WHERE period <= ? ORDER BY period DESC LIMIT 1"), arguments: [cut])
-        var blobs = try totalPeriod.flatMap { period in
-            try Data.fetchOne(db.cachedStatement(sql: "SELECT sums FROM civic_cost_totals WHERE period = ?"), arguments: [period])
-        }.map { [$0] } ?? []
-        blobs += try Data.fetchAll(
+        let total = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT period, sums FROM civic_cost_totals WHERE period <= ? ORDER BY period DESC LIMIT 1"), arguments: [cut])
+        let blobs = try Data.fetchAll(
             db.cachedStatement(sql: "SELECT sums FROM civic_cost_periods WHERE period >= ? AND period < ? ORDER BY period"),
-            arguments: [totalPeriod ?? Int64.min, cut])
-        return (blobs, try mark(db))
+            arguments: [total.map { $0[0] as Int64 } ?? Int64.min, cut])
+        return ((total.map { [$0[1] as Data] } ?? []) + blobs, try mark(db))
     }
 
     /// Stored periods (``stored(_:before:)``) summed.

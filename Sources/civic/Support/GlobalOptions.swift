@@ -22,10 +22,11 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens the ledger for a command that reads much of it once, to compute a city's state, and
     /// ends (`state`, `findings`, `diff`, `report`): the memory it frees is kept for what it makes
-    /// next (``keepFreedMemoryForReuse()``), and its connection keeps a few pages, not a writer's
-    /// 64 MB (``LedgerStore/usePageCacheOfOneReading()``).
+    /// next and its heap is backed by 2 MB pages (``ReadingMemory/prepare(hugePageBytes:)``), and
+    /// its connection keeps a few pages, not a writer's 64 MB
+    /// (``LedgerStore/usePageCacheOfOneReading()``).
     func openForOneReading() throws -> LedgerDirectory.Opened {
-        keepFreedMemoryForReuse()
+        ReadingMemory.prepare()
         let opened = try open()
         try opened.store.usePageCacheOfOneReading()
         return opened

@@ -60,13 +60,6 @@ func keepUntilExit<Value>(_ value: Value) {
     _ = Unmanaged.passRetained(Kept(value))
 }
 
-/// For a command that builds one large state and ends (``GlobalOptions/openForOneReading()``):
-/// memory it frees stays in the heap for what it makes next, and the heap's first 64 MB are backed
-/// by 2 MB pages (``ReadingMemory``).
-func keepFreedMemoryForReuse() {
-    ReadingMemory.prepare()
-}
-
 /// A value held by a reference of its own (`value as AnyObject` would box it through Foundation's
 /// bridge, whose first use is a process's search of the runtime's type records).
 private final class Kept<Value> {
