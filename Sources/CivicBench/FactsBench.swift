@@ -90,6 +90,7 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
 
         // One event per durable transaction, then 100 and 10,000.
         var rates: [Double] = []
+        var written: [Double] = []
         for (count, batch) in runs {
             var drafts: [EventDraft] = []
             var done = 0
@@ -97,6 +98,7 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
             // the disk first, so that the kernel's writing it back does not slow this run's commits
             // (the peer's script starts on a fresh file, with nothing of it to write back).
             sync()
+            let blocks = writtenBlocks(children: false)
             let elapsed = try seconds {
                 while done < count {
                     drafts.removeAll(keepingCapacity: true)
@@ -106,6 +108,7 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
                 }
             }
             rates.append(Double(count) / elapsed)
+            written.append(Double(writtenBlocks(children: false) - blocks) * 512 / Double(count))
         }
         // State as of five instants across the ledger's recording, the last after everything,
         // from the snapshots (made first, timed apart: state would make them on its first call).
@@ -137,16 +140,20 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
         let timings = String(format: "%.0f ms, %.0f ms | %.1f s, then %.0f ms", stateTimes[2], stateTimes[4], receiveSeconds, firstRecord * 1000)
 
         func cell(_ at: Int) -> String {
-            guard let peerRates else { return String(format: "%.0f", rates[at]) }
-            return String(format: "%.0f (peer %.0f, %.2f×)", rates[at], peerRates[at], rates[at] / peerRates[at])
+            guard let peerRates else { return String(format: "%.0f (%.0f B/ev)", rates[at], written[at]) }
+            return String(
+                format: "%.0f (peer %.0f, %.2f×; %.0f B/ev, peer %.0f)", rates[at], peerRates[at].rate, rates[at] / peerRates[at].rate,
+                written[at], peerRates[at].written)
         }
         print("| \(facts) | \(record) | " + rates.indices.map(cell).joined(separator: " | ") + " | \(timings) |")
         try? FileManager.default.removeItem(atPath: folder)
     }
 }
 
-/// pyeventsourcing's append rate (events/s) at `batch` events per transaction, from its benchmark script.
-private func peerRate(script: String, events: Int, batch: Int) throws -> Double {
+/// pyeventsourcing's append rate (events/s) at `batch` events per transaction, from its benchmark
+/// script, and the bytes its process wrote per event (its replays that follow only read).
+private func peerRate(script: String, events: Int, batch: Int) throws -> (rate: Double, written: Double) {
+    let blocks = writtenBlocks(children: true)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", script, String(events), String(batch)]
@@ -165,7 +172,16 @@ private func peerRate(script: String, events: Int, batch: Int) throws -> Double 
     else {
         throw BenchError("the peer benchmark \(script) failed (is PEERS set to where eventsourcing 9.5.6 is installed?)")
     }
-    return rate
+    return (rate, Double(writtenBlocks(children: true) - blocks) * 512 / Double(events))
+}
+
+/// The 512-byte blocks written so far by this process, or by its ended children: the
+/// kernel counts a file's page as it is dirtied, so a page written twice (the WAL, then the
+/// database file at checkpoint) counts twice.
+private func writtenBlocks(children: Bool) -> Int {
+    var usage = rusage()
+    getrusage(children ? RUSAGE_CHILDREN.rawValue : RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_oublock
 }
 
 struct BenchError: Error, CustomStringConvertible {
