@@ -243,7 +243,7 @@ extension LedgerStore {
         migrator.registerMigration("v13-event-ids") { db in
             // Lookups by id (EventIDs): a settled table and one of the events since its mark, in
             // place of an index on `events(id_key)`, whose every insert landed on a random page.
-            try db.execute(sql: EventIDs.schema)
+            try db.execute(sql: EventIDs.schemaV13)
             try db.execute(sql: "INSERT INTO event_ids(id_key, event_rowid) SELECT id_key, rowid FROM events ORDER BY id_key, rowid")
             try db.execute(sql: "UPDATE event_ids_mark SET through = (SELECT coalesce(max(rowid), 0) FROM events) WHERE id = 1")
             try db.execute(sql: "DROP INDEX events_by_id_key")
@@ -259,6 +259,11 @@ extension LedgerStore {
             // transaction writes a table of their ids any more. (A ledger made since this version
             // never had one: v13 makes the settled table alone.)
             try db.execute(sql: "DROP TABLE IF EXISTS event_ids_recent")
+        }
+        migrator.registerMigration("v16-event-id-runs") { db in
+            // The settled ids in sorted runs (EventIDs): a settling writes new pages only, not most
+            // of one table that grows with the ledger.
+            try EventIDs.migrateToRuns(db)
         }
         return migrator
     }

@@ -154,9 +154,9 @@ struct EventIDTests {
         try pool.write { db in
             try db.execute(
                 sql: """
-                    DROP TABLE event_ids; DROP TABLE event_ids_mark;
+                    DROP TABLE event_ids; DROP TABLE event_ids_mark; DROP TABLE event_id_runs;
                     CREATE INDEX events_by_id_key ON events(id_key);
-                    DELETE FROM grdb_migrations WHERE identifier = 'v13-event-ids';
+                    DELETE FROM grdb_migrations WHERE identifier IN ('v13-event-ids', 'v16-event-id-runs');
                     """)
         }
         try pool.close()
@@ -168,5 +168,77 @@ struct EventIDTests {
             try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'events_by_id_key'")
         }
         #expect(index == 0, "the old index is dropped")
+    }
+
+    /// The runs of settled ids, as (level, entries), in the order made.
+    static func runs(_ ledger: TestLedger) throws -> [[Int64]] {
+        try DatabasePool(path: ledger.directory.databasePath).read { db in
+            try Row.fetchAll(db, sql: "SELECT level, entries FROM event_id_runs ORDER BY run").map { [$0["level"], $0["entries"]] }
+        }
+    }
+
+    /// Each settling puts its ids in a run of its own; eight runs of one level are merged into one
+    /// of the next, their ids copied once and the old runs removed. Every event is found through
+    /// the runs, before and after the merge, and each is settled once.
+    @Test func settledIDsAreKeptInRunsThatMerge() throws {
+        let ledger = try TestLedger()
+        var next = 0
+        func append(_ count: Int) throws {
+            _ = try ledger.store.append((next..<(next + count)).map { try TestLedger.draft($0) }, signer: ledger.signer)
+            next += count
+        }
+        // Each transaction of 4,096 settles the one before it when it begins.
+        for _ in 0..<8 { try append(4_096) }
+        #expect(try Self.runs(ledger) == Array(repeating: [0, 4_096], count: 7))
+        try Self.expectEventsFound(ledger.store, count: next, stride: 61)
+        try append(1)
+        #expect(try Self.runs(ledger) == [[1, 8 * 4_096]], "eight runs of level 0 merge into one of level 1")
+        var tables = try Self.tables(ledger)
+        #expect(tables.settled == 8 * 4_096 && tables.mark == 8 * 4_096 && tables.recent == 1)
+        try Self.expectEventsFound(ledger.store, count: next, stride: 61)
+        // The next settling starts a new run beside the merged one.
+        try append(4_095)
+        try append(1)
+        #expect(try Self.runs(ledger) == [[1, 8 * 4_096], [0, 4_096]])
+        tables = try Self.tables(ledger)
+        #expect(tables.settled == 9 * 4_096 && tables.recent == 1)
+        try Self.expectEventsFound(ledger.store, count: next, stride: 61)
+        let once = try DatabasePool(path: ledger.directory.databasePath).read { db in
+            try Int64.fetchAll(db, sql: "SELECT id_key FROM events WHERE rowid <= ? ORDER BY rowid", arguments: [9 * 4_096]).sorted()
+                == Int64.fetchAll(db, sql: "SELECT id_key FROM event_ids ORDER BY id_key, event_rowid")
+        }
+        #expect(once, "one settled id per event")
+        #expect(try ledger.store.verify().eventCount == next)
+    }
+
+    /// A ledger whose settled ids were one sorted table (before migration v16) gets them as one run
+    /// when opened, at the level its size gives, and goes on settling in runs.
+    @Test func aLedgerWithOneTableOfSettledIDsGetsItAsARun() throws {
+        let ledger = try TestLedger()
+        _ = try ledger.store.append((0..<5_000).map { try TestLedger.draft($0) }, signer: ledger.signer)
+        _ = try ledger.store.append([try TestLedger.draft(5_000)], signer: ledger.signer)
+        let pool = try DatabasePool(path: ledger.directory.databasePath)
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_ids_v13 (
+                        id_key INTEGER NOT NULL,
+                        event_rowid INTEGER NOT NULL,
+                        PRIMARY KEY (id_key, event_rowid)
+                    ) WITHOUT ROWID;
+                    INSERT INTO event_ids_v13 SELECT id_key, event_rowid FROM event_ids;
+                    DROP TABLE event_ids; DROP TABLE event_id_runs;
+                    ALTER TABLE event_ids_v13 RENAME TO event_ids;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v16-event-id-runs';
+                    """)
+        }
+        try pool.close()
+        let reopened = try ledger.directory.open()
+        #expect(try Self.runs(ledger) == [[0, 5_000]])
+        try Self.expectEventsFound(reopened.store, count: 5_001, stride: 7)
+        _ = try reopened.store.append((5_001..<9_200).map { try TestLedger.draft($0) }, signer: reopened.signer)
+        _ = try reopened.store.append([try TestLedger.draft(9_200)], signer: reopened.signer)
+        #expect(try Self.runs(ledger) == [[0, 5_000], [0, 4_200]])
+        try Self.expectEventsFound(reopened.store, count: 9_201, stride: 13)
     }
 }
