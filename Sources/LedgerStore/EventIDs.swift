@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 /// Where an event is found by its id: `event_ids`, a table of `(run, id_key, event_rowid)` in place
 /// of an index on `events(id_key)`, holds the events up to a mark in sorted runs; those after it are
@@ -151,17 +152,52 @@ package enum EventIDs {
         {
             let runs = try Int64.fetchAll(db, sql: "SELECT run FROM event_id_runs WHERE level = ? ORDER BY run LIMIT ?", arguments: [level, mergeFanout])
             let merged = try nextRun(db)
+            let entries = try copyInKeyOrder(db, runs: runs, to: merged)
             let list = runs.map(String.init).joined(separator: ", ")
-            try db.execute(
-                sql: """
-                    INSERT INTO event_ids(run, id_key, event_rowid)
-                    SELECT ?, id_key, event_rowid FROM event_ids WHERE run IN (\(list)) ORDER BY id_key, event_rowid
-                    """, arguments: [merged])
-            let entries = Int64(db.changesCount)
             try db.execute(sql: "DELETE FROM event_ids WHERE run IN (\(list))")
             try db.execute(sql: "DELETE FROM event_id_runs WHERE run IN (\(list))")
             try db.execute(
                 sql: "INSERT INTO event_id_runs(run, level, entries) VALUES (?, ?, ?)", arguments: [merged, max(level + 1, Self.level(entries)), entries])
+        }
+    }
+
+    /// Copies the ids of `runs`, each read in key order, to the run `merged` in key order, and
+    /// returns how many: a merge of one cursor per run, holding one row of each. (`INSERT … SELECT
+    /// … ORDER BY` sorts them instead, in up to the page cache's size of memory: 64 MB for the
+    /// writer, at a merge of two million ids.) The rows written are in a run after every run read.
+    private static func copyInKeyOrder(_ db: Database, runs: [Int64], to merged: Int64) throws -> Int64 {
+        let readers = try runs.map { run in
+            let reader = try db.makeStatement(sql: "SELECT id_key, event_rowid FROM event_ids WHERE run = ? ORDER BY id_key, event_rowid")
+            try reader.setArguments([run])
+            return reader
+        }
+        // The statements, not their handles, are what the steps use: a handle is finalized with its statement.
+        defer { readers.forEach { sqlite3_reset($0.sqliteStatement) } }
+        func next(_ reader: Statement) throws -> (key: Int64, rowid: Int64)? {
+            let handle = reader.sqliteStatement
+            switch sqlite3_step(handle) {
+            case SQLITE_ROW: return (sqlite3_column_int64(handle, 0), sqlite3_column_int64(handle, 1))
+            case SQLITE_DONE: return nil
+            case let code: throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+        }
+        var heads = try readers.map(next)
+        let insert = try FastStatement(db, sql: "INSERT INTO event_ids(run, id_key, event_rowid) VALUES (?, ?, ?)")
+        var copied: Int64 = 0
+        while true {
+            var least: Int?
+            for (index, head) in heads.enumerated() {
+                guard let head else { continue }
+                if let current = least, let other = heads[current], (other.key, other.rowid) <= (head.key, head.rowid) { continue }
+                least = index
+            }
+            guard let least, let head = heads[least] else { return copied }
+            insert.bind(1, merged)
+            insert.bind(2, head.key)
+            insert.bind(3, head.rowid)
+            try insert.run()
+            copied += 1
+            heads[least] = try next(readers[least])
         }
     }
 }
