@@ -15,8 +15,8 @@ import GRDBSQLite
 /// for 4,096 events on this machine).
 ///
 /// Runs, not one sorted table: 4,096 ids put in one table of a million land on nearly every page
-/// of it, so each settling wrote most of the table (2,700 of its 4,600 pages), and the bytes an
-/// event cost grew with the ledger. A run's pages are new and written once. A run's level is the
+/// of it, so each settling wrote most of the table (by estimate 2,700 of its 4,600 pages), and the
+/// bytes an event cost grew with the ledger. A run's pages are new and written once. A run's level is the
 /// base-8 logarithm of its size in settlings (a run of 4,096 ids is level 0, of 32,768 level 1);
 /// when ``mergeFanout`` runs share a level they are merged into one, so an id is copied about once
 /// per level (three times in a million events) and a lookup probes at most seven runs per level.
