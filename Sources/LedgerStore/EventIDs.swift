@@ -123,7 +123,7 @@ package enum EventIDs {
         }
         if !ids.isEmpty {
             ids.sort { ($0.key, $0.rowid) < ($1.key, $1.rowid) }
-            let insert = try FastStatement(db, sql: "INSERT INTO event_ids(run, id_key, event_rowid) VALUES (?, ?, ?)")
+            let insert = try FastStatement(db, sql: insertOne)
             for id in ids {
                 insert.bind(1, run)
                 insert.bind(2, id.key)
@@ -139,6 +139,9 @@ package enum EventIDs {
         }
         try db.execute(sql: "UPDATE event_ids_mark SET through = ? WHERE id = 1", arguments: [rowid])
     }
+
+    /// One id into a run (bound: run, id_key, event_rowid).
+    private static let insertOne = "INSERT INTO event_ids(run, id_key, event_rowid) VALUES (?, ?, ?)"
 
     private static func nextRun(_ db: Database) throws -> Int64 {
         try (Int64.fetchOne(db, sql: "SELECT max(run) FROM event_id_runs") ?? 0) + 1
@@ -182,7 +185,7 @@ package enum EventIDs {
             }
         }
         var heads = try readers.map(next)
-        let insert = try FastStatement(db, sql: "INSERT INTO event_ids(run, id_key, event_rowid) VALUES (?, ?, ?)")
+        let insert = try FastStatement(db, sql: insertOne)
         var copied: Int64 = 0
         while true {
             var least: Int?
