@@ -8,7 +8,7 @@ import LedgerStore
 /// costs recorded one per durable transaction, 100 and 10,000 per transaction; `civic record`
 /// whole processes on that ledger when `civic` is given; pyeventsourcing at the same batch sizes
 /// when `peer` (its benchmark script) is given, run here so the ratios come from one run.
-func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String?, singles: Int, batches: [Int]) throws {
+func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String?, singles: Int, batches: [Int], keep: Bool = false) throws {
     // Events per run at each batch size: `singles` one by one, then 200 transactions (at least 20,000 events).
     let runs = batches.map { batch in (count: batch == 1 ? singles : max(20_000, batch * 10), batch: batch) }
     let peerRates = try peer.map { script in
@@ -146,7 +146,7 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
                 written[at], peerRates[at].written)
         }
         print("| \(facts) | \(record) | " + rates.indices.map(cell).joined(separator: " | ") + " | \(timings) |")
-        try? FileManager.default.removeItem(atPath: folder)
+        if keep { print("kept \(folder)") } else { try? FileManager.default.removeItem(atPath: folder) }
     }
 }
 

@@ -2,7 +2,8 @@
 //   Tools/bench (or: swift build -c release --product civic-bench && .build/release/civic-bench --events 100000)
 //   civic-bench --state 1000000 [--offices 10] [--held-facts 100000] [--keep]   time travel (issues 3 and 12)
 //   civic-bench --replay DIR      state as of 5 random instants and for all time, in process, on a kept ledger
-//   civic-bench --facts 1000,100000 [--civic PATH] [--peer SCRIPT] [--batches 1,100,10000]   recording on a grown ledger (issue 12)
+//   civic-bench --facts 1000,100000 [--civic PATH] [--peer SCRIPT] [--batches 1,100,10000] [--keep]   recording on a grown ledger (issue 12)
+//   civic-bench --latency 2200000 [--singles 20000]   each write transaction's time as a ledger grows (issue 12)
 //   civic-bench --parse 100000    checking received canonical events (Event(canonical:)), in process
 // Prints one markdown table row per size. Not part of the test suite or CI.
 import CivicDomain
@@ -27,6 +28,7 @@ struct Options {
     var heldFacts: Int?
     var replay: String?
     var parse: Int?
+    var latency: Int?
     /// The recording benchmark's batch sizes (events per transaction).
     var batches = [1, 100, 10_000]
 
@@ -48,6 +50,7 @@ struct Options {
             case "--held-facts": heldFacts = Int(iterator.next() ?? "")
             case "--replay": replay = iterator.next()
             case "--parse": parse = Int(iterator.next() ?? "")
+            case "--latency": latency = Int(iterator.next() ?? "")
             case "--batches": batches = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
@@ -221,10 +224,18 @@ func runAlone(_ body: () throws -> Void) -> Never {
 if let facts = options.facts {
     runAlone {
         try runFactsBench(
-            sizes: facts, directory: options.directory, civic: options.civic, peer: options.peer, singles: options.singles, batches: options.batches)
+            sizes: facts, directory: options.directory, civic: options.civic, peer: options.peer, singles: options.singles, batches: options.batches,
+            keep: options.keep)
     }
 }
 if let replay = options.replay { runAlone { try runReplayBench(directory: replay) } }
+if let total = options.latency {
+    runAlone {
+        print("| events | 10,000 events/txn | 1 event/txn |")
+        print("|---|---|---|")
+        try runLatencyBench(total: total, singles: options.singles, directory: options.directory)
+    }
+}
 if let count = options.parse { runAlone { try runParseBench(count: count, directory: options.directory + "-parse") } }
 if let total = options.stateEvents {
     runAlone {

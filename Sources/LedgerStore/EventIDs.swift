@@ -19,7 +19,9 @@ import GRDBSQLite
 /// bytes an event cost grew with the ledger. A run's pages are new and written once. A run's level is the
 /// base-8 logarithm of its size in settlings (a run of 4,096 ids is level 0, of 32,768 level 1);
 /// when ``mergeFanout`` runs share a level they are merged into one, so an id is copied about once
-/// per level (three times in a million events) and a lookup probes at most seven runs per level.
+/// per level (three times in a million events) and a lookup probes a few runs per level. A merge
+/// is done in steps, a few times as many ids as each settling puts in a run (``merge(_:budget:)``),
+/// so no transaction's work grows with the ledger.
 /// (A table of the recent ids, keyed by id, cost a page of every transaction, and 15 of the 40
 /// pages a transaction of 100 events wrote; migration v15 drops it.)
 ///
@@ -135,7 +137,7 @@ package enum EventIDs {
         }
         if entries > 0 {
             try db.execute(sql: "INSERT INTO event_id_runs(run, level, entries) VALUES (?, ?, ?)", arguments: [run, level(entries), entries])
-            try merge(db)
+            try merge(db, budget: mergeBudget(db, settled: entries))
         }
         try db.execute(sql: "UPDATE event_ids_mark SET through = ? WHERE id = 1", arguments: [rowid])
     }
@@ -147,34 +149,107 @@ package enum EventIDs {
         try (Int64.fetchOne(db, sql: "SELECT max(run) FROM event_id_runs") ?? 0) + 1
     }
 
-    /// Merges ``mergeFanout`` runs of the lowest level that has as many into one, until no level
-    /// has: their ids are copied in key order to a new run and removed from the old ones.
-    static func merge(_ db: Database) throws {
-        while let level = try Int.fetchOne(
-            db, sql: "SELECT level FROM event_id_runs GROUP BY level HAVING count(*) >= ? ORDER BY level LIMIT 1", arguments: [mergeFanout])
-        {
-            let runs = try Int64.fetchAll(db, sql: "SELECT run FROM event_id_runs WHERE level = ? ORDER BY run LIMIT ?", arguments: [level, mergeFanout])
-            let merged = try nextRun(db)
-            let entries = try copyInKeyOrder(db, runs: runs, to: merged)
-            let list = runs.map(String.init).joined(separator: ", ")
-            try db.execute(sql: "DELETE FROM event_ids WHERE run IN (\(list))")
-            try db.execute(sql: "DELETE FROM event_id_runs WHERE run IN (\(list))")
-            try db.execute(
-                sql: "INSERT INTO event_id_runs(run, level, entries) VALUES (?, ?, ?)", arguments: [merged, max(level + 1, Self.level(entries)), entries])
+    /// Migration v17: merges in steps. `event_id_merges` names each run being merged and the run
+    /// it is merged into; a run in neither column is whole.
+    static let mergesSchema = """
+        CREATE TABLE event_id_merges (
+            input_run INTEGER PRIMARY KEY,
+            into_run INTEGER NOT NULL
+        );
+        """
+
+    /// Merge work a settling of `entries` ids does: that many ids copied for each level the runs
+    /// have, and once more. An id is copied once per level it passes, so the merges keep up with
+    /// the settlings, and no transaction copies more than a few times what it settles, however
+    /// large the runs being merged (a merge of eight runs of 262,144 ids in one transaction took
+    /// a second; one of eight runs of two million would take ten).
+    static func mergeBudget(_ db: Database, settled entries: Int64) throws -> Int64 {
+        let levels = try Int64.fetchOne(db, sql: "SELECT count(DISTINCT level) FROM event_id_runs") ?? 0
+        return entries * (levels + 1)
+    }
+
+    /// Runs that are whole: neither read by a merge nor written by one.
+    private static let wholeRuns = """
+        run NOT IN (SELECT input_run FROM event_id_merges) AND run NOT IN (SELECT into_run FROM event_id_merges)
+        """
+
+    /// Copies up to `budget` ids for merges: the merge of the lowest level first, started when
+    /// ``mergeFanout`` whole runs share a level, each step taking the least ids of its runs in key
+    /// order to the run it writes and removing them from the runs read. A merge spans as many
+    /// transactions as its budget needs; meanwhile every id is in exactly one run (a run read or the
+    /// run written), so lookups are unchanged. A run read to its end is removed; when the last is,
+    /// the run written is whole, at the level its size gives (at least the next).
+    static func merge(_ db: Database, budget: Int64) throws {
+        var budget = budget
+        while budget > 0 {
+            let going = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT m.into_run, min(r.level) AS level FROM event_id_merges m JOIN event_id_runs r ON r.run = m.input_run
+                    GROUP BY m.into_run ORDER BY level, m.into_run LIMIT 1
+                    """)
+            let ready = try Int.fetchOne(
+                db, sql: "SELECT level FROM event_id_runs WHERE \(wholeRuns) GROUP BY level HAVING count(*) >= ? ORDER BY level LIMIT 1",
+                arguments: [mergeFanout])
+            let into: Int64
+            let level: Int
+            if let going, let goingLevel: Int = going["level"], ready.map({ goingLevel <= $0 }) ?? true {
+                (into, level) = (going["into_run"], goingLevel)
+            } else if let ready {
+                (into, level) = (try nextRun(db), ready)
+                let runs = try Int64.fetchAll(
+                    db, sql: "SELECT run FROM event_id_runs WHERE level = ? AND \(wholeRuns) ORDER BY run LIMIT ?", arguments: [level, mergeFanout])
+                try db.execute(sql: "INSERT INTO event_id_runs(run, level, entries) VALUES (?, ?, 0)", arguments: [into, level + 1])
+                for run in runs {
+                    try db.execute(sql: "INSERT INTO event_id_merges(input_run, into_run) VALUES (?, ?)", arguments: [run, into])
+                }
+            } else {
+                return
+            }
+            budget -= try step(db, into: into, level: level, budget: budget)
         }
     }
 
-    /// Copies the ids of `runs`, each read in key order, to the run `merged` in key order, and
-    /// returns how many: a merge of one cursor per run, holding one row of each. (`INSERT … SELECT
-    /// … ORDER BY` sorts them instead, in up to the page cache's size of memory: 64 MB for the
-    /// writer, at a merge of two million ids.) The rows written are in a run after every run read.
-    private static func copyInKeyOrder(_ db: Database, runs: [Int64], to merged: Int64) throws -> Int64 {
+    /// One step of the merge into the run `into`: copies up to `budget` ids of its runs, in key
+    /// order, and returns how many (at least one while a run read holds any).
+    private static func step(_ db: Database, into: Int64, level: Int, budget: Int64) throws -> Int64 {
+        let runs = try Int64.fetchAll(db, sql: "SELECT input_run FROM event_id_merges WHERE into_run = ? ORDER BY input_run", arguments: [into])
+        let (taken, last, ended) = try copyInKeyOrder(db, runs: runs, to: into, limit: max(1, budget))
+        for (index, run) in runs.enumerated() {
+            if ended[index] {
+                try db.execute(sql: "DELETE FROM event_ids WHERE run = ?", arguments: [run])
+                try db.execute(sql: "DELETE FROM event_id_runs WHERE run = ?", arguments: [run])
+                try db.execute(sql: "DELETE FROM event_id_merges WHERE input_run = ?", arguments: [run])
+            } else if let (key, rowid) = last[index] {
+                try db.execute(
+                    sql: "DELETE FROM event_ids WHERE run = ? AND (id_key, event_rowid) <= (?, ?)", arguments: [run, key, rowid])
+                try db.execute(sql: "UPDATE event_id_runs SET entries = entries - ? WHERE run = ?", arguments: [taken[index], run])
+            }
+        }
+        let copied = taken.reduce(0, +)
+        try db.execute(sql: "UPDATE event_id_runs SET entries = entries + ? WHERE run = ?", arguments: [copied, into])
+        if !ended.contains(false) {
+            let entries = try Int64.fetchOne(db, sql: "SELECT entries FROM event_id_runs WHERE run = ?", arguments: [into]) ?? 0
+            try db.execute(sql: "UPDATE event_id_runs SET level = ? WHERE run = ?", arguments: [max(level + 1, Self.level(entries)), into])
+        }
+        return copied
+    }
+
+    /// Copies the least `limit` ids of `runs`, each read in key order, to the run `merged` in key
+    /// order: a merge of one cursor per run, holding one row of each. (`INSERT … SELECT … ORDER BY`
+    /// sorts them instead, in up to the page cache's size of memory: 64 MB for the writer, at a
+    /// merge of two million ids.) Returns, for each run, how many of its ids were copied, the last
+    /// of them, and whether it was read to its end.
+    private static func copyInKeyOrder(
+        _ db: Database, runs: [Int64], to merged: Int64, limit: Int64
+    ) throws -> (taken: [Int64], last: [(key: Int64, rowid: Int64)?], ended: [Bool]) {
         let readers = try runs.map { run in
             let reader = try db.makeStatement(sql: "SELECT id_key, event_rowid FROM event_ids WHERE run = ? ORDER BY id_key, event_rowid")
             try reader.setArguments([run])
             return reader
         }
-        // The statements, not their handles, are what the steps use: a handle is finalized with its statement.
+        // The statements, not their handles, are what the steps use: a handle is finalized with its
+        // statement. Reset before the caller deletes what they read.
         defer { readers.forEach { sqlite3_reset($0.sqliteStatement) } }
         func next(_ reader: Statement) throws -> (key: Int64, rowid: Int64)? {
             let handle = reader.sqliteStatement
@@ -185,22 +260,27 @@ package enum EventIDs {
             }
         }
         var heads = try readers.map(next)
+        var last: [(key: Int64, rowid: Int64)?] = Array(repeating: nil, count: runs.count)
+        var taken = [Int64](repeating: 0, count: runs.count)
         let insert = try FastStatement(db, sql: insertOne)
         var copied: Int64 = 0
-        while true {
+        while copied < limit {
             var least: Int?
             for (index, head) in heads.enumerated() {
                 guard let head else { continue }
                 if let current = least, let other = heads[current], (other.key, other.rowid) <= (head.key, head.rowid) { continue }
                 least = index
             }
-            guard let least, let head = heads[least] else { return copied }
+            guard let least, let head = heads[least] else { break }
             insert.bind(1, merged)
             insert.bind(2, head.key)
             insert.bind(3, head.rowid)
             try insert.run()
             copied += 1
+            taken[least] += 1
+            last[least] = head
             heads[least] = try next(readers[least])
         }
+        return (taken, last, heads.map { $0 == nil })
     }
 }

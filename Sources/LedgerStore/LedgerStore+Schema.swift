@@ -265,6 +265,11 @@ extension LedgerStore {
             // of one table that grows with the ledger.
             try EventIDs.migrateToRuns(db)
         }
+        migrator.registerMigration("v17-event-id-merges-in-steps") { db in
+            // Merges of runs spread over the settlings that follow: no transaction copies a run
+            // whose size grows with the ledger.
+            try db.execute(sql: EventIDs.mergesSchema)
+        }
         return migrator
     }
 

@@ -154,9 +154,9 @@ struct EventIDTests {
         try pool.write { db in
             try db.execute(
                 sql: """
-                    DROP TABLE event_ids; DROP TABLE event_ids_mark; DROP TABLE event_id_runs;
+                    DROP TABLE event_ids; DROP TABLE event_ids_mark; DROP TABLE event_id_runs; DROP TABLE event_id_merges;
                     CREATE INDEX events_by_id_key ON events(id_key);
-                    DELETE FROM grdb_migrations WHERE identifier IN ('v13-event-ids', 'v16-event-id-runs');
+                    DELETE FROM grdb_migrations WHERE identifier IN ('v13-event-ids', 'v16-event-id-runs', 'v17-event-id-merges-in-steps');
                     """)
         }
         try pool.close()
@@ -177,10 +177,26 @@ struct EventIDTests {
         }
     }
 
+    /// Every settled id is in exactly one run, each run's `entries` is what it holds, and every
+    /// event up to the mark is settled once; returns how many runs are being read by a merge.
+    static func expectRunsWhole(_ ledger: TestLedger) throws -> Int {
+        try DatabasePool(path: ledger.directory.databasePath).read { db in
+            let counted = try Row.fetchAll(
+                db, sql: "SELECT r.run, r.entries, (SELECT count(*) FROM event_ids i WHERE i.run = r.run) AS held FROM event_id_runs r")
+            for row in counted { #expect(row["entries"] as Int64 == row["held"] as Int64, "run \(row["run"] as Int64)") }
+            let mark = try Int64.fetchOne(db, sql: "SELECT through FROM event_ids_mark") ?? -1
+            let once = try Int64.fetchAll(db, sql: "SELECT id_key FROM events WHERE rowid <= ? ORDER BY rowid", arguments: [mark]).sorted()
+                == Int64.fetchAll(db, sql: "SELECT id_key FROM event_ids ORDER BY id_key, event_rowid")
+            #expect(once, "one settled id per event")
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM event_id_merges") ?? -1
+        }
+    }
+
     /// Each settling puts its ids in a run of its own; eight runs of one level are merged into one
-    /// of the next, their ids copied once and the old runs removed. Every event is found through
-    /// the runs, before and after the merge, and each is settled once.
-    @Test func settledIDsAreKeptInRunsThatMerge() throws {
+    /// of the next in steps, each settling copying a few times what it settled (its ids times the
+    /// levels held, plus one) and removing what it copied from the runs read. Every event is found
+    /// through the runs before, during and after the merge, and each is settled once.
+    @Test func settledIDsAreKeptInRunsThatMergeInSteps() throws {
         let ledger = try TestLedger()
         var next = 0
         func append(_ count: Int) throws {
@@ -190,25 +206,51 @@ struct EventIDTests {
         // Each transaction of 4,096 settles the one before it when it begins.
         for _ in 0..<8 { try append(4_096) }
         #expect(try Self.runs(ledger) == Array(repeating: [0, 4_096], count: 7))
+        #expect(try Self.expectRunsWhole(ledger) == 0)
         try Self.expectEventsFound(ledger.store, count: next, stride: 61)
+        // The eighth run makes eight of level 0: their merge begins, 2 × 4,096 ids (one level held).
         try append(1)
-        #expect(try Self.runs(ledger) == [[1, 8 * 4_096]], "eight runs of level 0 merge into one of level 1")
+        var runs = try Self.runs(ledger)
+        let read: [[Int64]] = Array(runs.dropLast())
+        let leftToCopy: Int64 = read.map { $0[1] }.reduce(0, +)
+        #expect(runs.count == 9 && runs.last == [1, 8_192] && read.allSatisfy { $0[0] == 0 })
+        #expect(leftToCopy == 8 * 4_096 - 8_192)
+        #expect(try Self.expectRunsWhole(ledger) == 8, "eight runs being read")
         var tables = try Self.tables(ledger)
         #expect(tables.settled == 8 * 4_096 && tables.mark == 8 * 4_096 && tables.recent == 1)
         try Self.expectEventsFound(ledger.store, count: next, stride: 61)
-        // The next settling starts a new run beside the merged one.
+        // The next settling adds a run of its own and copies 3 × 4,096 (two levels held).
         try append(4_095)
         try append(1)
-        #expect(try Self.runs(ledger) == [[1, 8 * 4_096], [0, 4_096]])
-        tables = try Self.tables(ledger)
-        #expect(tables.settled == 9 * 4_096 && tables.recent == 1)
+        runs = try Self.runs(ledger)
+        #expect(runs.last == [0, 4_096])
+        #expect(runs.contains([1, 8_192 + 12_288]))
+        #expect(try Self.expectRunsWhole(ledger) > 0, "the merge goes on")
         try Self.expectEventsFound(ledger.store, count: next, stride: 61)
-        let once = try DatabasePool(path: ledger.directory.databasePath).read { db in
-            try Int64.fetchAll(db, sql: "SELECT id_key FROM events WHERE rowid <= ? ORDER BY rowid", arguments: [9 * 4_096]).sorted()
-                == Int64.fetchAll(db, sql: "SELECT id_key FROM event_ids ORDER BY id_key, event_rowid")
-        }
-        #expect(once, "one settled id per event")
+        // And the one after finishes it: the runs read are gone.
+        try append(4_095)
+        try append(1)
+        #expect(try Self.runs(ledger) == [[1, 8 * 4_096], [0, 4_096], [0, 4_096]])
+        #expect(try Self.expectRunsWhole(ledger) == 0)
+        tables = try Self.tables(ledger)
+        #expect(tables.settled == 10 * 4_096 && tables.recent == 1)
+        try Self.expectEventsFound(ledger.store, count: next, stride: 61)
         #expect(try ledger.store.verify().eventCount == next)
+    }
+
+    /// Transactions of random sizes, some long enough to settle within themselves: after each,
+    /// every id is in one run, and at the end every event is found by its id.
+    @Test func runsStayWholeUnderTransactionsOfAnySize() throws {
+        let ledger = try TestLedger()
+        var random = SeededGenerator(seed: 16)
+        var next = 0
+        while next < 90_000 {
+            let count = [1, 300, 2_000, 4_100, 4_100, 4_100, 9_000, 40_000][Int(random.next() % 8)]
+            _ = try ledger.store.append((next..<(next + count)).map { try TestLedger.draft($0) }, signer: ledger.signer)
+            next += count
+            _ = try Self.expectRunsWhole(ledger)
+        }
+        try Self.expectEventsFound(ledger.store, count: next, stride: 97)
     }
 
     /// A ledger whose settled ids were one sorted table (before migration v16) gets them as one run

@@ -1,0 +1,64 @@
+import CivicDomain
+import Foundation
+import LedgerCore
+import LedgerStore
+
+/// The time of each write transaction as a ledger grows to `total` events (costs recorded 10,000
+/// per transaction on 1,000 systems), then of `singles` transactions of one event: the median, the
+/// 99th percentile and the slowest, and where the slowest fell. A transaction's work must not
+/// grow with the ledger (issue 12), so the slowest should stay near the median on any size.
+func runLatencyBench(total: Int, singles: Int, directory: String) throws {
+    let folder = directory + "-latency"
+    try? FileManager.default.removeItem(atPath: folder)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let opened = try LedgerDirectory(path: folder).initialize(
+        identity: LedgerIdentity(city: "bench", office: "transport"), projector: CivicProjector())
+    let effective = LedgerDate("2024-01-01") ?? LedgerDate(unixMilliseconds: 0)
+    func body(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8), profile: .strict) }
+    let systems = 1_000
+    _ = try opened.store.append(
+        (0..<systems).map { system in
+            try EventDraft(
+                type: "system.procured", effective: effective,
+                body: body(#"""
+                    {"system":"s\#(system)","title":"System \#(system)","category":"cameras","vendor":"Vendor \#(system % 40)","method":"open-tender",
+                    "contract":{"value":1000000,"currency":"USD","start":"2024-01-01","end":"2030-12-31"},
+                    "terms":{"data_portability":false,"open_formats":true,"source_available":false,"exit_clause":true},
+                    "funding":[{"source":"general-fund","share_bps":10000}]}
+                    """#))
+        }, signer: opened.signer)
+    var random = BenchRandom(seed: 12)
+    func cost() throws -> EventDraft {
+        try EventDraft(
+            type: "cost.incurred", effective: effective,
+            body: body(#"{"system":"s\#(random.next(below: systems))","amount":\#(10_000 + random.next(below: 900_000)),"currency":"USD","category":"maintenance","source":"general-fund"}"#))
+    }
+    func summary(_ times: [(ms: Double, at: Int)]) -> String {
+        let sorted = times.map(\.ms).sorted()
+        let slowest = times.sorted { $0.ms > $1.ms }.prefix(3).map { String(format: "%.1f ms after %d", $0.ms, $0.at) }
+        return String(
+            format: "mean %.2f ms, median %.2f ms, p99 %.2f ms; slowest ", sorted.reduce(0, +) / Double(sorted.count), sorted[sorted.count / 2],
+            sorted[sorted.count * 99 / 100])
+            + slowest.joined(separator: ", ")
+    }
+    var held = systems
+    var batches: [(ms: Double, at: Int)] = []
+    var lastShown = 0
+    while held < total {
+        let drafts = try (0..<min(10_000, total - held)).map { _ in try cost() }
+        let ms = try seconds { _ = try opened.store.append(drafts, signer: opened.signer) } * 1000
+        batches.append((ms, held))
+        held += drafts.count
+        if held - lastShown >= 250_000 {
+            lastShown = held
+            FileHandle.standardError.write(Data("\(held) events\n".utf8))
+        }
+    }
+    var ones: [(ms: Double, at: Int)] = []
+    for _ in 0..<singles {
+        let draft = try cost()
+        ones.append((try seconds { _ = try opened.store.append([draft], signer: opened.signer) } * 1000, held))
+        held += 1
+    }
+    print("| \(total) | " + summary(batches) + " | " + summary(ones) + " |")
+}
