@@ -40,26 +40,14 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
                         body: body(#"{"district":"d\#(index)","name":"District \#(index)","population":\#(1_000 + index % 9_000),"need_index":\#(index % 100),"priority":false}"#))
                 }
                 if index < districts + systems {
-                    let system = index - districts
-                    return try EventDraft(
-                        type: "system.procured", effective: effective,
-                        body: body(#"""
-                            {"system":"s\#(system)","title":"System \#(system)","category":"cameras","vendor":"Vendor \#(system % 40)","method":"open-tender",
-                            "contract":{"value":1000000,"currency":"USD","start":"2024-01-01","end":"2030-12-31"},
-                            "terms":{"data_portability":false,"open_formats":true,"source_available":false,"exit_clause":true},
-                            "funding":[{"source":"general-fund","share_bps":10000}]}
-                            """#))
+                    return try benchSystem(index - districts, effective: effective)
                 }
                 return try EventDraft(
                     type: "deployment.recorded", effective: effective,
                     body: body(#"{"system":"s\#(random.next(below: systems))","district":"d\#(random.next(below: districts))","units":\#(1 + index % 9)}"#))
             }
         }
-        func cost() throws -> EventDraft {
-            try EventDraft(
-                type: "cost.incurred", effective: effective,
-                body: body(#"{"system":"s\#(random.next(below: systems))","amount":\#(10_000 + random.next(below: 900_000)),"currency":"USD","category":"maintenance","source":"general-fund"}"#))
-        }
+        func cost() throws -> EventDraft { try benchCost(systems: systems, random: &random, effective: effective) }
 
         // Whole `civic record` processes on the ledger of facts.
         var record = "—"
@@ -182,6 +170,30 @@ private func writtenBlocks(children: Bool) -> Int {
     var usage = rusage()
     getrusage(children ? RUSAGE_CHILDREN.rawValue : RUSAGE_SELF.rawValue, &usage)
     return usage.ru_oublock
+}
+
+/// The system `s<number>` procured (the facts the recording benchmarks' costs name).
+func benchSystem(_ number: Int, effective: LedgerDate) throws -> EventDraft {
+    try EventDraft(
+        type: "system.procured", effective: effective,
+        body: JSONParser.parse(
+            Array(
+                #"""
+                {"system":"s\#(number)","title":"System \#(number)","category":"cameras","vendor":"Vendor \#(number % 40)","method":"open-tender",
+                "contract":{"value":1000000,"currency":"USD","start":"2024-01-01","end":"2030-12-31"},
+                "terms":{"data_portability":false,"open_formats":true,"source_available":false,"exit_clause":true},
+                "funding":[{"source":"general-fund","share_bps":10000}]}
+                """#.utf8), profile: .strict))
+}
+
+/// A cost on one of `systems` systems, chosen at random, of a random amount.
+func benchCost(systems: Int, random: inout BenchRandom, effective: LedgerDate) throws -> EventDraft {
+    try EventDraft(
+        type: "cost.incurred", effective: effective,
+        body: JSONParser.parse(
+            Array(
+                #"{"system":"s\#(random.next(below: systems))","amount":\#(10_000 + random.next(below: 900_000)),"currency":"USD","category":"maintenance","source":"general-fund"}"#
+                    .utf8), profile: .strict))
 }
 
 struct BenchError: Error, CustomStringConvertible {

@@ -14,25 +14,10 @@ func runLatencyBench(total: Int, singles: Int, directory: String) throws {
     let opened = try LedgerDirectory(path: folder).initialize(
         identity: LedgerIdentity(city: "bench", office: "transport"), projector: CivicProjector())
     let effective = LedgerDate("2024-01-01") ?? LedgerDate(unixMilliseconds: 0)
-    func body(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8), profile: .strict) }
     let systems = 1_000
-    _ = try opened.store.append(
-        (0..<systems).map { system in
-            try EventDraft(
-                type: "system.procured", effective: effective,
-                body: body(#"""
-                    {"system":"s\#(system)","title":"System \#(system)","category":"cameras","vendor":"Vendor \#(system % 40)","method":"open-tender",
-                    "contract":{"value":1000000,"currency":"USD","start":"2024-01-01","end":"2030-12-31"},
-                    "terms":{"data_portability":false,"open_formats":true,"source_available":false,"exit_clause":true},
-                    "funding":[{"source":"general-fund","share_bps":10000}]}
-                    """#))
-        }, signer: opened.signer)
+    _ = try opened.store.append((0..<systems).map { try benchSystem($0, effective: effective) }, signer: opened.signer)
     var random = BenchRandom(seed: 12)
-    func cost() throws -> EventDraft {
-        try EventDraft(
-            type: "cost.incurred", effective: effective,
-            body: body(#"{"system":"s\#(random.next(below: systems))","amount":\#(10_000 + random.next(below: 900_000)),"currency":"USD","category":"maintenance","source":"general-fund"}"#))
-    }
+    func cost() throws -> EventDraft { try benchCost(systems: systems, random: &random, effective: effective) }
     func summary(_ times: [(ms: Double, at: Int)]) -> String {
         let sorted = times.map(\.ms).sorted()
         let slowest = times.sorted { $0.ms > $1.ms }.prefix(3).map { String(format: "%.1f ms after %d", $0.ms, $0.at) }
