@@ -19,6 +19,7 @@ func runLatencyBench(total: Int, singles: Int, directory: String) throws {
     var random = BenchRandom(seed: 12)
     func cost() throws -> EventDraft { try benchCost(systems: systems, random: &random, effective: effective) }
     func summary(_ times: [(ms: Double, at: Int)]) -> String {
+        guard !times.isEmpty else { return "none" }
         let sorted = times.map(\.ms).sorted()
         let slowest = times.sorted { $0.ms > $1.ms }.prefix(3).map { String(format: "%.1f ms after %d", $0.ms, $0.at) }
         return String(

@@ -1,5 +1,4 @@
 import GRDB
-import GRDBSQLite
 
 /// Where an event is found by its id: `event_ids`, a table of `(run, id_key, event_rowid)` in place
 /// of an index on `events(id_key)`, holds the events up to a mark in sorted runs; those after it are
@@ -178,10 +177,13 @@ package enum EventIDs {
     /// order to the run it writes and removing them from the runs read. A merge spans as many
     /// transactions as its budget needs; meanwhile every id is in exactly one run (a run read or the
     /// run written), so lookups are unchanged. A run read to its end is removed; when the last is,
-    /// the run written is whole, at the level its size gives (at least the next).
+    /// the run written is whole, at the level its size gives (at least the next). Steps go on until
+    /// less than a sixteenth of the budget (or fewer than ``mergeFanout`` ids) is left: a step
+    /// copies at least its runs' shares of what is left, and on ids (hashes) usually nearly all of it.
     static func merge(_ db: Database, budget: Int64) throws {
         var budget = budget
-        while budget > 0 {
+        let enough = max(Int64(mergeFanout), budget / 16)
+        while budget >= enough {
             let going = try Row.fetchOne(
                 db,
                 sql: """
@@ -206,81 +208,62 @@ package enum EventIDs {
             } else {
                 return
             }
-            budget -= try step(db, into: into, level: level, budget: budget)
+            let copied = try step(db, into: into, level: level, budget: budget)
+            guard copied > 0 else { return }
+            budget -= copied
         }
     }
 
-    /// One step of the merge into the run `into`: copies up to `budget` ids of its runs, in key
-    /// order, and returns how many (at least one while a run read holds any).
+    /// One step of the merge into the run `into`: copies at most `budget` of the least ids of its
+    /// runs, in key order, and returns how many (at least one while a run read holds any).
+    ///
+    /// The step's bound is the least, over the runs read, of each run's id at its share of the
+    /// budget (the budget over the number of runs): no run has more than its share at or below it,
+    /// and the run that gave it has exactly its share. The ids at or below the bound are copied in
+    /// one statement, which reads each run's range and sorts what it read (at most the budget; a
+    /// merge read through one cursor per run, writing each id by itself, re-sought every cursor
+    /// after every write, the table being the same), then removed from the runs read. A run with
+    /// less than its share is copied to its end.
     private static func step(_ db: Database, into: Int64, level: Int, budget: Int64) throws -> Int64 {
         let runs = try Int64.fetchAll(db, sql: "SELECT input_run FROM event_id_merges WHERE into_run = ? ORDER BY input_run", arguments: [into])
-        let (taken, last, ended) = try copyInKeyOrder(db, runs: runs, to: into, limit: max(1, budget))
-        for (index, run) in runs.enumerated() {
-            if ended[index] {
-                try db.execute(sql: "DELETE FROM event_ids WHERE run = ?", arguments: [run])
+        guard !runs.isEmpty else { return 0 }
+        let share = max(1, budget / Int64(runs.count))
+        var bound: (key: Int64, rowid: Int64) = (.max, .max)
+        let nth = try db.cachedStatement(
+            sql: "SELECT id_key, event_rowid FROM event_ids WHERE run = ? ORDER BY id_key, event_rowid LIMIT 1 OFFSET ?")
+        for run in runs {
+            guard let row = try Row.fetchOne(nth, arguments: [run, share - 1]) else { continue }
+            let id: (key: Int64, rowid: Int64) = (row[0], row[1])
+            if id < bound { bound = id }
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO event_ids(run, id_key, event_rowid)
+                SELECT ?, id_key, event_rowid FROM event_ids
+                WHERE run IN (SELECT input_run FROM event_id_merges WHERE into_run = ?) AND (id_key, event_rowid) <= (?, ?)
+                ORDER BY id_key, event_rowid
+                """
+        ).execute(arguments: [into, into, bound.key, bound.rowid])
+        let copied = Int64(db.changesCount)
+        let remove = try db.cachedStatement(sql: "DELETE FROM event_ids WHERE run = ? AND (id_key, event_rowid) <= (?, ?)")
+        let left = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM event_ids WHERE run = ?)")
+        var ended = 0
+        for run in runs {
+            try remove.execute(arguments: [run, bound.key, bound.rowid])
+            let removed = Int64(db.changesCount)
+            if try Bool.fetchOne(left, arguments: [run]) == true {
+                try db.execute(sql: "UPDATE event_id_runs SET entries = entries - ? WHERE run = ?", arguments: [removed, run])
+            } else {
                 try db.execute(sql: "DELETE FROM event_id_runs WHERE run = ?", arguments: [run])
                 try db.execute(sql: "DELETE FROM event_id_merges WHERE input_run = ?", arguments: [run])
-            } else if let (key, rowid) = last[index] {
-                try db.execute(
-                    sql: "DELETE FROM event_ids WHERE run = ? AND (id_key, event_rowid) <= (?, ?)", arguments: [run, key, rowid])
-                try db.execute(sql: "UPDATE event_id_runs SET entries = entries - ? WHERE run = ?", arguments: [taken[index], run])
+                ended += 1
             }
         }
-        let copied = taken.reduce(0, +)
         try db.execute(sql: "UPDATE event_id_runs SET entries = entries + ? WHERE run = ?", arguments: [copied, into])
-        if !ended.contains(false) {
+        if ended == runs.count {
             let entries = try Int64.fetchOne(db, sql: "SELECT entries FROM event_id_runs WHERE run = ?", arguments: [into]) ?? 0
             try db.execute(sql: "UPDATE event_id_runs SET level = ? WHERE run = ?", arguments: [max(level + 1, Self.level(entries)), into])
         }
         return copied
-    }
-
-    /// Copies the least `limit` ids of `runs`, each read in key order, to the run `merged` in key
-    /// order: a merge of one cursor per run, holding one row of each. (`INSERT … SELECT … ORDER BY`
-    /// sorts them instead, in up to the page cache's size of memory: 64 MB for the writer, at a
-    /// merge of two million ids.) Returns, for each run, how many of its ids were copied, the last
-    /// of them, and whether it was read to its end.
-    private static func copyInKeyOrder(
-        _ db: Database, runs: [Int64], to merged: Int64, limit: Int64
-    ) throws -> (taken: [Int64], last: [(key: Int64, rowid: Int64)?], ended: [Bool]) {
-        let readers = try runs.map { run in
-            let reader = try db.makeStatement(sql: "SELECT id_key, event_rowid FROM event_ids WHERE run = ? ORDER BY id_key, event_rowid")
-            try reader.setArguments([run])
-            return reader
-        }
-        // The statements, not their handles, are what the steps use: a handle is finalized with its
-        // statement. Reset before the caller deletes what they read.
-        defer { readers.forEach { sqlite3_reset($0.sqliteStatement) } }
-        func next(_ reader: Statement) throws -> (key: Int64, rowid: Int64)? {
-            let handle = reader.sqliteStatement
-            switch sqlite3_step(handle) {
-            case SQLITE_ROW: return (sqlite3_column_int64(handle, 0), sqlite3_column_int64(handle, 1))
-            case SQLITE_DONE: return nil
-            case let code: throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-        }
-        var heads = try readers.map(next)
-        var last: [(key: Int64, rowid: Int64)?] = Array(repeating: nil, count: runs.count)
-        var taken = [Int64](repeating: 0, count: runs.count)
-        let insert = try FastStatement(db, sql: insertOne)
-        var copied: Int64 = 0
-        while copied < limit {
-            var least: Int?
-            for (index, head) in heads.enumerated() {
-                guard let head else { continue }
-                if let current = least, let other = heads[current], (other.key, other.rowid) <= (head.key, head.rowid) { continue }
-                least = index
-            }
-            guard let least, let head = heads[least] else { break }
-            insert.bind(1, merged)
-            insert.bind(2, head.key)
-            insert.bind(3, head.rowid)
-            try insert.run()
-            copied += 1
-            taken[least] += 1
-            last[least] = head
-            heads[least] = try next(readers[least])
-        }
-        return (taken, last, heads.map { $0 == nil })
     }
 }
