@@ -3,11 +3,11 @@ import Foundation
 import LedgerCore
 import LedgerStore
 
-/// The time of each write transaction as a ledger grows to `total` events (costs recorded 10,000
+/// The time of each write transaction as a ledger grows to `total` events (costs recorded `batch`
 /// per transaction on 1,000 systems), then of `singles` transactions of one event: the median, the
 /// 99th percentile and the slowest, and where the slowest fell. A transaction's work must not
 /// grow with the ledger (issue 12), so the slowest should stay near the median on any size.
-func runLatencyBench(total: Int, singles: Int, directory: String) throws {
+func runLatencyBench(total: Int, batch: Int, singles: Int, directory: String) throws {
     let folder = directory + "-latency"
     try? FileManager.default.removeItem(atPath: folder)
     defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -31,7 +31,7 @@ func runLatencyBench(total: Int, singles: Int, directory: String) throws {
     var batches: [(ms: Double, at: Int)] = []
     var lastShown = 0
     while held < total {
-        let drafts = try (0..<min(10_000, total - held)).map { _ in try cost() }
+        let drafts = try (0..<min(max(1, batch), total - held)).map { _ in try cost() }
         let ms = try seconds { _ = try opened.store.append(drafts, signer: opened.signer) } * 1000
         batches.append((ms, held))
         held += drafts.count

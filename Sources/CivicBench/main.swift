@@ -3,7 +3,7 @@
 //   civic-bench --state 1000000 [--offices 10] [--held-facts 100000] [--keep]   time travel (issues 3 and 12)
 //   civic-bench --replay DIR      state as of 5 random instants and for all time, in process, on a kept ledger
 //   civic-bench --facts 1000,100000 [--civic PATH] [--peer SCRIPT] [--batches 1,100,10000] [--keep]   recording on a grown ledger (issue 12)
-//   civic-bench --latency 2200000 [--singles 20000]   each write transaction's time as a ledger grows (issue 12)
+//   civic-bench --latency 2200000 [--singles 20000] [--batch 10000]   each write transaction's time as a ledger grows (issue 12)
 //   civic-bench --parse 100000    checking received canonical events (Event(canonical:)), in process
 // Prints one markdown table row per size. Not part of the test suite or CI.
 import CivicDomain
@@ -231,9 +231,9 @@ if let facts = options.facts {
 if let replay = options.replay { runAlone { try runReplayBench(directory: replay) } }
 if let total = options.latency {
     runAlone {
-        print("| events | 10,000 events/txn | 1 event/txn |")
+        print("| events | \(options.batch) events/txn | 1 event/txn |")
         print("|---|---|---|")
-        try runLatencyBench(total: total, singles: options.singles, directory: options.directory)
+        try runLatencyBench(total: total, batch: options.batch, singles: options.singles, directory: options.directory)
     }
 }
 if let count = options.parse { runAlone { try runParseBench(count: count, directory: options.directory + "-parse") } }

@@ -33,6 +33,9 @@ package enum EventIDs {
     package static let settleWithin: Int64 = 32_768
     /// Runs of one level merged into one of the next.
     package static let mergeFanout = 8
+    /// The most ids one step of a merge copies (and sorts, in memory: about 2 MB); a budget larger
+    /// than this is spent in several steps.
+    static let mostPerStep: Int64 = 32_768
 
     /// The tables as migration v13 made them (one sorted table); v16 puts its ids in a run.
     static let schemaV13 = """
@@ -208,14 +211,15 @@ package enum EventIDs {
             } else {
                 return
             }
-            let copied = try step(db, into: into, level: level, budget: budget)
+            let copied = try step(db, into: into, level: level, budget: min(budget, mostPerStep))
             guard copied > 0 else { return }
             budget -= copied
         }
     }
 
     /// One step of the merge into the run `into`: copies at most `budget` of the least ids of its
-    /// runs, in key order, and returns how many (at least one while a run read holds any).
+    /// runs (``mostPerStep`` at most), in key order, and returns how many (at least one while a run
+    /// read holds any).
     ///
     /// The step's bound is the least, over the runs read, of each run's id at its share of the
     /// budget (the budget over the number of runs): no run has more than its share at or below it,
