@@ -33,6 +33,12 @@ public struct CityState: Sendable {
     /// offices' clocks and histories (``Finding/sorted(_:)``).
     public var findings: [Finding] = []
     public var eventCount: Int64 = 0
+    /// The rules' keyed facts the fold made on the way (every system's and district's record),
+    /// kept with the state rather than freed at the end of the load: a command that reads once and
+    /// ends (`civic state`, whose state is kept until the process exits) would otherwise free
+    /// tens of thousands of records one by one, about 3 ms of its 90 on a ledger of 100,000 facts.
+    /// Freed with the state.
+    private var foldRules: RuleFacts?
 
     /// Computes the state from the store's projections.
     ///
@@ -112,6 +118,7 @@ public struct CityState: Sendable {
         state.facts = fold.state
         let costs = try CostAggregator.aggregate(
             db, filter: filter, rules: fold.rules, replacements: ledger.costReplacements, revoked: ledger.revoked, periods: periods, pending: pending)
+        state.foldRules = fold.rules
         state.eventCount = ledger.rows + costs.events
         state.costs = costs.lines
         state.corrections = ledger.applied
