@@ -224,10 +224,10 @@ package enum EventIDs {
     /// The step's bound is the least, over the runs read, of each run's id at its share of the
     /// budget (the budget over the number of runs): no run has more than its share at or below it,
     /// and the run that gave it has exactly its share. The ids at or below the bound are copied in
-    /// one statement, which reads each run's range and sorts what it read (at most the budget; a
-    /// merge read through one cursor per run, writing each id by itself, re-sought every cursor
-    /// after every write, the table being the same), then removed from the runs read. A run with
-    /// less than its share is copied to its end.
+    /// one statement, which reads each run's range and sorts what it read (at most the budget),
+    /// then removed from the runs read. A run with less than its share is copied to its end.
+    /// (Before, a merge read one cursor per run and wrote each id by a statement of its own; SQLite
+    /// saves every cursor on a table it writes, so each read re-sought its run from the root.)
     private static func step(_ db: Database, into: Int64, level: Int, budget: Int64) throws -> Int64 {
         let runs = try Int64.fetchAll(db, sql: "SELECT input_run FROM event_id_merges WHERE into_run = ? ORDER BY input_run", arguments: [into])
         guard !runs.isEmpty else { return 0 }
