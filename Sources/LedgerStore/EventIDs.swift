@@ -180,13 +180,15 @@ package enum EventIDs {
     /// order to the run it writes and removing them from the runs read. A merge spans as many
     /// transactions as its budget needs; meanwhile every id is in exactly one run (a run read or the
     /// run written), so lookups are unchanged. A run read to its end is removed; when the last is,
-    /// the run written is whole, at the level its size gives (at least the next). Steps go on until
-    /// less than a sixteenth of the budget (or fewer than ``mergeFanout`` ids) is left: a step
-    /// copies at least its runs' shares of what is left, and on ids (hashes) usually nearly all of it.
+    /// the run written is whole, at the level its size gives (at least the next). A settling takes
+    /// one step at least, and steps go on until less than a sixteenth of the budget is left: a step
+    /// copies at least its runs' shares of what is left, and on ids (hashes) usually nearly all of
+    /// it. (A range received puts its ids in a run of its own when it ends, however few: a budget
+    /// of a few ids still merges.)
     static func merge(_ db: Database, budget: Int64) throws {
         var budget = budget
-        let enough = max(Int64(mergeFanout), budget / 16)
-        while budget >= enough {
+        let enough = budget / 16
+        while budget > 0, budget >= enough {
             let going = try Row.fetchOne(
                 db,
                 sql: """
@@ -218,12 +220,12 @@ package enum EventIDs {
     }
 
     /// One step of the merge into the run `into`: copies at most `budget` of the least ids of its
-    /// runs (``mostPerStep`` at most), in key order, and returns how many (at least one while a run
-    /// read holds any).
+    /// runs (``mostPerStep`` at most; with a budget under eight ids a run, eight ids a run at
+    /// most), in key order, and returns how many (at least one while a run read holds any).
     ///
     /// The step's bound is the least, over the runs read, of each run's id at its share of the
-    /// budget (the budget over the number of runs): no run has more than its share at or below it,
-    /// and the run that gave it has exactly its share. The ids at or below the bound are copied in
+    /// budget (the budget over the number of runs, eight at least): no run has more than its share
+    /// at or below it, and the run that gave it has exactly its share. The ids at or below the bound are copied in
     /// one statement, which reads each run's range and sorts what it read (at most the budget),
     /// then removed from the runs read. A run with less than its share is copied to its end.
     /// (Before, a merge read one cursor per run and wrote each id by a statement of its own; SQLite
@@ -231,7 +233,7 @@ package enum EventIDs {
     private static func step(_ db: Database, into: Int64, level: Int, budget: Int64) throws -> Int64 {
         let runs = try Int64.fetchAll(db, sql: "SELECT input_run FROM event_id_merges WHERE into_run = ? ORDER BY input_run", arguments: [into])
         guard !runs.isEmpty else { return 0 }
-        let share = max(1, budget / Int64(runs.count))
+        let share = max(8, budget / Int64(runs.count))
         var bound: (key: Int64, rowid: Int64) = (.max, .max)
         let nth = try db.cachedStatement(
             sql: "SELECT id_key, event_rowid FROM event_ids WHERE run = ? ORDER BY id_key, event_rowid LIMIT 1 OFFSET ?")

@@ -248,6 +248,27 @@ struct EventIDTests {
         #expect(try ledger.store.verify().eventCount == next)
     }
 
+    /// A node that syncs often receives many small ranges, and each puts its ids in a run of its
+    /// own when it ends: the merges keep up with them however few ids each brings (a step takes up
+    /// to eight ids of each run even on a budget of a few), so the runs stay few, every id is in
+    /// one, and every event is found.
+    @Test func smallRangesReceivedOneAfterAnotherDoNotPileUpRuns() async throws {
+        let pair = try PolicePair(events: 3)
+        var (held, next): (UInt64, Int) = (0, 3)
+        for _ in 0..<64 {
+            let size = try #require(try pair.police.store.head(office: "police")?.size)
+            try await pair.hallReceives(pair.stream((held + 1)...size), after: held)
+            held = size
+            _ = try pair.police.store.append((next..<(next + 3)).map { try TestLedger.draft($0) }, signer: pair.police.signer)
+            next += 3
+            _ = try Self.expectRunsWhole(pair.hall)
+        }
+        let runs = try Self.runs(pair.hall)
+        #expect(runs.count < 16, "64 ranges left \(runs.count) runs: \(runs)")
+        #expect(try Self.tables(pair.hall).settled == 64 * 3)
+        try Self.expectEventsFound(pair.hall.store, office: "police", count: Int(held), stride: 7)
+    }
+
     /// Transactions of random sizes, some long enough to settle within themselves: after each,
     /// every id is in one run, and at the end every event is found by its id.
     @Test func runsStayWholeUnderTransactionsOfAnySize() throws {
