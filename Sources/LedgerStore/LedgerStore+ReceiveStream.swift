@@ -105,7 +105,7 @@ extension LedgerStore {
         do {
             defer { if defersCheckpoint { checkpointAfterAnswering() } }
             return try await pool.write { db in
-                if defersCheckpoint { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+                if defersCheckpoint { try self.holdCheckpoints(db) }
                 return try self.storeRange(db, range, next: inbox.receive, stop: inbox.cancel, now: now)
             }
         } catch let fork as ForkFound {
@@ -136,12 +136,26 @@ extension LedgerStore {
     /// 1,000 pages) are checkpointed after the answer instead of at their commit.
     public static let deferredCheckpointEvents: UInt64 = 10_000
 
-    /// Queues, on the writer, a passive checkpoint and the automatic checkpoint turned back on.
+    /// Turns off the checkpoint a range's commit would run (in its write transaction, on the writer).
+    private func holdCheckpoints(_ db: Database) throws {
+        if let checkpointer {
+            checkpointer.hold()
+        } else {
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+        }
+    }
+
+    /// Copies the WAL into the database file after a long range, and turns checkpoints back on.
     ///
     /// A committed range is durable in the WAL (fsynced at commit); copying its pages into the
-    /// database file takes about 2 s per million events, which the sender need not wait for. The
-    /// job is queued before this returns, so any later write runs after it.
+    /// database file takes about 2 s per million events, which the sender need not wait for. A
+    /// pool copies them beside its writer, which goes on writing; a single connection queues a
+    /// passive checkpoint on its writer before this returns, so any later write runs after it.
     func checkpointAfterAnswering() {
+        if let checkpointer {
+            checkpointer.release()
+            return
+        }
         pool.asyncWriteWithoutTransaction { db in
             // A checkpoint that fails (a reader holds an old snapshot) leaves the pages for the next one.
             try? db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)")

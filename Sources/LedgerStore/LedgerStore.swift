@@ -19,10 +19,16 @@ public final class LedgerStore: Sendable {
     let requiredProjector: String?
     /// What the last append left, for the next one (``WriteMemo``).
     let writeMemo = WriteMemo()
+    /// A pool's checkpoints, beside its writer (``WALCheckpointer``); nil for a single connection.
+    let checkpointer: WALCheckpointer?
 
-    private init(path: String, pool: any DatabaseWriter, identity: LedgerIdentity, projector: (any LedgerProjector)?, requiredProjector: String?) {
+    private init(
+        path: String, connected: (writer: any DatabaseWriter, checkpointer: WALCheckpointer?), identity: LedgerIdentity,
+        projector: (any LedgerProjector)?, requiredProjector: String?
+    ) {
         self.path = path
-        self.pool = pool
+        self.pool = connected.writer
+        self.checkpointer = connected.checkpointer
         self.identity = identity
         self.projector = projector
         self.requiredProjector = requiredProjector
@@ -81,7 +87,10 @@ public final class LedgerStore: Sendable {
     /// survives power loss. (DatabasePool sets NORMAL when it enables WAL, after
     /// `prepareDatabase` runs, so this must happen once the pool is open.) A single connection
     /// puts the ledger in WAL mode itself; every ledger is made in it, and it is kept in the file.
-    static func connect(at path: String, connections: Connections = .pool) throws -> any DatabaseWriter {
+    /// A pool's checkpoints run beside its writer (``WALCheckpointer``).
+    static func connect(at path: String, connections: Connections = .pool) throws
+        -> (writer: any DatabaseWriter, checkpointer: WALCheckpointer?)
+    {
         let writer: any DatabaseWriter
         switch connections {
         case .pool:
@@ -96,7 +105,8 @@ public final class LedgerStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA cache_size = -\(writerCacheKiB)")
         }
-        return writer
+        guard case .pool = connections else { return (writer, nil) }
+        return (writer, WALCheckpointer(path: path, writer: writer))
     }
 
     /// Creates a new ledger database for `identity`, trusting `verifier` as the office's own key.
@@ -113,7 +123,8 @@ public final class LedgerStore: Sendable {
             throw StoreError(.badIdentity("key name \(verifier.name) is not the office origin \(identity.origin)"))
         }
         return try wrapDatabaseErrors {
-            let pool = try connect(at: path)
+            let connected = try connect(at: path)
+            let pool = connected.writer
             try migrator(projector: projector).migrate(pool)
             try pool.write { db in
                 var meta = ["format": "1", "city": identity.city, "office": identity.office, "origin": identity.origin]
@@ -130,7 +141,7 @@ public final class LedgerStore: Sendable {
                     try Self.addKey(db, office: registrar, fromSize: 1, verifier: registrarKey)
                 }
             }
-            return LedgerStore(path: path, pool: pool, identity: identity, projector: projector, requiredProjector: projector?.name)
+            return LedgerStore(path: path, connected: connected, identity: identity, projector: projector, requiredProjector: projector?.name)
         }
     }
 
@@ -141,7 +152,8 @@ public final class LedgerStore: Sendable {
     public static func open(at path: String, projector: (any LedgerProjector)? = nil, connections: Connections = .pool) throws -> LedgerStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError(.noLedger(path)) }
         return try wrapDatabaseErrors {
-            let pool = try connect(at: path, connections: connections)
+            let connected = try connect(at: path, connections: connections)
+            let pool = connected.writer
             try migrator(projector: projector).migrate(pool)
             let meta = try pool.read { db in
                 try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM ledger_meta").map {
@@ -163,7 +175,7 @@ public final class LedgerStore: Sendable {
                 }
             }
             return LedgerStore(
-                path: path, pool: pool, identity: try LedgerIdentity(city: city, office: office, registrar: meta["registrar"]), projector: projector,
+                path: path, connected: connected, identity: try LedgerIdentity(city: city, office: office, registrar: meta["registrar"]), projector: projector,
                 requiredProjector: required)
         }
     }
@@ -184,7 +196,10 @@ public final class LedgerStore: Sendable {
     /// last use of its ledger: the store must not be used afterwards (GRDB's single connection does
     /// not check, and crashes).
     package func close() throws {
-        try Self.wrapDatabaseErrors { try pool.close() }
+        try Self.wrapDatabaseErrors {
+            try checkpointer?.close()
+            try pool.close()
+        }
     }
 
     /// Runs `body`, turning SQLite errors into ``StoreError`` and passing others through.
@@ -206,9 +221,16 @@ extension LedgerStore {
     /// The `PRAGMA synchronous` level of the store's connections (2 = FULL).
     public func synchronousSetting() throws -> Int { try writerPragma("synchronous") }
 
-    /// The writer's automatic checkpoint interval in WAL pages, once work queued on the writer is
-    /// done (a received range turns it off until its deferred checkpoint has run).
+    /// The writer's automatic checkpoint interval in WAL pages: SQLite's 1,000 on a single
+    /// connection, and 0 on a pool, whose checkpoints run beside the writer instead.
     public func walAutocheckpointSetting() throws -> Int { try writerPragma("wal_autocheckpoint") }
+
+    /// What a pool's checkpoints beside its writer have done (nil: a single connection), once
+    /// any running is done.
+    package func checkpointActivity() -> WALCheckpointer.Activity? {
+        checkpointer?.waitForCheckpoint()
+        return checkpointer?.activity
+    }
 
     /// The writer connection's `PRAGMA cache_size` (negative: KiB).
     public func pageCacheSetting() throws -> Int { try writerPragma("cache_size") }
