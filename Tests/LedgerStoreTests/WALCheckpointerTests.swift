@@ -105,6 +105,22 @@ struct WALCheckpointerTests {
         #expect(checkpointer.activity.walPages < copied.walPages)
     }
 
+    /// Commits of a few pages copy the WAL themselves once it holds `wake` pages, as SQLite's
+    /// automatic checkpoint does: they gain nothing from a longer WAL.
+    @Test func smallCommitsCopyTheWALThemselves() throws {
+        let file = try Pool()
+        let checkpointer = WALCheckpointer(path: file.path, writer: file.pool, thresholds: .init(wake: 50, restart: 100_000, smallCommit: 10))
+        for _ in 0..<12 { try file.write(rows: 5) }
+        checkpointer.waitForCheckpoint()
+        let activity = checkpointer.activity
+        #expect(activity.inCommit == 1 && activity.beside == 0)
+        // The commit that found 50 pages or more (its eighth to tenth five rows) copied them, and
+        // the WAL started again after it.
+        #expect(activity.walPages < 50)
+        #expect((40...50).contains(try file.rowsInTheDatabaseFileAlone()))
+        #expect(try file.count() == 60)
+    }
+
     /// A long range holds checkpoints back until its answer is out; releasing them copies the WAL
     /// beside the writer.
     @Test func heldCheckpointsRunWhenReleased() throws {
