@@ -52,7 +52,9 @@ package final class WALCheckpointer: Sendable {
         /// The WAL's pages at the last commit.
         package var walPages: Int32 = 0
         /// Whether a long received range holds the checkpoints back until its answer is out.
-        package var held = false
+        package var held: Bool { holds > 0 }
+        /// The ranges holding them (one range's answer may go out while the next is written).
+        package var holds = 0
     }
 
     private struct State {
@@ -60,6 +62,8 @@ package final class WALCheckpointer: Sendable {
         /// The WAL's pages when the thread was last woken (0 since the WAL started again).
         var wokenAt: Int32 = 0
         var running = false
+        /// A release came while a checkpoint was running: it runs once more when done.
+        var again = false
         var connection: DatabaseQueue?
         var closed = false
     }
@@ -147,10 +151,12 @@ package final class WALCheckpointer: Sendable {
         connection?.writeWithoutTransaction { db in
             code = sqlite3_wal_checkpoint_v2(db.sqliteConnection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
         }
-        state.withLock { state in
-            state.running = false
+        let again = state.withLock { state in
             if code == SQLITE_OK { state.activity.beside += 1 }
+            (state.running, state.again) = (state.again && !state.closed, false)
+            return state.running
         }
+        if again { queue.async { self.checkpointBeside() } }
     }
 
     private static func connect(_ path: String) throws -> DatabaseQueue {
@@ -161,13 +167,18 @@ package final class WALCheckpointer: Sendable {
 
     /// Holds checkpoints back (a long received range, until its answer is out): its commit neither
     /// copies nor wakes the thread.
-    func hold() { state.withLock { $0.activity.held = true } }
+    func hold() { state.withLock { $0.activity.holds += 1 } }
 
-    /// Lets checkpoints run again, and copies what is in the WAL beside the writer.
+    /// Ends a ``hold()``, and copies what is in the WAL beside the writer (once more after the
+    /// checkpoint running, if one is: it may have started before the range's commit).
     func release() {
         let wake = state.withLock { state in
-            state.activity.held = false
-            guard !state.running, !state.closed else { return false }
+            state.activity.holds = max(0, state.activity.holds - 1)
+            guard !state.closed else { return false }
+            guard !state.running else {
+                state.again = true
+                return false
+            }
             state.running = true
             return true
         }

@@ -129,12 +129,30 @@ struct WALCheckpointerTests {
         checkpointer.hold()
         try file.write(rows: 150)
         checkpointer.waitForCheckpoint()
-        #expect(checkpointer.activity == .init(beside: 0, inCommit: 0, walPages: checkpointer.activity.walPages, held: true))
+        #expect(checkpointer.activity == .init(beside: 0, inCommit: 0, walPages: checkpointer.activity.walPages, holds: 1))
         #expect(try file.rowsInTheDatabaseFileAlone() == 0)
         checkpointer.release()
         checkpointer.waitForCheckpoint()
         #expect(checkpointer.activity.beside == 1 && !checkpointer.activity.held)
         #expect(try file.rowsInTheDatabaseFileAlone() == 150)
+    }
+
+    /// One range's answer may go out while the next range is written: checkpoints stay held until
+    /// every hold is released.
+    @Test func checkpointsStayHeldUntilEveryHoldIsReleased() throws {
+        let file = try Pool()
+        let checkpointer = WALCheckpointer(path: file.path, writer: file.pool, thresholds: .init(wake: 50, restart: 100))
+        checkpointer.hold()
+        checkpointer.hold()
+        try file.write(rows: 150)
+        checkpointer.release()
+        try file.write(rows: 150)
+        checkpointer.waitForCheckpoint()
+        #expect(checkpointer.activity.held && checkpointer.activity.inCommit == 0)
+        checkpointer.release()
+        checkpointer.waitForCheckpoint()
+        #expect(!checkpointer.activity.held && checkpointer.activity.inCommit == 0)
+        #expect(try file.rowsInTheDatabaseFileAlone() == 300)
     }
 
     /// The hook finds its checkpointer by a key, not a pointer: once the checkpointer is gone, the
