@@ -23,8 +23,8 @@ import Synchronization
 ///   the WAL copies them itself, as SQLite's automatic checkpoint does. Such a writer copies a
 ///   little per commit anyway, and gains nothing from a longer WAL: a WAL file that grows costs
 ///   every commit's sync the file's new size too. In 2,000 transactions of one event each on a new
-///   ledger, a WAL let grow to 4,000 pages cost 10 – 25 % of the rate, and one of 16,000 pages
-///   35 – 45 %; transactions of 100 and 10,000 events gained more than that.
+///   ledger, a WAL let grow to 4,000 pages cost 3 – 27 % of the rate (8 runs), and one of 16,000
+///   pages 38 – 46 % (3 runs); transactions of 100 and 10,000 events gained more than that.
 ///
 /// Durability is SQLite's: a transaction is durable once its commit has synced the WAL
 /// (`synchronous=FULL`), whichever connection later copies its pages. A checkpoint that cannot
