@@ -99,15 +99,14 @@ extension LedgerStore {
         -> ReceiveSummary
     {
         defer { inbox.cancel() }
-        // A long range fills the WAL; copying it into the database file waits until the answer is
-        // out. A short one leaves it to the automatic checkpoint, as local appends do.
-        let defersCheckpoint = range.count >= Self.deferredCheckpointEvents
+        // A long range fills the WAL; a pool copies it into the database file beside the writer once
+        // the answer is out (``WALCheckpointer``). A short one is checkpointed as local appends are,
+        // and so is any range on a single connection (only servers and sync rounds receive, on pools).
+        let checkpointer = range.count >= Self.deferredCheckpointEvents ? checkpointer : nil
         do {
-            defer { if defersCheckpoint { checkpointAfterAnswering() } }
-            return try await pool.write { db in
-                if defersCheckpoint { try self.holdCheckpoints(db) }
-                return try self.storeRange(db, range, next: inbox.receive, stop: inbox.cancel, now: now)
-            }
+            checkpointer?.hold()
+            defer { checkpointer?.release() }
+            return try await pool.write { db in try self.storeRange(db, range, next: inbox.receive, stop: inbox.cancel, now: now) }
         } catch let fork as ForkFound {
             inbox.cancel()
             do {
@@ -129,37 +128,9 @@ extension LedgerStore {
     /// How long a range's write transaction waits for its sender's next chunk.
     public static let rangeIdleTimeout: Duration = .seconds(30)
 
-    /// SQLite's automatic checkpoint: every 1,000 WAL pages, at commit.
-    static let walAutocheckpointPages = 1_000
-
     /// Ranges of at least this many events (some 6 MB of WAL, past the automatic checkpoint's
-    /// 1,000 pages) are checkpointed after the answer instead of at their commit.
+    /// 1,000 pages) are checkpointed after the answer instead of at their commit. A committed
+    /// range is durable in the WAL (fsynced at commit); copying its pages into the database file
+    /// takes about 2 s per million events, which the sender need not wait for.
     public static let deferredCheckpointEvents: UInt64 = 10_000
-
-    /// Turns off the checkpoint a range's commit would run (in its write transaction, on the writer).
-    private func holdCheckpoints(_ db: Database) throws {
-        if let checkpointer {
-            checkpointer.hold()
-        } else {
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-        }
-    }
-
-    /// Copies the WAL into the database file after a long range, and turns checkpoints back on.
-    ///
-    /// A committed range is durable in the WAL (fsynced at commit); copying its pages into the
-    /// database file takes about 2 s per million events, which the sender need not wait for. A
-    /// pool copies them beside its writer, which goes on writing; a single connection queues a
-    /// passive checkpoint on its writer before this returns, so any later write runs after it.
-    func checkpointAfterAnswering() {
-        if let checkpointer {
-            checkpointer.release()
-            return
-        }
-        pool.asyncWriteWithoutTransaction { db in
-            // A checkpoint that fails (a reader holds an old snapshot) leaves the pages for the next one.
-            try? db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)")
-            try? db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.walAutocheckpointPages)")
-        }
-    }
 }

@@ -192,10 +192,12 @@ package final class WALCheckpointer: Sendable {
     func close() throws {
         state.withLock { $0.closed = true }
         queue.sync {}
-        try state.withLock { state in
+        // Closed outside the lock: the writer's commits take it.
+        let connection = state.withLock { state in
             defer { state.connection = nil }
-            try state.connection?.close()
+            return state.connection
         }
+        try connection?.close()
     }
 }
 
