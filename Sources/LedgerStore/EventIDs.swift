@@ -1,17 +1,17 @@
+import Foundation
 import GRDB
 
-/// Where an event is found by its id: `event_ids`, a table of `(run, id_key, event_rowid)` in place
-/// of an index on `events(id_key)`, holds the events up to a mark in sorted runs; those after it are
-/// found in the event table itself, by rowid.
+/// Where an event is found by its id: `event_id_blocks` holds the ids of the events up to a mark in
+/// sorted runs, each a sequence of blocks of whole ids and their rowids (``Entry``), in place of an
+/// index on `events(id_key)`; those after the mark are found in the event table itself, by rowid.
 ///
 /// An id is a hash, so an index on it takes each new event on a random page: on a grown ledger a
 /// transaction of 100 events wrote about 100 pages of that index to the WAL (and to the file again
 /// at checkpoint), and one of 10,000 nearly all of it. Nothing is written for an id when its event
 /// is stored. A write transaction that finds ``settleAfter`` events or more after the mark first
-/// puts their ids in a new run, in key order at the end of the table (a long transaction does so
-/// every ``settleWithin`` events), and moves the mark. Until then a lookup of an id that is not
-/// settled reads the few thousand events after the mark, comparing their `id_key` (about 0.3 ms
-/// for 4,096 events on this machine).
+/// puts their ids in a new run, sorted (a long transaction does so every ``settleWithin`` events),
+/// and moves the mark. Until then a lookup of an id that is not settled reads the few thousand
+/// events after the mark, comparing their `id_key` (about 0.3 ms for 4,096 events on this machine).
 ///
 /// Runs, not one sorted table: 4,096 ids put in one table of a million land on nearly every page
 /// of it, so each settling wrote most of the table (by estimate 2,700 of its 4,600 pages), and the
@@ -21,10 +21,16 @@ import GRDB
 /// per level (three times in a million events) and a lookup probes a few runs per level. A merge
 /// is done in steps, a few times as many ids as each settling puts in a run (``merge(_:budget:)``),
 /// so no transaction's work grows with the ledger.
+///
+/// Blocks, not a row per id (migration v18): a row per id cost each one a statement and a
+/// descent of the table's tree when it was settled and again each time it was merged, 17 % of
+/// a transaction of 10,000 events. A block is one row of 96 ids, written, read and merged in
+/// memory, and found by its last id (`UNIQUE (run, last_id)`): a lookup reads one block a run and
+/// searches it (``findFunction``).
 /// (A table of the recent ids, keyed by id, cost a page of every transaction, and 15 of the 40
 /// pages a transaction of 100 events wrote; migration v15 drops it.)
 ///
-/// The table is an index of the event table, rebuilt from it at will; the events themselves are
+/// The tables are an index of the event table, rebuilt from it at will; the events themselves are
 /// never changed.
 package enum EventIDs {
     /// A write transaction settles the ids first when this many events were stored after the mark.
@@ -76,6 +82,43 @@ package enum EventIDs {
         }
     }
 
+    /// Migration v18: the settled ids in blocks. The runs and merges before become one run of every
+    /// id up to the mark, read from the events in order.
+    static func migrateToBlocks(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE event_id_blocks (
+                    block INTEGER PRIMARY KEY,
+                    run INTEGER NOT NULL,
+                    last_id BLOB NOT NULL,
+                    ids BLOB NOT NULL,
+                    UNIQUE (run, last_id)
+                );
+                DROP TABLE event_ids;
+                DELETE FROM event_id_merges;
+                DELETE FROM event_id_runs;
+                """)
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, rowid FROM events WHERE rowid <= ? ORDER BY id, rowid", arguments: [try mark(db)])
+        var (block, entries) = ([Entry](), Int64(0))
+        while let row = try rows.next() {
+            let id: Data = row[0]
+            guard id.count == Entry.idBytes else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event \(row[1] as Int64) has an id of \(id.count) bytes")
+            }
+            block.append(id.withUnsafeBytes { Entry(key: Entry.Key($0), rowid: row[1]) })
+            if block.count == Entry.perBlock {
+                try write(block[...], to: 1, in: db)
+                entries += Int64(block.count)
+                block.removeAll(keepingCapacity: true)
+            }
+        }
+        try write(block[...], to: 1, in: db)
+        entries += Int64(block.count)
+        if entries > 0 {
+            try db.execute(sql: "INSERT INTO event_id_runs(run, level, entries) VALUES (1, ?, ?)", arguments: [level(entries), entries])
+        }
+    }
+
     /// The level of a run of `entries` ids: the base-8 logarithm of its size in settlings.
     static func level(_ entries: Int64) -> Int {
         var (level, size) = (0, settleAfter * Int64(mergeFanout))
@@ -88,19 +131,28 @@ package enum EventIDs {
 
     /// The rowid of the event whose id is the SQL expression `id`, with `key` its `id_key` (each a
     /// parameter, or a column of the query around it): a subquery for `rowid IN (…)`, NULL when no
-    /// event has that id. The runs of settled ids are probed first, each by `(run, key)`; the
-    /// events after the mark are read only when they find nothing (`coalesce` stops at its first
-    /// value), so a lookup costs that scan only for an id after the mark or not held. Both compare
-    /// the whole id: two ids may share a key, and one id is one event.
-    /// (In a join, `CROSS JOIN` keeps the table that gives `key` outside: the planner cannot drive
-    /// the join through a correlated `IN`. Here it keeps the runs outside their ids.)
+    /// event has that id. Each run is probed first, at the one block that may hold the id (the
+    /// first whose last id is not below it), searched by ``findFunction``; the events after the
+    /// mark are read only when no run holds it (`coalesce` stops at its first value), so a lookup
+    /// costs that scan only for an id after the mark or not held. A block holds whole ids, so what
+    /// it finds is the event.
     package static func rowids(withKey key: String, id: String) -> String {
         """
         SELECT coalesce(
-            (SELECT i.event_rowid FROM event_id_runs r CROSS JOIN event_ids i CROSS JOIN events s
-             WHERE i.run = r.run AND i.id_key = \(key) AND s.rowid = i.event_rowid AND s.id = \(id)),
+            (SELECT max(\(findFunction.name)(
+                (SELECT b.ids FROM event_id_blocks b WHERE b.run = r.run AND b.last_id >= \(id) ORDER BY b.last_id LIMIT 1), \(id)))
+             FROM event_id_runs r),
             (SELECT rowid FROM events WHERE rowid > (SELECT through FROM event_ids_mark WHERE id = 1) AND id_key = \(key) AND id = \(id)))
         """
+    }
+
+    /// `civic_event_rowid(ids, id)`: the rowid that a block of settled ids (``Entry``) gives the id,
+    /// or NULL (also for a NULL block). Every connection of a store has it (``LedgerStore/configuration()``).
+    package static let findFunction = DatabaseFunction("civic_event_rowid", argumentCount: 2, pure: true) { values in
+        guard let block = Data.fromDatabaseValue(values[0]), let id = Data.fromDatabaseValue(values[1]), id.count == Entry.idBytes else {
+            return nil
+        }
+        return block.withUnsafeBytes { block in id.withUnsafeBytes { id in Entry.find(Entry.Key(id), in: block) } }
     }
 
     /// The last event the settled table holds.
@@ -108,44 +160,51 @@ package enum EventIDs {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT through FROM event_ids_mark WHERE id = 1")) ?? 0
     }
 
-    /// Puts the ids of the events after `mark`, through the event `rowid`, in a new run (in key
-    /// order, so each of its pages is written once), moves the mark there and merges runs that have
-    /// come to share a level, in the caller's write transaction. `adding` are the ids of the last
-    /// of those events, in the order they were stored (a range received keeps its own in memory):
-    /// they are not read back from the events.
-    static func settle(_ db: Database, after mark: Int64, through rowid: Int64, adding ids: inout [(key: Int64, rowid: Int64)]) throws {
+    /// Puts the ids of the events after `mark`, through the event `rowid`, in a new run (sorted,
+    /// in blocks), moves the mark there and merges runs that have come to share a level, in the
+    /// caller's write transaction. `adding` are the ids of the last of those events, in the order
+    /// they were stored (``EventInsert`` keeps those it stored in memory): they are not read back
+    /// from the events, and are emptied.
+    static func settle(_ db: Database, after mark: Int64, through rowid: Int64, adding ids: inout [Entry]) throws {
         let stored = min(rowid, (ids.first?.rowid ?? rowid + 1) - 1)
-        let run = try nextRun(db)
-        var entries: Int64 = 0
+        var entries: [Entry] = []
         if stored > mark {
-            try db.execute(
-                sql: """
-                    INSERT INTO event_ids(run, id_key, event_rowid)
-                    SELECT ?, id_key, rowid FROM events WHERE rowid > ? AND rowid <= ? ORDER BY id_key, rowid
-                    """, arguments: [run, mark, stored])
-            entries += Int64(db.changesCount)
-        }
-        if !ids.isEmpty {
-            ids.sort { ($0.key, $0.rowid) < ($1.key, $1.rowid) }
-            let insert = try FastStatement(db, sql: insertOne)
-            for id in ids {
-                insert.bind(1, run)
-                insert.bind(2, id.key)
-                insert.bind(3, id.rowid)
-                try insert.run()
+            entries.reserveCapacity(Int(stored - mark) + ids.count)
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT id, rowid FROM events WHERE rowid > ? AND rowid <= ?"), arguments: [mark, stored])
+            while let row = try rows.next() {
+                let id: Data = row[0]
+                guard id.count == Entry.idBytes else {
+                    throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event \(row[1] as Int64) has an id of \(id.count) bytes")
+                }
+                entries.append(id.withUnsafeBytes { Entry(key: Entry.Key($0), rowid: row[1]) })
             }
-            entries += Int64(ids.count)
-            ids.removeAll(keepingCapacity: true)
         }
-        if entries > 0 {
-            try db.execute(sql: "INSERT INTO event_id_runs(run, level, entries) VALUES (?, ?, ?)", arguments: [run, level(entries), entries])
-            try merge(db, budget: mergeBudget(db, settled: entries))
+        entries += ids
+        ids.removeAll(keepingCapacity: true)
+        if !entries.isEmpty {
+            entries.sort()
+            let run = try nextRun(db)
+            try write(entries[...], to: run, in: db)
+            let count = Int64(entries.count)
+            try db.execute(sql: "INSERT INTO event_id_runs(run, level, entries) VALUES (?, ?, ?)", arguments: [run, level(count), count])
+            try merge(db, budget: mergeBudget(db, settled: count))
         }
         try db.execute(sql: "UPDATE event_ids_mark SET through = ? WHERE id = 1", arguments: [rowid])
     }
 
-    /// One id into a run (bound: run, id_key, event_rowid).
-    private static let insertOne = "INSERT INTO event_ids(run, id_key, event_rowid) VALUES (?, ?, ?)"
+    /// Appends sorted ids to a run, in blocks of ``Entry/perBlock`` (its ids must all be after
+    /// those the run holds).
+    private static func write(_ entries: ArraySlice<Entry>, to run: Int64, in db: Database) throws {
+        let insert = try FastStatement(db, sql: "INSERT INTO event_id_blocks(run, last_id, ids) VALUES (?, ?, ?)")
+        var start = entries.startIndex
+        while start < entries.endIndex {
+            let end = min(start + Entry.perBlock, entries.endIndex)
+            insert.bind(1, run)
+            try insert.run(blob: entries[end - 1].key.bytes, at: 2, blob: Entry.block(entries[start..<end]), at: 3)
+            start = end
+        }
+    }
 
     private static func nextRun(_ db: Database) throws -> Int64 {
         try (Int64.fetchOne(db, sql: "SELECT max(run) FROM event_id_runs") ?? 0) + 1
@@ -221,55 +280,70 @@ package enum EventIDs {
 
     /// One step of the merge into the run `into`: copies at most `budget` of the least ids of its
     /// runs (``mostPerStep`` at most; with a budget under eight ids a run, eight ids a run at
-    /// most), in key order, and returns how many (at least one while a run read holds any).
+    /// most), in order, and returns how many (at least one while a run read holds any).
     ///
     /// The step's bound is the least, over the runs read, of each run's id at its share of the
     /// budget (the budget over the number of runs, eight at least): no run has more than its share
-    /// at or below it, and the run that gave it has exactly its share. The ids at or below the bound are copied in
-    /// one statement, which reads each run's range and sorts what it read (at most the budget),
-    /// then removed from the runs read. A run with less than its share is copied to its end.
-    /// (Before, a merge read one cursor per run and wrote each id by a statement of its own; SQLite
-    /// saves every cursor on a table it writes, so each read re-sought its run from the root.)
+    /// at or below it, and the run that gave it has exactly its share. Each run's blocks up to the
+    /// bound are read and removed, and the block the bound falls in is written back with the ids
+    /// after it; what was read is sorted and appended to the run written. A run with less than its
+    /// share is copied to its end. Every id stays in exactly one run.
     private static func step(_ db: Database, into: Int64, level: Int, budget: Int64) throws -> Int64 {
         let runs = try Int64.fetchAll(db, sql: "SELECT input_run FROM event_id_merges WHERE into_run = ? ORDER BY input_run", arguments: [into])
         guard !runs.isEmpty else { return 0 }
-        let share = max(8, budget / Int64(runs.count))
-        var bound: (key: Int64, rowid: Int64) = (.max, .max)
-        let nth = try db.cachedStatement(
-            sql: "SELECT id_key, event_rowid FROM event_ids WHERE run = ? ORDER BY id_key, event_rowid LIMIT 1 OFFSET ?")
+        let share = Int(max(8, budget / Int64(runs.count)))
+        let blocks = try db.cachedStatement(sql: "SELECT block, ids FROM event_id_blocks WHERE run = ? ORDER BY last_id")
+        // Each run's first blocks, through the one that holds its share.
+        var heads: [[(block: Int64, ids: [Entry])]] = []
+        var bound: Entry.Key?
         for run in runs {
-            guard let row = try Row.fetchOne(nth, arguments: [run, share - 1]) else { continue }
-            let id: (key: Int64, rowid: Int64) = (row[0], row[1])
-            if id < bound { bound = id }
+            var (head, held) = ([(block: Int64, ids: [Entry])](), 0)
+            let rows = try Row.fetchCursor(blocks, arguments: [run])
+            while held < share, let row = try rows.next() {
+                let ids = try Entry.entries(of: row[1])
+                head.append((row[0], ids))
+                held += ids.count
+            }
+            if held >= share, let last = head.last {
+                let at = last.ids[last.ids.count - 1 - (held - share)].key
+                if bound.map({ at < $0 }) ?? true { bound = at }
+            }
+            heads.append(head)
         }
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO event_ids(run, id_key, event_rowid)
-                SELECT ?, id_key, event_rowid FROM event_ids
-                WHERE run IN (SELECT input_run FROM event_id_merges WHERE into_run = ?) AND (id_key, event_rowid) <= (?, ?)
-                ORDER BY id_key, event_rowid
-                """
-        ).execute(arguments: [into, into, bound.key, bound.rowid])
-        let copied = Int64(db.changesCount)
-        let remove = try db.cachedStatement(sql: "DELETE FROM event_ids WHERE run = ? AND (id_key, event_rowid) <= (?, ?)")
-        let left = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM event_ids WHERE run = ?)")
+        var copied: [Entry] = []
+        let remove = try db.cachedStatement(sql: "DELETE FROM event_id_blocks WHERE block = ?")
+        let rewrite = try FastStatement(db, sql: "UPDATE event_id_blocks SET ids = ? WHERE block = ?")
         var ended = 0
-        for run in runs {
-            try remove.execute(arguments: [run, bound.key, bound.rowid])
-            let removed = Int64(db.changesCount)
-            if try Bool.fetchOne(left, arguments: [run]) == true {
-                try db.execute(sql: "UPDATE event_id_runs SET entries = entries - ? WHERE run = ?", arguments: [removed, run])
+        for (run, head) in zip(runs, heads) {
+            var taken = 0
+            for (block, ids) in head {
+                let cut = bound.map { Entry.count(ids, through: $0) } ?? ids.count
+                guard cut > 0 else { break }
+                copied += ids[..<cut]
+                taken += cut
+                if cut == ids.count {
+                    try remove.execute(arguments: [block])
+                } else {
+                    rewrite.bind(2, block)
+                    try rewrite.run(blob: Entry.block(ids[cut...]), at: 1)
+                    break
+                }
+            }
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM event_id_blocks WHERE run = ?)"), arguments: [run]) == true {
+                try db.execute(sql: "UPDATE event_id_runs SET entries = entries - ? WHERE run = ?", arguments: [taken, run])
             } else {
                 try db.execute(sql: "DELETE FROM event_id_runs WHERE run = ?", arguments: [run])
                 try db.execute(sql: "DELETE FROM event_id_merges WHERE input_run = ?", arguments: [run])
                 ended += 1
             }
         }
-        try db.execute(sql: "UPDATE event_id_runs SET entries = entries + ? WHERE run = ?", arguments: [copied, into])
+        copied.sort()
+        try write(copied[...], to: into, in: db)
+        try db.execute(sql: "UPDATE event_id_runs SET entries = entries + ? WHERE run = ?", arguments: [copied.count, into])
         if ended == runs.count {
             let entries = try Int64.fetchOne(db, sql: "SELECT entries FROM event_id_runs WHERE run = ?", arguments: [into]) ?? 0
             try db.execute(sql: "UPDATE event_id_runs SET level = ? WHERE run = ?", arguments: [max(level + 1, Self.level(entries)), into])
         }
-        return copied
+        return Int64(copied.count)
     }
 }

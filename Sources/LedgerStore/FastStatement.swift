@@ -63,6 +63,14 @@ package struct FastStatement {
         }
     }
 
+    /// Binds a blob without copying it (it is only valid during the call), then runs the statement.
+    package func run(blob: [UInt8], at index: Int32) throws {
+        try blob.withUnsafeBytes { bytes in
+            arena.check(sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), nil), index)
+            try run()
+        }
+    }
+
     /// Binds two blobs without copying them (they are only valid during the call), then runs the statement.
     package func run(blob first: [UInt8], at firstIndex: Int32, blob second: [UInt8], at secondIndex: Int32) throws {
         try first.withUnsafeBytes { firstBytes in

@@ -58,12 +58,15 @@ extension LedgerStore {
             try pool.write { db in
                 // What the last append left, unless something else has written since (WriteMemo).
                 let counters = try WriteMemo.Counters(db)
-                let kept = writeMemo.take(counters)
+                var kept = writeMemo.take(counters)
+                // Moved out of the memo, so the insert appends to them in place.
+                let unsettled = kept?.unsettled ?? []
+                kept?.unsettled = []
                 let head = try kept?.head ?? OfficeHead.fetch(db, office: office) ?? .empty(office: office)
                 let keys = try kept.map(\.keys) ?? Self.keyHistory(db, office: office)
                 try Self.checkSigner(keys, signer: signer, office: office, size: head.size + 1)
                 let arrived = now()
-                let insert = try EventInsert(db, after: kept.map { (last: $0.last.rowid, settled: $0.settled) })
+                let insert = try EventInsert(db, after: kept.map { (last: $0.last.rowid, settled: $0.settled) }, unsettled: consume unsettled)
                 let projection = try beginProjection(db, mode: .record, after: kept?.last)
                 let clock = try kept?.clock ?? Self.nodeClock(db)
                 let start = AppendPipeline.Chain(frontier: head.frontier, prev: head.lastHash, clock: HybridLogicalClock(last: clock))
@@ -116,7 +119,8 @@ extension LedgerStore {
                 let memo = chain.lastEvent.map { event in
                     WriteMemo.Contents(
                         version: counters.version, changes: Int64(db.totalChangesCount), head: newHead, keys: keysAfter,
-                        clock: max(clock, event.envelope.hlc), last: (insert.lastRowid, event.leafHash), settled: insert.settledThrough)
+                        clock: max(clock, event.envelope.hlc), last: (insert.lastRowid, event.leafHash), settled: insert.settledThrough,
+                        unsettled: insert.unsettled)
                 }
                 return (
                     AppendSummary(office: office, firstSeq: chain.firstSeq, count: chain.count, lastEvent: chain.lastEvent, checkpoint: checkpoint),

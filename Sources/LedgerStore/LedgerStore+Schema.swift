@@ -270,6 +270,11 @@ extension LedgerStore {
             // whose size grows with the ledger.
             try db.execute(sql: EventIDs.mergesSchema)
         }
+        migrator.registerMigration("v18-event-id-blocks") { db in
+            // The settled ids in blocks of whole ids, each a row: settling and merging them is
+            // done in memory, not a statement and a descent of the table's tree per id.
+            try EventIDs.migrateToBlocks(db)
+        }
         return migrator
     }
 

@@ -57,11 +57,13 @@ public final class LedgerStore: Sendable {
         return migrator
     }
 
-    /// The connection settings every ledger uses: WAL (from DatabasePool) and a busy timeout for
-    /// concurrent CLI use. See ``connect(at:connections:)`` for durability.
+    /// The connection settings every ledger uses: WAL (from DatabasePool), a busy timeout for
+    /// concurrent CLI use, and the function that finds an id in a block of settled ids
+    /// (``EventIDs/findFunction``). See ``connect(at:connections:)`` for durability.
     static func configuration() -> Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in db.add(function: EventIDs.findFunction) }
         return configuration
     }
 

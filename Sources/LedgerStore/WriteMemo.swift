@@ -3,7 +3,8 @@ import GRDB
 import LedgerCore
 
 /// What this store's last committed append left in the ledger, kept so that the next append does
-/// not read it again: the office's head and keys, the node's clock, the last event and the id mark.
+/// not read it again: the office's head and keys, the node's clock, the last event, the id mark and
+/// the ids stored after it.
 ///
 /// It holds only while nothing else has written the ledger since. Two counters of the writer
 /// connection tell: `PRAGMA data_version` changes when another connection (another process, or
@@ -25,6 +26,9 @@ final class WriteMemo: @unchecked Sendable {
         let last: (rowid: Int64, id: Hash)
         /// The id mark (``EventIDs``) after the append.
         let settled: Int64
+        /// The ids of the last events stored after the mark, in the order stored, through `last`
+        /// (``EventInsert/unsettled``): the settling that next needs them does not read them back.
+        var unsettled: [EventIDs.Entry]
     }
 
     /// The counters a transaction compares with the memo's.

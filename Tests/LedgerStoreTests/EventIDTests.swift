@@ -34,10 +34,31 @@ struct EventIDTests {
             let mark = try Int64.fetchOne(db, sql: "SELECT through FROM event_ids_mark") ?? -1
             return (
                 try Int64.fetchOne(db, sql: "SELECT count(*) FROM events WHERE rowid > ?", arguments: [mark]) ?? -1,
-                try Int64.fetchOne(db, sql: "SELECT count(*) FROM event_ids") ?? -1,
+                try Int64.fetchOne(db, sql: "SELECT coalesce(sum(length(ids)), 0) / 40 FROM event_id_blocks") ?? -1,
                 mark
             )
         }
+    }
+
+    /// The settled ids, as (id, rowid), of the run given or of all, each block's in order and the
+    /// blocks in the order of their last ids.
+    static func settled(_ db: Database, run: Int64? = nil) throws -> [(id: [UInt8], rowid: Int64)] {
+        let blocks = try Row.fetchAll(
+            db, sql: "SELECT last_id, ids FROM event_id_blocks WHERE ? IS NULL OR run = ? ORDER BY run, last_id", arguments: [run, run])
+        return blocks.flatMap { block -> [(id: [UInt8], rowid: Int64)] in
+            let ids = [UInt8](block["ids"] as Data)
+            return stride(from: 0, to: ids.count, by: 40).map { at in
+                (Array(ids[at..<(at + 32)]), ids[(at + 32)..<(at + 40)].reduce(Int64(0)) { $0 << 8 | Int64($1) })
+            }
+        }
+    }
+
+    /// Whether the settled ids are those of the events through `mark`, each once.
+    static func settledOnce(_ db: Database, through mark: Int64) throws -> Bool {
+        let events = try Row.fetchAll(db, sql: "SELECT id, rowid FROM events WHERE rowid <= ? ORDER BY rowid", arguments: [mark])
+            .map { [UInt8]($0["id"] as Data) + [UInt8](String($0["rowid"] as Int64).utf8) }
+        let ids = try settled(db).map { $0.id + [UInt8](String($0.rowid).utf8) }
+        return events.sorted { $0.lexicographicallyPrecedes($1) } == ids.sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     @Test func everyEventIsFoundAcrossSettlings() throws {
@@ -90,10 +111,7 @@ struct EventIDTests {
         #expect(tables.recent == 0 && tables.settled == 33_010 && tables.mark == 33_010)
         try Self.expectEventsFound(pair.hall.store, office: "police", count: 33_000, stride: 97)
         try Self.expectEventsFound(pair.hall.store, office: "cityhall", count: 10)
-        let keys = try await DatabasePool(path: pair.hall.directory.databasePath).read { db in
-            try Int64.fetchAll(db, sql: "SELECT id_key FROM events ORDER BY rowid").sorted()
-                == Int64.fetchAll(db, sql: "SELECT id_key FROM event_ids ORDER BY id_key, event_rowid")
-        }
+        let keys = try await DatabasePool(path: pair.hall.directory.databasePath).read { db in try Self.settledOnce(db, through: 33_010) }
         #expect(keys, "one settled id per event")
 
         // The next recording finds nothing to settle; its own id is not settled.
@@ -137,10 +155,7 @@ struct EventIDTests {
         tables = try Self.tables(ledger)
         #expect(tables.recent == 1 && tables.settled == 9_500 && tables.mark == 9_500)
         try Self.expectEventsFound(reopened.store, count: 9_501, stride: 13)
-        let once = try DatabasePool(path: ledger.directory.databasePath).read { db in
-            try Int64.fetchAll(db, sql: "SELECT id_key FROM events WHERE rowid <= 9500 ORDER BY rowid").sorted()
-                == Int64.fetchAll(db, sql: "SELECT id_key FROM event_ids ORDER BY id_key, event_rowid")
-        }
+        let once = try DatabasePool(path: ledger.directory.databasePath).read { db in try Self.settledOnce(db, through: 9_500) }
         #expect(once, "one settled id per event")
     }
 
@@ -154,9 +169,10 @@ struct EventIDTests {
         try pool.write { db in
             try db.execute(
                 sql: """
-                    DROP TABLE event_ids; DROP TABLE event_ids_mark; DROP TABLE event_id_runs; DROP TABLE event_id_merges;
+                    DROP TABLE event_id_blocks; DROP TABLE event_ids_mark; DROP TABLE event_id_runs; DROP TABLE event_id_merges;
                     CREATE INDEX events_by_id_key ON events(id_key);
-                    DELETE FROM grdb_migrations WHERE identifier IN ('v13-event-ids', 'v16-event-id-runs', 'v17-event-id-merges-in-steps');
+                    DELETE FROM grdb_migrations
+                    WHERE identifier IN ('v13-event-ids', 'v16-event-id-runs', 'v17-event-id-merges-in-steps', 'v18-event-id-blocks');
                     """)
         }
         try pool.close()
@@ -177,17 +193,24 @@ struct EventIDTests {
         }
     }
 
-    /// Every settled id is in exactly one run, each run's `entries` is what it holds, and every
-    /// event up to the mark is settled once; returns how many runs are being read by a merge.
+    /// Every settled id is in exactly one run, each run's `entries` is what it holds, each block's
+    /// ids are in order, after the block before it and through its `last_id`, and every event up to
+    /// the mark is settled once; returns how many runs are being read by a merge.
     static func expectRunsWhole(_ ledger: TestLedger) throws -> Int {
         try DatabasePool(path: ledger.directory.databasePath).read { db in
-            let counted = try Row.fetchAll(
-                db, sql: "SELECT r.run, r.entries, (SELECT count(*) FROM event_ids i WHERE i.run = r.run) AS held FROM event_id_runs r")
-            for row in counted { #expect(row["entries"] as Int64 == row["held"] as Int64, "run \(row["run"] as Int64)") }
+            for row in try Row.fetchAll(db, sql: "SELECT run, entries FROM event_id_runs") {
+                let run: Int64 = row["run"]
+                let ids = try settled(db, run: run)
+                #expect(row["entries"] as Int64 == Int64(ids.count), "run \(run)")
+                #expect(zip(ids, ids.dropFirst()).allSatisfy { $0.id.lexicographicallyPrecedes($1.id) }, "run \(run) in order")
+                let lasts = try Data.fetchAll(db, sql: "SELECT last_id FROM event_id_blocks WHERE run = ? ORDER BY last_id", arguments: [run])
+                let ends = try Row.fetchAll(db, sql: "SELECT ids FROM event_id_blocks WHERE run = ? ORDER BY last_id", arguments: [run])
+                    .map { [UInt8](($0["ids"] as Data).suffix(40).prefix(32)) }
+                #expect(lasts.map { [UInt8]($0) } == ends, "run \(run): each block found by its last id")
+            }
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM event_id_blocks WHERE run NOT IN (SELECT run FROM event_id_runs)") == 0)
             let mark = try Int64.fetchOne(db, sql: "SELECT through FROM event_ids_mark") ?? -1
-            let once = try Int64.fetchAll(db, sql: "SELECT id_key FROM events WHERE rowid <= ? ORDER BY rowid", arguments: [mark]).sorted()
-                == Int64.fetchAll(db, sql: "SELECT id_key FROM event_ids ORDER BY id_key, event_rowid")
-            #expect(once, "one settled id per event")
+            #expect(try settledOnce(db, through: mark), "one settled id per event")
             return try Int.fetchOne(db, sql: "SELECT count(*) FROM event_id_merges") ?? -1
         }
     }
@@ -294,15 +317,14 @@ struct EventIDTests {
         try pool.write { db in
             try db.execute(
                 sql: """
-                    CREATE TABLE event_ids_v13 (
+                    CREATE TABLE event_ids (
                         id_key INTEGER NOT NULL,
                         event_rowid INTEGER NOT NULL,
                         PRIMARY KEY (id_key, event_rowid)
                     ) WITHOUT ROWID;
-                    INSERT INTO event_ids_v13 SELECT id_key, event_rowid FROM event_ids;
-                    DROP TABLE event_ids; DROP TABLE event_id_runs;
-                    ALTER TABLE event_ids_v13 RENAME TO event_ids;
-                    DELETE FROM grdb_migrations WHERE identifier = 'v16-event-id-runs';
+                    INSERT INTO event_ids SELECT id_key, rowid FROM events WHERE rowid <= (SELECT through FROM event_ids_mark);
+                    DROP TABLE event_id_blocks; DROP TABLE event_id_runs; DROP TABLE event_id_merges;
+                    DELETE FROM grdb_migrations WHERE identifier IN ('v16-event-id-runs', 'v17-event-id-merges-in-steps', 'v18-event-id-blocks');
                     """)
         }
         try pool.close()
@@ -313,5 +335,72 @@ struct EventIDTests {
         _ = try reopened.store.append([try TestLedger.draft(9_200)], signer: reopened.signer)
         #expect(try Self.runs(ledger) == [[0, 5_000], [0, 4_200]])
         try Self.expectEventsFound(reopened.store, count: 9_201, stride: 13)
+    }
+
+    /// A ledger whose settled ids were rows of runs (before migration v18), with a merge under way,
+    /// gets them as one run of blocks when opened, the merge's bookkeeping gone, and goes on
+    /// settling in blocks; every event is found before and after.
+    @Test func aLedgerWithRowsOfRunsGetsThemAsBlocks() throws {
+        let ledger = try TestLedger()
+        var next = 0
+        for _ in 0..<9 {
+            _ = try ledger.store.append((next..<(next + 4_096)).map { try TestLedger.draft($0) }, signer: ledger.signer)
+            next += 4_096
+        }
+        #expect(try Self.expectRunsWhole(ledger) == 8, "a merge under way")
+        let pool = try DatabasePool(path: ledger.directory.databasePath)
+        try pool.write { db in
+            let rows = try Self.settled(db)
+            let runs = try Row.fetchAll(db, sql: "SELECT run, last_id FROM event_id_blocks")
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_ids (
+                        run INTEGER NOT NULL,
+                        id_key INTEGER NOT NULL,
+                        event_rowid INTEGER NOT NULL,
+                        PRIMARY KEY (run, id_key, event_rowid)
+                    ) WITHOUT ROWID;
+                    """)
+            // Each id in the run of the block that holds it (the blocks' last ids bound them).
+            let bounds = runs.map { (run: $0["run"] as Int64, last: [UInt8]($0["last_id"] as Data)) }
+            for row in rows {
+                let run = bounds.filter { !$0.last.lexicographicallyPrecedes(row.id) }.min { $0.last.lexicographicallyPrecedes($1.last) }
+                try db.execute(
+                    sql: "INSERT INTO event_ids(run, id_key, event_rowid) SELECT ?, id_key, rowid FROM events WHERE rowid = ?",
+                    arguments: [run?.run, row.rowid])
+            }
+            try db.execute(sql: "DROP TABLE event_id_blocks; DELETE FROM grdb_migrations WHERE identifier = 'v18-event-id-blocks'")
+        }
+        try pool.close()
+        let reopened = try ledger.directory.open()
+        #expect(try Self.runs(ledger) == [[1, 8 * 4_096]])
+        #expect(try Self.expectRunsWhole(ledger) == 0, "no merge left")
+        try Self.expectEventsFound(reopened.store, count: next, stride: 61)
+        _ = try reopened.store.append((next..<(next + 4_100)).map { try TestLedger.draft($0) }, signer: reopened.signer)
+        _ = try reopened.store.append([try TestLedger.draft(next + 4_100)], signer: reopened.signer)
+        next += 4_101
+        #expect(try Self.runs(ledger) == [[1, 8 * 4_096], [0, 4_096], [0, 4_100]])
+        #expect(try Self.expectRunsWhole(ledger) == 0)
+        try Self.expectEventsFound(reopened.store, count: next, stride: 61)
+    }
+
+    /// A block's bytes give back its entries, and a search finds each id's rowid and nothing for
+    /// an id it does not hold; bytes that are not whole entries are refused, and found in nothing.
+    @Test func aBlockOfIDsIsSearchedByID() throws {
+        func id(_ seed: Int) -> Hash { Hash.leaf(Array("event \(seed)".utf8)) }
+        let entries = (0..<96).map { EventIDs.Entry(id: id($0), rowid: Int64($0) * 1_000_003) }.sorted()
+        let block = EventIDs.Entry.block(entries)
+        #expect(block.count == 96 * 40)
+        #expect(try EventIDs.Entry.entries(of: Data(block)) == entries)
+        block.withUnsafeBytes { bytes in
+            for seed in 0..<96 {
+                let key = id(seed).bytes.withUnsafeBytes { EventIDs.Entry.Key($0) }
+                #expect(EventIDs.Entry.find(key, in: bytes) == Int64(seed) * 1_000_003)
+            }
+            let absent = id(96).bytes.withUnsafeBytes { EventIDs.Entry.Key($0) }
+            #expect(EventIDs.Entry.find(absent, in: bytes) == nil)
+            #expect(EventIDs.Entry.find(absent, in: UnsafeRawBufferPointer(rebasing: bytes[0..<39])) == nil)
+        }
+        #expect(throws: EventIDs.Entry.Damaged.self) { try EventIDs.Entry.entries(of: Data(block.dropLast())) }
     }
 }
