@@ -6,7 +6,9 @@ import LedgerStore
 /// The time of each write transaction as a ledger grows to `total` events (costs recorded `batch`
 /// per transaction on 1,000 systems), then of `singles` transactions of one event: the median, the
 /// 99th percentile and the slowest, and where the slowest fell. A transaction's work must not
-/// grow with the ledger (issue 12), so the slowest should stay near the median on any size.
+/// grow with the ledger (issue 12), so the slowest should stay near the median on any size. Last,
+/// the mean time of a lookup by id (``LedgerStore/event(id:)``) of 10,000 events spread over the
+/// ledger, most of them settled, some after the mark.
 func runLatencyBench(total: Int, batch: Int, singles: Int, directory: String) throws {
     let folder = directory + "-latency"
     try? FileManager.default.removeItem(atPath: folder)
@@ -46,5 +48,19 @@ func runLatencyBench(total: Int, batch: Int, singles: Int, directory: String) th
         ones.append((try seconds { _ = try opened.store.append([draft], signer: opened.signer) } * 1000, held))
         held += 1
     }
-    print("| \(total) | " + summary(batches) + " | " + summary(ones) + " |")
+    var ids: [Hash] = []
+    let every = max(1, held / 10_000)
+    var index = 0
+    try opened.store.forEachEvent(office: "transport") { stored in
+        if index % every == 0 { ids.append(stored.id) }
+        index += 1
+        return true
+    }
+    var found = 0
+    let lookups = try seconds {
+        for id in ids where try opened.store.event(id: id) != nil { found += 1 }
+    }
+    guard found == ids.count else { throw BenchError("found \(found) of \(ids.count) events by id") }
+    let lookup = String(format: "mean %.1f µs (%d ids)", lookups * 1e6 / Double(max(1, ids.count)), ids.count)
+    print("| \(total) | " + summary(batches) + " | " + summary(ones) + " | " + lookup + " |")
 }

@@ -231,8 +231,8 @@ if let facts = options.facts {
 if let replay = options.replay { runAlone { try runReplayBench(directory: replay) } }
 if let total = options.latency {
     runAlone {
-        print("| events | \(options.batch) events/txn | 1 event/txn |")
-        print("|---|---|---|")
+        print("| events | \(options.batch) events/txn | 1 event/txn | lookup by id |")
+        print("|---|---|---|---|")
         try runLatencyBench(total: total, batch: options.batch, singles: options.singles, directory: options.directory)
     }
 }
