@@ -90,6 +90,7 @@ extension LedgerStore {
                                         }
                                         index += 1
                                     }
+                                    pipeline.spend(consume chunk)
                                 }
                             } catch {
                                 pipeline.cancel()

@@ -111,6 +111,82 @@ struct AppendTests {
         }
     }
 
+    /// A projection that prepares a tracker for each event, which notes the thread it is freed on,
+    /// and refuses the event at `refuseAt` (its 1-based rowid), if any.
+    struct TrackingProjector: LedgerProjector {
+        /// Which threads freed the trackers: the writer's (the thread that applied events) or another.
+        final class Freed: @unchecked Sendable {
+            private let lock = NSLock()
+            private var writers = Set<UInt>()
+            private var threads: [UInt] = []
+            private var madeCount = 0
+            func made() { lock.withLock { madeCount += 1 } }
+            var madeSoFar: Int { lock.withLock { madeCount } }
+            func applied() { _ = lock.withLock { writers.insert(UInt(bitPattern: Int(bitPattern: UInt(pthread_self())))) } }
+            func note() { lock.withLock { threads.append(UInt(bitPattern: Int(bitPattern: UInt(pthread_self())))) } }
+            var byThread: [String: Int] {
+                lock.withLock { Dictionary(threads.map { (writers.contains($0) ? "writer" : "other", 1) }, uniquingKeysWith: +) }
+            }
+        }
+        final class Tracker: Sendable {
+            let freed: Freed
+            init(_ freed: Freed) {
+                self.freed = freed
+                freed.made()
+            }
+            deinit { freed.note() }
+        }
+        let freed: Freed
+        let refuseAt: Int64?
+        var name: String { "tracking/1" }
+        func registerMigrations(_ migrator: inout DatabaseMigrator) {}
+        func begin(_ db: Database, mode: ProjectionMode) throws -> any ProjectionTransaction { Tracking(freed: freed, refuseAt: refuseAt) }
+        final class Tracking: ProjectionTransaction, Sendable {
+            let freed: Freed
+            let refuseAt: Int64?
+            init(freed: Freed, refuseAt: Int64?) { (self.freed, self.refuseAt) = (freed, refuseAt) }
+            func prepare(_ event: Event) throws -> (any Sendable)? { Tracker(freed) }
+            func apply(_ event: Event, prepared: (any Sendable)?, rowid: Int64, arrived: Int64, in db: Database) throws {
+                freed.applied()
+                if rowid == refuseAt { throw CocoaError(.fileReadUnknown) }
+            }
+        }
+    }
+
+    /// A long batch's events are freed on the producer's thread once inserted, not on the writer's;
+    /// a long batch refused by the writer (the projection) or by the producer (validation) stores
+    /// nothing, frees every event it prepared, and the next append goes on.
+    @Test func aLongBatchIsFreedBesideTheWriterAndRefusedWhole() throws {
+        let folder = try TemporaryFolder()
+        let directory = LedgerDirectory(path: folder.path("ledger"))
+        let identity = try LedgerIdentity(city: "springfield", office: "transport")
+        _ = try directory.initialize(identity: identity, projector: TrackingProjector(freed: .init(), refuseAt: nil))
+        let drafts = try (0..<3_000).map { try TestLedger.draft($0) }
+
+        let freed = TrackingProjector.Freed()
+        let opened = try directory.open(projector: TrackingProjector(freed: freed, refuseAt: nil))
+        _ = try opened.store.append(drafts, signer: opened.signer)
+        #expect(freed.byThread == ["other": 3_000])
+
+        let refusing = TrackingProjector.Freed()
+        let writerRefuses = try directory.open(projector: TrackingProjector(freed: refusing, refuseAt: 5_000))
+        let refused = #expect(throws: StoreError.self) { try writerRefuses.store.append(drafts, signer: writerRefuses.signer) }
+        #expect(refused?.refusedIndex == 1_999)
+        #expect(refusing.madeSoFar >= 2_000)
+        #expect(refusing.byThread.values.reduce(0, +) == refusing.madeSoFar, "every event prepared is freed")
+        #expect(try writerRefuses.store.eventCount() == 3_000)
+
+        let invalid = #expect(throws: StoreError.self) {
+            try opened.store.append(drafts, signer: opened.signer, validate: { draft in
+                if draft.body["district"]?.stringValue == "d2500" { throw CocoaError(.fileReadUnknown) }
+            })
+        }
+        #expect(invalid?.refusedIndex == 2_500)
+        #expect(try writerRefuses.store.eventCount() == 3_000)
+        _ = try opened.store.append(drafts, signer: opened.signer)
+        #expect(try opened.store.verify().eventCount == 6_000)
+    }
+
     /// A ledger created with a projection is never written without it (its events would go unchecked
     /// and its rows missing), nor opened with another; it can still be read without it.
     @Test func aProjectedLedgerIsNotWrittenWithoutItsProjection() throws {
