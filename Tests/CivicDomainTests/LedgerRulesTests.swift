@@ -169,6 +169,49 @@ struct LedgerRulesTests {
         #expect(try older.store("it").verify().eventCount == 5)
     }
 
+    /// Cost rows go in by 32 a statement and the rest when the transaction ends: every cost of a
+    /// batch of 70 (and of the same range received) has its row, each column from its own event.
+    @Test func everyCostOfALongBatchHasItsOwnRow() throws {
+        let city = try TestCity(offices: ["cityhall", "it"])
+        city.at("2024-01-02")
+        try city.record("it", "system.procured", "2024-01-02", Bodies.system("cams"))
+        try city.record("it", "system.procured", "2024-01-02", Bodies.system("lights"))
+        let (sources, categories) = (["general-fund", "bond", "grant", "fees"], ["maintenance", "licence", "energy"])
+        let drafts = try (0..<70).map { index in
+            try TestCity.draft(
+                "cost.incurred", "2024-01-\(10 + index % 9)",
+                Bodies.cost(
+                    index % 3 == 0 ? "lights" : "cams", 100 + index, source: sources[index % 4], category: categories[index % 3],
+                    currency: "USD"))
+        }
+        city.at("2024-01-20")
+        try city.record("it", drafts)
+        try city.deliver(from: "it", to: "cityhall")
+        for office in ["it", "cityhall"] {
+            let (rows, wrong) = try city.store(office).read { db in
+                (
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_costs") ?? -1,
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT count(*) FROM events e LEFT JOIN civic_costs c ON c.event_rowid = e.rowid
+                            WHERE e.type = 'cost.incurred' AND (c.event_rowid IS NULL
+                                OR c.system IS NOT json_extract(e.canonical, '$.body.system')
+                                OR c.amount IS NOT json_extract(e.canonical, '$.body.amount')
+                                OR c.currency IS NOT json_extract(e.canonical, '$.body.currency')
+                                OR c.category IS NOT json_extract(e.canonical, '$.body.category')
+                                OR c.source IS NOT json_extract(e.canonical, '$.body.source')
+                                OR c.effective IS NOT e.effective OR c.hlc_wall IS NOT e.hlc_wall
+                                OR c.hlc_logical IS NOT e.hlc_logical OR c.arrived_ms IS NOT e.arrived_ms)
+                            """) ?? -1
+                )
+            }
+            #expect(rows == 70 && wrong == 0, "\(office): \(rows) rows, \(wrong) wrong")
+        }
+        let state = try CityState.load(from: city.store("cityhall"), filter: .none, snapshots: false)
+        #expect(state.totalCost(system: "cams") + state.totalCost(system: "lights") == (0..<70).reduce(0) { $0 + 100 + $1 })
+    }
+
     /// A ledger written before any projection existed (the projection's tables and migrations
     /// removed) is projected from every event it holds when opened (city hall received IT's events
     /// after its own later ones, so the rows arrive out of citywide order): its state is the state
