@@ -38,7 +38,7 @@ final class AppendPipeline: @unchecked Sendable {
     static let chunkSize = 512
 
     private let channel = BoundedChannel<[Prepared]>(capacity: 8)
-    private let spent = Spent()
+    private let spent = SpentChunks<Prepared>()
     private var producer: JoinableThread<Result<Chain, any Error>>?
     /// A small batch is produced on the writer's own thread, chunk by chunk, without a second thread.
     private var inline: Producer?
@@ -71,9 +71,11 @@ final class AppendPipeline: @unchecked Sendable {
         }
     }
 
-    /// Hands back a chunk the writer has inserted: the producer's thread frees it (its events, their
-    /// bodies and what the projection prepared), which took the writer 5 % of a 10,000-event
-    /// transaction. A small batch frees it here.
+    // A pipeline dropped without finish() or cancel() still lets its thread end.
+    deinit { spent.close() }
+
+    /// Hands back a chunk the writer has inserted, so the producer's thread frees it
+    /// (``SpentChunks``). A small batch frees it here.
     func spend(_ chunk: consuming [Prepared]) {
         guard inline == nil, producer != nil else { return }
         spent.give(chunk)
@@ -173,49 +175,5 @@ final class AppendPipeline: @unchecked Sendable {
             if chain.count % 10_000 == 0 { work.progress?(chain.count) }
             return Prepared(event: event, projection: prepared)
         }
-    }
-}
-
-/// The chunks the writer has inserted, waiting for the producer's thread to free them.
-private final class Spent: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var chunks: [[AppendPipeline.Prepared]] = []
-    private var closed = false
-
-    func give(_ chunk: consuming [AppendPipeline.Prepared]) {
-        condition.lock()
-        defer { condition.unlock() }
-        chunks.append(chunk)
-        condition.signal()
-    }
-
-    /// Frees the chunks given so far, without waiting.
-    func release() {
-        condition.lock()
-        let taken = chunks
-        chunks = []
-        condition.unlock()
-        _ = consume taken
-    }
-
-    /// Frees the chunks given until ``close()`` (the writer has inserted them all, or failed).
-    func releaseUntilClosed() {
-        while true {
-            condition.lock()
-            while chunks.isEmpty && !closed { condition.wait() }
-            let (taken, done) = (chunks, closed)
-            chunks = []
-            condition.unlock()
-            _ = consume taken
-            if done { return }
-        }
-    }
-
-    /// No more chunks will be given.
-    func close() {
-        condition.lock()
-        closed = true
-        condition.signal()
-        condition.unlock()
     }
 }

@@ -55,6 +55,55 @@ final class BoundedChannel<Element>: @unchecked Sendable {
     }
 }
 
+/// The chunks a writer has stored, handed back so that the thread that made them frees them (their
+/// events, bodies and what was prepared for them) while the writer goes on: freeing them took the
+/// writer 5 % of a transaction of 10,000 events.
+///
+/// The writer calls ``give(_:)`` and, when it is done or has failed, ``close()``; the other thread
+/// calls ``release()`` between its own chunks and ``releaseUntilClosed()`` once it has made them all.
+final class SpentChunks<Element>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var chunks: [[Element]] = []
+    private var closed = false
+
+    func give(_ chunk: consuming [Element]) {
+        condition.lock()
+        defer { condition.unlock() }
+        chunks.append(chunk)
+        condition.signal()
+    }
+
+    /// Frees the chunks given so far, on the calling thread, without waiting.
+    func release() {
+        condition.lock()
+        let taken = chunks
+        chunks = []
+        condition.unlock()
+        _ = consume taken
+    }
+
+    /// Frees the chunks given until ``close()``, on the calling thread.
+    func releaseUntilClosed() {
+        while true {
+            condition.lock()
+            while chunks.isEmpty && !closed { condition.wait() }
+            let (taken, done) = (chunks, closed)
+            chunks = []
+            condition.unlock()
+            _ = consume taken
+            if done { return }
+        }
+    }
+
+    /// No more chunks will be given.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.signal()
+        condition.unlock()
+    }
+}
+
 /// Runs `body` on a new thread; ``join()`` waits for it and returns its result.
 ///
 /// The thread releases `body` (and all it captured) before ``join()`` returns, so closures passed

@@ -49,7 +49,7 @@ final class ReceivePipeline: @unchecked Sendable {
     private let channel = BoundedChannel<[Item]>(capacity: 8)
     /// Chunks the writer has stored, freed by the checker: an event's parsed body is a tree of
     /// small allocations, and releasing it costs the busier writer about a microsecond.
-    private let spent = SpentChunks()
+    private let spent = SpentChunks<Item>()
     private let stop: () -> Void
     private let checker: JoinableThread<Result<Chain, any Error>>
 
@@ -57,36 +57,44 @@ final class ReceivePipeline: @unchecked Sendable {
         stop = work.stop
         checker = JoinableThread(name: "civic-receive-checker") { [channel, spent] in
             var chain = chain
-            defer { channel.close() }
+            let outcome: Result<Chain, any Error>
             do {
                 try Self.check(&chain, work: work, into: channel, freeing: spent)
-                return .success(chain)
+                outcome = .success(chain)
             } catch {
-                return .failure(error)
+                outcome = .failure(error)
             }
+            channel.close()
+            spent.releaseUntilClosed()
+            return outcome
         }
     }
+
+    // A pipeline dropped without finish() or cancel() still lets its thread end.
+    deinit { spent.close() }
 
     /// The next chunk to store, or nil when the checker is done (``finish()`` tells how).
     func nextChunk() -> [Item]? { channel.pop() }
 
     /// Hands a stored chunk back, so the checker thread frees it.
-    func done(with chunk: consuming [Item]) { spent.add(chunk) }
+    func done(with chunk: consuming [Item]) { spent.give(chunk) }
 
     /// Waits for the checker and returns the extended chain, or rethrows the range's first refusal.
     func finish() throws -> Chain {
+        spent.close()
         guard let outcome = checker.join() else { throw StoreError(.internalFault("receive checker ended without a result")) }
         return try outcome.get()
     }
 
     /// Stops the checker and the range's source, and waits for the checker (the writer failed).
     func cancel() {
+        spent.close()
         channel.cancel()
         stop()
         _ = checker.join()
     }
 
-    private static func check(_ chain: inout Chain, work: Work, into channel: BoundedChannel<[Item]>, freeing spent: SpentChunks) throws {
+    private static func check(_ chain: inout Chain, work: Work, into channel: BoundedChannel<[Item]>, freeing spent: SpentChunks<Item>) throws {
         var chunk: [Item] = []
         chunk.reserveCapacity(chunkSize)
         do {
@@ -100,7 +108,7 @@ final class ReceivePipeline: @unchecked Sendable {
     }
 
     private static func check(
-        _ chain: inout Chain, chunk: inout [Item], work: Work, into channel: BoundedChannel<[Item]>, freeing spent: SpentChunks
+        _ chain: inout Chain, chunk: inout [Item], work: Work, into channel: BoundedChannel<[Item]>, freeing spent: SpentChunks<Item>
     ) throws {
         let office = work.office
         while let events = try work.next() {
@@ -139,30 +147,9 @@ final class ReceivePipeline: @unchecked Sendable {
                 if chunk.count == chunkSize {
                     try channel.push(chunk)
                     chunk.removeAll(keepingCapacity: true)
-                    spent.free()
+                    spent.release()
                 }
             }
         }
-    }
-}
-
-/// Stored chunks on their way from the writer to the checker, which frees them.
-private final class SpentChunks: @unchecked Sendable {
-    private let lock = NSLock()
-    private var chunks: [[ReceivePipeline.Item]] = []
-
-    func add(_ chunk: consuming [ReceivePipeline.Item]) {
-        lock.lock()
-        chunks.append(chunk)
-        lock.unlock()
-    }
-
-    /// Frees the chunks handed back so far, on the calling thread.
-    func free() {
-        lock.lock()
-        let freed = chunks
-        chunks = []
-        lock.unlock()
-        _ = consume freed
     }
 }
