@@ -91,14 +91,15 @@ extension LedgerStore {
         }
     }
 
+    private static let eventByID = "SELECT * FROM events WHERE rowid IN (\(EventIDs.rowids(withKey: ":key", id: ":id"))) AND id = :id"
+
     /// The event with this id, or nil.
     public func event(id: Hash) throws -> StoredEvent? {
         try Self.wrapDatabaseErrors {
             try pool.read { db in
-                try Row.fetchOne(
-                    db, sql: "SELECT * FROM events WHERE rowid IN (\(EventIDs.rowids(withKey: ":key", id: ":id"))) AND id = :id",
-                    arguments: ["key": Self.idKey(id), "id": Data(id.bytes)]
-                ).map(StoredEvent.init(row:))
+                // A cached statement: preparing this one took two thirds of a lookup.
+                try Row.fetchOne(db.cachedStatement(sql: Self.eventByID), arguments: ["key": Self.idKey(id), "id": Data(id.bytes)])
+                    .map(StoredEvent.init(row:))
             }
         }
     }

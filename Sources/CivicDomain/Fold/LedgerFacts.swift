@@ -508,15 +508,13 @@ struct LedgerFacts {
         let effective: String
     }
 
+    private static let heldEventByID = """
+        SELECT rowid, office, seq, hlc_wall, hlc_logical, type, effective, arrived_ms FROM events
+        WHERE rowid IN (\(EventIDs.rowids(withKey: ":key", id: ":id"))) AND id = :id
+        """
+
     fileprivate static func heldEvent(_ db: Database, id: Hash) throws -> HeldEvent? {
-        try Row.fetchOne(
-            db,
-            sql: """
-                SELECT rowid, office, seq, hlc_wall, hlc_logical, type, effective, arrived_ms FROM events
-                WHERE rowid IN (\(EventIDs.rowids(withKey: ":key", id: ":id"))) AND id = :id
-                """,
-            arguments: ["key": LedgerStore.idKey(id), "id": Data(id.bytes)]
-        ).map { row in
+        try Row.fetchOne(db.cachedStatement(sql: heldEventByID), arguments: ["key": LedgerStore.idKey(id), "id": Data(id.bytes)]).map { row in
             HeldEvent(
                 ref: EventRef(
                     key: OrderKey(hlc: HLCTimestamp(wall: row["hlc_wall"], logical: row["hlc_logical"]), office: row["office"], seq: UInt64(row["seq"] as Int64)),

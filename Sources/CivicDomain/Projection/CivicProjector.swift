@@ -430,10 +430,8 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         }
         if mode == .record, case .eventCorrected(let correction) = body {
             try LedgerRules.checkCorrection(correction, by: envelope.office, registrar: registrar) { id in
-                try Row.fetchOne(
-                    db, sql: "SELECT type, office FROM events WHERE rowid IN (\(EventIDs.rowids(withKey: ":key", id: ":id"))) AND id = :id",
-                    arguments: ["key": LedgerStore.idKey(id), "id": Data(id.bytes)]
-                ).map { LedgerRules.Target(type: $0["type"], office: $0["office"]) }
+                try Row.fetchOne(db.cachedStatement(sql: Self.targetByID), arguments: ["key": LedgerStore.idKey(id), "id": Data(id.bytes)])
+                    .map { LedgerRules.Target(type: $0["type"], office: $0["office"]) }
             }
         }
         try applyKeyEvent(body, from: envelope.office, seq: envelope.seq, in: db)
@@ -462,18 +460,20 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         }
     }
 
+    /// The type and office of the event of an id (`:key`, `:id`), and the rule key of the fact of one.
+    private static let targetByID = "SELECT type, office FROM events WHERE rowid IN (\(EventIDs.rowids(withKey: ":key", id: ":id"))) AND id = :id"
+    private static let ruleKeyByID = """
+        SELECT f.rule_key FROM events e JOIN civic_facts f ON f.event_rowid = e.rowid
+        WHERE e.rowid IN (\(EventIDs.rowids(withKey: ":key", id: ":id"))) AND e.id = :id
+        """
+
     /// Recording a correction changes the keys of the event it corrects and those its replacement
     /// names: they are folded again from what is stored, this batch's events up to the correction
     /// included, so the events after it in the batch (and later transactions) are checked against it.
     private func reload(keysChangedBy correction: EventCorrected, rowid: Int64, in db: Database) throws {
         var keys = Set(RuleKey.named(by: correction.replacement))
         if let key = try String.fetchOne(
-            db,
-            sql: """
-                SELECT f.rule_key FROM events e JOIN civic_facts f ON f.event_rowid = e.rowid
-                WHERE e.rowid IN (\(EventIDs.rowids(withKey: ":key", id: ":id"))) AND e.id = :id
-                """,
-            arguments: ["key": LedgerStore.idKey(correction.event), "id": Data(correction.event.bytes)])
+            db.cachedStatement(sql: Self.ruleKeyByID), arguments: ["key": LedgerStore.idKey(correction.event), "id": Data(correction.event.bytes)])
         {
             keys.insert(key)
         }
