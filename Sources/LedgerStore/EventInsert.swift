@@ -92,6 +92,97 @@ final class EventInsert {
         return rowid
     }
 
+    /// Events inserted by one statement (``insert(_:arrived:projection:in:refuse:)``).
+    static let eventsPerInsert = 32
+
+    /// `INSERT INTO events … VALUES (…), (…), …` of 1 to ``eventsPerInsert`` rows, rowids given.
+    private static let groupInserts: [String] = (1...eventsPerInsert).map { rows in
+        "INSERT INTO events(rowid, office, seq, id, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical, id_key) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    }
+
+    /// The ids and canonical bytes of a group, end to end, bound in place.
+    private var groupBytes: [UInt8] = []
+
+    /// Inserts a chunk of recorded events, ``eventsPerInsert`` to a statement, then feeds each of a
+    /// statement's events to the projection in order; a refusal by the projection of the chunk's
+    /// `n`th event becomes `refuse(n, reason)`.
+    ///
+    /// A statement per event cost each its own execution (opening the table and its index, a
+    /// descent of each to its end, halting and resetting): one of many keeps its cursors at the
+    /// ends. The rowids are given, the next ones after the last stored (as SQLite would choose
+    /// them: nothing else writes in the transaction). The projection sees an event after the rest of
+    /// its statement's events are stored: none of them can be one it reads (an event names another
+    /// only by its id, which hashes the events before it).
+    func insert(
+        _ chunk: [AppendPipeline.Prepared], arrived: Int64, projection: (any ProjectionTransaction)?, in db: Database,
+        refuse: (Int, String) -> StoreError
+    ) throws {
+        var start = 0
+        while start < chunk.count {
+            // A group ends where the ids are settled within the transaction, as one event at a time would.
+            let untilSettling = Int(settledThrough + EventIDs.settleWithin - lastRowid)
+            let end = start + min(Self.eventsPerInsert, chunk.count - start, max(1, untilSettling))
+            let first = lastRowid + 1
+            try insertGroup(chunk[start..<end], first: first, arrived: arrived)
+            guard let projection else {
+                start = end
+                continue
+            }
+            for index in start..<end {
+                do {
+                    try projection.apply(chunk[index].event, prepared: chunk[index].projection, rowid: first + Int64(index - start), arrived: arrived, in: db)
+                } catch let error as DatabaseError {
+                    throw error
+                } catch {
+                    throw refuse(index, "\(error)")
+                }
+            }
+            start = end
+        }
+    }
+
+    /// Inserts events with the rowids from `first` on, by one statement, and notes their ids.
+    private func insertGroup(_ group: ArraySlice<AppendPipeline.Prepared>, first: Int64, arrived: Int64) throws {
+        let statement = try FastStatement(db, sql: Self.groupInserts[group.count - 1])
+        groupBytes.removeAll(keepingCapacity: true)
+        for item in group {
+            groupBytes += item.event.leafHash.bytes
+            groupBytes += item.event.canonical
+        }
+        do {
+            try groupBytes.withUnsafeBytes { bytes in
+                var at = 0
+                for (offset, item) in group.enumerated() {
+                    let (event, envelope, base) = (item.event, item.event.envelope, Int32(offset * 11))
+                    statement.bind(base + 1, first + Int64(offset))
+                    statement.bind(base + 2, envelope.office)
+                    statement.bind(base + 3, Int64(envelope.seq))
+                    statement.bind(base + 4, blob: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + event.leafHash.bytes.count)]))
+                    at += event.leafHash.bytes.count
+                    statement.bind(base + 5, envelope.hlc.wall)
+                    statement.bind(base + 6, envelope.hlc.logical)
+                    statement.bind(base + 7, envelope.type)
+                    statement.bind(base + 8, envelope.effective.description)
+                    statement.bind(base + 9, arrived)
+                    statement.bind(base + 10, blob: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + event.canonical.count)]))
+                    at += event.canonical.count
+                    statement.bind(base + 11, LedgerStore.idKey(event.leafHash))
+                }
+                try statement.run()
+            }
+        } catch let error as DatabaseError {
+            let (from, to) = (group.first?.event.envelope, group.last?.event.envelope)
+            throw StoreError(
+                .database(
+                    "inserting \(from?.office ?? "")#\(from?.seq ?? 0)…\(to?.seq ?? 0): \(error.message ?? error.description)",
+                    code: error.resultCode.primaryResultCode.rawValue))
+        }
+        for (offset, item) in group.enumerated() { unsettled.append(EventIDs.Entry(id: item.event.leafHash, rowid: first + Int64(offset))) }
+        lastRowid = first + Int64(group.count) - 1
+        if lastRowid - settledThrough >= EventIDs.settleWithin { try settle(through: lastRowid) }
+    }
+
     /// Inserts one event and feeds it to the projection; a refusal by the projection becomes `refuse(reason)`.
     @discardableResult
     func insert(

@@ -63,6 +63,11 @@ package struct FastStatement {
         }
     }
 
+    /// Binds a blob without copying it: the bytes must stay as they are until ``run()`` returns.
+    package func bind(_ index: Int32, blob: UnsafeRawBufferPointer) {
+        arena.check(sqlite3_bind_blob(handle, index, blob.baseAddress, Int32(blob.count), nil), index)
+    }
+
     /// Binds a blob without copying it (it is only valid during the call), then runs the statement.
     package func run(blob: [UInt8], at index: Int32) throws {
         try blob.withUnsafeBytes { bytes in

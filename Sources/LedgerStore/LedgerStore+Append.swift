@@ -83,13 +83,11 @@ extension LedgerStore {
                             do {
                                 var index = 0
                                 while let chunk = pipeline.nextChunk() {
-                                    for item in chunk {
-                                        registers = registers || item.event.envelope.type.hasPrefix("office.")
-                                        try insert.insert(item.event, arrived: arrived, projection: projection, prepared: item.projection, in: db) {
-                                            reason in StoreError.refused(index: index, reason)
-                                        }
-                                        index += 1
+                                    registers = registers || chunk.contains { $0.event.envelope.type.hasPrefix("office.") }
+                                    try insert.insert(chunk, arrived: arrived, projection: projection, in: db) { offset, reason in
+                                        StoreError.refused(index: index + offset, reason)
                                     }
+                                    index += chunk.count
                                     pipeline.spend(consume chunk)
                                 }
                             } catch {
