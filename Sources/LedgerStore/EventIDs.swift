@@ -39,9 +39,9 @@ package enum EventIDs {
     package static let settleWithin: Int64 = 32_768
     /// Runs of one level merged into one of the next.
     package static let mergeFanout = 8
-    /// The most ids one step of a merge copies (and sorts, in memory: about 2 MB); a budget larger
+    /// The most ids one step of a merge copies (and sorts, in memory: 640 KB); a budget larger
     /// than this is spent in several steps.
-    static let mostPerStep: Int64 = 32_768
+    static let mostPerStep: Int64 = 16_384
 
     /// The tables as migration v13 made them (one sorted table); v16 puts its ids in a run.
     static let schemaV13 = """
@@ -167,8 +167,9 @@ package enum EventIDs {
     /// from the events, and are emptied.
     static func settle(_ db: Database, after mark: Int64, through rowid: Int64, adding ids: inout [Entry]) throws {
         let stored = min(rowid, (ids.first?.rowid ?? rowid + 1) - 1)
-        var entries: [Entry] = []
+        var entries: [Entry]
         if stored > mark {
+            entries = []
             entries.reserveCapacity(Int(stored - mark) + ids.count)
             let rows = try Row.fetchCursor(
                 db.cachedStatement(sql: "SELECT id, rowid FROM events WHERE rowid > ? AND rowid <= ?"), arguments: [mark, stored])
@@ -179,9 +180,19 @@ package enum EventIDs {
                 }
                 entries.append(id.withUnsafeBytes { Entry(key: Entry.Key($0), rowid: row[1]) })
             }
+            entries += ids
+            ids.removeAll(keepingCapacity: true)
+        } else {
+            // All in memory (a range received): sorted in their own storage, which goes back to
+            // `ids` emptied, rather than copied.
+            (entries, ids) = (ids, [])
         }
-        entries += ids
-        ids.removeAll(keepingCapacity: true)
+        defer {
+            if entries.capacity > ids.capacity {
+                entries.removeAll(keepingCapacity: true)
+                (ids, entries) = (entries, [])
+            }
+        }
         if !entries.isEmpty {
             entries.sort()
             let run = try nextRun(db)
