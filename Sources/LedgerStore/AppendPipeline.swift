@@ -16,6 +16,9 @@ final class AppendPipeline: @unchecked Sendable {
         var firstSeq: UInt64?
         var lastEvent: Event?
         var count = 0
+        /// Whether an event of the batch is an `office.` one (a registration, rotation or
+        /// revocation), which changes the keys this node trusts.
+        var registers = false
     }
 
     /// The caller's closures, moved to the producer thread. Only one thread calls them at a time.
@@ -172,6 +175,7 @@ final class AppendPipeline: @unchecked Sendable {
             chain.firstSeq = chain.firstSeq ?? seq
             chain.lastEvent = event
             chain.count += 1
+            if !chain.registers, draft.type.hasPrefix("office.") { chain.registers = true }
             if chain.count % 10_000 == 0 { work.progress?(chain.count) }
             return Prepared(event: event, projection: prepared)
         }

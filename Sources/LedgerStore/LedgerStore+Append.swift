@@ -72,7 +72,6 @@ extension LedgerStore {
                 let start = AppendPipeline.Chain(frontier: head.frontier, prev: head.lastHash, clock: HybridLogicalClock(last: clock))
                 // The producer thread is joined before this closure returns (finish or cancel), so the
                 // caller's closures do not actually escape.
-                var registers = false
                 let chain = try withoutActuallyEscaping(now) { now in
                     try withoutActuallyEscaping(validate) { validate in
                         try withoutActuallyEscaping(next) { next in
@@ -83,7 +82,6 @@ extension LedgerStore {
                             do {
                                 var index = 0
                                 while let chunk = pipeline.nextChunk() {
-                                    registers = registers || chunk.contains { $0.event.envelope.type.hasPrefix("office.") }
                                     try insert.insert(chunk, arrived: arrived, projection: projection, in: db) { offset, reason in
                                         StoreError.refused(index: index + offset, reason)
                                     }
@@ -99,7 +97,7 @@ extension LedgerStore {
                     }
                 }
                 try projection?.finish(in: db)
-                let frontier = chain.frontier
+                let (frontier, registers) = (chain.frontier, chain.registers)
                 // The batch may have rotated this office's own key (the registrar's): its checkpoint
                 // must still be signed by the key valid at its size.
                 let keysAfter = registers ? try Self.keyHistory(db, office: office) : keys
