@@ -17,14 +17,17 @@ enum ASCIIDigits {
             output.append(0x30 + UInt8(value))
             return
         }
-        var digits: (UInt64, Int) = (value, 0)
-        var reversed = [UInt8](repeating: 0, count: 20)
-        while digits.0 > 0 {
-            reversed[digits.1] = 0x30 + UInt8(digits.0 % 10)
-            digits.0 /= 10
-            digits.1 += 1
+        // The digits from the last, at the end of room on the stack (not an array of its own per
+        // number), then appended in one piece.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { room in
+            var (rest, first) = (value, 20)
+            while rest > 0 {
+                first -= 1
+                room[first] = 0x30 + UInt8(rest % 10)
+                rest /= 10
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: room[first...]))
         }
-        for index in stride(from: digits.1 - 1, through: 0, by: -1) { output.append(reversed[index]) }
     }
 
     /// Appends `value` zero-padded to `width` digits.

@@ -62,12 +62,12 @@ public enum CanonicalJSON {
     /// Whether the members are already in canonical order with ASCII keys (the common case for
     /// bodies written by the tools), so no sort is needed.
     static func isSortedASCII(_ members: [(String, JSONValue)]) -> Bool {
-        var previous: String.UTF8View? = nil
+        // Two ASCII strings compare as their bytes do (Swift's `<` orders Unicode scalars).
+        var previous: String? = nil
         for member in members {
-            let key = member.0.utf8
-            guard key.allSatisfy({ $0 < 0x80 }) else { return false }
-            if let previous, !previous.lexicographicallyPrecedes(key) { return false }
-            previous = key
+            guard member.0.utf8.allSatisfy({ $0 < 0x80 }) else { return false }
+            if let previous, !(previous < member.0) { return false }
+            previous = member.0
         }
         return true
     }
@@ -77,7 +77,7 @@ public enum CanonicalJSON {
     static func sortedMemberIndices(_ members: [(String, JSONValue)]) -> [Int] {
         let indices = Array(members.indices)
         if members.allSatisfy({ $0.0.utf8.allSatisfy { $0 < 0x80 } }) {
-            return indices.sorted { members[$0].0.utf8.lexicographicallyPrecedes(members[$1].0.utf8) }
+            return indices.sorted { members[$0].0 < members[$1].0 }
         }
         let keys = members.map { Array($0.0.utf16) }
         return indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
