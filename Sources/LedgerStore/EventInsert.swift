@@ -1,8 +1,9 @@
 import GRDB
 import LedgerCore
 
-/// The prepared `INSERT INTO events` of one write transaction, bound through the SQLite C API so
-/// the bytes are handed to SQLite without intermediate copies.
+/// The `INSERT INTO events` of one write transaction (an event at a time, or a recorded chunk many
+/// to a statement), bound through the SQLite C API so the bytes are handed to SQLite without
+/// intermediate copies.
 /// Nothing is written for an event's id: ``EventIDs`` settles the ids of the events after its mark
 /// when they are many, with those of the events stored before it in the table (read from the
 /// events) and those this insert stored (kept in memory, in the order stored), every
@@ -11,9 +12,8 @@ import LedgerCore
 ///
 /// A range being received (``init(_:receiving:after:)``) settles its ids at ``finish()``: nothing
 /// looks an event up by id while a range is stored. Recording leaves them after the mark, and hands
-/// them to the next append (``unsettled``, kept in ``WriteMemo``): a transaction of 10,000 events
-/// read its predecessor's 10,000 back from the event table to settle them, sorted by SQLite, a
-/// tenth of its time.
+/// them to the next append (``unsettled``, kept in ``WriteMemo``), so the settling that takes them
+/// does not read them back from the event table.
 final class EventInsert {
     private let statement: FastStatement
     private let db: Database
