@@ -136,6 +136,8 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
         print("| \(facts) | \(record) | " + rates.indices.map(cell).joined(separator: " | ") + " | \(timings) |")
         if keep { print("kept \(folder)") } else { try? FileManager.default.removeItem(atPath: folder) }
     }
+    // The folder of the ledgers, empty unless they were kept.
+    if !keep { try? FileManager.default.removeItem(atPath: directory + "-facts") }
 }
 
 /// pyeventsourcing's append rate (events/s) at `batch` events per transaction, from its benchmark
