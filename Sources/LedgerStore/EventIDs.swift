@@ -101,11 +101,7 @@ package enum EventIDs {
         let rows = try Row.fetchCursor(db, sql: "SELECT id, rowid FROM events WHERE rowid <= ? ORDER BY id, rowid", arguments: [try mark(db)])
         var (block, entries) = ([Entry](), Int64(0))
         while let row = try rows.next() {
-            let id: Data = row[0]
-            guard id.count == Entry.idBytes else {
-                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event \(row[1] as Int64) has an id of \(id.count) bytes")
-            }
-            block.append(id.withUnsafeBytes { Entry(key: Entry.Key($0), rowid: row[1]) })
+            block.append(try entry(id: row[0], rowid: row[1]))
             if block.count == Entry.perBlock {
                 try write(block[...], to: 1, in: db)
                 entries += Int64(block.count)
@@ -167,41 +163,35 @@ package enum EventIDs {
     /// from the events, and are emptied.
     static func settle(_ db: Database, after mark: Int64, through rowid: Int64, adding ids: inout [Entry]) throws {
         let stored = min(rowid, (ids.first?.rowid ?? rowid + 1) - 1)
-        var entries: [Entry]
         if stored > mark {
-            entries = []
-            entries.reserveCapacity(Int(stored - mark) + ids.count)
+            var read: [Entry] = []
+            read.reserveCapacity(Int(stored - mark))
             let rows = try Row.fetchCursor(
                 db.cachedStatement(sql: "SELECT id, rowid FROM events WHERE rowid > ? AND rowid <= ?"), arguments: [mark, stored])
             while let row = try rows.next() {
-                let id: Data = row[0]
-                guard id.count == Entry.idBytes else {
-                    throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event \(row[1] as Int64) has an id of \(id.count) bytes")
-                }
-                entries.append(id.withUnsafeBytes { Entry(key: Entry.Key($0), rowid: row[1]) })
+                read.append(try entry(id: row[0], rowid: row[1]))
             }
-            entries += ids
-            ids.removeAll(keepingCapacity: true)
-        } else {
-            // All in memory (a range received): sorted in their own storage, which goes back to
-            // `ids` emptied, rather than copied.
-            (entries, ids) = (ids, [])
+            ids.insert(contentsOf: read, at: 0)
         }
-        defer {
-            if entries.capacity > ids.capacity {
-                entries.removeAll(keepingCapacity: true)
-                (ids, entries) = (entries, [])
-            }
-        }
-        if !entries.isEmpty {
-            entries.sort()
+        // Sorted where they are (a range's are all in memory): `ids` keeps its room for the next.
+        defer { ids.removeAll(keepingCapacity: true) }
+        if !ids.isEmpty {
+            ids.sort()
             let run = try nextRun(db)
-            try write(entries[...], to: run, in: db)
-            let count = Int64(entries.count)
+            try write(ids[...], to: run, in: db)
+            let count = Int64(ids.count)
             try db.execute(sql: "INSERT INTO event_id_runs(run, level, entries) VALUES (?, ?, ?)", arguments: [run, level(count), count])
             try merge(db, budget: mergeBudget(db, settled: count))
         }
         try db.execute(sql: "UPDATE event_ids_mark SET through = ? WHERE id = 1", arguments: [rowid])
+    }
+
+    /// The settled id of an event read from the event table.
+    private static func entry(id: Data, rowid: Int64) throws -> Entry {
+        guard id.count == Entry.idBytes else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "event \(rowid) has an id of \(id.count) bytes")
+        }
+        return id.withUnsafeBytes { Entry(key: Entry.Key($0), rowid: rowid) }
     }
 
     /// Appends sorted ids to a run, in blocks of ``Entry/perBlock`` (its ids must all be after
