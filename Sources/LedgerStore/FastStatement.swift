@@ -64,14 +64,19 @@ package struct FastStatement {
     }
 
     /// Binds a blob without copying it: the bytes must stay as they are until ``run()`` returns.
+    /// No bytes bind an empty blob (SQLite would take a blob without an address for NULL).
     package func bind(_ index: Int32, blob: UnsafeRawBufferPointer) {
-        arena.check(sqlite3_bind_blob(handle, index, blob.baseAddress, Int32(blob.count), nil), index)
+        guard let address = blob.baseAddress, !blob.isEmpty else {
+            arena.check(sqlite3_bind_zeroblob(handle, index, 0), index)
+            return
+        }
+        arena.check(sqlite3_bind_blob(handle, index, address, Int32(blob.count), nil), index)
     }
 
     /// Binds a blob without copying it (it is only valid during the call), then runs the statement.
     package func run(blob: [UInt8], at index: Int32) throws {
         try blob.withUnsafeBytes { bytes in
-            arena.check(sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), nil), index)
+            bind(index, blob: bytes)
             try run()
         }
     }
@@ -80,8 +85,8 @@ package struct FastStatement {
     package func run(blob first: [UInt8], at firstIndex: Int32, blob second: [UInt8], at secondIndex: Int32) throws {
         try first.withUnsafeBytes { firstBytes in
             try second.withUnsafeBytes { secondBytes in
-                arena.check(sqlite3_bind_blob(handle, firstIndex, firstBytes.baseAddress, Int32(firstBytes.count), nil), firstIndex)
-                arena.check(sqlite3_bind_blob(handle, secondIndex, secondBytes.baseAddress, Int32(secondBytes.count), nil), secondIndex)
+                bind(firstIndex, blob: firstBytes)
+                bind(secondIndex, blob: secondBytes)
                 try run()
             }
         }

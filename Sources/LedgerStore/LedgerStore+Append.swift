@@ -55,7 +55,7 @@ extension LedgerStore {
         }
         let office = identity.office
         let (appended, registers, memo) = try Self.wrapDatabaseErrors {
-            try pool.write { db in
+            try pool.writeTransaction { db in
                 // What the last append left, unless something else has written since (WriteMemo).
                 let counters = try WriteMemo.Counters(db)
                 var kept = writeMemo.take(counters)

@@ -74,7 +74,7 @@ extension LedgerStore {
         }
         do {
             return try Self.wrapDatabaseErrors {
-                try pool.write { db in try storeRange(db, range, next: next, stop: {}, now: now) }
+                try pool.writeTransaction { db in try storeRange(db, range, next: next, stop: {}, now: now) }
             }
         } catch let fork as ForkFound {
             try keep(fork.proof, office: fork.office, now: now)

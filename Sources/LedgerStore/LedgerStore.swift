@@ -244,6 +244,27 @@ extension LedgerStore {
     }
 }
 
+extension DatabaseWriter {
+    /// Runs `body` in an immediate write transaction, as `write(_:)` does, but begins and commits it
+    /// with statements prepared once per connection: `write(_:)` prepares `BEGIN` and `COMMIT`
+    /// again for every transaction, about 4 % of the writer's time in a transaction of one event.
+    /// On any error the transaction is rolled back (if SQLite has not already) and the error thrown.
+    func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        try writeWithoutTransaction { db in
+            try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+            let result: T
+            do {
+                result = try body(db)
+                try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+            } catch {
+                try? db.rollback()
+                throw error
+            }
+            return result
+        }
+    }
+}
+
 extension LedgerStore {
     /// Runs `body` in a write transaction, for the tables a projection derives from the events and
     /// may rebuild at any time (snapshots, caches). The event tables stay append-only: their

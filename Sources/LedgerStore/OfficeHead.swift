@@ -44,19 +44,31 @@ public struct OfficeHead: Sendable, Equatable {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM office_heads WHERE office = ?"), arguments: [office]).map { try OfficeHead(row: $0) }
     }
 
+    /// Bound through ``FastStatement``: GRDB's argument array was half of this upsert's time, and
+    /// the upsert 5 % of a transaction of one event.
     func save(_ db: Database) throws {
-        try db.cachedStatement(
+        let upsert = try FastStatement(
+            db,
             sql: """
                 INSERT INTO office_heads(office, size, last_hash, frontier, hlc_wall, hlc_logical, checkpoint)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(office) DO UPDATE SET size = excluded.size, last_hash = excluded.last_hash,
                     frontier = excluded.frontier, hlc_wall = excluded.hlc_wall, hlc_logical = excluded.hlc_logical,
                     checkpoint = excluded.checkpoint
-                """
-        ).execute(
-            arguments: [
-                office, Int64(size), lastHash.map { Data($0.bytes) }, Data(frontier.serialized), lastHLC.wall, lastHLC.logical,
-                checkpoint,
-            ])
+                """)
+        upsert.bind(1, office)
+        upsert.bind(2, Int64(size))
+        upsert.bind(5, lastHLC.wall)
+        upsert.bind(6, lastHLC.logical)
+        upsert.bind(7, checkpoint)
+        try frontier.serialized.withUnsafeBytes { frontierBytes in
+            upsert.bind(4, blob: frontierBytes)
+            // Without a last hash (an empty log), parameter 3 stays unbound: NULL.
+            guard let lastHash else { return try upsert.run() }
+            try lastHash.bytes.withUnsafeBytes { hashBytes in
+                upsert.bind(3, blob: hashBytes)
+                try upsert.run()
+            }
+        }
     }
 }

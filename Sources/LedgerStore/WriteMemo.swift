@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import LedgerCore
 
 /// What this store's last committed append left in the ledger, kept so that the next append does
@@ -36,9 +37,16 @@ final class WriteMemo: @unchecked Sendable {
         let version: Int64
         let changes: Int64
 
-        /// Read inside a write transaction, before it writes anything.
+        /// Read inside a write transaction, before it writes anything. The pragma is stepped
+        /// through the C API: a GRDB fetch was 3 % of a transaction of one event.
         init(_ db: Database) throws {
-            version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? -1
+            let statement = try db.cachedStatement(sql: "PRAGMA data_version").sqliteStatement
+            defer { sqlite3_reset(statement) }
+            let code = sqlite3_step(statement)
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            version = sqlite3_column_int64(statement, 0)
             changes = Int64(db.totalChangesCount)
         }
     }

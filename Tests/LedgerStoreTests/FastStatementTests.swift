@@ -32,6 +32,31 @@ struct FastStatementTests {
         #expect(stored.first?["kind"] as String? == "text")  // "" is an empty text, not NULL
     }
 
+    /// A blob is stored as bound, and no bytes are an empty blob, not NULL (SQLite takes a blob
+    /// without an address for NULL, and an empty array may have none): an office head with no
+    /// events saves an empty Merkle frontier in a column that refuses NULL.
+    @Test func noBytesAreAnEmptyBlob() throws {
+        let queue = try DatabaseQueue()
+        let rows = try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t(n INTEGER, b BLOB NOT NULL)")
+            let insert = try FastStatement(db, sql: "INSERT INTO t(n, b) VALUES (?, ?)")
+            for (number, bytes) in [[UInt8](), [1, 2, 3], []].enumerated() {
+                insert.bind(1, Int64(number))
+                try bytes.withUnsafeBytes { buffer in
+                    insert.bind(2, blob: buffer)
+                    try insert.run()
+                }
+            }
+            try insert.run(blob: [], at: 2)
+            insert.bind(1, 4)
+            insert.bind(2, blob: UnsafeRawBufferPointer(start: nil, count: 0))
+            try insert.run()
+            return try Row.fetchAll(db, sql: "SELECT typeof(b) AS kind, b FROM t ORDER BY rowid")
+        }
+        #expect(rows.map { $0["kind"] as String } == ["blob", "blob", "blob", "blob", "blob"])
+        #expect(rows.map { [UInt8]($0["b"] as Data) } == [[], [1, 2, 3], [], [], []])
+    }
+
     @Test func aFailedStepIsADatabaseError() throws {
         let queue = try DatabaseQueue()
         try queue.write { db in

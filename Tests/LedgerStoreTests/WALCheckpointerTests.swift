@@ -105,11 +105,13 @@ struct WALCheckpointerTests {
         #expect(checkpointer.activity.walPages < copied.walPages)
     }
 
-    /// Commits of a few pages copy the WAL themselves once it holds `wake` pages, as SQLite's
-    /// automatic checkpoint does: they gain nothing from a longer WAL.
+    /// Commits of a few pages do not wake the thread (however many `wake` pages they add): they
+    /// copy the WAL themselves once it holds `smallCopy` pages, as SQLite's automatic checkpoint
+    /// does, and gain nothing from a longer WAL.
     @Test func smallCommitsCopyTheWALThemselves() throws {
         let file = try Pool()
-        let checkpointer = WALCheckpointer(path: file.path, writer: file.pool, thresholds: .init(wake: 50, restart: 100_000, smallCommit: 10))
+        let checkpointer = WALCheckpointer(
+            path: file.path, writer: file.pool, thresholds: .init(wake: 20, restart: 100_000, smallCommit: 10, smallCopy: 50))
         for _ in 0..<12 { try file.write(rows: 5) }
         checkpointer.waitForCheckpoint()
         let activity = checkpointer.activity
