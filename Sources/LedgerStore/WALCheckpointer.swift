@@ -15,9 +15,9 @@ import Synchronization
 ///   runs on this checkpointer's own connection and thread, while the writer goes on (it copies
 ///   what no reader still needs; a reader's snapshot may keep back the rest until the next one).
 ///   Woken every 1,000 pages, it left the writer up to 1,000 pages to copy at the restart below,
-///   and about one transaction of 100 events in 150 took 20 – 80 ms; woken every 250, the slowest
-///   of 2,000 such transactions took 10 – 47 ms, two of them over 10 ms where there were 15 – 20,
-///   for the same rate (the disk writes as much either way);
+///   and about one transaction of 100 events in 150 took 20 – 80 ms; woken every 250, two of
+///   2,000 such transactions took over 10 ms (the slowest 26 – 47 ms) where 15 – 20 did, for the
+///   same rate (the disk writes as much either way);
 /// - the WAL starts again from its first page only when a write transaction begins with every page
 ///   copied, which a busy writer seldom gives a checkpoint running beside it. So a commit that
 ///   leaves 4,000 pages (16 MB) or more in the WAL copies what is left itself, as the automatic
@@ -25,11 +25,11 @@ import Synchronization
 ///   transactions wrote is left by then, so the writer copies a part of what it used to;
 /// - a commit of a few pages (fewer than 10: an event or two) does not wake the thread: once it
 ///   leaves 1,000 pages or more in the WAL it copies them itself, as SQLite's automatic
-///   checkpoint does. Such a writer copies a
-///   little per commit anyway, and gains nothing from a longer WAL: a WAL file that grows costs
-///   every commit's sync the file's new size too. In 2,000 transactions of one event each on a new
-///   ledger, a WAL let grow to 4,000 pages cost 3 – 27 % of the rate (8 runs), and one of 16,000
-///   pages 38 – 46 % (3 runs); transactions of 100 and 10,000 events gained more than that.
+///   checkpoint does. Such a writer copies a little per commit anyway, and gains nothing from a
+///   longer WAL: a WAL file that grows costs every commit's sync the file's new size too. In 2,000
+///   transactions of one event each on a new ledger, a WAL let grow to 4,000 pages cost 3 – 27 % of
+///   the rate (8 runs), and one of 16,000 pages 38 – 46 % (3 runs); transactions of 100 and 10,000
+///   events gained more than that.
 ///
 /// Durability is SQLite's: a transaction is durable once its commit has synced the WAL
 /// (`synchronous=FULL`), whichever connection later copies its pages. A checkpoint that cannot
