@@ -3,7 +3,7 @@ import GRDB
 @testable import LedgerStore
 import Testing
 
-/// Appends and ranges received run in ``GRDB/DatabaseWriter/writeTransaction(_:)``: an immediate
+/// Appends and ranges received in one call run in `DatabaseWriter.writeTransaction(_:)` (LedgerStore): an immediate
 /// transaction begun and committed by cached statements, rolled back on any error.
 @Suite("Write transactions on cached statements")
 struct WriteTransactionTests {
