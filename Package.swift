@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "LedgerStoreTests",
             dependencies: [
-                "LedgerCore", "LedgerStore", "CivicTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "LedgerCore", "LedgerStore", "CivicDomain", "CivicTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),

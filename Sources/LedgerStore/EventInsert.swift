@@ -25,6 +25,8 @@ final class EventInsert {
     /// ``lastRowid`` (those before them, after the mark, are read from the events when settled).
     private(set) var unsettled: [EventIDs.Entry]
     private let receiving: Bool
+    /// Each office's next seq and last run (``EventRuns``), kept as events are stored.
+    private var runs = EventRuns.Writer()
 
     /// - Parameters:
     ///   - receiving: a range is being received (its ids wait in memory: call ``finish()``).
@@ -69,6 +71,7 @@ final class EventInsert {
     @discardableResult
     func insert(_ event: Event, arrived: Int64) throws -> Int64 {
         let envelope = event.envelope
+        try runs.check(office: envelope.office, seq: Int64(envelope.seq), in: db)
         statement.bind(1, envelope.office)
         statement.bind(2, Int64(envelope.seq))
         statement.bind(4, envelope.hlc.wall)
@@ -83,6 +86,7 @@ final class EventInsert {
             try statement.run(blob: event.leafHash.bytes, at: 3, blob: event.canonical, at: 9)
             rowid = statement.lastInsertedRowID
             lastRowid = rowid
+            try runs.stored(office: envelope.office, rowid: rowid, in: db)
             unsettled.append(EventIDs.Entry(id: event.leafHash, rowid: rowid))
             // Within a large transaction (a long range received), once in a while.
             if rowid - settledThrough >= EventIDs.settleWithin { try settle(through: rowid) }
@@ -145,6 +149,11 @@ final class EventInsert {
     /// Inserts events with the rowids from `first` on, by one statement, and notes their ids.
     private func insertGroup(_ group: ArraySlice<AppendPipeline.Prepared>, first: Int64, arrived: Int64) throws {
         let statement = try FastStatement(db, sql: Self.groupInserts[group.count - 1])
+        for (offset, item) in group.enumerated() {
+            let envelope = item.event.envelope
+            try runs.check(office: envelope.office, seq: Int64(envelope.seq), in: db)
+            try runs.stored(office: envelope.office, rowid: first + Int64(offset), in: db)
+        }
         groupBytes.removeAll(keepingCapacity: true)
         for item in group {
             groupBytes += item.event.leafHash.bytes

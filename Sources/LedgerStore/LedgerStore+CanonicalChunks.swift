@@ -26,8 +26,8 @@ extension LedgerStore {
         do {
             return try await pool.read { db in
                 var sink = sink
-                let statement = try db.cachedStatement(sql: "SELECT canonical FROM events WHERE office = ? AND seq BETWEEN ? AND ? ORDER BY seq")
-                try statement.setArguments([office, Int64(seqs.lowerBound), Int64(seqs.upperBound)])
+                let statement = try db.cachedStatement(sql: EventRuns.select("e.canonical"))
+                try statement.setArguments([office, Int64(seqs.lowerBound) - 1, Int64(seqs.upperBound)])
                 let handle = statement.sqliteStatement
                 defer { sqlite3_reset(handle) }
                 var rows = 0

@@ -165,7 +165,7 @@ extension LedgerStore {
 
     /// The leaf hashes of the first `size` events of an office, in seq order.
     static func leafHashes(_ db: Database, office: String, size: UInt64) throws -> [Hash] {
-        let ids = try Data.fetchAll(db, sql: "SELECT id FROM events WHERE office = ? AND seq <= ? ORDER BY seq", arguments: [office, Int64(size)])
+        let ids = try Data.fetchAll(db.cachedStatement(sql: EventRuns.select("e.id")), arguments: [office, 0, Int64(size)])
         guard ids.count == Int(size) else { throw StoreError(.notFound("office \(office) has \(ids.count) events here, fewer than \(size)")) }
         return ids.map { Hash(bytes: Array($0)) }
     }

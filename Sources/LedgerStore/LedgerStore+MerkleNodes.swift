@@ -12,7 +12,7 @@ extension LedgerStore {
         StoredMerkleTree(size: size) { level, range in
             let statement =
                 level == 0
-                ? try db.cachedStatement(sql: "SELECT id FROM events WHERE office = ? AND seq > ? AND seq <= ? ORDER BY seq")
+                ? try db.cachedStatement(sql: EventRuns.select("e.id"))
                 : try db.cachedStatement(sql: "SELECT hash FROM merkle_nodes WHERE office = ? AND level = ? AND idx >= ? AND idx < ? ORDER BY idx")
             let arguments: StatementArguments =
                 level == 0
@@ -63,11 +63,12 @@ extension LedgerStore {
         return nodes
     }
 
-    /// Computes the nodes of every log held (a ledger made before they were kept).
+    /// Computes the nodes of every log held (a ledger made before they were kept, in its migration).
     static func backfillNodes(_ db: Database) throws {
         for office in try String.fetchAll(db, sql: "SELECT office FROM office_heads ORDER BY office") {
             var frontier = MerkleFrontier()
             var nodes: [MerkleNode] = []
+            // Migration v10 runs this, before v19 replaces the index on (office, seq) by EventRuns.
             let ids = try Data.fetchCursor(db, sql: "SELECT id FROM events WHERE office = ? ORDER BY seq", arguments: [office])
             while let id = try ids.next() { frontier.append(Hash(bytes: Array(id)), completing: &nodes) }
             try saveNodes(db, office: office, nodes)

@@ -64,12 +64,12 @@ extension LedgerStore {
         var tally = Tally(clock: HybridLogicalClock(last: clockBefore))
         let chain: ReceivePipeline.Chain
         do {
-            let heldID = try db.cachedStatement(sql: "SELECT id FROM events WHERE office = ? AND seq = ?")
+            let heldID = try db.cachedStatement(sql: EventRuns.select("e.id"))
             while let chunk = pipeline.nextChunk() {
                 for item in chunk {
                     let event = item.event
                     if item.isHeld {
-                        let held = try Data.fetchOne(heldID, arguments: [office, Int64(event.envelope.seq)])
+                        let held = try Data.fetchOne(heldID, arguments: [office, Int64(event.envelope.seq) - 1, Int64(event.envelope.seq)])
                         // Unsigned bytes prove nothing about the office: refused, never kept as evidence.
                         // (If the office did sign another history, gossip finds it from the checkpoints.)
                         guard held.map({ Array($0) }) == event.leafHash.bytes else {

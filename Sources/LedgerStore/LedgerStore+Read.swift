@@ -65,15 +65,16 @@ extension LedgerStore {
         office: String? = nil, recordedBy: Int64? = nil, arrivedBy: Int64? = nil, effectiveBy: String? = nil,
         _ body: (StoredEvent) throws -> Bool
     ) throws {
-        var (conditions, arguments) = TimeBounds(recordedBy: recordedBy, arrivedBy: arrivedBy, effectiveBy: effectiveBy).sql()
-        if let office {
-            conditions += " AND office = ?"
-            arguments += [office]
-        }
+        let (conditions, bounds) = TimeBounds(recordedBy: recordedBy, arrivedBy: arrivedBy, effectiveBy: effectiveBy).sql(prefix: "e.")
+        let (sql, arguments): (String, StatementArguments) =
+            if let office {
+                ("SELECT e.* FROM \(EventRuns.from()) AND \(conditions) ORDER BY r.first_seq, e.rowid", [office, 0, Int64.max] + bounds)
+            } else {
+                ("SELECT e.* FROM \(EventRuns.everyOffice) AND \(conditions) ORDER BY \(EventRuns.everyOfficeOrder)", bounds)
+            }
         try Self.wrapDatabaseErrors {
             try pool.read { db in
-                let rows = try Row.fetchCursor(
-                    db, sql: "SELECT * FROM events WHERE \(conditions) ORDER BY office, seq", arguments: arguments)
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
                 while let row = try rows.next() {
                     guard try body(StoredEvent(row: row)) else { return }
                 }
@@ -85,7 +86,7 @@ extension LedgerStore {
     public func event(office: String, seq: UInt64) throws -> StoredEvent? {
         try Self.wrapDatabaseErrors {
             try pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT * FROM events WHERE office = ? AND seq = ?", arguments: [office, Int64(seq)])
+                try Row.fetchOne(db.cachedStatement(sql: EventRuns.select("e.*")), arguments: [office, Int64(seq) - 1, Int64(seq)])
                     .map(StoredEvent.init(row:))
             }
         }

@@ -17,11 +17,11 @@ extension LedgerStore {
         switch tile.level {
         case nil:
             rows = try Data.fetchAll(
-                db, sql: "SELECT canonical FROM events WHERE office = ? AND seq > ? AND seq <= ? ORDER BY seq",
+                db.cachedStatement(sql: EventRuns.select("e.canonical")),
                 arguments: [office, Int64(first), Int64(first + tile.width)])
         case 0:
             rows = try Data.fetchAll(
-                db, sql: "SELECT id FROM events WHERE office = ? AND seq > ? AND seq <= ? ORDER BY seq",
+                db.cachedStatement(sql: EventRuns.select("e.id")),
                 arguments: [office, Int64(first), Int64(first + tile.width)])
         case let level?:
             rows = try Data.fetchAll(

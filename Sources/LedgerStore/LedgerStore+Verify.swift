@@ -56,6 +56,14 @@ extension LedgerStore {
                 let offices = try Self.checkChains(db, checker: ChainChecker(heads: heads, keys: keys, nodes: try Self.storedNodes(db))) { checked in
                     if checked % 50_000 == 0 { progress?(checked, total) }
                 }
+                // Each office's events are read through its runs (EventRuns): a row none of them
+                // reaches was added to the table around the store, or a run is wrong.
+                let reached = offices.reduce(UInt64(0)) { $0 + $1.size }
+                guard reached == total else {
+                    throw VerificationFailure(
+                        office: nil, seq: nil, eventID: nil,
+                        reason: "the event table holds \(total) events but the offices' logs reach \(reached): rows were added around the store, or a run of event_runs is wrong")
+                }
                 let triggers = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'")
                 for trigger in Self.appendOnlyTriggers where !triggers.contains(trigger) {
                     throw VerificationFailure(
@@ -100,7 +108,10 @@ extension LedgerStore {
         }
         do {
             let statement = try db.makeStatement(
-                sql: "SELECT office, seq, id, hlc_wall, hlc_logical, type, effective, canonical FROM events ORDER BY office, seq")
+                sql: """
+                    SELECT e.office, e.seq, e.id, e.hlc_wall, e.hlc_logical, e.type, e.effective, e.canonical
+                    FROM \(EventRuns.everyOffice) ORDER BY \(EventRuns.everyOfficeOrder)
+                    """)
             let handle = statement.sqliteStatement
             var chunk = VerifyChunk()
             var read: UInt64 = 0

@@ -206,7 +206,7 @@ struct SnapshotTests {
             )
         }
         #expect(times == 3 && mark > 0, "the three costs held by the mark: \(times), through \(mark)")
-        #expect(indexes == ["sqlite_autoindex_events_1"], "\(indexes)")
+        #expect(indexes.isEmpty, "\(indexes)")
         #expect(plan.contains("SEARCH t USING PRIMARY KEY (hlc_wall>? AND hlc_wall<?)"), "\(plan)")
         #expect(plan.contains("SEARCH c USING INTEGER PRIMARY KEY (rowid=?)") && !plan.contains("SCAN"), "\(plan)")
         // Catching up indexes the costs after the mark; rebuilding the periods indexes them all again.
@@ -248,7 +248,7 @@ struct SnapshotTests {
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'")
             )
         }
-        #expect(times == 3 && indexes == ["sqlite_autoindex_events_1"], "\(String(describing: times)), \(indexes)")
+        #expect(times == 3 && indexes.isEmpty, "\(String(describing: times)), \(indexes)")
         let filter = TimeFilter(asOf: LedgerDate("2024-02-14")!.unixMilliseconds + 86_400_000 - 1)
         #expect(try CityState.load(from: store, filter: filter).totalCost(system: "cams") == 75)
         try Self.same(store, filter, "as of 2024-02-14")

@@ -11,7 +11,7 @@ enum NodeFindings {
         var findings: [Finding] = []
         func ref(_ office: String, _ seq: UInt64?) throws -> EventRef? {
             guard let seq, let row = try Row.fetchOne(
-                db, sql: "SELECT id, hlc_wall, hlc_logical, type FROM events WHERE office = ? AND seq = ?", arguments: [office, Int64(seq)])
+                db.cachedStatement(sql: EventRuns.select("e.id, e.hlc_wall, e.hlc_logical, e.type")), arguments: [office, Int64(seq) - 1, Int64(seq)])
             else { return nil }
             return EventRef(
                 key: OrderKey(hlc: HLCTimestamp(wall: row["hlc_wall"], logical: row["hlc_logical"]), office: office, seq: seq),

@@ -90,9 +90,11 @@ struct CostAggregator {
                 let rows = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT c.event_rowid, e.seq, e.id, e.hlc_wall, e.hlc_logical, e.type FROM civic_costs c JOIN events e ON e.rowid = c.event_rowid
-                        WHERE e.office = ? AND e.seq BETWEEN ? AND ? AND \(filter.sql(prefix: "c.").0) ORDER BY e.seq
-                        """, arguments: [office, Int64(range.lowerBound), Int64(min(range.upperBound, UInt64(Int64.max)))] + filter.sql(prefix: "c.").1)
+                        SELECT c.event_rowid, e.seq, e.id, e.hlc_wall, e.hlc_logical, e.type
+                        FROM \(EventRuns.from(joining: "CROSS JOIN civic_costs c ON c.event_rowid = e.rowid"))
+                        AND \(filter.sql(prefix: "c.").0) ORDER BY r.first_seq, e.rowid
+                        """,
+                    arguments: [office, Int64(range.lowerBound) - 1, Int64(min(range.upperBound, UInt64(Int64.max)))] + filter.sql(prefix: "c.").1)
                 for row in rows {
                     replaced.insert(row["event_rowid"])
                     let ref = EventRef(

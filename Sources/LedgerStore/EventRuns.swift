@@ -1,0 +1,172 @@
+import GRDB
+
+/// Where an office's event with a given seq is found: `event_runs` holds, for each office, the runs
+/// of its events stored at consecutive rowids, in place of a unique index on `events(office, seq)`.
+///
+/// An office's events held here are always its seqs 1 through its head's size (each range received
+/// continues the held chain, each append the office's own), and a transaction stores them at
+/// consecutive rowids. So a run is its first seq and first rowid alone: it lasts until the
+/// office's next run begins, or through the head's size for its last, and the event at seq `s` of
+/// the run that begins at `(first_seq, first_rowid)` is at rowid `first_rowid + s - first_seq`.
+/// A transaction writes a run only when an office's events stop following its last one on from
+/// where it ended (another office's events were stored in between), so a node that records its own
+/// office's events writes none, and a hub writes one per range received.
+///
+/// Why (migration v19): the unique index was appended to at its end by every transaction, and
+/// SQLite rebalances an index page that overflows with its two neighbours, leaving each nearly
+/// full, so that the next transaction's entries overflowed it again. A transaction of 100 events
+/// wrote 4 – 5 pages of that index, a fifth of all it wrote. The event table's rows are
+/// appended at its end, where SQLite only starts a new page.
+///
+/// Every read through a run checks the row it finds (its office and its seq), so a wrong run can
+/// only make events missing — which readers report and `civic verify` names — never give another
+/// event. The table is append-only, like the events; nothing else writes it.
+package enum EventRuns {
+    /// Migration v19: the event table again without `UNIQUE (office, seq)`, its rows copied
+    /// unchanged (same rowids and bytes), and the runs of the events held.
+    static func migrate(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE event_runs (
+                    office TEXT NOT NULL,
+                    first_seq INTEGER NOT NULL,
+                    first_rowid INTEGER NOT NULL,
+                    PRIMARY KEY (office, first_seq)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER event_runs_append_only_update BEFORE UPDATE ON event_runs
+                BEGIN SELECT RAISE(ABORT, 'event runs are append-only: UPDATE refused'); END;
+                CREATE TRIGGER event_runs_append_only_delete BEFORE DELETE ON event_runs
+                BEGIN SELECT RAISE(ABORT, 'event runs are append-only: DELETE refused'); END;
+                """)
+        // The runs, from the unique index while it exists: a run begins where an event's rowid
+        // does not follow on from its office's event before it.
+        let rows = try Row.fetchCursor(db, sql: "SELECT office, seq, rowid FROM events ORDER BY office, seq")
+        let insert = try db.makeStatement(sql: "INSERT INTO event_runs(office, first_seq, first_rowid) VALUES (?, ?, ?)")
+        var last: (office: String, seq: Int64, rowid: Int64)?
+        while let row = try rows.next() {
+            let (office, seq, rowid): (String, Int64, Int64) = (row[0], row[1], row[2])
+            if let last, last.office == office {
+                guard seq == last.seq + 1 else {
+                    throw StoreError(.corrupt("the events of \(office) held here skip from seq \(last.seq) to \(seq) (run civic verify)"))
+                }
+                if rowid != last.rowid + 1 { try insert.execute(arguments: [office, seq, rowid]) }
+            } else {
+                guard seq == 1 else { throw StoreError(.corrupt("the events of \(office) held here begin at seq \(seq), not 1 (run civic verify)")) }
+                try insert.execute(arguments: [office, seq, rowid])
+            }
+            last = (office, seq, rowid)
+        }
+        try db.execute(
+            sql: """
+                DROP TRIGGER events_append_only_update;
+                DROP TRIGGER events_append_only_delete;
+                CREATE TABLE events_v19 (
+                    rowid INTEGER PRIMARY KEY,
+                    office TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    id BLOB NOT NULL,
+                    id_key INTEGER NOT NULL,
+                    hlc_wall INTEGER NOT NULL,
+                    hlc_logical INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    effective TEXT NOT NULL,
+                    arrived_ms INTEGER NOT NULL,
+                    canonical BLOB NOT NULL
+                );
+                INSERT INTO events_v19(rowid, office, seq, id, id_key, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical)
+                SELECT rowid, office, seq, id, id_key, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical FROM events ORDER BY rowid;
+                DROP TABLE events;
+                ALTER TABLE events_v19 RENAME TO events;
+                \(LedgerStore.eventTriggersSQL)
+                """)
+    }
+
+    /// A `FROM` clause: the runs `r` of office `office` that hold seqs after `after` through
+    /// `through`, and their events `e` in seq order (SQL expressions, e.g. `?1`, `?2`, `?3`). Order
+    /// by `r.first_seq, e.rowid` for seq order (SQLite reads them in that order: it sorts nothing).
+    ///
+    /// The caller's `WHERE` continues the one this clause ends with (`AND …`); `joining` names
+    /// tables joined to the events, e.g. `CROSS JOIN civic_costs c ON c.event_rowid = e.rowid`.
+    package static func from(
+        office: String = "?1", after: String = "?2", through: String = "?3", prefix: String = "", joining: String = ""
+    ) -> String {
+        // The run's last seq: the one before the office's next run, or its head's size.
+        let runEnd = """
+            coalesce((SELECT n.first_seq - 1 FROM event_runs n WHERE n.office = r.office AND n.first_seq > r.first_seq \
+            ORDER BY n.first_seq LIMIT 1), (SELECT h.size FROM office_heads h WHERE h.office = r.office))
+            """
+        return """
+            \(prefix)event_runs r CROSS JOIN events e
+            ON e.rowid BETWEEN r.first_rowid + max(\(after) + 1, r.first_seq) - r.first_seq AND r.first_rowid + min(\(through), \(runEnd)) - r.first_seq
+            AND e.office = r.office AND e.seq = r.first_seq + e.rowid - r.first_rowid
+            \(joining)
+            WHERE r.office = \(office) AND r.first_seq <= \(through)
+            AND r.first_seq >= coalesce((SELECT max(p.first_seq) FROM event_runs p WHERE p.office = \(office) AND p.first_seq <= \(after) + 1), 0)
+            """
+    }
+
+    /// A `FROM` clause of every office's events (`h` its head, `r` and `e` as in ``from(office:after:through:prefix:)``),
+    /// in (office, seq) order by ``everyOfficeOrder``.
+    package static let everyOffice = from(office: "h.office", after: "0", through: "h.size", prefix: "office_heads h CROSS JOIN ")
+    package static let everyOfficeOrder = "h.office, r.first_seq, e.rowid"
+
+    /// Events of office `?1` with seq in `(?2, ?3]`, in seq order: `SELECT columns FROM … ORDER BY …`.
+    package static func select(_ columns: String) -> String {
+        "SELECT \(columns) FROM \(from()) ORDER BY r.first_seq, e.rowid"
+    }
+
+    /// Where a transaction's events of one office go: the seq the next must have and the office's
+    /// last run, read once per office and transaction.
+    struct Tail {
+        var next: Int64
+        var run: (seq: Int64, rowid: Int64)?
+    }
+
+    /// Keeps the runs as a transaction stores events (``EventInsert``), and refuses an event that
+    /// is not its office's next: the check the unique index made, and the one the runs rely on.
+    struct Writer {
+        /// The office of the last event checked, and where it is: a range or a batch is one office's.
+        private var current: (office: String, tail: Tail)?
+        private var others: [String: Tail] = [:]
+
+        /// Checks that `seq` is `office`'s next; call before the event is stored.
+        mutating func check(office: String, seq: Int64, in db: Database) throws {
+            let next = try tail(office, in: db).next
+            guard seq == next else {
+                throw StoreError(.internalFault("\(office)#\(seq) is not the next event of \(office) here (that is #\(next)): nothing was stored"))
+            }
+        }
+
+        /// Notes that `office`'s next event was stored at `rowid` (checked first), starting a run
+        /// when it does not follow on from the office's last.
+        mutating func stored(office: String, rowid: Int64, in db: Database) throws {
+            var tail = try tail(office, in: db)
+            if let run = tail.run, run.rowid + (tail.next - run.seq) == rowid {
+                // Follows on from the last run: nothing to write.
+            } else {
+                try db.cachedStatement(sql: "INSERT INTO event_runs(office, first_seq, first_rowid) VALUES (?, ?, ?)")
+                    .execute(arguments: [office, tail.next, rowid])
+                tail.run = (tail.next, rowid)
+            }
+            tail.next += 1
+            current = (office, tail)
+        }
+
+        /// `office`'s tail, made the current one.
+        private mutating func tail(_ office: String, in db: Database) throws -> Tail {
+            if let current, current.office == office { return current.tail }
+            if let current { others[current.office] = current.tail }
+            let tail = try others.removeValue(forKey: office) ?? Self.read(office, in: db)
+            current = (office, tail)
+            return tail
+        }
+
+        private static func read(_ office: String, in db: Database) throws -> Tail {
+            let size = try Int64.fetchOne(db.cachedStatement(sql: "SELECT size FROM office_heads WHERE office = ?"), arguments: [office]) ?? 0
+            let run = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT first_seq, first_rowid FROM event_runs WHERE office = ? ORDER BY first_seq DESC LIMIT 1"),
+                arguments: [office])
+            return Tail(next: size + 1, run: run.map { ($0[0], $0[1]) })
+        }
+    }
+}
