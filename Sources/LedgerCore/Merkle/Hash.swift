@@ -44,33 +44,43 @@ public struct Hash: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static func sha256(_ data: some Collection<UInt8>) -> Hash {
         var hasher = SHA256()
         hasher.update(data: Array(data))
-        return Hash(bytes: Array(hasher.finalize()))
+        return Hash(finishing: hasher)
     }
 
     /// The RFC 6962 leaf hash, SHA-256(0x00 ‖ data).
     public static func leaf(_ data: some Collection<UInt8>) -> Hash {
         var hasher = SHA256()
-        hasher.update(data: [0x00])
+        withUnsafeBytes(of: UInt8(0x00)) { hasher.update(bufferPointer: $0) }
         let hashedInPlace = data.withContiguousStorageIfAvailable { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) } != nil
         if !hashedInPlace { hasher.update(data: Array(data)) }
-        return Hash(bytes: Array(hasher.finalize()))
+        return Hash(finishing: hasher)
     }
 
     /// The RFC 6962 leaf hash of bytes given as a raw buffer (no copy).
     public static func leaf(buffer: UnsafeRawBufferPointer) -> Hash {
         var hasher = SHA256()
-        hasher.update(data: [0x00])
+        withUnsafeBytes(of: UInt8(0x00)) { hasher.update(bufferPointer: $0) }
         hasher.update(bufferPointer: buffer)
-        return Hash(bytes: Array(hasher.finalize()))
+        return Hash(finishing: hasher)
     }
 
-    /// The RFC 6962 interior node hash, SHA-256(0x01 ‖ left ‖ right).
+    /// The RFC 6962 interior node hash, SHA-256(0x01 ‖ left ‖ right), hashed from one buffer.
     public static func node(_ left: Hash, _ right: Hash) -> Hash {
-        var hasher = SHA256()
-        hasher.update(data: [0x01])
-        hasher.update(data: left.bytes)
-        hasher.update(data: right.bytes)
-        return Hash(bytes: Array(hasher.finalize()))
+        let (left, right) = (left.bytes, right.bytes)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1 + left.count + right.count) { buffer in
+            buffer[0] = 0x01
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[1...]).initialize(from: left)
+            _ = UnsafeMutableBufferPointer(rebasing: buffer[(1 + left.count)...]).initialize(from: right)
+            var hasher = SHA256()
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer))
+            return Hash(finishing: hasher)
+        }
+    }
+
+    /// The digest's bytes, copied from its storage at once (as a sequence, byte by byte, the copy
+    /// was an eighth of preparing an event).
+    private init(finishing hasher: consuming SHA256) {
+        bytes = hasher.finalize().withUnsafeBytes { Array($0) }
     }
 
     /// The hash of the empty tree, SHA-256("").
