@@ -61,17 +61,7 @@ package enum EventRuns {
                 DROP TRIGGER events_append_only_update;
                 DROP TRIGGER events_append_only_delete;
                 CREATE TABLE events_v19 (
-                    rowid INTEGER PRIMARY KEY,
-                    office TEXT NOT NULL,
-                    seq INTEGER NOT NULL,
-                    id BLOB NOT NULL,
-                    id_key INTEGER NOT NULL,
-                    hlc_wall INTEGER NOT NULL,
-                    hlc_logical INTEGER NOT NULL,
-                    type TEXT NOT NULL,
-                    effective TEXT NOT NULL,
-                    arrived_ms INTEGER NOT NULL,
-                    canonical BLOB NOT NULL
+                \(LedgerStore.eventColumnsSQL)
                 );
                 INSERT INTO events_v19(rowid, office, seq, id, id_key, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical)
                 SELECT rowid, office, seq, id, id_key, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical FROM events ORDER BY rowid;

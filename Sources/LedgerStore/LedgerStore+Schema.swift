@@ -293,6 +293,15 @@ extension LedgerStore {
     /// the benchmark's baseline keeps all three.)
     public static let eventTableSQL = """
         CREATE TABLE events (
+        \(eventColumnsSQL),
+            UNIQUE (office, seq)
+        );
+        CREATE INDEX events_by_id_key ON events(id_key);
+        CREATE INDEX events_in_city_order ON events(hlc_wall, hlc_logical, office, seq);
+        """
+
+    /// The event table's columns (migration v1, and v19's copy of the table).
+    static let eventColumnsSQL = """
             rowid INTEGER PRIMARY KEY,
             office TEXT NOT NULL,
             seq INTEGER NOT NULL,
@@ -303,11 +312,7 @@ extension LedgerStore {
             type TEXT NOT NULL,
             effective TEXT NOT NULL,
             arrived_ms INTEGER NOT NULL,
-            canonical BLOB NOT NULL,
-            UNIQUE (office, seq)
-        );
-        CREATE INDEX events_by_id_key ON events(id_key);
-        CREATE INDEX events_in_city_order ON events(hlc_wall, hlc_logical, office, seq);
+            canonical BLOB NOT NULL
         """
 
     /// The triggers that make the event table append-only (migration v1, and v19 again on the
