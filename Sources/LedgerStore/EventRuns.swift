@@ -77,6 +77,9 @@ package enum EventRuns {
     ///
     /// The caller's `WHERE` continues the one this clause ends with (`AND …`); `joining` names
     /// tables joined to the events, e.g. `CROSS JOIN civic_costs c ON c.event_rowid = e.rowid`.
+    /// The row checks are written `+e.office`, `+e.seq` so that SQLite never reads the events by
+    /// them: over every office it chose to build an index of the events' offices (all of them)
+    /// and sort the rows, rather than read each run's rowids.
     package static func from(
         office: String = "?1", after: String = "?2", through: String = "?3", prefix: String = "", joining: String = ""
     ) -> String {
@@ -88,14 +91,14 @@ package enum EventRuns {
         return """
             \(prefix)event_runs r CROSS JOIN events e
             ON e.rowid BETWEEN r.first_rowid + max(\(after) + 1, r.first_seq) - r.first_seq AND r.first_rowid + min(\(through), \(runEnd)) - r.first_seq
-            AND e.office = r.office AND e.seq = r.first_seq + e.rowid - r.first_rowid
+            AND +e.office = r.office AND +e.seq = r.first_seq + e.rowid - r.first_rowid
             \(joining)
             WHERE r.office = \(office) AND r.first_seq <= \(through)
             AND r.first_seq >= coalesce((SELECT max(p.first_seq) FROM event_runs p WHERE p.office = \(office) AND p.first_seq <= \(after) + 1), 0)
             """
     }
 
-    /// A `FROM` clause of every office's events (`h` its head, `r` and `e` as in ``from(office:after:through:prefix:)``),
+    /// A `FROM` clause of every office's events (`h` its head, `r` and `e` as in ``from(office:after:through:prefix:joining:)``),
     /// in (office, seq) order by ``everyOfficeOrder``.
     package static let everyOffice = from(office: "h.office", after: "0", through: "h.size", prefix: "office_heads h CROSS JOIN ")
     package static let everyOfficeOrder = "h.office, r.first_seq, e.rowid"

@@ -96,6 +96,25 @@ struct EventRunsTests {
         #expect(try hub.verify().eventCount == UInt64(total))
     }
 
+    /// SQLite reads each run's rowids, for one office and for all: it neither builds an index of
+    /// the events' offices nor sorts the rows.
+    @Test func eachRunIsReadByItsRowids() throws {
+        let city = try Self.interleavedHub()
+        let plans = try city.store("transport").read { db in
+            try [
+                EventRuns.select("e.canonical"),
+                "SELECT e.* FROM \(EventRuns.everyOffice) ORDER BY \(EventRuns.everyOfficeOrder)",
+            ].map { sql in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: sql.contains("?1") ? ["police", 0, 10] : [])
+                    .map { $0["detail"] as String? ?? "" }.joined(separator: "; ")
+            }
+        }
+        for plan in plans {
+            #expect(plan.contains("SEARCH e USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"), "\(plan)")
+            #expect(!plan.contains("TEMP B-TREE") && !plan.contains("AUTOMATIC") && !plan.contains("SCAN e"), "\(plan)")
+        }
+    }
+
     /// A recording node that receives nothing writes one run for its office, ever.
     @Test func aNodeThatOnlyRecordsWritesOneRun() throws {
         let ledger = try TestLedger()
