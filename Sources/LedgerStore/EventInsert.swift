@@ -71,7 +71,6 @@ final class EventInsert {
     @discardableResult
     func insert(_ event: Event, arrived: Int64) throws -> Int64 {
         let envelope = event.envelope
-        try runs.check(office: envelope.office, seq: Int64(envelope.seq), in: db)
         statement.bind(1, envelope.office)
         statement.bind(2, Int64(envelope.seq))
         statement.bind(4, envelope.hlc.wall)
@@ -86,7 +85,8 @@ final class EventInsert {
             try statement.run(blob: event.leafHash.bytes, at: 3, blob: event.canonical, at: 9)
             rowid = statement.lastInsertedRowID
             lastRowid = rowid
-            try runs.stored(office: envelope.office, rowid: rowid, in: db)
+            // After the row (its rowid is SQLite's): an event out of place rolls the transaction back.
+            try runs.stored(office: envelope.office, seq: Int64(envelope.seq), rowid: rowid, in: db)
             unsettled.append(EventIDs.Entry(id: event.leafHash, rowid: rowid))
             // Within a large transaction (a long range received), once in a while.
             if rowid - settledThrough >= EventIDs.settleWithin { try settle(through: rowid) }
@@ -151,8 +151,7 @@ final class EventInsert {
         let statement = try FastStatement(db, sql: Self.groupInserts[group.count - 1])
         for (offset, item) in group.enumerated() {
             let envelope = item.event.envelope
-            try runs.check(office: envelope.office, seq: Int64(envelope.seq), in: db)
-            try runs.stored(office: envelope.office, rowid: first + Int64(offset), in: db)
+            try runs.stored(office: envelope.office, seq: Int64(envelope.seq), rowid: first + Int64(offset), in: db)
         }
         groupBytes.removeAll(keepingCapacity: true)
         for item in group {

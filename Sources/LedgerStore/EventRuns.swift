@@ -86,7 +86,7 @@ package enum EventRuns {
         // The run's last seq: the one before the office's next run, or its head's size.
         let runEnd = """
             coalesce((SELECT n.first_seq - 1 FROM event_runs n WHERE n.office = r.office AND n.first_seq > r.first_seq \
-            ORDER BY n.first_seq LIMIT 1), (SELECT h.size FROM office_heads h WHERE h.office = r.office))
+            ORDER BY n.first_seq LIMIT 1), (SELECT head.size FROM office_heads head WHERE head.office = r.office))
             """
         return """
             \(prefix)event_runs r CROSS JOIN events e
@@ -118,22 +118,18 @@ package enum EventRuns {
     /// Keeps the runs as a transaction stores events (``EventInsert``), and refuses an event that
     /// is not its office's next: the check the unique index made, and the one the runs rely on.
     struct Writer {
-        /// The office of the last event checked, and where it is: a range or a batch is one office's.
+        /// The office of the last event stored, and where it is: a range or a batch is one office's.
         private var current: (office: String, tail: Tail)?
         private var others: [String: Tail] = [:]
 
-        /// Checks that `seq` is `office`'s next; call before the event is stored.
-        mutating func check(office: String, seq: Int64, in db: Database) throws {
-            let next = try tail(office, in: db).next
-            guard seq == next else {
-                throw StoreError(.internalFault("\(office)#\(seq) is not the next event of \(office) here (that is #\(next)): nothing was stored"))
-            }
-        }
-
-        /// Notes that `office`'s next event was stored at `rowid` (checked first), starting a run
-        /// when it does not follow on from the office's last.
-        mutating func stored(office: String, rowid: Int64, in db: Database) throws {
+        /// Notes that `office`'s event `seq` is stored at `rowid` in this transaction, starting a run
+        /// when it does not follow on from the office's last; refuses it (and writes nothing) when it
+        /// is not the office's next, so the caller's transaction rolls back.
+        mutating func stored(office: String, seq: Int64, rowid: Int64, in db: Database) throws {
             var tail = try tail(office, in: db)
+            guard seq == tail.next else {
+                throw StoreError(.internalFault("\(office)#\(seq) is not the next event of \(office) here (that is #\(tail.next)): nothing was stored"))
+            }
             if let run = tail.run, run.rowid + (tail.next - run.seq) == rowid {
                 // Follows on from the last run: nothing to write.
             } else {

@@ -124,7 +124,7 @@ struct EventRunsTests {
         #expect(try ledger.store.read { db in try Self.storedRuns(db) } == ["transport 1 1"])
     }
 
-    /// An event that is not its office's next is refused before it is stored (the check the
+    /// An event that is not its office's next is refused, with no run written (the check the
     /// unique index made): neither a seq held nor one past the next.
     @Test func onlyAnOfficesNextEventIsStored() throws {
         let ledger = try TestLedger()
@@ -132,14 +132,15 @@ struct EventRunsTests {
         try ledger.store.pool.write { db in
             for seq: Int64 in [3, 5] {
                 var runs = EventRuns.Writer()
-                let error = #expect(throws: StoreError.self) { try runs.check(office: "transport", seq: seq, in: db) }
+                let error = #expect(throws: StoreError.self) { try runs.stored(office: "transport", seq: seq, rowid: 9, in: db) }
                 #expect(error?.description.contains("that is #4") == true, "\(String(describing: error))")
+                #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM event_runs") == 1)
             }
             var runs = EventRuns.Writer()
-            try runs.check(office: "transport", seq: 4, in: db)
-            try runs.stored(office: "transport", rowid: 4, in: db)
-            #expect(throws: StoreError.self) { try runs.check(office: "transport", seq: 4, in: db) }
-            try runs.check(office: "police", seq: 1, in: db)
+            try runs.stored(office: "transport", seq: 4, rowid: 4, in: db)
+            #expect(throws: StoreError.self) { try runs.stored(office: "transport", seq: 4, rowid: 5, in: db) }
+            try runs.stored(office: "police", seq: 1, rowid: 5, in: db)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM event_runs") == 2)
         }
     }
 
