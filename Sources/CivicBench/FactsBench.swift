@@ -8,12 +8,16 @@ import LedgerStore
 /// costs recorded one per durable transaction, 100 and 10,000 per transaction; `civic record`
 /// whole processes on that ledger when `civic` is given; pyeventsourcing at the same batch sizes
 /// when `peer` (its benchmark script) is given, run here so the ratios come from one run.
-func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String?, singles: Int, batches: [Int], keep: Bool = false) throws {
+///
+/// Each batch size runs `repeats` times, alternating with the peer's run at that size (peer,
+/// then this project), so that a machine whose speed drifts within minutes slows both alike; a
+/// cell gives the medians, the range of the paired ratios, and this process's CPU time per event
+/// (user and system, every thread: the writer, the append producer and the checkpointer).
+func runFactsBench(
+    sizes: [Int], directory: String, civic: String?, peer: String?, singles: Int, batches: [Int], repeats: Int = 1, keep: Bool = false
+) throws {
     // Events per run at each batch size: `singles` one by one, then 200 transactions (at least 20,000 events).
     let runs = batches.map { batch in (count: batch == 1 ? singles : max(20_000, batch * 10), batch: batch) }
-    let peerRates = try peer.map { script in
-        try runs.map { run in try peerRate(script: script, events: run.count, batch: run.batch) }
-    }
     let columns = batches.map { $0 == 1 ? "1 event/txn ev/s" : "\($0) events/txn ev/s" }
     print("| facts held | `civic record` median (p90) | " + columns.joined(separator: " | ") + " | state --as-of, 5 dates (median, max) | receive all, then the first record |")
     print("|---|---|" + String(repeating: "---|", count: columns.count) + "---|---|")
@@ -76,27 +80,35 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
             record = String(format: "%.1f ms (%.1f ms)", times[times.count / 2], times[times.count * 9 / 10])
         }
 
-        // One event per durable transaction, then 100 and 10,000.
-        var rates: [Double] = []
-        var written: [Double] = []
+        // One event per durable transaction, then 100 and 10,000, each beside the peer's run.
+        var cells: [String] = []
         for (count, batch) in runs {
-            var drafts: [EventDraft] = []
-            var done = 0
-            // What was written before (the facts, the processes' records, the run before) reaches
-            // the disk first, so that the kernel's writing it back does not slow this run's commits
-            // (the peer's script starts on a fresh file, with nothing of it to write back).
-            sync()
-            let blocks = writtenBlocks(children: false)
-            let elapsed = try seconds {
-                while done < count {
-                    drafts.removeAll(keepingCapacity: true)
-                    for _ in 0..<min(batch, count - done) { drafts.append(try cost()) }
-                    _ = try opened.store.append(drafts, signer: opened.signer)
-                    done += drafts.count
+            var measured: [Run] = []
+            var peers: [(rate: Double, written: Double)] = []
+            for _ in 0..<max(1, repeats) {
+                if let peer { peers.append(try peerRate(script: peer, events: count, batch: batch)) }
+                var drafts: [EventDraft] = []
+                var done = 0
+                // What was written before (the facts, the processes' records, the run before) reaches
+                // the disk first, so that the kernel's writing it back does not slow this run's commits
+                // (the peer's script starts on a fresh file, with nothing of it to write back).
+                sync()
+                let before = ProcessUsage()
+                let elapsed = try seconds {
+                    while done < count {
+                        drafts.removeAll(keepingCapacity: true)
+                        for _ in 0..<min(batch, count - done) { drafts.append(try cost()) }
+                        _ = try opened.store.append(drafts, signer: opened.signer)
+                        done += drafts.count
+                    }
                 }
+                let after = ProcessUsage()
+                measured.append(
+                    Run(
+                        rate: Double(count) / elapsed, written: Double(after.writtenBlocks - before.writtenBlocks) * 512 / Double(count),
+                        cpuMicroseconds: (after.cpuSeconds - before.cpuSeconds) * 1e6 / Double(count)))
             }
-            rates.append(Double(count) / elapsed)
-            written.append(Double(writtenBlocks(children: false) - blocks) * 512 / Double(count))
+            cells.append(Run.cell(measured, peers: peers.isEmpty ? nil : peers))
         }
         // State as of five instants across the ledger's recording, the last after everything,
         // from the snapshots (made first, timed apart: state would make them on its first call).
@@ -127,13 +139,7 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
         try? FileManager.default.removeItem(atPath: folder + "-hub")
         let timings = String(format: "%.0f ms, %.0f ms | %.1f s, then %.0f ms", stateTimes[2], stateTimes[4], receiveSeconds, firstRecord * 1000)
 
-        func cell(_ at: Int) -> String {
-            guard let peerRates else { return String(format: "%.0f (%.0f B/ev)", rates[at], written[at]) }
-            return String(
-                format: "%.0f (peer %.0f, %.2f×; %.0f B/ev, peer %.0f)", rates[at], peerRates[at].rate, rates[at] / peerRates[at].rate,
-                written[at], peerRates[at].written)
-        }
-        print("| \(facts) | \(record) | " + rates.indices.map(cell).joined(separator: " | ") + " | \(timings) |")
+        print("| \(facts) | \(record) | " + cells.joined(separator: " | ") + " | \(timings) |")
         if keep { print("kept \(folder)") } else { try? FileManager.default.removeItem(atPath: folder) }
     }
     // The folder of the ledgers, empty unless they were kept.
@@ -143,7 +149,7 @@ func runFactsBench(sizes: [Int], directory: String, civic: String?, peer: String
 /// pyeventsourcing's append rate (events/s) at `batch` events per transaction, from its benchmark
 /// script, and the bytes its process wrote per event (its replays that follow only read).
 private func peerRate(script: String, events: Int, batch: Int) throws -> (rate: Double, written: Double) {
-    let blocks = writtenBlocks(children: true)
+    let before = ProcessUsage(children: true)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", script, String(events), String(batch)]
@@ -162,16 +168,52 @@ private func peerRate(script: String, events: Int, batch: Int) throws -> (rate: 
     else {
         throw BenchError("the peer benchmark \(script) failed (is PEERS set to where eventsourcing 9.5.6 is installed?)")
     }
-    return (rate, Double(writtenBlocks(children: true) - blocks) * 512 / Double(events))
+    return (rate, Double(ProcessUsage(children: true).writtenBlocks - before.writtenBlocks) * 512 / Double(events))
 }
 
-/// The 512-byte blocks written so far by this process, or by its ended children: the
-/// kernel counts a file's page as it is dirtied, so a page written twice (the WAL, then the
-/// database file at checkpoint) counts twice.
-private func writtenBlocks(children: Bool) -> Int {
-    var usage = rusage()
-    getrusage(children ? RUSAGE_CHILDREN.rawValue : RUSAGE_SELF.rawValue, &usage)
-    return usage.ru_oublock
+/// One recording run of this project's: its rate (events/s), the bytes it wrote per event and
+/// the CPU time it took per event.
+private struct Run {
+    let rate: Double
+    let written: Double
+    let cpuMicroseconds: Double
+
+    /// A table cell: the medians of `runs`, and beside `peers` (run alternately with them) the
+    /// peer's median rate, the ratio of the medians and the range of the paired ratios.
+    static func cell(_ runs: [Run], peers: [(rate: Double, written: Double)]?) -> String {
+        let rate = median(runs.map(\.rate))
+        let written = median(runs.map(\.written))
+        let cpu = median(runs.map(\.cpuMicroseconds))
+        guard let peers else { return String(format: "%.0f (%.0f B/ev, CPU %.1f µs/ev)", rate, written, cpu) }
+        let peerRate = median(peers.map(\.rate))
+        let ratios = zip(runs, peers).map { $0.rate / $1.rate }
+        let spread = ratios.count > 1 ? String(format: " (pairs %.2f – %.2f)", ratios.min() ?? 0, ratios.max() ?? 0) : ""
+        return String(
+            format: "%.0f (peer %.0f, %.2f×%@; %.0f B/ev, peer %.0f; CPU %.1f µs/ev)", rate, peerRate, rate / peerRate, spread, written,
+            median(peers.map(\.written)), cpu)
+    }
+
+    private static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+}
+
+/// This process's or its ended children's use so far: the 512-byte blocks written (the kernel
+/// counts a file's page as it is dirtied, so a page written twice, the WAL and then the database
+/// file at checkpoint, counts twice) and the CPU time, user and system, of all their threads.
+private struct ProcessUsage {
+    let writtenBlocks: Int
+    let cpuSeconds: Double
+
+    init(children: Bool = false) {
+        var usage = rusage()
+        getrusage(children ? RUSAGE_CHILDREN.rawValue : RUSAGE_SELF.rawValue, &usage)
+        writtenBlocks = usage.ru_oublock
+        cpuSeconds =
+            Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
 }
 
 /// The system `s<number>` procured (the facts the recording benchmarks' costs name).

@@ -2,7 +2,7 @@
 //   Tools/bench (or: swift build -c release --product civic-bench && .build/release/civic-bench --events 100000)
 //   civic-bench --state 1000000 [--offices 10] [--held-facts 100000] [--keep]   time travel (issues 3 and 12)
 //   civic-bench --replay DIR      state as of 5 random instants and for all time, in process, on a kept ledger
-//   civic-bench --facts 1000,100000 [--civic PATH] [--peer SCRIPT] [--batches 1,100,10000] [--keep]   recording on a grown ledger (issue 12)
+//   civic-bench --facts 1000,100000 [--civic PATH] [--peer SCRIPT] [--batches 1,100,10000] [--repeat 3] [--keep]   recording on a grown ledger (issue 12)
 //   civic-bench --latency 2200000 [--singles 20000] [--batch 10000]   each write transaction's time as a ledger grows (issue 12)
 //   civic-bench --parse 100000    checking received canonical events (Event(canonical:)), in process
 // Prints one markdown table row per size. Not part of the test suite or CI.
@@ -31,6 +31,8 @@ struct Options {
     var latency: Int?
     /// The recording benchmark's batch sizes (events per transaction).
     var batches = [1, 100, 10_000]
+    /// How many times the recording benchmark runs each batch size (alternating with the peer's).
+    var repeats = 1
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -51,6 +53,7 @@ struct Options {
             case "--replay": replay = iterator.next()
             case "--parse": parse = Int(iterator.next() ?? "")
             case "--latency": latency = Int(iterator.next() ?? "")
+            case "--repeat": repeats = max(1, Int(iterator.next() ?? "") ?? repeats)
             case "--batches": batches = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
@@ -225,7 +228,7 @@ if let facts = options.facts {
     runAlone {
         try runFactsBench(
             sizes: facts, directory: options.directory, civic: options.civic, peer: options.peer, singles: options.singles, batches: options.batches,
-            keep: options.keep)
+            repeats: options.repeats, keep: options.keep)
     }
 }
 if let replay = options.replay { runAlone { try runReplayBench(directory: replay) } }
