@@ -26,18 +26,21 @@ final class EventInsert {
     private(set) var unsettled: [EventIDs.Entry]
     private let receiving: Bool
     /// Each office's next seq and last run (``EventRuns``), kept as events are stored.
-    private var runs = EventRuns.Writer()
+    private var runs: EventRuns.Writer
 
     /// - Parameters:
     ///   - receiving: a range is being received (its ids wait in memory: call ``finish()``).
     ///   - after: the last event stored and the id mark, when the caller knows them (``WriteMemo``).
     ///   - unsettled: ids stored after the mark that the caller holds: the last ones, in the order
     ///     stored, through `after.last` (others are left out and read from the events when settled).
+    ///   - runs: an office's run tail as the last transaction left it, when the caller knows it
+    ///     (``WriteMemo``; ``runTail(of:)`` gives it).
     init(
         _ db: Database, receiving: Bool = false, after known: (last: Int64, settled: Int64)? = nil,
-        unsettled: consuming [EventIDs.Entry] = []
+        unsettled: consuming [EventIDs.Entry] = [], runs knownRuns: (office: String, tail: EventRuns.Tail)? = nil
     ) throws {
         (self.db, self.receiving) = (db, receiving)
+        runs = EventRuns.Writer(known: knownRuns)
         statement = try FastStatement(
             db,
             sql: """
@@ -50,6 +53,9 @@ final class EventInsert {
         // Settled when a transaction begins, so that one settling serves every event stored since.
         if lastRowid - settledThrough >= EventIDs.settleAfter { try settle(through: lastRowid) }
     }
+
+    /// `office`'s run tail after this transaction's events, if it stored any of them.
+    func runTail(of office: String) -> EventRuns.Tail? { runs.tail(of: office) }
 
     private func settle(through rowid: Int64) throws {
         try EventIDs.settle(db, after: settledThrough, through: rowid, adding: &unsettled)

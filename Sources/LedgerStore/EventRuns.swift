@@ -122,6 +122,17 @@ package enum EventRuns {
         private var current: (office: String, tail: Tail)?
         private var others: [String: Tail] = [:]
 
+        /// - Parameter known: an office's tail as the last transaction left it, when the caller
+        ///   knows nothing has written since (``WriteMemo``): its first event is not looked up.
+        init(known: (office: String, tail: Tail)? = nil) {
+            current = known
+        }
+
+        /// `office`'s tail after the events stored so far, if any of its events were.
+        func tail(of office: String) -> Tail? {
+            current?.office == office ? current?.tail : others[office]
+        }
+
         /// Notes that `office`'s event `seq` is stored at `rowid` in this transaction, starting a run
         /// when it does not follow on from the office's last; refuses it (and writes nothing) when it
         /// is not the office's next, so the caller's transaction rolls back.

@@ -66,7 +66,10 @@ extension LedgerStore {
                 let keys = try kept.map(\.keys) ?? Self.keyHistory(db, office: office)
                 try Self.checkSigner(keys, signer: signer, office: office, size: head.size + 1)
                 let arrived = now()
-                let insert = try EventInsert(db, after: kept.map { (last: $0.last.rowid, settled: $0.settled) }, unsettled: consume unsettled)
+                // The run tail is the memo's only if it follows the memo's head (it always should).
+                let runs = kept?.runs.flatMap { $0.next == Int64(head.size) + 1 ? (office: office, tail: $0) : nil }
+                let insert = try EventInsert(
+                    db, after: kept.map { (last: $0.last.rowid, settled: $0.settled) }, unsettled: consume unsettled, runs: runs)
                 let projection = try beginProjection(db, mode: .record, after: kept?.last)
                 let clock = try kept?.clock ?? Self.nodeClock(db)
                 let start = AppendPipeline.Chain(frontier: head.frontier, prev: head.lastHash, clock: HybridLogicalClock(last: clock))
@@ -104,20 +107,22 @@ extension LedgerStore {
                 if frontier.size > head.size { try Self.checkSigner(keysAfter, signer: signer, office: office, size: frontier.size) }
                 let checkpoint = try SignedCheckpoint(
                     checkpoint: Checkpoint(origin: identity.origin, size: frontier.size, root: frontier.root), signer: signer)
+                // Serialized once: the head and the key boundary keep the same text.
+                let note = checkpoint.note.serialized
                 let newHead = OfficeHead(
                     office: office, size: frontier.size, lastHash: chain.prev, frontier: frontier,
                     lastHLC: chain.lastEvent?.envelope.hlc ?? head.lastHLC,
-                    checkpoint: checkpoint.note.serialized)
+                    checkpoint: note)
                 try newHead.save(db)
                 try Self.saveNodes(db, office: office, chain.nodes)
                 // The node clock is the later of node_clock and this head (nodeClock(_:)): the batch's
                 // last timestamp is in the head, so node_clock is not written (a page less per commit).
-                try Self.keepBoundary(db, keys: keysAfter, office: office, size: frontier.size, note: checkpoint.note.serialized)
+                try Self.keepBoundary(db, keys: keysAfter, office: office, size: frontier.size, note: note)
                 let memo = chain.lastEvent.map { event in
                     WriteMemo.Contents(
                         version: counters.version, changes: Int64(db.totalChangesCount), head: newHead, keys: keysAfter,
                         clock: max(clock, event.envelope.hlc), last: (insert.lastRowid, event.leafHash), settled: insert.settledThrough,
-                        unsettled: insert.unsettled)
+                        unsettled: insert.unsettled, runs: insert.runTail(of: office))
                 }
                 return (
                     AppendSummary(office: office, firstSeq: chain.firstSeq, count: chain.count, lastEvent: chain.lastEvent, checkpoint: checkpoint),

@@ -4,8 +4,8 @@ import GRDBSQLite
 import LedgerCore
 
 /// What this store's last committed append left in the ledger, kept so that the next append does
-/// not read it again: the office's head and keys, the node's clock, the last event, the id mark and
-/// the ids stored after it.
+/// not read it again: the office's head and keys, the node's clock, the last event, the id mark,
+/// the ids stored after it and where the office's events run.
 ///
 /// It holds only while nothing else has written the ledger since. Two counters of the writer
 /// connection tell: `PRAGMA data_version` changes when another connection (another process, or
@@ -30,6 +30,8 @@ final class WriteMemo: @unchecked Sendable {
         /// The ids of the last events stored after the mark, in the order stored, through `last`
         /// (``EventInsert/unsettled``): the settling that next needs them does not read them back.
         var unsettled: [EventIDs.Entry]
+        /// The office's run tail after the append (``EventRuns``): its next seq and last run.
+        let runs: EventRuns.Tail?
     }
 
     /// The counters a transaction compares with the memo's.

@@ -25,6 +25,8 @@ struct WriteMemoTests {
         #expect(memo.head == (try ledger.store.head(office: "transport")))
         #expect(memo.last.rowid == 2 && memo.last.id == first.lastEvent?.leafHash)
         #expect(memo.clock == first.lastEvent?.envelope.hlc)
+        // Where the office's events run: the next append checks its first seq against it.
+        #expect(memo.runs?.next == 3 && memo.runs?.run?.seq == 1 && memo.runs?.run?.rowid == 1)
         // Taken once: the next append finds none and reads the ledger.
         #expect(try Self.memo(ledger.store) == nil)
         let second = try ledger.store.append([try TestLedger.draft(2)], signer: ledger.signer)
