@@ -94,7 +94,9 @@ public struct EventEnvelope: Sendable, Equatable {
     /// without building the tree. (A later version's event keeps the bytes it arrived with.)
     public func canonicalBytes() throws(JSONError) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(320)
+        // Room for the envelope of a typical event (330 – 450 bytes, with `prev`): growing the
+        // array copies it, which was a tenth of this function's time at 320.
+        output.reserveCapacity(512)
         output.append(UInt8(ascii: "{"))
         if let author {
             output.append(contentsOf: #""author":"#.utf8)
