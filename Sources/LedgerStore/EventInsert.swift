@@ -40,7 +40,7 @@ final class EventInsert {
         unsettled: consuming [EventIDs.Entry] = [], runs knownRuns: (office: String, tail: EventRuns.Tail)? = nil
     ) throws {
         (self.db, self.receiving) = (db, receiving)
-        runs = EventRuns.Writer(known: knownRuns)
+        runs = try EventRuns.Writer(known: knownRuns, in: db)
         statement = try FastStatement(
             db,
             sql: """

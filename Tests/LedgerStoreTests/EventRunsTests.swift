@@ -131,16 +131,34 @@ struct EventRunsTests {
         _ = try ledger.store.append((0..<3).map { try TestLedger.draft($0) }, signer: ledger.signer)
         try ledger.store.pool.write { db in
             for seq: Int64 in [3, 5] {
-                var runs = EventRuns.Writer()
+                var runs = try EventRuns.Writer(in: db)
                 let error = #expect(throws: StoreError.self) { try runs.stored(office: "transport", seq: seq, rowid: 9, in: db) }
                 #expect(error?.description.contains("that is #4") == true, "\(String(describing: error))")
                 #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM event_runs") == 1)
             }
-            var runs = EventRuns.Writer()
+            var runs = try EventRuns.Writer(in: db)
             try runs.stored(office: "transport", seq: 4, rowid: 4, in: db)
             #expect(throws: StoreError.self) { try runs.stored(office: "transport", seq: 4, rowid: 5, in: db) }
             try runs.stored(office: "police", seq: 1, rowid: 5, in: db)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM event_runs") == 2)
+        }
+    }
+
+    /// A run tail handed over from the last append (``WriteMemo``) is taken only while the
+    /// office's head still ends where it says: a stale one is dropped, and the seq check reads the
+    /// ledger, refusing the event a stale memo would have numbered.
+    @Test func aStaleRunTailIsNotTaken() throws {
+        let ledger = try TestLedger()
+        _ = try ledger.store.append((0..<3).map { try TestLedger.draft($0) }, signer: ledger.signer)
+        try ledger.store.pool.write { db in
+            // As if left before the third event: the head says 3 events, the tail 2.
+            var stale = try EventRuns.Writer(known: ("transport", EventRuns.Tail(next: 3, run: (seq: 1, rowid: 1))), in: db)
+            #expect(throws: StoreError.self) { try stale.stored(office: "transport", seq: 3, rowid: 4, in: db) }
+            // The tail the last append left: the next event follows on, and no run is written.
+            var current = try EventRuns.Writer(known: ("transport", EventRuns.Tail(next: 4, run: (seq: 1, rowid: 1))), in: db)
+            try current.stored(office: "transport", seq: 4, rowid: 4, in: db)
+            #expect(current.tail(of: "transport")?.next == 5)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM event_runs") == 1)
         }
     }
 
