@@ -139,7 +139,10 @@ package enum EventRuns {
                 sqlite3_reset(statement)
                 sqlite3_clear_bindings(statement)
             }
-            sqlite3_bind_text(statement, 1, office, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+            let bound = sqlite3_bind_text(statement, 1, office, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+            guard bound == SQLITE_OK else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: bound), message: "binding the office failed: \(String(cString: sqlite3_errstr(bound)))")
+            }
             switch sqlite3_step(statement) {
             case SQLITE_ROW: return sqlite3_column_int64(statement, 0)
             case SQLITE_DONE: return 0
