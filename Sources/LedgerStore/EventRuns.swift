@@ -1,5 +1,4 @@
 import GRDB
-import GRDBSQLite
 
 /// Where an office's event with a given seq is found: `event_runs` holds, for each office, the runs
 /// of its events stored at consecutive rowids, in place of a unique index on `events(office, seq)`.
@@ -131,24 +130,13 @@ package enum EventRuns {
             if let known, try Self.size(known.office, in: db) + 1 == known.tail.next { current = known }
         }
 
-        /// The number of `office`'s events held (its head's size), stepped through the C API: the
-        /// two GRDB fetches of ``read(_:in:)`` were 8.5 % of a one-event append's samples.
+        /// The number of `office`'s events held (its head's size), through the C API
+        /// (``FastStatement``): the two GRDB fetches of ``read(_:in:)`` were 8.5 % of a one-event
+        /// append's samples.
         private static func size(_ office: String, in db: Database) throws -> Int64 {
-            let statement = try db.cachedStatement(sql: "SELECT size FROM office_heads WHERE office = ?").sqliteStatement
-            defer {
-                sqlite3_reset(statement)
-                sqlite3_clear_bindings(statement)
-            }
-            let bound = sqlite3_bind_text(statement, 1, office, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
-            guard bound == SQLITE_OK else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: bound), message: "binding the office failed: \(String(cString: sqlite3_errstr(bound)))")
-            }
-            switch sqlite3_step(statement) {
-            case SQLITE_ROW: return sqlite3_column_int64(statement, 0)
-            case SQLITE_DONE: return 0
-            case let code:
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
+            let statement = try FastStatement(db, sql: "SELECT size FROM office_heads WHERE office = ?")
+            statement.bind(1, office)
+            return try statement.int64() ?? 0
         }
 
         /// `office`'s tail after the events stored so far, if any of its events were.

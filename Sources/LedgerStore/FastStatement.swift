@@ -48,6 +48,16 @@ package struct FastStatement {
     ///
     /// - Throws: `DatabaseError` when a binding was refused (nothing is stepped) or the step fails.
     package func run() throws {
+        _ = try step(readingRow: false)
+    }
+
+    /// Steps a statement that returns at most one row, as ``run()`` does: the row's first column as
+    /// an integer, or nil when there is no row.
+    package func int64() throws -> Int64? {
+        try step(readingRow: true)
+    }
+
+    private func step(readingRow: Bool) throws -> Int64? {
         defer {
             sqlite3_clear_bindings(handle)
             arena.clear()
@@ -56,11 +66,13 @@ package struct FastStatement {
             throw DatabaseError(
                 resultCode: ResultCode(rawValue: code), message: "binding parameter \(index) failed: \(String(cString: sqlite3_errstr(code)))")
         }
+        defer { sqlite3_reset(handle) }
         let code = sqlite3_step(handle)
-        sqlite3_reset(handle)
+        if readingRow, code == SQLITE_ROW { return sqlite3_column_int64(handle, 0) }
         guard code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)))
         }
+        return nil
     }
 
     /// Binds a blob without copying it: the bytes must stay as they are until ``run()`` returns.

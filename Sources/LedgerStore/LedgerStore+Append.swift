@@ -66,10 +66,10 @@ extension LedgerStore {
                 let keys = try kept.map(\.keys) ?? Self.keyHistory(db, office: office)
                 try Self.checkSigner(keys, signer: signer, office: office, size: head.size + 1)
                 let arrived = now()
-                // The run tail is the memo's only if it follows the memo's head (it always should).
-                let runs = kept?.runs.flatMap { $0.next == Int64(head.size) + 1 ? (office: office, tail: $0) : nil }
+                // The run tail is checked against the ledger's head by the insert's runs writer.
                 let insert = try EventInsert(
-                    db, after: kept.map { (last: $0.last.rowid, settled: $0.settled) }, unsettled: consume unsettled, runs: runs)
+                    db, after: kept.map { (last: $0.last.rowid, settled: $0.settled) }, unsettled: consume unsettled,
+                    runs: kept?.runs.map { (office: office, tail: $0) })
                 let projection = try beginProjection(db, mode: .record, after: kept?.last)
                 let clock = try kept?.clock ?? Self.nodeClock(db)
                 let start = AppendPipeline.Chain(frontier: head.frontier, prev: head.lastHash, clock: HybridLogicalClock(last: clock))

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import LedgerCore
 
 /// What this store's last committed append left in the ledger, kept so that the next append does
@@ -40,15 +39,12 @@ final class WriteMemo: @unchecked Sendable {
         let changes: Int64
 
         /// Read inside a write transaction, before it writes anything. The pragma is stepped
-        /// through the C API: a GRDB fetch was 3 % of a transaction of one event.
+        /// through the C API (``FastStatement``): a GRDB fetch was 3 % of a transaction of one event.
         init(_ db: Database) throws {
-            let statement = try db.cachedStatement(sql: "PRAGMA data_version").sqliteStatement
-            defer { sqlite3_reset(statement) }
-            let code = sqlite3_step(statement)
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            guard let version = try FastStatement(db, sql: "PRAGMA data_version").int64() else {
+                throw DatabaseError(resultCode: .SQLITE_ERROR, message: "PRAGMA data_version returned no row")
             }
-            version = sqlite3_column_int64(statement, 0)
+            self.version = version
             changes = Int64(db.totalChangesCount)
         }
     }

@@ -74,6 +74,30 @@ struct FastStatementTests {
         }
     }
 
+    /// A look-up of one integer: the row's first column, nil when no row, bindings cleared and
+    /// checked as a row's are (a refused one throws before anything is stepped).
+    @Test func anIntegerIsReadFromTheRowFound() throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t(a TEXT, b INTEGER); INSERT INTO t VALUES ('riverside', 7), ('north', 0)")
+            let sql = "SELECT b FROM t WHERE a = ?"
+            let select = try FastStatement(db, sql: sql)
+            select.bind(1, "riverside")
+            #expect(try select.int64() == 7)
+            select.bind(1, "north")
+            #expect(try select.int64() == 0)
+            select.bind(1, "south")
+            #expect(try select.int64() == nil)
+            let cached = try db.cachedStatement(sql: sql).sqliteStatement
+            let expanded = try #require(sqlite3_expanded_sql(cached))
+            defer { sqlite3_free(expanded) }
+            #expect(String(cString: expanded) == "SELECT b FROM t WHERE a = NULL")
+            select.bind(2, "east")  // no such parameter
+            #expect(throws: DatabaseError.self) { try select.int64() }
+            #expect(try FastStatement(db, sql: "PRAGMA data_version").int64() != nil)
+        }
+    }
+
     /// The statement goes back to GRDB's cache with no binding left (none points into the arena),
     /// and a binding SQLite refuses makes the row fail before anything is stepped.
     @Test func bindingsAreClearedAndCheckedEveryRow() throws {
