@@ -49,6 +49,9 @@ struct FoldVectorsTests {
             var state = try CityState.load(from: node.store, filter: .none)
             state.findings = state.findings.filter { $0.scope == .ledger }
             #expect(try state.json.prettyPrinted() == Self.committed("state.json"))
+            var streamed: [UInt8] = []
+            try state.writeJSON { streamed += $0 }
+            #expect(try String(decoding: streamed, as: UTF8.self) == Self.committed("state.json"), "civic state --format json writes the same")
             #expect(try FoldVectors.findingsJSON(state).prettyPrinted() == Self.committed("findings.json"))
             #expect(try node.store.verify().eventCount == UInt64(byOffice.values.map(\.count).reduce(0, +)))
         }

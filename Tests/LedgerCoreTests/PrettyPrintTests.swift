@@ -20,6 +20,34 @@ struct PrettyPrintTests {
         }
     }
 
+    /// An object whose long arrays are made an element at a time is the same text as the object
+    /// made whole: members out of order, empty arrays, keys to escape, values of every kind.
+    @Test(arguments: [1, 64, 1 << 16])
+    func membersMadeAsTheyAreWrittenMakeTheSameText(piece: Int) throws {
+        var random = SeededGenerator(seed: 7_000 + UInt64(piece))
+        for _ in 0..<300 {
+            let keys = ["costs", "b", "a\"q", "é", "", "Z", "systems", "events"].shuffled(using: &random).prefix(Int.random(in: 0...8, using: &random))
+            var made = 0
+            var count = 0
+            let members: [(String, PrettyMember)] = keys.map { key in
+                if Bool.random(using: &random) { return (key, .value(CanonicalParseTests.randomValue(&random, depth: 0))) }
+                let elements = (0..<Int.random(in: 0...5, using: &random)).map { _ in CanonicalParseTests.randomValue(&random, depth: 0) }
+                count += elements.count
+                return (key, .elements(elements.count) { index in
+                    made += 1
+                    return elements[index]
+                })
+            }
+            var pieces: [[UInt8]] = []
+            try JSONValue.writePrettyPrinted(members: members, piece: piece) { pieces.append($0) }
+            #expect(made == count, "each element made once as it is written")
+            let whole = try JSONValue.object(members.map { ($0.0, $0.1.value) }).prettyPrinted()
+            #expect(String(decoding: pieces.flatMap { $0 }, as: UTF8.self) == whole)
+            #expect(pieces.dropLast().allSatisfy { $0.count >= piece })
+            #expect(pieces.allSatisfy { !$0.isEmpty })
+        }
+    }
+
     /// A large array goes out in many pieces, each about the size asked for.
     @Test func aLargeValueGoesOutInPieces() throws {
         let value = JSONValue.array((0..<10_000).map { .object([("id", .integer(Int64($0))), ("name", .string("system \($0)"))]) })

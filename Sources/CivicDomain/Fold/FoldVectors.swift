@@ -122,10 +122,7 @@ public enum FoldVectors {
     }
 
     /// `civic findings --format json` of a state: the filter and the findings.
-    public static func findingsJSON(_ state: CityState) -> JSONValue {
-        guard case .object(let members) = state.json, let filter = members.first(where: { $0.0 == "filter" })?.1 else { return .null }
-        return .object([("filter", filter), ("findings", .array(state.findings.map(\.json)))])
-    }
+    public static func findingsJSON(_ state: CityState) -> JSONValue { state.findingsJSON }
 
     private static func district(_ id: String, _ population: Int, _ need: Int, _ priority: Bool) -> String {
         #"{"district":"\#(id)","name":"\#(id.capitalized)","population":\#(population),"need_index":\#(need),"priority":\#(priority)}"#

@@ -2,14 +2,34 @@ import LedgerCore
 
 extension CityState {
     /// The state as JSON with stable field names (the output of `civic state --format json`).
-    public var json: JSONValue {
+    public var json: JSONValue { .object(jsonMembers.map { ($0.0, $0.1.value) }) }
+
+    /// ``json`` written as ``JSONValue/prettyPrinted(indent:)`` writes it, handed to `write` in
+    /// pieces as it is made, each system and cost line made only as it is written: a city's state
+    /// holds hundreds of thousands of cost lines.
+    public func writeJSON(to write: ([UInt8]) -> Void) throws(JSONError) {
+        try JSONValue.writePrettyPrinted(members: jsonMembers, to: write)
+    }
+
+    /// `civic findings --format json`: the filter and the findings, nothing of the node that made
+    /// it, so nodes holding the same events print the same bytes (as long as they saw the same
+    /// arrivals).
+    public var findingsJSON: JSONValue {
+        .object([("filter", filterJSON), ("findings", .array(findings.map(\.json)))])
+    }
+
+    private var filterJSON: JSONValue {
+        var members: [(String, JSONValue)] = []
+        if let asOf = filter.asOf { members.append(("as_of_ms", .integer(asOf))) }
+        if let knownAt = filter.knownAt { members.append(("known_at_ms", .integer(knownAt))) }
+        if let effectiveOn = filter.effectiveOn { members.append(("effective_on", .string(effectiveOn.description))) }
+        return .object(members)
+    }
+
+    /// The members of ``json``, the long arrays (systems, cost lines) made an element at a time.
+    private var jsonMembers: [(String, PrettyMember)] {
         func string(_ text: String?) -> JSONValue { text.map { .string($0) } ?? .null }
         func strings(_ texts: [String]) -> JSONValue { .array(texts.map { .string($0) }) }
-        var filterMembers: [(String, JSONValue)] = []
-        if let asOf = filter.asOf { filterMembers.append(("as_of_ms", .integer(asOf))) }
-        if let knownAt = filter.knownAt { filterMembers.append(("known_at_ms", .integer(knownAt))) }
-        if let effectiveOn = filter.effectiveOn { filterMembers.append(("effective_on", .string(effectiveOn.description))) }
-
         let districts: [JSONValue] = facts.districts.values.sorted { $0.district < $1.district }.map { district in
             .object([
                 ("district", .string(district.district)), ("name", .string(district.name)), ("population", .integer(district.population)),
@@ -23,53 +43,73 @@ extension CityState {
                 ("categories", target.categories.map { strings($0.map(\.rawValue)) } ?? .null),
             ])
         }
-        let linesBySystem = Dictionary(grouping: costs, by: \.system)
-        let systems: [JSONValue] = facts.systems.values.sorted { $0.procured.system < $1.procured.system }.map { record in
+        // Each system's cost lines, by their places: the lines are in order of system
+        // (``CostLines``), so a system's are one run of places (more than one if not).
+        let costs = self.costs
+        var runs: [String: [Range<Int>]] = [:]
+        let packed = costs.packed
+        var index = packed.startIndex
+        while index < packed.endIndex {
+            let system = packed[index].system
+            var end = index + 1
+            while end < packed.endIndex, packed[end].system == system { end += 1 }
+            runs[costs.texts.systems[Int(system)], default: []].append(index..<end)
+            index = end
+        }
+        let records = facts.systems.values.sorted { $0.procured.system < $1.procured.system }
+        let systems = PrettyMember.elements(records.count) { position in
+            let record = records[position]
             let procured = record.procured
-            let lines = linesBySystem[procured.system] ?? []
+            var total: Int64 = 0
             var byCategory: [String: Int64] = [:]
             var bySource: [String: Int64] = [:]
-            for line in lines {
-                byCategory[line.category] = Money.add(byCategory[line.category] ?? 0, line.amount)
-                bySource[line.source] = Money.add(bySource[line.source] ?? 0, line.amount)
+            for run in runs[procured.system] ?? [] {
+                for line in costs[run] {
+                    total = Money.add(total, line.amount)
+                    byCategory[line.category] = Money.add(byCategory[line.category] ?? 0, line.amount)
+                    bySource[line.source] = Money.add(bySource[line.source] ?? 0, line.amount)
+                }
             }
+            // Every object in key order, so that printing tens of thousands of systems sorts none of them.
             var surveillance: JSONValue = .null
             if let assessment = record.surveillance {
                 surveillance = .object([
-                    ("assessed_on", string(record.assessedOn)), ("data_types", strings(assessment.dataTypes.map(\.rawValue))),
-                    ("retention_days", .integer(assessment.retentionDays)), ("sharing", strings(assessment.sharing.map(\.rawValue))),
-                    ("automated_decisions", .bool(assessment.automatedDecisions)), ("districts", strings(assessment.districts)),
-                    ("communities", strings(assessment.communities)), ("risk", .string(assessment.risk.rawValue)),
-                    ("mitigations", strings(assessment.mitigations)), ("use_policy", string(assessment.usePolicy)),
+                    ("assessed_on", string(record.assessedOn)), ("automated_decisions", .bool(assessment.automatedDecisions)),
+                    ("communities", strings(assessment.communities)), ("data_types", strings(assessment.dataTypes.map(\.rawValue))),
+                    ("districts", strings(assessment.districts)), ("mitigations", strings(assessment.mitigations)),
+                    ("retention_days", .integer(assessment.retentionDays)), ("risk", .string(assessment.risk.rawValue)),
+                    ("sharing", strings(assessment.sharing.map(\.rawValue))), ("use_policy", string(assessment.usePolicy)),
                 ])
             }
             return .object([
-                ("system", .string(procured.system)), ("title", .string(procured.title)), ("category", .string(procured.category.rawValue)),
-                ("vendor", .string(procured.vendor)), ("method", .string(procured.method.rawValue)), ("office", .string(record.office)),
-                ("procured_on", .string(record.procuredOn)), ("status", .string(record.retiredOn == nil ? "active" : "retired")),
-                ("retired_on", string(record.retiredOn)), ("ocid", string(procured.ocid)),
+                ("category", .string(procured.category.rawValue)),
                 ("contract", .object([
-                    ("initial_value", .integer(procured.contract.value)), ("value", .integer(record.contractValue)),
-                    ("currency", .string(procured.contract.currency.code)), ("start", .string(procured.contract.start)),
-                    ("end", .string(record.contractEnd)), ("amendments", .integer(Int64(record.amendments.count))),
+                    ("amendments", .integer(Int64(record.amendments.count))), ("currency", .string(procured.contract.currency.code)),
+                    ("end", .string(record.contractEnd)), ("initial_value", .integer(procured.contract.value)),
+                    ("start", .string(procured.contract.start)), ("value", .integer(record.contractValue)),
                 ])),
-                ("terms", .object([
-                    ("data_portability", .bool(procured.terms.dataPortability)), ("open_formats", .bool(procured.terms.openFormats)),
-                    ("source_available", .bool(procured.terms.sourceAvailable)), ("exit_clause", .bool(procured.terms.exitClause)),
-                ])),
-                ("funding", .array(procured.funding.map { .object([("source", .string($0.source.rawValue)), ("share_bps", .integer($0.shareBasisPoints))]) })),
                 ("cost", .object([
-                    ("total", .integer(Money.sum(lines.map(\.amount)))),
                     ("by_category", .object(byCategory.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })),
                     ("by_source", .object(bySource.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })),
+                    ("total", .integer(total)),
                 ])),
                 ("deployments", .object(record.deployments.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) })),
-                ("surveillance", surveillance),
+                ("funding", .array(procured.funding.map { .object([("share_bps", .integer($0.shareBasisPoints)), ("source", .string($0.source.rawValue))]) })),
+                ("method", .string(procured.method.rawValue)), ("ocid", string(procured.ocid)), ("office", .string(record.office)),
+                ("procured_on", .string(record.procuredOn)), ("retired_on", string(record.retiredOn)),
+                ("status", .string(record.retiredOn == nil ? "active" : "retired")), ("surveillance", surveillance),
+                ("system", .string(procured.system)),
+                ("terms", .object([
+                    ("data_portability", .bool(procured.terms.dataPortability)), ("exit_clause", .bool(procured.terms.exitClause)),
+                    ("open_formats", .bool(procured.terms.openFormats)), ("source_available", .bool(procured.terms.sourceAvailable)),
+                ])),
+                ("title", .string(procured.title)), ("vendor", .string(procured.vendor)),
             ])
         }
-        let costLines: [JSONValue] = costs.map { line in
+        let costLines = PrettyMember.elements(costs.count) { position in
+            let line = costs[costs.startIndex + position]
             // In key order, so that printing half a million lines sorts none of them.
-            .object([
+            return .object([
                 ("amount", .integer(line.amount)), ("category", .string(line.category)), ("currency", .string(line.currency)),
                 ("events", .integer(line.count)), ("source", .string(line.source)), ("system", .string(line.system)), ("year", .string(line.year)),
             ])
@@ -90,17 +130,17 @@ extension CityState {
                 ("reason", .string(correction.reason)),
             ])
         }
-        return .object([
-            ("filter", .object(filterMembers)),
-            ("events", .integer(eventCount)),
-            ("offices", strings(facts.offices.keys.sorted())),
-            ("districts", .array(districts)),
-            ("targets", .array(targets)),
-            ("systems", .array(systems)),
-            ("costs", .array(costLines)),
-            ("algorithms", .array(algorithms)),
-            ("corrections", .array(corrections)),
-            ("findings", .array(findings.map(\.json))),
-        ])
+        return [
+            ("filter", .value(filterJSON)),
+            ("events", .value(.integer(eventCount))),
+            ("offices", .value(strings(facts.offices.keys.sorted()))),
+            ("districts", .value(.array(districts))),
+            ("targets", .value(.array(targets))),
+            ("systems", systems),
+            ("costs", costLines),
+            ("algorithms", .value(.array(algorithms))),
+            ("corrections", .value(.array(corrections))),
+            ("findings", .value(.array(findings.map(\.json)))),
+        ]
     }
 }

@@ -25,6 +25,59 @@ extension JSONValue {
         write(output)
     }
 
+    /// Writes the object of `members` as ``writePrettyPrinted(indent:piece:to:)`` writes
+    /// `.object(members.map { ($0.0, $0.1.value) })`, byte for byte, making the elements of each
+    /// ``PrettyMember/elements(_:_:)`` member one at a time as they are written.
+    public static func writePrettyPrinted(
+        members: [(String, PrettyMember)], indent: String = "  ", piece: Int = 1 << 16, to write: ([UInt8]) -> Void
+    ) throws(JSONError) {
+        var output: [UInt8] = []
+        output.reserveCapacity(piece + 4_096)
+        func flush(_ output: inout [UInt8]) {
+            guard output.count >= piece else { return }
+            write(output)
+            output.removeAll(keepingCapacity: true)
+        }
+        let indent = Array(indent.utf8)
+        func newline(_ depth: Int) {
+            output.append(UInt8(ascii: "\n"))
+            for _ in 0..<depth { output.append(contentsOf: indent) }
+        }
+        guard !members.isEmpty else { return write(Array("{}\n".utf8)) }
+        output.append(UInt8(ascii: "{"))
+        let keys = members.map { ($0.0, JSONValue.null) }
+        let order = CanonicalJSON.isSortedASCII(keys) ? nil : CanonicalJSON.sortedMemberIndices(keys)
+        for position in members.indices {
+            let (key, member) = members[order?[position] ?? position]
+            if position > 0 { output.append(UInt8(ascii: ",")) }
+            newline(1)
+            CanonicalJSON.writeString(key, into: &output)
+            output.append(UInt8(ascii: ":"))
+            output.append(UInt8(ascii: " "))
+            switch member {
+            case .value(let value):
+                try value.writePretty(into: &output, level: 1, indent: indent, flush: flush)
+            case .elements(let count, _) where count == 0:
+                output.append(contentsOf: "[]".utf8)
+            case .elements(let count, let element):
+                output.append(UInt8(ascii: "["))
+                for index in 0..<count {
+                    if index > 0 { output.append(UInt8(ascii: ",")) }
+                    newline(2)
+                    try element(index).writePretty(into: &output, level: 2, indent: indent, flush: flush)
+                    flush(&output)
+                }
+                newline(1)
+                output.append(UInt8(ascii: "]"))
+            }
+            flush(&output)
+        }
+        newline(0)
+        output.append(UInt8(ascii: "}"))
+        output.append(UInt8(ascii: "\n"))
+        write(output)
+    }
+
     /// `flush` may hand the output written so far on (it is called between the elements and
     /// members of arrays and objects).
     private func writePretty(into output: inout [UInt8], level: Int, indent: [UInt8], flush: (inout [UInt8]) -> Void = { _ in })
@@ -64,6 +117,24 @@ extension JSONValue {
             output.append(UInt8(ascii: "}"))
         default:
             try CanonicalJSON.write(self, into: &output)
+        }
+    }
+}
+
+/// A member of a document written by ``JSONValue/writePrettyPrinted(members:indent:piece:to:)``:
+/// a value, or an array whose elements are made one at a time as they are written (a city's state
+/// holds hundreds of thousands of cost lines, whose values, made all at once, took longer to
+/// allocate and free than to write).
+public enum PrettyMember {
+    case value(JSONValue)
+    /// An array of `count` elements, element `i` made by the closure when it is written.
+    case elements(_ count: Int, _ element: (Int) -> JSONValue)
+
+    /// The member as one value.
+    public var value: JSONValue {
+        switch self {
+        case .value(let value): return value
+        case .elements(let count, let element): return .array((0..<count).map(element))
         }
     }
 }

@@ -29,7 +29,7 @@ struct FindingsCommand: ParsableCommand {
         let state = try CityState.load(from: opened.store, filter: try time.filter())
         switch format {
         case .json:
-            print(try FindingsOutput.json(state).prettyPrinted(), terminator: "")
+            print(try state.findingsJSON.prettyPrinted(), terminator: "")
         case .csv:
             print(FindingsReport(state: state).table.csv, terminator: "")
         case .table:
@@ -39,14 +39,5 @@ struct FindingsCommand: ParsableCommand {
             }
             print(FindingsReport(state: state).tables.map(\.text).joined(separator: "\n"), terminator: "")
         }
-    }
-}
-
-/// The JSON of `civic findings`: the filter and the findings, nothing of the node that made it, so
-/// nodes holding the same events print the same bytes (as long as they saw the same arrivals).
-enum FindingsOutput {
-    static func json(_ state: CityState) -> JSONValue {
-        guard case .object(let members) = state.json, let filter = members.first(where: { $0.0 == "filter" })?.1 else { return .null }
-        return .object([("filter", filter), ("findings", .array(state.findings.map(\.json)))])
     }
 }

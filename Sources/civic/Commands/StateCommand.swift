@@ -18,7 +18,7 @@ struct StateCommand: ParsableCommand {
         let opened = try global.openForOneReading()
         let state = try CityState.load(from: opened.store, filter: try time.filter())
         switch format {
-        case .json: try state.json.writePrettyPrinted { FileHandle.standardOutput.write(Data($0)) }
+        case .json: try state.writeJSON { FileHandle.standardOutput.write(Data($0)) }
         case .table: FileHandle.standardOutput.write(Data(try Self.table(state)))
         }
         keepUntilExit(state)
