@@ -63,11 +63,14 @@ public enum CanonicalJSON {
     /// bodies written by the tools), so no sort is needed.
     static func isSortedASCII(_ members: [(String, JSONValue)]) -> Bool {
         // Two ASCII strings compare as their bytes do (Swift's `<` orders Unicode scalars).
+        // Each key's bytes are checked in place (through the view's generic iterator, the check was
+        // a tenth of pretty-printing a city's state).
         var previous: String? = nil
         for member in members {
-            guard member.0.utf8.allSatisfy({ $0 < 0x80 }) else { return false }
-            if let previous, !(previous < member.0) { return false }
-            previous = member.0
+            var key = member.0
+            guard key.withUTF8({ bytes in bytes.allSatisfy { $0 < 0x80 } }) else { return false }
+            if let previous, !(previous < key) { return false }
+            previous = key
         }
         return true
     }
