@@ -13,14 +13,27 @@ extension JSONValue {
     /// bytes as it is made, so a large value (a city's state: tens of megabytes) is never held
     /// whole as text.
     public func writePrettyPrinted(indent: String = "  ", piece: Int = 1 << 16, to write: ([UInt8]) -> Void) throws(JSONError) {
+        try Self.inPieces(piece, to: write) { (output, flush) throws(JSONError) in
+            try writePretty(into: &output, level: 0, indent: Array(indent.utf8), flush: flush)
+        }
+    }
+
+    /// The text `body` writes to its output, and a newline, handed to `write` in pieces of about
+    /// `piece` bytes: `body` calls the flush it is given where a piece may end.
+    private static func inPieces(
+        _ piece: Int, to write: ([UInt8]) -> Void, _ body: (inout [UInt8], (inout [UInt8]) -> Void) throws(JSONError) -> Void
+    ) throws(JSONError) {
         var output: [UInt8] = []
         output.reserveCapacity(piece + 4_096)
-        func flush(_ output: inout [UInt8]) {
-            guard output.count >= piece else { return }
-            write(output)
-            output.removeAll(keepingCapacity: true)
+        // `flush` is handed to `body`, which calls it only while this runs.
+        try withoutActuallyEscaping(write) { (write) throws(JSONError) in
+            func flush(_ output: inout [UInt8]) {
+                guard output.count >= piece else { return }
+                write(output)
+                output.removeAll(keepingCapacity: true)
+            }
+            try body(&output, flush)
         }
-        try writePretty(into: &output, level: 0, indent: Array(indent.utf8), flush: flush)
         output.append(UInt8(ascii: "\n"))
         write(output)
     }
@@ -31,51 +44,44 @@ extension JSONValue {
     public static func writePrettyPrinted(
         members: [(String, PrettyMember)], indent: String = "  ", piece: Int = 1 << 16, to write: ([UInt8]) -> Void
     ) throws(JSONError) {
-        var output: [UInt8] = []
-        output.reserveCapacity(piece + 4_096)
-        func flush(_ output: inout [UInt8]) {
-            guard output.count >= piece else { return }
-            write(output)
-            output.removeAll(keepingCapacity: true)
-        }
         let indent = Array(indent.utf8)
-        func newline(_ depth: Int) {
-            output.append(UInt8(ascii: "\n"))
-            for _ in 0..<depth { output.append(contentsOf: indent) }
-        }
-        guard !members.isEmpty else { return write(Array("{}\n".utf8)) }
-        output.append(UInt8(ascii: "{"))
-        let keys = members.map { ($0.0, JSONValue.null) }
-        let order = CanonicalJSON.isSortedASCII(keys) ? nil : CanonicalJSON.sortedMemberIndices(keys)
-        for position in members.indices {
-            let (key, member) = members[order?[position] ?? position]
-            if position > 0 { output.append(UInt8(ascii: ",")) }
-            newline(1)
-            CanonicalJSON.writeString(key, into: &output)
-            output.append(UInt8(ascii: ":"))
-            output.append(UInt8(ascii: " "))
-            switch member {
-            case .value(let value):
-                try value.writePretty(into: &output, level: 1, indent: indent, flush: flush)
-            case .elements(let count, _) where count == 0:
-                output.append(contentsOf: "[]".utf8)
-            case .elements(let count, let element):
-                output.append(UInt8(ascii: "["))
-                for index in 0..<count {
-                    if index > 0 { output.append(UInt8(ascii: ",")) }
-                    newline(2)
-                    try element(index).writePretty(into: &output, level: 2, indent: indent, flush: flush)
-                    flush(&output)
-                }
-                newline(1)
-                output.append(UInt8(ascii: "]"))
+        try inPieces(piece, to: write) { (output, flush) throws(JSONError) in
+            func newline(_ depth: Int) {
+                output.append(UInt8(ascii: "\n"))
+                for _ in 0..<depth { output.append(contentsOf: indent) }
             }
-            flush(&output)
+            guard !members.isEmpty else { return output.append(contentsOf: "{}".utf8) }
+            output.append(UInt8(ascii: "{"))
+            let keys = members.map { ($0.0, JSONValue.null) }
+            let order = CanonicalJSON.isSortedASCII(keys) ? nil : CanonicalJSON.sortedMemberIndices(keys)
+            for position in members.indices {
+                let (key, member) = members[order?[position] ?? position]
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                newline(1)
+                CanonicalJSON.writeString(key, into: &output)
+                output.append(UInt8(ascii: ":"))
+                output.append(UInt8(ascii: " "))
+                switch member {
+                case .value(let value):
+                    try value.writePretty(into: &output, level: 1, indent: indent, flush: flush)
+                case .elements(let count, _) where count == 0:
+                    output.append(contentsOf: "[]".utf8)
+                case .elements(let count, let element):
+                    output.append(UInt8(ascii: "["))
+                    for index in 0..<count {
+                        if index > 0 { output.append(UInt8(ascii: ",")) }
+                        newline(2)
+                        try element(index).writePretty(into: &output, level: 2, indent: indent, flush: flush)
+                        flush(&output)
+                    }
+                    newline(1)
+                    output.append(UInt8(ascii: "]"))
+                }
+                flush(&output)
+            }
+            newline(0)
+            output.append(UInt8(ascii: "}"))
         }
-        newline(0)
-        output.append(UInt8(ascii: "}"))
-        output.append(UInt8(ascii: "\n"))
-        write(output)
     }
 
     /// `flush` may hand the output written so far on (it is called between the elements and
