@@ -88,14 +88,19 @@ struct FastStatementTests {
             #expect(try select.int64() == 0)
             select.bind(1, "south")
             #expect(try select.int64() == nil)
-            let cached = try db.cachedStatement(sql: sql).sqliteStatement
-            let expanded = try #require(sqlite3_expanded_sql(cached))
-            defer { sqlite3_free(expanded) }
-            #expect(String(cString: expanded) == "SELECT b FROM t WHERE a = NULL")
+            #expect(try Self.boundSQL(db, sql) == "SELECT b FROM t WHERE a = NULL")
             select.bind(2, "east")  // no such parameter
             #expect(throws: DatabaseError.self) { try select.int64() }
             #expect(try FastStatement(db, sql: "PRAGMA data_version").int64() != nil)
         }
+    }
+
+    /// The text of GRDB's cached statement for `sql` with its bindings as they stand (NULL where
+    /// none is left).
+    static func boundSQL(_ db: Database, _ sql: String) throws -> String {
+        let expanded = try #require(sqlite3_expanded_sql(try db.cachedStatement(sql: sql).sqliteStatement))
+        defer { sqlite3_free(expanded) }
+        return String(cString: expanded)
     }
 
     /// The statement goes back to GRDB's cache with no binding left (none points into the arena),
@@ -109,10 +114,7 @@ struct FastStatementTests {
             insert.bind(1, "riverside")
             insert.bind(2, 7)
             try insert.run()
-            let cached = try db.cachedStatement(sql: sql).sqliteStatement
-            let expanded = try #require(sqlite3_expanded_sql(cached))
-            defer { sqlite3_free(expanded) }
-            #expect(String(cString: expanded) == "INSERT INTO t(a, b) VALUES (NULL, NULL)")
+            #expect(try Self.boundSQL(db, sql) == "INSERT INTO t(a, b) VALUES (NULL, NULL)")
             insert.bind(1, "north")
             insert.bind(3, 1)  // no such parameter
             let error = #expect(throws: DatabaseError.self) { try insert.run() }
