@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCommandLine
 import CivicDomain
 import LedgerCore
 import LedgerStore

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCommandLine
 import CivicReports
 import Foundation
 import LedgerCore
@@ -37,7 +38,7 @@ struct PublishCommand: AsyncParsableCommand {
         if !noReports {
             let context = try ReportContext.load(from: store, filter: try time.filter(), currency: currency)
             let headlines = Headlines(context)
-            for format in [ReportCommand.Format.html, .json, .csv] {
+            for format in [ReportFormat.html, .json, .csv] {
                 for file in try ReportFiles.files(ReportKind.allCases, format: format, context: context, all: true, headlines: headlines) {
                     if try folder.write("reports/" + file.name, Array(file.text.utf8)) { counts.written += 1 } else { counts.kept += 1 }
                 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCommandLine
 import CivicDomain
 import Foundation
 import LedgerCore

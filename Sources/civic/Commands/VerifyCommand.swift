@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCommandLine
 import Foundation
 import LedgerCore
 import LedgerStore

@@ -1,3 +1,4 @@
+import CivicCommandLine
 import Foundation
 import LedgerCore
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCommandLine
 import CivicDemo
 import CivicDomain
 import CivicReports
@@ -8,15 +9,7 @@ import LedgerStore
 
 /// `civic demo`: a whole city working, end to end, on this machine.
 struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "demo",
-        abstract: "Run a fictional city: five offices record ten years offline, their nodes sync nightly through city hall, then the reports.",
-        discussion: """
-            Writes DIR/nodes/OFFICE (each office's ledger, key and serve.log) and DIR/reports (the HTML pages, JSON and CSV). \
-            Every node runs as a real `civic serve` on 127.0.0.1 and is stopped at the end. The same --seed gives the same \
-            ledgers byte for byte (the demo's keys are derived from the seed: never use them for a real ledger).
-            """
-    )
+    static let configuration = NodeVerbs.demo
 
     @Option(help: ArgumentHelp("The folder to write (replaced if it holds an earlier demo).", valueName: "DIR")) var out = "./civic-demo"
     @Option(help: "The seed of the city's numbers.") var seed: UInt64 = 2026
@@ -52,7 +45,7 @@ struct DemoCommand: AsyncParsableCommand {
         let context = try ReportContext.load(from: hall, filter: .none)
         let headlines = Headlines(context)
         var files: [(name: String, text: String)] = []
-        for format in [ReportCommand.Format.html, .json, .csv] {
+        for format in [ReportFormat.html, .json, .csv] {
             files += try ReportFiles.files(ReportKind.allCases, format: format, context: context, all: true, headlines: headlines)
         }
         let reports = out + "/reports"

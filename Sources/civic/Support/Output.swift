@@ -1,35 +1,6 @@
+import CivicCommandLine
 import Foundation
 import LedgerStore
-
-/// Output helpers: results on stdout, errors and progress on stderr, progress only on a terminal.
-enum Terminal {
-    static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
-
-    static func error(_ message: String) {
-        FileHandle.standardError.write(Data("civic: error: \(message)\n".utf8))
-    }
-
-    static func note(_ message: String) {
-        FileHandle.standardError.write(Data("\(message)\n".utf8))
-    }
-
-    /// Rewrites one progress line on stderr when it is a terminal; silent otherwise.
-    static func progress(_ message: String) {
-        guard stderrIsTerminal else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(message)".utf8))
-    }
-
-    static func endProgress() {
-        guard stderrIsTerminal else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-    }
-}
-
-/// A failure the tool reports as one line, with a chosen exit status.
-struct CLIFailure: Error {
-    let message: String
-    var exitCode: Int32 = 1
-}
 
 /// Buffered stdout for commands that print many lines.
 struct OutputBuffer {

@@ -1,3 +1,4 @@
+import CivicCommandLine
 import Foundation
 
 /// A `civic serve` child process on 127.0.0.1 with a port the system picked.
@@ -11,7 +12,7 @@ final class ServeNode: @unchecked Sendable {
     init(office: String, data: String, log: String, extraArguments: [String] = []) throws {
         self.office = office
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executablePath)
+        process.executableURL = URL(fileURLWithPath: ThisExecutable.path)
         process.arguments = ["serve", "--data", data, "--host", "127.0.0.1", "--port", "0"] + extraArguments
         let output = Pipe()
         process.standardOutput = output
@@ -43,9 +44,4 @@ final class ServeNode: @unchecked Sendable {
     }
 
     deinit { stop() }
-
-    /// This executable's path (`/proc/self/exe` on Linux).
-    static var executablePath: String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-    }
 }

@@ -1,3 +1,4 @@
+import CivicCommandLine
 import CivicDomain
 import CivicReports
 import Foundation

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CivicCommandLine
 import Foundation
 import LedgerCore
 import LedgerStore
@@ -23,10 +24,7 @@ func parseDuration(_ text: String) throws -> Duration {
 }
 
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "serve",
-        abstract: "Serve this ledger: the sync endpoints, the report dashboard at /, /healthz and /metrics (stops on SIGTERM or SIGINT)."
-    )
+    static let configuration = NodeVerbs.serve
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
@@ -63,11 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 struct SyncCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sync",
-        abstract: "One sync round with each peer: pull what this node lacks, push what the peer lacks (every range verified first).",
-        discussion: "--every 24h repeats the rounds (the nightly schedule); Tools/cron-sync.example shows cron use instead."
-    )
+    static let configuration = NodeVerbs.sync
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("Peers, e.g. http://city-hall:8080.", valueName: "URL")) var peers: [String]

@@ -1,3 +1,4 @@
+import CivicCommandLine
 import CivicDemo
 import CivicDomain
 import Foundation
