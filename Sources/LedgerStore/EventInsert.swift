@@ -1,8 +1,8 @@
 import GRDB
 import LedgerCore
 
-/// The `INSERT INTO events` of one write transaction (an event at a time, or a recorded chunk many
-/// to a statement), bound through the SQLite C API so the bytes are handed to SQLite without
+/// The `INSERT INTO events` of one write transaction (recorded or received events, many to a
+/// statement), bound through the SQLite C API so the bytes are handed to SQLite without
 /// intermediate copies.
 /// Nothing is written for an event's id: ``EventIDs`` settles the ids of the events after its mark
 /// when they are many, with those of the events stored before it in the table (read from the
@@ -15,7 +15,6 @@ import LedgerCore
 /// them to the next append (``unsettled``, kept in ``WriteMemo``), so the settling that takes them
 /// does not read them back from the event table.
 final class EventInsert {
-    private let statement: FastStatement
     private let db: Database
     /// The last event the settled ids hold.
     private(set) var settledThrough: Int64
@@ -41,12 +40,6 @@ final class EventInsert {
     ) throws {
         (self.db, self.receiving) = (db, receiving)
         runs = try EventRuns.Writer(known: knownRuns, in: db)
-        statement = try FastStatement(
-            db,
-            sql: """
-                INSERT INTO events(office, seq, id, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical, id_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
         settledThrough = try known?.settled ?? EventIDs.mark(db)
         lastRowid = try known?.last ?? Int64.fetchOne(db.cachedStatement(sql: "SELECT max(rowid) FROM events")) ?? 0
         self.unsettled = known != nil && unsettled.last?.rowid == lastRowid ? unsettled : []
@@ -73,35 +66,6 @@ final class EventInsert {
         }
     }
 
-    /// Inserts one event; `arrived` is this node's arrival time in Unix ms. Returns its rowid.
-    @discardableResult
-    func insert(_ event: Event, arrived: Int64) throws -> Int64 {
-        let envelope = event.envelope
-        statement.bind(1, envelope.office)
-        statement.bind(2, Int64(envelope.seq))
-        statement.bind(4, envelope.hlc.wall)
-        statement.bind(5, envelope.hlc.logical)
-        statement.bind(6, envelope.type)
-        statement.bind(7, envelope.effective.description)
-        statement.bind(8, arrived)
-        let idKey = LedgerStore.idKey(event.leafHash)
-        statement.bind(10, idKey)
-        let rowid: Int64
-        do {
-            try statement.run(blob: event.leafHash.bytes, at: 3, blob: event.canonical, at: 9)
-            rowid = statement.lastInsertedRowID
-            lastRowid = rowid
-            // After the row (its rowid is SQLite's): an event out of place rolls the transaction back.
-            try runs.stored(office: envelope.office, seq: Int64(envelope.seq), rowid: rowid, in: db)
-            unsettled.append(EventIDs.Entry(id: event.leafHash, rowid: rowid))
-            // Within a large transaction (a long range received), once in a while.
-            if rowid - settledThrough >= EventIDs.settleWithin { try settle(through: rowid) }
-        } catch let error as DatabaseError {
-            throw StoreError(.database("inserting \(envelope.office)#\(envelope.seq): \(error.message ?? error.description)", code: error.resultCode.primaryResultCode.rawValue))
-        }
-        return rowid
-    }
-
     /// Events inserted by one statement (``insert(_:arrived:projection:in:refuse:)``).
     static let eventsPerInsert = 32
 
@@ -114,9 +78,9 @@ final class EventInsert {
     /// The ids and canonical bytes of a group, end to end, bound in place.
     private var groupBytes: [UInt8] = []
 
-    /// Inserts a chunk of recorded events, ``eventsPerInsert`` to a statement, then feeds each of a
-    /// statement's events to the projection in order; a refusal by the projection of the chunk's
-    /// `n`th event becomes `refuse(n, reason)`.
+    /// Inserts recorded or received events, ``eventsPerInsert`` to a statement, then feeds each of
+    /// a statement's events to the projection in order; a refusal by the projection of the event
+    /// at index `i` of `chunk` becomes `refuse(i, reason)`.
     ///
     /// A statement per event cost each its own execution (opening the table and its index, a
     /// descent of each to its end, halting and resetting): one of many keeps its cursors at the
@@ -124,36 +88,37 @@ final class EventInsert {
     /// them: nothing else writes in the transaction). The projection sees an event after the rest of
     /// its statement's events are stored: none of them can be one it reads (an event names another
     /// only by its id, which hashes the events before it).
-    func insert(
-        _ chunk: [AppendPipeline.Prepared], arrived: Int64, projection: (any ProjectionTransaction)?, in db: Database,
-        refuse: (Int, String) -> StoreError
+    func insert<Chunk: RandomAccessCollection<Item>, Item: InsertedEvent>(
+        _ chunk: Chunk, arrived: Int64, projection: (any ProjectionTransaction)?, in db: Database, refuse: (Chunk.Index, String) -> StoreError
     ) throws {
-        var start = 0
-        while start < chunk.count {
+        var start = chunk.startIndex
+        while start < chunk.endIndex {
             // A group ends where the ids are settled within the transaction, as one event at a time would.
             let untilSettling = Int(settledThrough + EventIDs.settleWithin - lastRowid)
-            let end = start + min(Self.eventsPerInsert, chunk.count - start, max(1, untilSettling))
+            let end = chunk.index(start, offsetBy: min(Self.eventsPerInsert, chunk.distance(from: start, to: chunk.endIndex), max(1, untilSettling)))
             let first = lastRowid + 1
             try insertGroup(chunk[start..<end], first: first, arrived: arrived)
             guard let projection else {
                 start = end
                 continue
             }
-            for index in start..<end {
+            var rowid = first
+            for index in chunk[start..<end].indices {
                 do {
-                    try projection.apply(chunk[index].event, prepared: chunk[index].projection, rowid: first + Int64(index - start), arrived: arrived, in: db)
+                    try projection.apply(chunk[index].event, prepared: chunk[index].prepared, rowid: rowid, arrived: arrived, in: db)
                 } catch let error as DatabaseError {
                     throw error
                 } catch {
                     throw refuse(index, "\(error)")
                 }
+                rowid += 1
             }
             start = end
         }
     }
 
     /// Inserts events with the rowids from `first` on, by one statement, and notes their ids.
-    private func insertGroup(_ group: ArraySlice<AppendPipeline.Prepared>, first: Int64, arrived: Int64) throws {
+    private func insertGroup(_ group: some RandomAccessCollection<some InsertedEvent>, first: Int64, arrived: Int64) throws {
         let statement = try FastStatement(db, sql: Self.groupInserts[group.count - 1])
         for (offset, item) in group.enumerated() {
             let envelope = item.event.envelope
@@ -196,22 +161,16 @@ final class EventInsert {
         lastRowid = first + Int64(group.count) - 1
         if lastRowid - settledThrough >= EventIDs.settleWithin { try settle(through: lastRowid) }
     }
-
-    /// Inserts one event and feeds it to the projection; a refusal by the projection becomes `refuse(reason)`.
-    @discardableResult
-    func insert(
-        _ event: Event, arrived: Int64, projection: (any ProjectionTransaction)?, prepared: (any Sendable)?, in db: Database,
-        refuse: (String) -> StoreError
-    ) throws -> Int64 {
-        let rowid = try insert(event, arrived: arrived)
-        guard let projection else { return rowid }
-        do {
-            try projection.apply(event, prepared: prepared, rowid: rowid, arrived: arrived, in: db)
-        } catch let error as DatabaseError {
-            throw error
-        } catch {
-            throw refuse("\(error)")
-        }
-        return rowid
-    }
 }
+
+/// An event to insert, and what the projection prepared for it off the writer's thread.
+protocol InsertedEvent {
+    var event: Event { get }
+    var prepared: (any Sendable)? { get }
+}
+
+extension AppendPipeline.Prepared: InsertedEvent {
+    var prepared: (any Sendable)? { projection }
+}
+
+extension ReceivePipeline.Item: InsertedEvent {}

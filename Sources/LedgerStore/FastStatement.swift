@@ -103,9 +103,6 @@ package struct FastStatement {
             }
         }
     }
-
-    /// The rowid of the connection's last insert.
-    package var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(connection) }
 }
 
 /// Room for the texts bound to one row; SQLite reads them in place (`SQLITE_STATIC`) until the

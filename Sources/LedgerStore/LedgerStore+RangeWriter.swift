@@ -66,9 +66,11 @@ extension LedgerStore {
         do {
             let heldID = try db.cachedStatement(sql: EventRuns.select("e.id"))
             while let chunk = pipeline.nextChunk() {
-                for item in chunk {
-                    let event = item.event
+                var start = 0
+                while start < chunk.count {
+                    let item = chunk[start]
                     if item.isHeld {
+                        let event = item.event
                         let held = try Data.fetchOne(heldID, arguments: [office, Int64(event.envelope.seq) - 1, Int64(event.envelope.seq)])
                         // Unsigned bytes prove nothing about the office: refused, never kept as evidence.
                         // (If the office did sign another history, gossip finds it from the checkpoints.)
@@ -78,12 +80,17 @@ extension LedgerStore {
                                 "event \(office)#\(event.envelope.seq) (id \(event.id)) differs from the one held here: the range diverges from the held log, or was altered; nothing was stored")
                         }
                         tally.skipped += 1
+                        start += 1
                         continue
                     }
-                    try insert.insert(event, arrived: arrived, projection: projection, prepared: item.prepared, in: db) { reason in
-                        StoreError.refused(index: item.index, "event \(office)#\(event.envelope.seq) (id \(event.id)): \(reason)")
+                    // The events not held from here on, stored many to a statement.
+                    let end = chunk[start...].firstIndex(where: \.isHeld) ?? chunk.count
+                    try insert.insert(chunk[start..<end], arrived: arrived, projection: projection, in: db) { index, reason in
+                        let event = chunk[index].event
+                        return StoreError.refused(index: chunk[index].index, "event \(office)#\(event.envelope.seq) (id \(event.id)): \(reason)")
                     }
-                    tally.add(stored: event, arrived: arrived, clockBefore: clockBefore)
+                    for item in chunk[start..<end] { tally.add(stored: item.event, arrived: arrived, clockBefore: clockBefore) }
+                    start = end
                 }
                 pipeline.done(with: consume chunk)
             }

@@ -209,6 +209,29 @@ struct ReceiveStreamTests {
         #expect(throws: StoreError.self) { try pair.hall.store.receive(events: events, checkpoint: try pair.checkpoint()) }
     }
 
+    /// A range that begins inside the held log and goes past it: the held events are checked and
+    /// skipped, the rest stored many to a statement (the first of them in the pipeline's chunk
+    /// after 500 held ones), in order, with the ids the office's own log has.
+    @Test func aRangeOverlappingTheHeldLogStoresWhatFollowsIt() async throws {
+        let pair = try PolicePair(events: 1000)
+        #expect(try await pair.hallReceives(pair.stream(1...1000)).stored == 1000)
+        var index = 1000
+        _ = try pair.police.store.append(signer: pair.police.signer) {
+            guard index < 1600 else { return nil }
+            defer { index += 1 }
+            return try TestLedger.draft(index)
+        }
+        let summary = try await pair.hallReceives(pair.stream(501...1600), after: 500)
+        #expect(summary.stored == 600 && summary.alreadyHeld == 500 && summary.size == 1600)
+        var held: [(UInt64, [UInt8])] = [], sent: [(UInt64, [UInt8])] = []
+        try pair.hall.store.forEachEvent(office: "police") { held.append(($0.seq, $0.canonical)); return true }
+        try pair.police.store.forEachEvent(office: "police") { sent.append(($0.seq, $0.canonical)); return true }
+        #expect(held.count == 1600 && held.map(\.0) == Array(1...1600))
+        #expect(held.elementsEqual(sent) { $0.0 == $1.0 && $0.1 == $1.1 })
+        #expect(try pair.hall.store.verify().eventCount == 1600)
+        #expect(try pair.hall.store.event(office: "police", seq: 1234)?.canonical == sent[1233].1)
+    }
+
     @Test func eventsOutOfOrderAreRefused() async throws {
         let pair = try PolicePair(events: 20)
         let error = await #expect(throws: StoreError.self) {
