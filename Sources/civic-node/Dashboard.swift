@@ -1,4 +1,3 @@
-import CivicCommandLine
 import CivicDomain
 import CivicReports
 import Foundation

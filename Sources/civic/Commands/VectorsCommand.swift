@@ -1,5 +1,4 @@
 import ArgumentParser
-import CivicCommandLine
 import CivicDomain
 import Foundation
 import LedgerCore

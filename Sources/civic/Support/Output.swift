@@ -1,4 +1,3 @@
-import CivicCommandLine
 import Foundation
 import LedgerStore
 
