@@ -5,8 +5,9 @@ import Foundation
 /// serve`, `civic sync`, and `civic demo`, whose nodes serve and sync. `civic` lists them in its
 /// help and hands their arguments to `civic-node` before parsing (``exec(_:)``), so they are typed
 /// as before. Kept apart, `civic` links none of the networking modules (NIO, Hummingbird,
-/// AsyncHTTPClient and what they use), which were 40 % of its size and a quarter of the
-/// conformance records every process start searches: each other command starts sooner.
+/// AsyncHTTPClient and what they use), which were 40 % of its size and a third of the protocol
+/// conformance records a process searches at each first look-up: every other command starts
+/// sooner (README, issue 12's twenty-fourth session).
 package enum NodeVerbs {
     package static let serve = CommandConfiguration(
         commandName: "serve",
