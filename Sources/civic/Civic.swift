@@ -51,12 +51,14 @@ struct Civic: AsyncParsableCommand {
         return try parseAsRoot(arguments)
     }
 
-    /// Every verb and sub-verb (`proof inclusion`), not ArgumentParser's own `help`.
-    static let verbTypes: Set<ObjectIdentifier> = {
-        var types = Set<ObjectIdentifier>()
+    /// Every verb and sub-verb (`proof inclusion`), not ArgumentParser's own `help`. A list, not a
+    /// `Set`: a process's first set of a type costs it searches of the runtime's conformance
+    /// records (``NodeVerbs/names(_:)``).
+    static let verbTypes: [ObjectIdentifier] = {
+        var types: [ObjectIdentifier] = []
         var next = verbs
         while let verb = next.popLast() {
-            types.insert(ObjectIdentifier(verb))
+            types.append(ObjectIdentifier(verb))
             next += verb.configuration.subcommands
         }
         return types
