@@ -33,16 +33,16 @@ package enum NodeVerbs {
     /// The executable that runs these verbs, looked for beside `civic`, then on `PATH`.
     package static let executableName = "civic-node"
 
-    /// Whether `name` is one of these verbs (a list, not a `Set`: a process's first `Set<String>`
-    /// costs it a search of the runtime's conformance records, 0.2 ms of a `civic record`).
-    static func names(_ name: String) -> Bool { [serve, sync, demo].contains { $0.commandName == name } }
+    /// Whether `verb` is one of these (a list, not a `Set`: a process's first `Set<String>` costs it
+    /// searches of the runtime's conformance records, about 1 ms of a `civic record`).
+    static func handles(_ verb: String) -> Bool { [serve, sync, demo].contains { $0.commandName == verb } }
 
     /// The arguments for `civic-node` when `arguments` (after the global options) name one of its
     /// verbs, or ask for its help (`help serve`); nil for every other verb.
     package static func handedOver(_ arguments: [String]) -> [String]? {
         guard let first = arguments.first else { return nil }
-        if names(first) { return arguments }
-        if first == "help", arguments.count == 2, names(arguments[1]) { return [arguments[1], "--help"] }
+        if handles(first) { return arguments }
+        if first == "help", arguments.count == 2, handles(arguments[1]) { return [arguments[1], "--help"] }
         return nil
     }
 

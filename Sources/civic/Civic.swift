@@ -53,7 +53,7 @@ struct Civic: AsyncParsableCommand {
 
     /// Every verb and sub-verb (`proof inclusion`), not ArgumentParser's own `help`. A list, not a
     /// `Set`: a process's first set of a type costs it searches of the runtime's conformance
-    /// records (``NodeVerbs/names(_:)``).
+    /// records (``NodeVerbs/handles(_:)``).
     static let verbTypes: [ObjectIdentifier] = {
         var types: [ObjectIdentifier] = []
         var next = verbs

@@ -52,7 +52,7 @@ struct FoldVectorsTests {
             var streamed: [UInt8] = []
             try state.writeJSON { streamed += $0 }
             #expect(try String(decoding: streamed, as: UTF8.self) == Self.committed("state.json"), "civic state --format json writes the same")
-            #expect(try FoldVectors.findingsJSON(state).prettyPrinted() == Self.committed("findings.json"))
+            #expect(try state.findingsJSON.prettyPrinted() == Self.committed("findings.json"))
             #expect(try node.store.verify().eventCount == UInt64(byOffice.values.map(\.count).reduce(0, +)))
         }
     }

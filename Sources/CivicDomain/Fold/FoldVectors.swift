@@ -117,12 +117,9 @@ public enum FoldVectors {
             "input.json": try input.prettyPrinted(),
             "state.json": try state.json.prettyPrinted(),
             "state-as-of-2025-05-31.json": try asOf.json.prettyPrinted(),
-            "findings.json": try findingsJSON(state).prettyPrinted(),
+            "findings.json": try state.findingsJSON.prettyPrinted(),
         ]
     }
-
-    /// `civic findings --format json` of a state: the filter and the findings.
-    public static func findingsJSON(_ state: CityState) -> JSONValue { state.findingsJSON }
 
     private static func district(_ id: String, _ population: Int, _ need: Int, _ priority: Bool) -> String {
         #"{"district":"\#(id)","name":"\#(id.capitalized)","population":\#(population),"need_index":\#(need),"priority":\#(priority)}"#
