@@ -1,6 +1,7 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import Synchronization
 
 /// How a process that builds one large state from its ledger and ends (`civic state`, `findings`,
 /// `diff`, `report`) asks glibc and the kernel for memory. Not for `civic serve`, whose memory
@@ -33,11 +34,35 @@ package enum ReadingMemory {
             let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
             _ = mallopt(-3, 32 << 20)
             _ = mallopt(-1, 1 << 30)
+            prepared.store(true, ordering: .releasing)
             return backWithHugePages(bytes: hugePageBytes)
         #else
             return nil
         #endif
     }
+
+    /// On a thread other than the main one, in a process that called ``prepare(hugePageBytes:)``:
+    /// grows this thread's arena by `bytes` at once, kept and backed by 2 MB pages as `prepare`
+    /// does the main heap's. Does nothing in any other process (`civic serve`'s threads give their
+    /// memory back).
+    ///
+    /// glibc grows a thread's arena by as much as each allocation lacks, one `mprotect` each: the
+    /// thread that sums `civic state`'s cost periods made 3,790 of them, 4 KB at a time, for the
+    /// 22 MB it built.
+    ///
+    /// - Returns: as `prepare`, the largest span advised; nil when nothing was done.
+    @discardableResult
+    package static func prepareThisThread(bytes: Int) -> (start: UInt, count: Int)? {
+        #if os(Linux)
+            guard prepared.load(ordering: .acquiring) else { return nil }
+            return backWithHugePages(bytes: bytes)
+        #else
+            return nil
+        #endif
+    }
+
+    /// Whether this process asked for reading memory (``prepare(hugePageBytes:)``).
+    private static let prepared = Atomic<Bool>(false)
 
     #if os(Linux)
         private static func backWithHugePages(bytes: Int) -> (start: UInt, count: Int)? {

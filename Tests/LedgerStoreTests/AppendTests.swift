@@ -266,27 +266,53 @@ struct AppendTests {
             // At least two whole 2 MB pages: the blocks may land in more than one run (another
             // test's allocations between them, or a thread arena's heap filling up).
             #expect(span.count >= 4 << 20 && span.start % (2 << 20) == 0 && span.count % (2 << 20) == 0)
-            // /proc/self/smaps: a mapping's "start-end perms …" line, then its fields, VmFlags last
-            // (read to its end: its size is given as 0, and Foundation's read of a file by its size
-            // stops short).
-            let smaps = try #require(FileHandle(forReadingAtPath: "/proc/self/smaps")).readDataToEndOfFile()
-            var flags: [Substring]?
-            var inside = false
-            for line in String(decoding: smaps, as: UTF8.self).split(separator: "\n") {
-                if let dash = line.firstIndex(of: "-"), let space = line.firstIndex(of: " "), dash < space,
-                    let low = UInt(line[..<dash], radix: 16), let high = UInt(line[line.index(after: dash)..<space], radix: 16)
-                {
-                    inside = low <= span.start && span.start < high
-                } else if inside, line.hasPrefix("VmFlags:") {
-                    flags = line.dropFirst("VmFlags:".count).split(separator: " ")
-                }
-            }
+            let flags = try Self.mappingFlags(containing: span.start)
             #expect(flags?.contains("hg") == true, "the advised span's mapping has flags \(flags ?? [])")
             let block = try #require(malloc(4 << 20))
             memset(block, 7, 4 << 20)
             #expect(block.load(fromByteOffset: (4 << 20) - 1, as: UInt8.self) == 7)
             free(block)
         #endif
+    }
+
+    /// A thread of a process that reads once grows its own arena at once, advised as the heap
+    /// is (``ReadingMemory/prepareThisThread(bytes:)``), where glibc would extend it by each
+    /// allocation; the memory is usable as before.
+    @Test func aReadingThreadsArenaIsGrownAtOnce() throws {
+        #if os(Linux)
+            try #require(
+                FileManager.default.fileExists(atPath: "/sys/kernel/mm/transparent_hugepage/enabled"),
+                "this kernel has no transparent huge pages")
+            ReadingMemory.prepare(hugePageBytes: 16 << 20)
+            let outcome = JoinableThread(name: "test-arena") { () -> (span: (start: UInt, count: Int), flags: [Substring]?)? in
+                guard let span = ReadingMemory.prepareThisThread(bytes: 16 << 20), let block = malloc(1 << 20) else { return nil }
+                memset(block, 7, 1 << 20)
+                free(block)
+                return (span, try? Self.mappingFlags(containing: span.start))
+            }.join()
+            let (span, flags) = try #require(outcome ?? nil, "the thread's arena was not grown")
+            #expect(span.count >= 4 << 20 && span.start % (2 << 20) == 0 && span.count % (2 << 20) == 0)
+            #expect(flags?.contains("hg") == true, "the advised span's mapping has flags \(flags ?? [])")
+        #endif
+    }
+
+    /// The `VmFlags` of the mapping holding `address`, from /proc/self/smaps: a mapping's
+    /// "start-end perms …" line, then its fields, VmFlags last (read to its end: its size is given
+    /// as 0, and Foundation's read of a file by its size stops short).
+    private static func mappingFlags(containing address: UInt) throws -> [Substring]? {
+        let smaps = try #require(FileHandle(forReadingAtPath: "/proc/self/smaps")).readDataToEndOfFile()
+        var flags: [Substring]?
+        var inside = false
+        for line in String(decoding: smaps, as: UTF8.self).split(separator: "\n") {
+            if let dash = line.firstIndex(of: "-"), let space = line.firstIndex(of: " "), dash < space,
+                let low = UInt(line[..<dash], radix: 16), let high = UInt(line[line.index(after: dash)..<space], radix: 16)
+            {
+                inside = low <= address && address < high
+            } else if inside, line.hasPrefix("VmFlags:") {
+                flags = line.dropFirst("VmFlags:".count).split(separator: " ")
+            }
+        }
+        return flags
     }
 
     @Test func theKeyFileIsPrivate() throws {

@@ -186,7 +186,10 @@ enum CostPeriods {
             before = asOf.map(CostPeriods.period(of:))
             let (blobs, mark) = try CostPeriods.stored(db, before: before)
             self.mark = mark
-            thread = JoinableThread(name: "civic-cost-periods") { Result { try CostPeriods.sum(blobs) } }
+            thread = JoinableThread(name: "civic-cost-periods") {
+                ReadingMemory.prepareThisThread(bytes: 32 << 20)
+                return Result { try CostPeriods.sum(blobs) }
+            }
         }
 
         /// Waits for the sum.
