@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Synchronization
 
 /// How a process that builds one large state from its ledger and ends (`civic state`, `findings`,
 /// `diff`, `report`) asks glibc and the kernel for memory. Not for `civic serve`, whose memory
