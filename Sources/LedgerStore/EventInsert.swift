@@ -91,21 +91,34 @@ final class EventInsert {
     func insert<Chunk: RandomAccessCollection<Item>, Item: InsertedEvent>(
         _ chunk: Chunk, arrived: Int64, projection: (any ProjectionTransaction)?, in db: Database, refuse: (Chunk.Index, String) -> StoreError
     ) throws {
-        var start = chunk.startIndex
-        while start < chunk.endIndex {
+        // The events are read in place, field by field: a copy of an event retains each of its
+        // texts, bytes and body, and the writer made several of each event it stored.
+        func inserting(_ items: UnsafeBufferPointer<Item>) throws {
+            try insert(items, arrived: arrived, projection: projection) { offset, reason in
+                refuse(chunk.index(chunk.startIndex, offsetBy: offset), reason)
+            }
+        }
+        if try chunk.withContiguousStorageIfAvailable(inserting) == nil { try ContiguousArray(chunk).withUnsafeBufferPointer(inserting) }
+    }
+
+    private func insert<Item: InsertedEvent>(
+        _ items: UnsafeBufferPointer<Item>, arrived: Int64, projection: (any ProjectionTransaction)?, refuse: (Int, String) -> StoreError
+    ) throws {
+        var start = 0
+        while start < items.count {
             // A group ends where the ids are settled within the transaction, as one event at a time would.
             let untilSettling = Int(settledThrough + EventIDs.settleWithin - lastRowid)
-            let end = chunk.index(start, offsetBy: min(Self.eventsPerInsert, chunk.distance(from: start, to: chunk.endIndex), max(1, untilSettling)))
+            let end = start + min(Self.eventsPerInsert, items.count - start, max(1, untilSettling))
             let first = lastRowid + 1
-            try insertGroup(chunk[start..<end], first: first, arrived: arrived)
+            try insertGroup(UnsafeBufferPointer(rebasing: items[start..<end]), first: first, arrived: arrived)
             guard let projection else {
                 start = end
                 continue
             }
             var rowid = first
-            for index in chunk[start..<end].indices {
+            for index in start..<end {
                 do {
-                    try projection.apply(chunk[index].event, prepared: chunk[index].prepared, rowid: rowid, arrived: arrived, in: db)
+                    try projection.apply(items[index].event, prepared: items[index].prepared, rowid: rowid, arrived: arrived, in: db)
                 } catch let error as DatabaseError {
                     throw error
                 } catch {
@@ -118,35 +131,36 @@ final class EventInsert {
     }
 
     /// Inserts events with the rowids from `first` on, by one statement, and notes their ids.
-    private func insertGroup(_ group: some RandomAccessCollection<some InsertedEvent>, first: Int64, arrived: Int64) throws {
+    private func insertGroup<Item: InsertedEvent>(_ group: UnsafeBufferPointer<Item>, first: Int64, arrived: Int64) throws {
         let statement = try FastStatement(db, sql: Self.groupInserts[group.count - 1])
-        for (offset, item) in group.enumerated() {
-            let envelope = item.event.envelope
-            try runs.stored(office: envelope.office, seq: Int64(envelope.seq), rowid: first + Int64(offset), in: db)
+        for offset in group.indices {
+            try runs.stored(
+                office: group[offset].event.envelope.office, seq: Int64(group[offset].event.envelope.seq), rowid: first + Int64(offset), in: db)
         }
         groupBytes.removeAll(keepingCapacity: true)
-        for item in group {
-            groupBytes += item.event.leafHash.bytes
-            groupBytes += item.event.canonical
+        for offset in group.indices {
+            groupBytes += group[offset].event.leafHash.bytes
+            groupBytes += group[offset].event.canonical
         }
         do {
             try groupBytes.withUnsafeBytes { bytes in
                 var at = 0
-                for (offset, item) in group.enumerated() {
-                    let (event, envelope, base) = (item.event, item.event.envelope, Int32(offset * 11))
+                for offset in group.indices {
+                    let base = Int32(offset * 11)
+                    let (idCount, canonicalCount) = (group[offset].event.leafHash.bytes.count, group[offset].event.canonical.count)
                     statement.bind(base + 1, first + Int64(offset))
-                    statement.bind(base + 2, envelope.office)
-                    statement.bind(base + 3, Int64(envelope.seq))
-                    statement.bind(base + 4, blob: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + event.leafHash.bytes.count)]))
-                    at += event.leafHash.bytes.count
-                    statement.bind(base + 5, envelope.hlc.wall)
-                    statement.bind(base + 6, envelope.hlc.logical)
-                    statement.bind(base + 7, envelope.type)
-                    statement.bind(base + 8, envelope.effective.description)
+                    statement.bind(base + 2, group[offset].event.envelope.office)
+                    statement.bind(base + 3, Int64(group[offset].event.envelope.seq))
+                    statement.bind(base + 4, blob: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + idCount)]))
+                    at += idCount
+                    statement.bind(base + 5, group[offset].event.envelope.hlc.wall)
+                    statement.bind(base + 6, group[offset].event.envelope.hlc.logical)
+                    statement.bind(base + 7, group[offset].event.envelope.type)
+                    statement.bind(base + 8, group[offset].event.envelope.effective.description)
                     statement.bind(base + 9, arrived)
-                    statement.bind(base + 10, blob: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + event.canonical.count)]))
-                    at += event.canonical.count
-                    statement.bind(base + 11, LedgerStore.idKey(event.leafHash))
+                    statement.bind(base + 10, blob: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + canonicalCount)]))
+                    at += canonicalCount
+                    statement.bind(base + 11, LedgerStore.idKey(group[offset].event.leafHash))
                 }
                 try statement.run()
             }
@@ -157,7 +171,7 @@ final class EventInsert {
                     "inserting \(from?.office ?? "")#\(from?.seq ?? 0)…\(to?.seq ?? 0): \(error.message ?? error.description)",
                     code: error.resultCode.primaryResultCode.rawValue))
         }
-        for (offset, item) in group.enumerated() { unsettled.append(EventIDs.Entry(id: item.event.leafHash, rowid: first + Int64(offset))) }
+        for offset in group.indices { unsettled.append(EventIDs.Entry(id: group[offset].event.leafHash, rowid: first + Int64(offset))) }
         lastRowid = first + Int64(group.count) - 1
         if lastRowid - settledThrough >= EventIDs.settleWithin { try settle(through: lastRowid) }
     }

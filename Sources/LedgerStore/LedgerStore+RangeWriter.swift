@@ -68,28 +68,32 @@ extension LedgerStore {
             while let chunk = pipeline.nextChunk() {
                 var start = 0
                 while start < chunk.count {
-                    let item = chunk[start]
-                    if item.isHeld {
-                        let event = item.event
+                    if chunk[start].isHeld {
+                        let event = chunk[start].event
                         let held = try Data.fetchOne(heldID, arguments: [office, Int64(event.envelope.seq) - 1, Int64(event.envelope.seq)])
                         // Unsigned bytes prove nothing about the office: refused, never kept as evidence.
                         // (If the office did sign another history, gossip finds it from the checkpoints.)
                         guard held.map({ Array($0) }) == event.leafHash.bytes else {
                             throw StoreError.refused(
-                                index: item.index,
+                                index: chunk[start].index,
                                 "event \(office)#\(event.envelope.seq) (id \(event.id)) differs from the one held here: the range diverges from the held log, or was altered; nothing was stored")
                         }
                         tally.skipped += 1
                         start += 1
                         continue
                     }
-                    // The events not held from here on, stored many to a statement.
-                    let end = chunk[start...].firstIndex(where: \.isHeld) ?? chunk.count
+                    // The events not held from here on, stored many to a statement (each read in
+                    // place: a copy of an event retains each of its parts).
+                    var end = start + 1
+                    while end < chunk.count, !chunk[end].isHeld { end += 1 }
                     try insert.insert(chunk[start..<end], arrived: arrived, projection: projection, in: db) { index, reason in
                         let event = chunk[index].event
                         return StoreError.refused(index: chunk[index].index, "event \(office)#\(event.envelope.seq) (id \(event.id)): \(reason)")
                     }
-                    for item in chunk[start..<end] { tally.add(stored: item.event, arrived: arrived, clockBefore: clockBefore) }
+                    for index in start..<end {
+                        tally.add(
+                            stored: chunk[index].event.envelope.hlc, seq: chunk[index].event.envelope.seq, arrived: arrived, clockBefore: clockBefore)
+                    }
                     start = end
                 }
                 pipeline.done(with: consume chunk)
@@ -163,16 +167,16 @@ private struct Tally {
         self.clock = clock
     }
 
-    mutating func add(stored event: Event, arrived: Int64, clockBefore: HLCTimestamp) {
+    /// Counts an event stored, of timestamp `hlc` and number `seq`.
+    mutating func add(stored hlc: HLCTimestamp, seq: UInt64, arrived: Int64, clockBefore: HLCTimestamp) {
         stored += 1
-        let hlc = event.envelope.hlc
         let lead = hlc.wall - arrived
         if lead > LedgerStore.clockSkewBound {
-            ahead.add(seq: event.envelope.seq, by: lead)
+            ahead.add(seq: seq, by: lead)
         } else {
             clock.observe(hlc)
         }
         let lag = clockBefore.wall - hlc.wall
-        if lag > LedgerStore.lateArrivalBound { late.add(seq: event.envelope.seq, by: lag) }
+        if lag > LedgerStore.lateArrivalBound { late.add(seq: seq, by: lag) }
     }
 }
