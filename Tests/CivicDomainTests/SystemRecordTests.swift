@@ -37,4 +37,23 @@ struct SystemRecordTests {
         twin.assessedOn = "2024-05-01"
         #expect(twin != original)
     }
+
+    /// A loaded state lists its systems in order of id (put in order beside the costs'
+    /// aggregation); a change to its facts is seen there too, never an order made before it.
+    @Test func aStatesSystemsAreInOrderOfIdAndFollowItsFacts() throws {
+        let city = try TestCity(offices: ["cityhall"], registrar: "cityhall", registering: true)
+        city.at("2025-01-06")
+        for id in ["lights", "cams-2", "9-trams", "cams-10", "buses", "cams"] {
+            try city.record("cityhall", "system.procured", "2025-01-06", Bodies.system(id))
+        }
+        var state = try city.state("cityhall")
+        let ids = ["9-trams", "buses", "cams", "cams-10", "cams-2", "lights"]
+        #expect(state.systemsByID.map(\.procured.system) == ids)
+        #expect(Array(state.facts.systems.keys).sorted() == ids)
+        state.facts.systems["cams-10"] = nil
+        state.facts.systems["aa"] = try Self.record("aa")
+        #expect(state.systemsByID.map(\.procured.system) == ["9-trams", "aa", "buses", "cams", "cams-2", "lights"])
+        state.facts.systems["lights"]?.contractValue += 1
+        #expect(state.systemsByID.first { $0.procured.system == "lights" }?.contractValue == state.facts.systems["lights"]?.contractValue)
+    }
 }

@@ -56,7 +56,7 @@ extension CityState {
             runs[costs.texts.systems[Int(system)], default: []].append(index..<end)
             index = end
         }
-        let records = facts.systems.values.sorted { $0.procured.system < $1.procured.system }
+        let records = systemsByID
         let systems = PrettyMember.elements(records.count) { position in
             let record = records[position]
             let procured = record.procured

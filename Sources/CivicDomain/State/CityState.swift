@@ -26,7 +26,9 @@ public struct AppliedCorrection: Sendable, Equatable {
 /// with corrections applied and conflicts resolved, the costs aggregated, and the findings.
 public struct CityState: Sendable {
     public let filter: TimeFilter
-    public var facts = FactState()
+    public var facts = FactState() {
+        didSet { orderedSystems = nil }
+    }
     public var costs = CostLines()
     public var corrections: [AppliedCorrection] = []
     /// Conflicts the fold resolved, events it could not read, and what this node saw of other
@@ -39,6 +41,22 @@ public struct CityState: Sendable {
     /// tens of thousands of records one by one, about 3 ms of its 90 on a ledger of 100,000 facts.
     /// Freed with the state.
     private var foldRules: RuleFacts?
+    /// ``facts``' systems in order of id, when ``load(from:filter:snapshots:)`` put them in order
+    /// (dropped by any change to the facts).
+    private var orderedSystems: [SystemRecord]?
+
+    /// The systems in order of id, as the state's table and JSON list them. A state loaded from a
+    /// ledger has them ready: they are put in order on the second core while the costs are
+    /// aggregated on the first (20,050 systems took 5 ms to sort, while nothing else ran).
+    public var systemsByID: [SystemRecord] {
+        orderedSystems ?? Self.inOrder(facts.systems)
+    }
+
+    /// The records by their ids' order (the ids sorted, then each record taken by its place: sorting
+    /// the records themselves moves them, and looking each id up hashes it again).
+    private static func inOrder(_ systems: [String: SystemRecord]) -> [SystemRecord] {
+        systems.indices.sorted(by: { systems.keys[$0] < systems.keys[$1] }).map { systems.values[$0] }
+    }
 
     /// Computes the state from the store's projections.
     ///
@@ -116,6 +134,8 @@ public struct CityState: Sendable {
         let pending = periods && filter.knownAt == nil && filter.effectiveOn == nil ? try CostPeriods.Pending(db, asOf: filter.asOf) : nil
         let (ledger, fold, _) = try FoldSnapshots.fold(db, filter: filter, registrar: registrar, city: city, snapshots: periods)
         state.facts = fold.state
+        let systems = fold.state.systems
+        let ordering = JoinableThread(name: "civic-systems-order") { Self.inOrder(systems) }
         let costs = try CostAggregator.aggregate(
             db, filter: filter, rules: fold.rules, replacements: ledger.costReplacements, revoked: ledger.revoked, periods: periods, pending: pending)
         state.foldRules = fold.rules
@@ -123,6 +143,7 @@ public struct CityState: Sendable {
         state.costs = costs.lines
         state.corrections = ledger.applied
         state.findings = Finding.sorted(ledger.findings + fold.findings + costs.findings + (try NodeFindings.load(db, filter: filter)))
+        state.orderedSystems = ordering.join()
         return state
     }
 

@@ -37,15 +37,10 @@ struct StateCommand: ParsableCommand {
         }
         out += "UNITS\n".utf8
         // Nothing else runs while the table is written, so it takes both cores: the totals are
-        // summed on one while the records are put in id order on the other (through the
-        // dictionary's places: sorting the records themselves moves them, and looking each id up
-        // hashes it again), then each half of the rows is written on a core of its own.
-        let costs = state.costs
-        let summing = ParallelChunks<[String: Int64]>()
-        summing.run { costs.totals }
-        let systems = state.facts.systems
-        let records = systems.indices.sorted(by: { systems.keys[$0] < systems.keys[$1] }).map { systems[$0] }
-        let totals = try summing.values()[0]
+        // summed (the records are in id order already, ``CityState/systemsByID``), then each half
+        // of the rows is written on a core of its own.
+        let records = state.systemsByID
+        let totals = state.costs.totals
         let writing = ParallelChunks<[UInt8]>()
         for half in [records[..<(records.count / 2)], records[(records.count / 2)...]] {
             writing.run { systemRows(half, totals: totals) }
@@ -67,10 +62,10 @@ struct StateCommand: ParsableCommand {
     }
 
     /// The table's rows of `records` (by id), in their order.
-    private static func systemRows(_ records: ArraySlice<(key: String, value: SystemRecord)>, totals: [String: Int64]) -> [UInt8] {
+    private static func systemRows(_ records: ArraySlice<SystemRecord>, totals: [String: Int64]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(130 * records.count)
-        for (id, record) in records {
+        for record in records {
             let currency = record.procured.contract.currency
             pad(record.procured.system, 22, into: &out)
             pad(record.procured.category.rawValue, 22, into: &out)
@@ -84,7 +79,7 @@ struct StateCommand: ParsableCommand {
                 padWritten(from: start, 16, into: &out)
             }
             money(record.contractValue)
-            money(totals[id] ?? 0)
+            money(totals[record.procured.system] ?? 0)
             out += "\(record.deployments.values.reduce(0, +))\n".utf8
         }
         return out
