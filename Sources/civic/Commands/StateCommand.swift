@@ -36,9 +36,9 @@ struct StateCommand: ParsableCommand {
             pad(title, width, into: &out)
         }
         out += "UNITS\n".utf8
-        // Nothing else runs while the table is written, so it takes both cores: the totals are
-        // summed (the records are in id order already, ``CityState/systemsByID``), then each half
-        // of the rows is written on a core of its own.
+        // The records come in id order (``CityState/systemsByID``, ordered during the load); the
+        // totals are summed, then each half of the rows is written on a core of its own (nothing
+        // else runs while the table is written).
         let records = state.systemsByID
         let totals = state.costs.totals
         let writing = ParallelChunks<[UInt8]>()
