@@ -46,10 +46,11 @@ struct SystemRecordTests {
         for id in ["lights", "cams-2", "9-trams", "cams-10", "buses", "cams"] {
             try city.record("cityhall", "system.procured", "2025-01-06", Bodies.system(id))
         }
-        var state = try city.state("cityhall")
+        var state = try CityState.load(from: city.store("cityhall"), filter: .none, systemsInOrder: true)
         let ids = ["9-trams", "buses", "cams", "cams-10", "cams-2", "lights"]
         #expect(state.systemsByID.map(\.procured.system) == ids)
         #expect(Array(state.facts.systems.keys).sorted() == ids)
+        #expect(try city.state("cityhall").systemsByID.map(\.procured.system) == ids, "sorted when asked for, without the load's order")
         state.facts.systems["cams-10"] = nil
         state.facts.systems["aa"] = try Self.record("aa")
         #expect(state.systemsByID.map(\.procured.system) == ["9-trams", "aa", "buses", "cams", "cams-2", "lights"])

@@ -41,13 +41,13 @@ public struct CityState: Sendable {
     /// tens of thousands of records one by one, about 3 ms of its 90 on a ledger of 100,000 facts.
     /// Freed with the state.
     private var foldRules: RuleFacts?
-    /// ``facts``' systems in order of id, when ``load(from:filter:snapshots:)`` put them in order
-    /// (dropped by any change to the facts).
+    /// ``facts``' systems in order of id, when ``load(from:filter:snapshots:systemsInOrder:)`` put
+    /// them in order (dropped by any change to the facts).
     private var orderedSystems: [SystemRecord]?
 
-    /// The systems in order of id, as the state's table and JSON list them. A state loaded from a
-    /// ledger has them ready: they are put in order on the second core while the costs are
-    /// aggregated on the first (20,050 systems took 5 ms to sort, while nothing else ran).
+    /// The systems in order of id, as the state's table and JSON list them. A state loaded with
+    /// `systemsInOrder` has them ready: they are put in order on the second core while the costs
+    /// are aggregated on the first (20,050 systems took 5 ms to sort, while nothing else ran).
     public var systemsByID: [SystemRecord] {
         orderedSystems ?? Self.inOrder(facts.systems)
     }
@@ -64,9 +64,14 @@ public struct CityState: Sendable {
     /// let state = try CityState.load(from: store, filter: TimeFilter(asOf: TimeFilter.instant("2026-03-01")))
     /// ```
     ///
-    /// - Parameter snapshots: false reads every cost and folds every fact instead of starting from
-    ///   the snapshots (``updateSnapshots(_:factsPerSnapshot:)``); the answer is the same, only slower.
-    public static func load(from store: LedgerStore, filter: TimeFilter, snapshots: Bool = true) throws -> CityState {
+    /// - Parameters:
+    ///   - snapshots: false reads every cost and folds every fact instead of starting from the
+    ///     snapshots (``updateSnapshots(_:factsPerSnapshot:)``); the answer is the same, only slower.
+    ///   - systemsInOrder: the caller lists every system by id (``systemsByID``): they are put in
+    ///     order during the load, beside the costs.
+    public static func load(from store: LedgerStore, filter: TimeFilter, snapshots: Bool = true, systemsInOrder: Bool = false) throws
+        -> CityState
+    {
         let (registrar, city) = (store.identity.registrar, store.identity.city)
         // The snapshots catch up first when many costs or facts arrived since (a write of a cache,
         // never of the events; skipped when another writer holds the file: the answer is the same,
@@ -80,14 +85,14 @@ public struct CityState: Sendable {
             try? updateSnapshots(store)
         }
         do {
-            return try store.read { db in try load(db, filter: filter, registrar: registrar, city: city, periods: snapshots) }
+            return try store.read { db in try load(db, filter: filter, registrar: registrar, city: city, periods: snapshots, systemsInOrder: systemsInOrder) }
         } catch is CostSums.Failure {
             // The snapshots are a cache of the events: damaged, they are made again from them.
             try store.updateDerived { db in try CostPeriods.rebuild(db) }
-            return try store.read { db in try load(db, filter: filter, registrar: registrar, city: city, periods: snapshots) }
+            return try store.read { db in try load(db, filter: filter, registrar: registrar, city: city, periods: snapshots, systemsInOrder: systemsInOrder) }
         } catch is BinaryCoding.Failure {
             try store.updateDerived { db in try FoldSnapshots.drop(db) }
-            return try store.read { db in try load(db, filter: filter, registrar: registrar, city: city, periods: snapshots) }
+            return try store.read { db in try load(db, filter: filter, registrar: registrar, city: city, periods: snapshots, systemsInOrder: systemsInOrder) }
         }
     }
 
@@ -128,14 +133,16 @@ public struct CityState: Sendable {
 
     /// - Parameter periods: false reads every cost and folds every fact instead of starting from the
     ///   snapshots (tests compare the two).
-    static func load(_ db: Database, filter: TimeFilter, registrar: String?, city: String? = nil, periods: Bool = true) throws -> CityState {
+    static func load(
+        _ db: Database, filter: TimeFilter, registrar: String?, city: String? = nil, periods: Bool = true, systemsInOrder: Bool = false
+    ) throws -> CityState {
         var state = CityState(filter: filter)
         // The cost periods are summed on another thread while the facts are read and folded here.
         let pending = periods && filter.knownAt == nil && filter.effectiveOn == nil ? try CostPeriods.Pending(db, asOf: filter.asOf) : nil
         let (ledger, fold, _) = try FoldSnapshots.fold(db, filter: filter, registrar: registrar, city: city, snapshots: periods)
         state.facts = fold.state
         let systems = fold.state.systems
-        let ordering = JoinableThread(name: "civic-systems-order") { Self.inOrder(systems) }
+        let ordering = systemsInOrder ? JoinableThread(name: "civic-systems-order") { Self.inOrder(systems) } : nil
         let costs = try CostAggregator.aggregate(
             db, filter: filter, rules: fold.rules, replacements: ledger.costReplacements, revoked: ledger.revoked, periods: periods, pending: pending)
         state.foldRules = fold.rules
@@ -143,7 +150,7 @@ public struct CityState: Sendable {
         state.costs = costs.lines
         state.corrections = ledger.applied
         state.findings = Finding.sorted(ledger.findings + fold.findings + costs.findings + (try NodeFindings.load(db, filter: filter)))
-        state.orderedSystems = ordering.join()
+        state.orderedSystems = ordering?.join() ?? nil
         return state
     }
 

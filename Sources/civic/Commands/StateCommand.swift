@@ -17,7 +17,7 @@ struct StateCommand: ParsableCommand {
 
     func run() throws {
         let opened = try global.openForOneReading()
-        let state = try CityState.load(from: opened.store, filter: try time.filter())
+        let state = try CityState.load(from: opened.store, filter: try time.filter(), systemsInOrder: true)
         switch format {
         case .json: try state.writeJSON { FileHandle.standardOutput.write(Data($0)) }
         case .table: FileHandle.standardOutput.write(Data(try Self.table(state)))
