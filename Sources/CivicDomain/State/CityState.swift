@@ -72,7 +72,12 @@ public struct CityState: Sendable {
     public static func load(from store: LedgerStore, filter: TimeFilter, snapshots: Bool = true, systemsInOrder: Bool = false) throws
         -> CityState
     {
-        let (registrar, city, ordered) = (store.identity.registrar, store.identity.city, systemsInOrder)
+        let (registrar, city) = (store.identity.registrar, store.identity.city)
+        func reading() throws -> CityState {
+            try store.read { db in
+                try load(db, filter: filter, registrar: registrar, city: city, periods: snapshots, systemsInOrder: systemsInOrder)
+            }
+        }
         // The snapshots catch up first when many costs or facts arrived since (a write of a cache,
         // never of the events; skipped when another writer holds the file: the answer is the same,
         // only slower).
@@ -85,14 +90,14 @@ public struct CityState: Sendable {
             try? updateSnapshots(store)
         }
         do {
-            return try store.read { db in try load(db, filter: filter, registrar: registrar, city: city, periods: snapshots, systemsInOrder: ordered) }
+            return try reading()
         } catch is CostSums.Failure {
             // The snapshots are a cache of the events: damaged, they are made again from them.
             try store.updateDerived { db in try CostPeriods.rebuild(db) }
-            return try store.read { db in try load(db, filter: filter, registrar: registrar, city: city, periods: snapshots, systemsInOrder: ordered) }
+            return try reading()
         } catch is BinaryCoding.Failure {
             try store.updateDerived { db in try FoldSnapshots.drop(db) }
-            return try store.read { db in try load(db, filter: filter, registrar: registrar, city: city, periods: snapshots, systemsInOrder: ordered) }
+            return try reading()
         }
     }
 
