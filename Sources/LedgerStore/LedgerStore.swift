@@ -74,6 +74,10 @@ public final class LedgerStore: Sendable {
     /// Page cache of a connection that reads much of the ledger once (SQLite's default).
     static let oneReadingCacheKiB = 2_000
 
+    /// How much of the database file a connection that reads much of the ledger once maps into
+    /// memory: all of it (SQLite holds it to its own limit, 2 GB as Debian builds it).
+    static let oneReadingMapBytes: Int64 = 1 << 40
+
     /// How a store connects to its database file.
     public enum Connections: Sendable {
         /// A writer and, beside it, readers that never wait for a write (a server, a sync round).
@@ -182,14 +186,25 @@ public final class LedgerStore: Sendable {
         }
     }
 
-    /// Makes the writer connection's page cache SQLite's default (2 MB) for the rest of the
-    /// process, for one that reads much of the ledger once and ends (`civic state`, `civic
-    /// report`). The 64 MB kept for a writer's random-keyed index would take a fresh slot for each
-    /// page read: memory faulted in and never read again, 12 – 16 MB of it in a state as of an
-    /// instant on a large ledger.
-    public func usePageCacheOfOneReading() throws {
+    /// Sets the writer connection up for the rest of a process that reads much of the ledger once
+    /// and ends (`civic state`, `civic report`):
+    /// - its page cache is SQLite's default (2 MB). The 64 MB kept for a writer's random-keyed
+    ///   index would take a fresh slot for each page read: memory faulted in and never read again,
+    ///   12 – 16 MB of it in a state as of an instant on a large ledger;
+    /// - it reads the database file through a memory map (`PRAGMA mmap_size`), not a `pread` for
+    ///   each page: a fold snapshot's blob of some 8 MB is otherwise two thousand system calls, and
+    ///   a state as of an instant on a million-event ledger some four thousand. SQLite maps the file
+    ///   read-only and writes through `pwrite` as before; the pages it maps are the kernel's page
+    ///   cache, counted in the process's resident memory but not its own. A ledger's file never
+    ///   shrinks (nothing vacuums it), which is what a map needs of it; a read of the map that fails
+    ///   all the same ends the process with one line (``MappedFileFaults``), not a bare `SIGBUS`.
+    public func prepareForOneReading() throws {
+        MappedFileFaults.report()
         try Self.wrapDatabaseErrors {
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -\(Self.oneReadingCacheKiB)") }
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA cache_size = -\(Self.oneReadingCacheKiB)")
+                try db.execute(sql: "PRAGMA mmap_size = \(Self.oneReadingMapBytes)")
+            }
         }
     }
 
@@ -236,6 +251,10 @@ extension LedgerStore {
 
     /// The writer connection's `PRAGMA cache_size` (negative: KiB).
     public func pageCacheSetting() throws -> Int { try writerPragma("cache_size") }
+
+    /// How many bytes of the database file the writer connection reads through a memory map
+    /// (`PRAGMA mmap_size`; 0: none).
+    public func memoryMapSetting() throws -> Int { try writerPragma("mmap_size") }
 
     private func writerPragma(_ name: String) throws -> Int {
         try Self.wrapDatabaseErrors {

@@ -240,17 +240,42 @@ struct AppendTests {
         #expect(try ledger.store.verify().eventCount == 6)
     }
 
-    /// A writer keeps 64 MB of pages; a process that reads the ledger once gives it SQLite's
-    /// default 2 MB (``LedgerStore/usePageCacheOfOneReading()``), and still reads and writes.
-    @Test(arguments: [LedgerStore.Connections.pool, .single]) func aStoreThatReadsOnceKeepsAFewPages(connections: LedgerStore.Connections) throws {
+    /// A writer keeps 64 MB of pages and reads with `pread`; a process that reads the ledger once
+    /// gives it SQLite's default 2 MB and maps the file (``LedgerStore/prepareForOneReading()``),
+    /// and still reads and writes, what it wrote read back through the map.
+    @Test(arguments: [LedgerStore.Connections.pool, .single]) func aStoreThatReadsOnceKeepsAFewPagesAndMapsTheFile(connections: LedgerStore.Connections) throws {
         let ledger = try TestLedger()
+        _ = try ledger.store.append((0..<3).map { try TestLedger.draft($0) }, signer: ledger.signer)
         let opened = try ledger.directory.open(connections: connections)
         #expect(try opened.store.pageCacheSetting() == -65_536)
-        try opened.store.usePageCacheOfOneReading()
+        #expect(try opened.store.memoryMapSetting() == 0)
+        try opened.store.prepareForOneReading()
         #expect(try opened.store.pageCacheSetting() == -2_000)
-        _ = try opened.store.append((0..<2).map { try TestLedger.draft($0) }, signer: opened.signer)
-        #expect(try opened.store.eventCount() == 2)
+        #expect(try opened.store.memoryMapSetting() >= 1 << 30, "SQLite maps at least a gigabyte of the file")
+        _ = try opened.store.append((3..<5).map { try TestLedger.draft($0) }, signer: opened.signer)
+        #expect(try opened.store.eventCount() == 5)
+        #expect(try opened.store.verify().eventCount == 5)
         #expect(try ledger.store.pageCacheSetting() == -65_536, "another store's connections keep theirs")
+        #expect(try ledger.store.memoryMapSetting() == 0)
+    }
+
+    /// A read through a memory map that fails (here a file cut short under its map, as another
+    /// program could cut the ledger's) ends a process that prepared for one reading with one line
+    /// on stderr and exit status 1 (``MappedFileFaults``), not a bare `SIGBUS`.
+    @Test func aFailedReadOfAMappedFileEndsTheProcessWithOneLine() async throws {
+        let result = await #expect(processExitsWith: .exitCode(1), observing: [\.standardErrorContent]) {
+            let ledger = try TestLedger()
+            try ledger.store.prepareForOneReading()
+            let descriptor = open(ledger.folder + "/cut-short", O_RDWR | O_CREAT, 0o600)
+            guard descriptor >= 0, ftruncate(descriptor, 8_192) == 0 else { return }
+            guard let map = mmap(nil, 8_192, PROT_READ, MAP_SHARED, descriptor, 0), map != MAP_FAILED, ftruncate(descriptor, 0) == 0 else { return }
+            print(map.load(fromByteOffset: 4_096, as: UInt8.self))
+        }
+        let text = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        let lines = text.split(separator: "\n").filter { $0.contains("error:") }
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasSuffix(
+            ": error: the ledger's database file could not be read through its memory map (a disk error, or the file was cut short while it was read)") == true)
     }
 
     /// The heap of a process that reads once is grown and advised to take 2 MB pages
