@@ -323,23 +323,52 @@ struct AppendTests {
         #endif
     }
 
-    /// The `VmFlags` of the mapping holding `address`, from /proc/self/smaps: a mapping's
-    /// "start-end perms …" line, then its fields, VmFlags last (read to its end: its size is given
-    /// as 0, and Foundation's read of a file by its size stops short).
+    /// The 2 MB pages holding the headers of the blocks the heap is grown by were touched before
+    /// the advice, as 4 KB pages; they are collapsed into 2 MB pages at once (MADV_COLLAPSE, Linux
+    /// 6.1), so right after ``ReadingMemory/prepare(hugePageBytes:)``, before anything else is
+    /// touched, the advised span already holds 2 MB pages. In a process of its own, whose heap no
+    /// other test allocates from meanwhile.
+    @Test(.enabled(if: Self.kernelCollapsesPages)) func theHeadersOfTheHeapsBlocksLieInHugePages() async {
+        await #expect(processExitsWith: .success) {
+            guard let span = ReadingMemory.prepare(hugePageBytes: 64 << 20) else { exit(2) }
+            let smaps = FileHandle(forReadingAtPath: "/proc/self/smaps")?.readDataToEndOfFile() ?? Data()
+            let fields = AppendTests.mappingFields(of: String(decoding: smaps, as: UTF8.self), containing: span.start)
+            let kib = fields["AnonHugePages"].flatMap { Int($0.split(separator: " ").first ?? "") } ?? 0
+            exit(kib >= 2_048 ? 0 : 3)
+        }
+    }
+
+    /// Whether this kernel collapses pages on request (MADV_COLLAPSE: Linux 6.1 and later).
+    static var kernelCollapsesPages: Bool {
+        var names = utsname()
+        uname(&names)
+        let release = withUnsafeBytes(of: &names.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let numbers = release.split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+        return numbers.count == 2 && (numbers[0], numbers[1]) >= (6, 1)
+    }
+
+    /// The `VmFlags` of the mapping holding `address`, from /proc/self/smaps (read to its end: its
+    /// size is given as 0, and Foundation's read of a file by its size stops short).
     private static func mappingFlags(containing address: UInt) throws -> [Substring]? {
         let smaps = try #require(FileHandle(forReadingAtPath: "/proc/self/smaps")).readDataToEndOfFile()
-        var flags: [Substring]?
+        return mappingFields(of: String(decoding: smaps, as: UTF8.self), containing: address)["VmFlags"]?.split(separator: " ")
+    }
+
+    /// The fields of the mapping holding `address` in `smaps` (the text of /proc/self/smaps), by
+    /// name, their values trimmed: a mapping's "start-end perms …" line, then its "Name: value" lines.
+    static func mappingFields(of smaps: String, containing address: UInt) -> [Substring: Substring] {
+        var fields: [Substring: Substring] = [:]
         var inside = false
-        for line in String(decoding: smaps, as: UTF8.self).split(separator: "\n") {
+        for line in smaps.split(separator: "\n") {
             if let dash = line.firstIndex(of: "-"), let space = line.firstIndex(of: " "), dash < space,
                 let low = UInt(line[..<dash], radix: 16), let high = UInt(line[line.index(after: dash)..<space], radix: 16)
             {
                 inside = low <= address && address < high
-            } else if inside, line.hasPrefix("VmFlags:") {
-                flags = line.dropFirst("VmFlags:".count).split(separator: " ")
+            } else if inside, let colon = line.firstIndex(of: ":") {
+                fields[line[..<colon]] = line[line.index(after: colon)...].drop(while: { $0 == " " })
             }
         }
-        return flags
+        return fields
     }
 
     @Test func theKeyFileIsPrivate() throws {
