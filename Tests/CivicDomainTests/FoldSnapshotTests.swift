@@ -326,6 +326,31 @@ struct FoldSnapshotTests {
     /// A system's deployments are written once: the rules' system shares the state's (the fold
     /// applies a deployment to both), and writes its own only when they differ. A snapshot of
     /// another format is not read, and state makes it again.
+    /// Each distinct string is written once, in the table of texts after the value's fields, and
+    /// read back as itself wherever it stood; a form whose table is missing, misplaced or named
+    /// past its end is an error, not a crash.
+    @Test func aStringIsWrittenOnceInTheTableOfTexts() throws {
+        let value: [String: [String]] = ["transport": ["transport", "police", "transport"], "police": ["é – ü", "transport"]]
+        let bytes = try BinaryCoding.encode(value)
+        func occurrences(_ text: String) -> Int {
+            let needle = Array(text.utf8)
+            return (0...(bytes.count - needle.count)).filter { Array(bytes[$0..<($0 + needle.count)]) == needle }.count
+        }
+        #expect(occurrences("transport") == 1 && occurrences("police") == 1 && occurrences("é – ü") == 1)
+        #expect(try bytes.withUnsafeBytes { try BinaryCoding.decode([String: [String]].self, from: $0) } == value)
+        // The table said to start past the bytes, the form cut before its table's place, a text
+        // numbered past the table.
+        var misplaced = bytes
+        misplaced.replaceSubrange((bytes.count - 8)..<bytes.count, with: [0xFF, 0, 0, 0, 0, 0, 0, 0])
+        var pastTheTable = bytes
+        pastTheTable.replaceSubrange(4..<8, with: [9, 0, 0, 0])  // the first key's number, after the count of pairs
+        for damaged in [misplaced, Array(bytes.prefix(7)), pastTheTable] {
+            #expect(throws: BinaryCoding.Failure.self) {
+                try damaged.withUnsafeBytes { try BinaryCoding.decode([String: [String]].self, from: $0) }
+            }
+        }
+    }
+
     @Test func deploymentsAreWrittenOnceAndAnOldFormatIsMadeAgain() throws {
         let city = try TestCity(offices: ["cityhall"], registrar: "cityhall", registering: true)
         let hall = city.store("cityhall")
@@ -340,28 +365,29 @@ struct FoldSnapshotTests {
         #expect(snapshot.rules.systems["cams"]?.deployments == ["north": 5])
         #expect(snapshot.state.systems["cams"]?.deployments == ["north": 5])
 
-        // The rules' system alone: shared, its own when the state's differ or are not there.
+        // The rules' system alone: shared (named by the state system's place), its own when the
+        // state's differ or are not there.
         let system = try #require(snapshot.rules.systems["cams"])
-        func written(sharing shared: [String: Int64]?) throws -> [UInt8] {
+        func written(sharing shared: (place: Int, deployments: [String: Int64])?) throws -> [UInt8] {
             let writer = BinaryCoding.Writer()
             try system.write(binary: writer, sharing: shared)
-            return writer.bytes
+            return writer.finished()
         }
-        func read(_ bytes: [UInt8], sharing shared: [String: Int64]?) throws -> RuleFacts.System {
+        func read(_ bytes: [UInt8], sharing shared: [[String: Int64]]) throws -> RuleFacts.System {
             try bytes.withUnsafeBytes { base in
-                let reader = BinaryCoding.Reader(base)
+                let reader = try BinaryCoding.Reader(base)
                 let read = try RuleFacts.System(binary: reader, sharing: shared)
-                #expect(reader.offset == base.count)
+                #expect(reader.offset == reader.end)
                 return read
             }
         }
-        let shared = try written(sharing: ["north": 5])
-        let own = try written(sharing: ["north": 4])
+        let shared = try written(sharing: (1, ["north": 5]))
+        let own = try written(sharing: (1, ["north": 4]))
         #expect(own.count > shared.count)
-        #expect(try read(shared, sharing: ["north": 5]) == system)
-        #expect(try read(own, sharing: ["north": 4]) == system)
-        #expect(try read(try written(sharing: nil), sharing: nil) == system)
-        #expect(throws: BinaryCoding.Failure.self) { try read(shared, sharing: nil) }
+        #expect(try read(shared, sharing: [["north": 4], ["north": 5]]) == system)
+        #expect(try read(own, sharing: [["north": 5], ["north": 4]]) == system)
+        #expect(try read(try written(sharing: nil), sharing: []) == system)
+        #expect(throws: BinaryCoding.Failure.self) { try read(shared, sharing: [["north": 5]]) }
 
         // A snapshot of format 2 (before deployments were shared): not read, dropped and made again.
         var old = Array(blob)

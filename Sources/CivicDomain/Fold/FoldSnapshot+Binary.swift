@@ -21,20 +21,25 @@ extension EventRef: BinaryFields {
 }
 
 extension RuleFacts.System: BinaryFields {
-    init(binary reader: BinaryCoding.Reader) throws { try self.init(binary: reader, sharing: nil) }
+    init(binary reader: BinaryCoding.Reader) throws { try self.init(binary: reader, sharing: []) }
 
-    /// - Parameter shared: the deployments of the state's system of this name: the fold applies a
-    ///   deployment to both, so a snapshot writes them once, and a flag here says whether these are
-    ///   they (``write(binary:sharing:)``).
-    init(binary reader: BinaryCoding.Reader, sharing shared: [String: Int64]?) throws {
+    /// - Parameter shared: the deployments of the state's systems, in the order the snapshot wrote
+    ///   them: the fold applies a deployment to both a rule system and the state's system of its
+    ///   name, so a snapshot writes them once, and a rule system names the state's system whose
+    ///   deployments are its own by its place (``write(binary:sharing:)``), which finds them without
+    ///   hashing its name.
+    init(binary reader: BinaryCoding.Reader, sharing shared: [[String: Int64]]) throws {
         let currency = try reader.string()
         guard let known = Currency(currency) else { throw BinaryCoding.Failure(description: "\"\(currency)\" is not a currency") }
         let (procuredOn, procuredBy, retiredOn) = (try reader.string(), try EventRef(binary: reader), try reader.optionalString())
         let retiredBy = try reader.flag() ? try EventRef(binary: reader) : nil
         let deployments: [String: Int64]
         if try reader.flag() {
-            guard let shared else { throw BinaryCoding.Failure(description: "a system's deployments shared with a system the state does not hold") }
-            deployments = shared
+            let place = Int(try reader.fixed(UInt32.self))
+            guard place < shared.count else {
+                throw BinaryCoding.Failure(description: "a system's deployments shared with system \(place) of the \(shared.count) the state holds")
+            }
+            deployments = shared[place]
         } else {
             deployments = try reader.pairs { try $0.fixed(Int64.self) }
         }
@@ -43,16 +48,21 @@ extension RuleFacts.System: BinaryFields {
 
     func write(binary writer: BinaryCoding.Writer) throws { try write(binary: writer, sharing: nil) }
 
-    /// Writes the deployments only when they are not `shared` (the state's system's).
-    func write(binary writer: BinaryCoding.Writer, sharing shared: [String: Int64]?) throws {
+    /// Writes the deployments only when they are not those of `shared` (the state's system of
+    /// this name, and its place among the state's systems written).
+    func write(binary writer: BinaryCoding.Writer, sharing shared: (place: Int, deployments: [String: Int64])?) throws {
         writer.string(currency.code)
         writer.string(procuredOn)
         try procuredBy.write(binary: writer)
         try writer.present(retiredOn)
         try writer.present(retiredBy)
-        let isShared = shared == deployments
-        try writer.write(isShared)
-        if !isShared { try writer.write(deployments) }
+        if let shared, shared.deployments == deployments {
+            try writer.write(true)
+            writer.fixed(UInt32(truncatingIfNeeded: shared.place))
+        } else {
+            try writer.write(false)
+            try writer.write(deployments)
+        }
     }
 }
 

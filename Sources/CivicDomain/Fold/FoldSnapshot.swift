@@ -105,8 +105,10 @@ struct FoldSnapshot: Sendable {
     fileprivate struct Stored: BinaryFields {
         /// 2: with ``FoldSnapshot/factRows``. 3: the state's systems before the rules' systems, whose
         /// deployments are written only when they are not the state's system's
-        /// (``RuleFacts/System/init(binary:sharing:)``).
-        static let format: Int64 = 3
+        /// (``RuleFacts/System/init(binary:sharing:)``). 4: strings in a table of texts
+        /// (``BinaryCoding``), and a rule system's shared deployments named by the state system's
+        /// place, not its name.
+        static let format: Int64 = 4
 
         struct Registration: Codable {
             let office: String
@@ -144,10 +146,15 @@ extension FoldSnapshot.Stored {
         guard format == Self.format else { throw BinaryCoding.Failure(description: "a fold snapshot of format \(format)") }
         (through, registrar, city) = (try reader.fixed(Int64.self), try reader.optionalString(), try reader.optionalString())
         (ruleDistricts, offices) = (try reader.read([String].self), try reader.read([String: RuleFacts.Keys].self))
-        let systems = try reader.pairs { try SystemRecord(binary: $0) }
-        // A rule system and the state's system of its name share one dictionary of deployments.
-        ruleSystems = try reader.pairs { reader, name in try RuleFacts.System(binary: reader, sharing: systems[name]?.deployments) }
-        self.systems = systems
+        // A rule system and the state's system of its name share one dictionary of deployments,
+        // found by the state system's place among those read.
+        var deployments: [[String: Int64]] = []
+        systems = try reader.pairs { reader in
+            let system = try SystemRecord(binary: reader)
+            deployments.append(system.deployments)
+            return system
+        }
+        ruleSystems = try reader.pairs { try RuleFacts.System(binary: $0, sharing: deployments) }
         (ruleAlgorithms, districts) = (try reader.read([String: RuleFacts.Algorithm].self), try reader.pairs { try DistrictDefined(binary: $0) })
         (targets, algorithms) = (try reader.read([String: TargetDeclared].self), try reader.read([String: AlgorithmEntry].self))
         (retiredAlgorithms, registrations) = (try reader.read([String: String].self), try reader.read([String: Registration].self))
@@ -163,11 +170,17 @@ extension FoldSnapshot.Stored {
         try writer.present(city)
         try writer.write(ruleDistricts)
         try writer.write(offices)
-        try writer.write(systems)
+        var places: [String: Int] = [:]
+        writer.count(systems.count)
+        for (place, (name, system)) in systems.enumerated() {
+            writer.string(name)
+            try system.write(binary: writer)
+            places[name] = place
+        }
         writer.count(ruleSystems.count)
         for (name, system) in ruleSystems {
             writer.string(name)
-            try system.write(binary: writer, sharing: systems[name]?.deployments)
+            try system.write(binary: writer, sharing: places[name].flatMap { place in systems[name].map { (place, $0.deployments) } })
         }
         try writer.write(ruleAlgorithms)
         try writer.write(districts)

@@ -4,11 +4,19 @@ import Foundation
 /// fold's snapshots, ``FoldSnapshot``), never for what crosses the network.
 ///
 /// Fields are written in the order their type encodes them, without their keys: an integer or a
-/// float is 8 bytes (little-endian), a string or an array is its count (4 bytes) and then its
-/// bytes or elements (every integer is 8 bytes, a `Float` 4), an optional field is a presence byte and then its value. A dictionary with
-/// string keys is its count and its key–value pairs. A type must decode its fields in the order it
+/// float is 8 bytes (little-endian), a string is its number (4 bytes) in the table of texts, an
+/// array is its count (4 bytes) and then its bytes or elements (every integer is 8 bytes, a
+/// `Float` 4), an optional field is a presence byte and then its value. A dictionary with string
+/// keys is its count and its key–value pairs. A type must decode its fields in the order it
 /// encodes them, as the synthesized conformances do. Optionals inside arrays are not supported
 /// (encoding one throws).
+///
+/// The whole form is the value's fields, then the table of texts (each distinct string once: its
+/// count and its UTF-8 bytes, after their number), then where the table starts (8 bytes). A
+/// fold's snapshot names each system, office, date and event type many times; reading a string
+/// is then taking it from the table, not making it again from its bytes (a snapshot of 20,000
+/// systems made some 400,000 strings). The value's own fields come first, so a type that begins
+/// with its format number (``FoldSnapshot``) is read from its first byte as before.
 ///
 /// ```swift
 /// let bytes = try BinaryCoding.encode(districts)
@@ -23,14 +31,14 @@ public enum BinaryCoding {
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         let writer = Writer()
         try writer.write(value)
-        return writer.bytes
+        return writer.finished()
     }
 
     /// - Throws: ``Failure`` when `bytes` are not one whole value of `type`.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) throws -> T {
-        let reader = Reader(bytes)
+        let reader = try Reader(bytes)
         let value = try reader.read(type)
-        guard reader.offset == bytes.count else { throw Failure(description: "\(bytes.count - reader.offset) bytes after the value") }
+        guard reader.offset == reader.end else { throw Failure(description: "\(reader.end - reader.offset) bytes after the value") }
         return value
     }
 }
@@ -73,9 +81,29 @@ extension Dictionary: BinaryPairs where Key == String, Value: Codable {
 
 extension BinaryCoding {
     final class Writer: Encoder {
+        /// The value's fields (``finished()`` adds the table of texts).
         var bytes: [UInt8] = []
+        /// Each distinct string's number in the table, and the strings in that order.
+        private var numbers: [String: UInt32] = [:]
+        private var texts: [String] = []
         var codingPath: [any CodingKey] { [] }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+        /// The whole form: the fields, the table of texts, and where the table starts.
+        func finished() -> [UInt8] {
+            var out = bytes
+            let start = UInt64(out.count)
+            func count(_ value: Int) { withUnsafeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian) { out.append(contentsOf: $0) } }
+            count(texts.count)
+            for var text in texts {
+                text.withUTF8 { utf8 in
+                    count(utf8.count)
+                    out.append(contentsOf: utf8)
+                }
+            }
+            withUnsafeBytes(of: start.littleEndian) { out.append(contentsOf: $0) }
+            return out
+        }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> { KeyedEncodingContainer(Keyed(writer: self)) }
         func unkeyedContainer() -> any UnkeyedEncodingContainer { Unkeyed(writer: self) }
@@ -84,12 +112,13 @@ extension BinaryCoding {
         func fixed<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
         func count(_ count: Int) { fixed(UInt32(truncatingIfNeeded: count)) }
 
+        /// A string by its number in the table of texts (given it when first written).
         func string(_ value: String) {
-            var value = value
-            value.withUTF8 { utf8 in
-                count(utf8.count)
-                bytes.append(contentsOf: utf8)
-            }
+            if let number = numbers[value] { return fixed(number) }
+            let number = UInt32(truncatingIfNeeded: texts.count)
+            numbers[value] = number
+            texts.append(value)
+            fixed(number)
         }
 
         func write<T: Encodable>(_ value: T) throws {
@@ -198,12 +227,35 @@ extension BinaryCoding {
 
 extension BinaryCoding {
     final class Reader: Decoder {
+        /// The value's fields (the bytes before the table of texts).
         let base: UnsafeRawBufferPointer
         var offset = 0
+        /// Where the fields end.
+        var end: Int { base.count }
+        /// The table of texts, each made once.
+        private let texts: [String]
         var codingPath: [any CodingKey] { [] }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-        init(_ base: UnsafeRawBufferPointer) { self.base = base }
+        /// Reads the table of texts of the whole form (``Writer/finished()``) and stands at the
+        /// value's first field.
+        ///
+        /// - Throws: ``Failure`` when the bytes hold no table where they say it starts.
+        init(_ whole: UnsafeRawBufferPointer) throws {
+            guard whole.count >= 8 else { throw Failure(description: "\(whole.count) bytes: too few for a table of texts") }
+            let start = UInt64(littleEndian: whole.loadUnaligned(fromByteOffset: whole.count - 8, as: UInt64.self))
+            guard start <= UInt64(whole.count - 8) else { throw Failure(description: "a table of texts said to start past the bytes") }
+            base = UnsafeRawBufferPointer(rebasing: whole[..<Int(start)])
+            let table = Reader(fields: UnsafeRawBufferPointer(rebasing: whole[Int(start)..<(whole.count - 8)]), texts: [])
+            var texts: [String] = []
+            for _ in 0..<(try table.count()) { texts.append(String(decoding: try table.take(try table.count()), as: UTF8.self)) }
+            guard table.offset == table.base.count else { throw Failure(description: "\(table.base.count - table.offset) bytes after the table of texts") }
+            self.texts = texts
+        }
+
+        private init(fields: UnsafeRawBufferPointer, texts: [String]) {
+            (base, self.texts) = (fields, texts)
+        }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
             KeyedDecodingContainer(KeyedReader(reader: self))
@@ -228,7 +280,12 @@ extension BinaryCoding {
             return count
         }
 
-        func string() throws -> String { String(decoding: try take(try count()), as: UTF8.self) }
+        /// A string, by its number in the table of texts.
+        func string() throws -> String {
+            let number = Int(try fixed(UInt32.self))
+            guard number < texts.count else { throw Failure(description: "text \(number) of a table of \(texts.count)") }
+            return texts[number]
+        }
 
         func flag() throws -> Bool {
             switch try fixed(UInt8.self) {
