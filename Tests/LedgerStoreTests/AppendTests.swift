@@ -338,8 +338,12 @@ struct AppendTests {
         }
     }
 
-    /// Whether this kernel collapses pages on request (MADV_COLLAPSE: Linux 6.1 and later).
+    /// Whether this kernel collapses pages on request (MADV_COLLAPSE: Linux 6.1 and later, with
+    /// transparent huge pages not turned off).
     static var kernelCollapsesPages: Bool {
+        guard let setting = try? String(contentsOfFile: "/sys/kernel/mm/transparent_hugepage/enabled", encoding: .utf8),
+            !setting.contains("[never]")
+        else { return false }
         var names = utsname()
         uname(&names)
         let release = withUnsafeBytes(of: &names.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
