@@ -232,8 +232,9 @@ extension BinaryCoding {
         var offset = 0
         /// Where the fields end.
         var end: Int { base.count }
-        /// The table of texts, each made once.
-        private let texts: [String]
+        /// The table of texts, each made once: held by a pointer, so that reading a string copies
+        /// only the string (an array held by a class is retained and released at each access).
+        private let texts: UnsafeMutableBufferPointer<String>
         var codingPath: [any CodingKey] { [] }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -246,15 +247,21 @@ extension BinaryCoding {
             let start = UInt64(littleEndian: whole.loadUnaligned(fromByteOffset: whole.count - 8, as: UInt64.self))
             guard start <= UInt64(whole.count - 8) else { throw Failure(description: "a table of texts said to start past the bytes") }
             base = UnsafeRawBufferPointer(rebasing: whole[..<Int(start)])
-            let table = Reader(fields: UnsafeRawBufferPointer(rebasing: whole[Int(start)..<(whole.count - 8)]), texts: [])
+            let table = Reader(fields: UnsafeRawBufferPointer(rebasing: whole[Int(start)..<(whole.count - 8)]))
             var texts: [String] = []
             for _ in 0..<(try table.count()) { texts.append(String(decoding: try table.take(try table.count()), as: UTF8.self)) }
             guard table.offset == table.base.count else { throw Failure(description: "\(table.base.count - table.offset) bytes after the table of texts") }
-            self.texts = texts
+            self.texts = .allocate(capacity: texts.count)
+            _ = self.texts.initialize(from: texts)
         }
 
-        private init(fields: UnsafeRawBufferPointer, texts: [String]) {
-            (base, self.texts) = (fields, texts)
+        private init(fields: UnsafeRawBufferPointer) {
+            (base, texts) = (fields, .allocate(capacity: 0))
+        }
+
+        deinit {
+            texts.deinitialize()
+            texts.deallocate()
         }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
