@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -11,24 +13,26 @@
 /// Ending there is safe for the ledger: a write transaction the process had open is rolled back
 /// by SQLite's journal when the file is next opened, as after any crash.
 package enum MappedFileFaults {
-    /// The line the handler writes: made once, before the handler is installed, and never freed,
-    /// so that the handler only calls `write` and `_exit` (the functions a signal handler may call).
-    private nonisolated(unsafe) static var line: UnsafeMutableBufferPointer<UInt8>?
+    /// The line the handler writes (a C string): made once, before the handler is installed, and
+    /// never freed, so that the handler only reads it and calls `strlen`, `write` and `_exit`
+    /// (functions a signal handler may call). Set once, by whichever thread comes first; held as
+    /// its address (0: not yet).
+    private static let line = Atomic<UInt>(0)
 
-    /// Installs the handler for the rest of the process (again: nothing more). `program` names the
-    /// process in its line (by default its executable's file name).
+    /// Installs the handler for the rest of the process (again, or on another thread at once:
+    /// nothing more). `program` names the process in its line (by default its executable's file name).
     package static func report(program: String? = nil) {
         #if os(Linux)
-            guard line == nil else { return }
+            guard line.load(ordering: .acquiring) == 0 else { return }
             let name = program ?? CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "civic"
-            let text = Array(
-                "\(name): error: the ledger's database file could not be read through its memory map (a disk error, or the file was cut short while it was read)\n"
-                    .utf8)
-            let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.count)
-            _ = buffer.initialize(from: text)
-            line = buffer
+            let text = "\(name): error: the ledger's database file could not be read through its memory map (a disk error, or the file was cut short while it was read)\n"
+            guard let made = strdup(text) else { return }
+            guard line.compareExchange(expected: 0, desired: UInt(bitPattern: made), ordering: .acquiringAndReleasing).exchanged else {
+                free(made)
+                return
+            }
             _ = signal(SIGBUS) { _ in
-                if let line = MappedFileFaults.line { _ = write(2, line.baseAddress, line.count) }
+                if let line = UnsafePointer<CChar>(bitPattern: MappedFileFaults.line.load(ordering: .acquiring)) { _ = write(2, line, strlen(line)) }
                 _exit(1)
             }
         #endif
