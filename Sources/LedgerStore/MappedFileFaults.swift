@@ -20,11 +20,11 @@ package enum MappedFileFaults {
     private static let line = Atomic<UInt>(0)
 
     /// Installs the handler for the rest of the process (again, or on another thread at once:
-    /// nothing more). `program` names the process in its line (by default its executable's file name).
-    package static func report(program: String? = nil) {
+    /// nothing more). Its line names the process by its executable's file name.
+    package static func report() {
         #if os(Linux)
             guard line.load(ordering: .acquiring) == 0 else { return }
-            let name = program ?? CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "civic"
+            let name = CommandLine.arguments.first.map { String($0.split(separator: "/").last ?? "") } ?? "civic"
             let text = "\(name): error: the ledger's database file could not be read through its memory map (a disk error, or the file was cut short while it was read)\n"
             guard let made = strdup(text) else { return }
             guard line.compareExchange(expected: 0, desired: UInt(bitPattern: made), ordering: .acquiringAndReleasing).exchanged else {

@@ -89,20 +89,19 @@ extension BinaryCoding {
         var codingPath: [any CodingKey] { [] }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-        /// The whole form: the fields, the table of texts, and where the table starts.
+        /// The whole form: the fields, then the table of texts and where it starts, appended to
+        /// them (once: the writer is done with).
         func finished() -> [UInt8] {
-            var out = bytes
-            let start = UInt64(out.count)
-            func count(_ value: Int) { withUnsafeBytes(of: UInt32(truncatingIfNeeded: value).littleEndian) { out.append(contentsOf: $0) } }
+            let start = UInt64(bytes.count)
             count(texts.count)
             for var text in texts {
                 text.withUTF8 { utf8 in
                     count(utf8.count)
-                    out.append(contentsOf: utf8)
+                    bytes.append(contentsOf: utf8)
                 }
             }
-            withUnsafeBytes(of: start.littleEndian) { out.append(contentsOf: $0) }
-            return out
+            fixed(start)
+            return bytes
         }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> { KeyedEncodingContainer(Keyed(writer: self)) }
