@@ -69,9 +69,12 @@ final class EventInsert {
     /// Events inserted by one statement (``insert(_:arrived:projection:in:refuse:)``).
     static let eventsPerInsert = 32
 
-    /// `INSERT INTO events … VALUES (…), (…), …` of 1 to ``eventsPerInsert`` rows, rowids given.
+    /// `INSERT OR ROLLBACK INTO events … VALUES (…), (…), …` of 1 to ``eventsPerInsert`` rows,
+    /// rowids given. A conflict (an (office, seq) held) ends the whole transaction, as any error
+    /// here does, so SQLite keeps no statement journal: a statement of many rows that could stop
+    /// half-way otherwise copies every page it changes, to undo itself alone.
     private static let groupInserts: [String] = (1...eventsPerInsert).map { rows in
-        "INSERT INTO events(rowid, office, seq, id, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical, id_key) VALUES "
+        "INSERT OR ROLLBACK INTO events(rowid, office, seq, id, hlc_wall, hlc_logical, type, effective, arrived_ms, canonical, id_key) VALUES "
             + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
