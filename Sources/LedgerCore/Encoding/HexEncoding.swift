@@ -13,23 +13,26 @@ public enum HexEncoding {
     /// Decodes hexadecimal text, in lowercase only when `lowercaseOnly` (the form ids are written in).
     static func decode(_ text: String, lowercaseOnly: Bool) -> [UInt8]? {
         var text = text
-        return text.withUTF8 { digits in
-            guard digits.count % 2 == 0 else { return nil }
-            let table = lowercaseOnly ? lowercaseValues : values
-            var valid = true
-            let output = [UInt8](unsafeUninitializedCapacity: digits.count / 2) { output, count in
-                // Every digit is looked up; 0xFF marks a byte that is not one (checked once, at the end).
-                var bad: UInt8 = 0
-                for index in 0..<(digits.count / 2) {
-                    let high = table[Int(digits[2 * index])], low = table[Int(digits[2 * index + 1])]
-                    bad |= high | low
-                    output[index] = high << 4 | (low & 0x0F)
-                }
-                valid = bad & 0xF0 == 0
-                count = digits.count / 2
+        return text.withUTF8 { digits in decode(digits, lowercaseOnly: lowercaseOnly) }
+    }
+
+    /// Decodes hexadecimal digits given as bytes (``decode(_:lowercaseOnly:)`` of a text).
+    static func decode(_ digits: UnsafeBufferPointer<UInt8>, lowercaseOnly: Bool) -> [UInt8]? {
+        guard digits.count % 2 == 0 else { return nil }
+        let table = lowercaseOnly ? lowercaseValues : values
+        var valid = true
+        let output = [UInt8](unsafeUninitializedCapacity: digits.count / 2) { output, count in
+            // Every digit is looked up; 0xFF marks a byte that is not one (checked once, at the end).
+            var bad: UInt8 = 0
+            for index in 0..<(digits.count / 2) {
+                let high = table[Int(digits[2 * index])], low = table[Int(digits[2 * index + 1])]
+                bad |= high | low
+                output[index] = high << 4 | (low & 0x0F)
             }
-            return valid ? output : nil
+            valid = bad & 0xF0 == 0
+            count = digits.count / 2
         }
+        return valid ? output : nil
     }
 
     /// Each byte's value as a hex digit, 0xFF when it is not one: either case, and lowercase only.

@@ -38,6 +38,13 @@ public struct Event: Sendable, Equatable {
         guard bytes.count <= EventEnvelope.maximumCanonicalBytes else {
             throw EnvelopeError(.tooLarge(size: bytes.count, limit: EventEnvelope.maximumCanonicalBytes))
         }
+        // Almost every event is a version-1 envelope: read without building its tree.
+        if let members = JSONParser.canonicalEnvelope(bytes), let envelope = EventEnvelope(members) {
+            self.canonical = bytes
+            self.envelope = envelope
+            self.leafHash = Hash.leaf(bytes)
+            return
+        }
         let value: JSONValue
         do {
             value = try JSONParser.parseCanonical(bytes)

@@ -194,6 +194,20 @@ public struct EventEnvelope: Sendable, Equatable {
             type: type, effective: effective, author: author, body: body)
     }
 
+    /// The envelope of members read straight from canonical bytes (``JSONParser/canonicalEnvelope(_:)``),
+    /// checked as ``init(json:)`` checks them; nil where that would throw (it then says why).
+    init?(_ members: JSONParser.EnvelopeMembers) {
+        guard members.seq >= 1, let effective = LedgerDate(members.effective) else { return nil }
+        do {
+            try self.init(
+                version: Self.version, office: members.office, seq: UInt64(members.seq), prev: members.prev,
+                hlc: HLCTimestamp(wall: members.wall, logical: members.logical), type: members.type, effective: effective,
+                author: members.author, body: members.body)
+        } catch {
+            return nil
+        }
+    }
+
     static func string(_ value: JSONValue?, _ path: String) throws(EnvelopeError) -> String {
         guard let value else { throw .missingField(path) }
         guard let text = value.stringValue else { throw .wrongType(path, expected: "a string", found: value) }

@@ -359,3 +359,82 @@ public struct JSONParser {
         return value
     }
 }
+
+extension JSONParser {
+    /// The members of a version-1 event envelope, read from its canonical bytes in one pass.
+    struct EnvelopeMembers {
+        var author: String?
+        var body: JSONValue
+        var effective: String
+        var logical: Int64
+        var wall: Int64
+        var office: String
+        var prev: Hash?
+        var seq: Int64
+        var type: String
+    }
+
+    /// Reads canonical bytes that hold exactly the members of a version-1 envelope, in canonical
+    /// order, each of the JSON type it must have (`hlc` written `{"logical":L,"wall":W}`, `prev`
+    /// as 64 lowercase hex digits, `v` as 1), without building the envelope's tree: its keys are
+    /// matched as bytes and only the body is parsed into a value. The strings, numbers and body go
+    /// through the same canonical checks as ``parseCanonical(_:)``.
+    ///
+    /// nil for anything else — malformed, not canonical, a member missing, of another type or
+    /// unknown, a later version: ``parseCanonical(_:)`` and ``EventEnvelope/init(json:)`` then
+    /// read the bytes, or say what is wrong with them. What this accepts, they accept as the same
+    /// members (a property the tests check on mutated events).
+    static func canonicalEnvelope(_ bytes: [UInt8]) -> EnvelopeMembers? {
+        bytes.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(buffer: buffer, profile: .strict, canonical: true)
+            return try? parser.envelopeMembers()
+        }
+    }
+
+    private mutating func envelopeMembers() throws(JSONError) -> EnvelopeMembers? {
+        guard literal("{") else { return nil }
+        var author: String?
+        if literal(#""author":"#) {
+            guard try peek() == UInt8(ascii: "\"") else { return nil }
+            author = try parseString()
+            guard literal(",") else { return nil }
+        }
+        guard literal(#""body":"#), try peek() == UInt8(ascii: "{") else { return nil }
+        let body = try parseValue(depth: 1)
+        guard literal(#","effective":"#), try peek() == UInt8(ascii: "\"") else { return nil }
+        let effective = try parseString()
+        guard literal(#","hlc":{"logical":"#), case .integer(let logical) = try integer() else { return nil }
+        guard literal(#","wall":"#), case .integer(let wall) = try integer() else { return nil }
+        guard literal(#"},"office":"#), try peek() == UInt8(ascii: "\"") else { return nil }
+        let office = try parseString()
+        var prev: Hash?
+        if literal(#","prev":""#) {
+            let digits = 2 * Hash.byteCount
+            guard index + digits < buffer.count, buffer[index + digits] == UInt8(ascii: "\""),
+                let hash = HexEncoding.decode(UnsafeBufferPointer(rebasing: buffer[index..<(index + digits)]), lowercaseOnly: true)
+            else { return nil }
+            prev = Hash(bytes: hash)
+            index += digits + 1
+        }
+        guard literal(#","seq":"#), case .integer(let seq) = try integer() else { return nil }
+        guard literal(#","type":"#), try peek() == UInt8(ascii: "\"") else { return nil }
+        let type = try parseString()
+        guard literal(#","v":1}"#), index == buffer.count else { return nil }
+        return EnvelopeMembers(
+            author: author, body: body, effective: effective, logical: logical, wall: wall, office: office, prev: prev, seq: seq, type: type)
+    }
+
+    /// Consumes `text` when the bytes at the index are it.
+    private mutating func literal(_ text: StaticString) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard index + count <= buffer.count, let base = buffer.baseAddress, memcmp(base + index, text.utf8Start, count) == 0 else { return false }
+        index += count
+        return true
+    }
+
+    /// A number where one must start (nil for anything else).
+    private mutating func integer() throws(JSONError) -> JSONValue? {
+        guard index < buffer.count, buffer[index] == UInt8(ascii: "-") || isDigit(buffer[index]) else { return nil }
+        return try parseNumber()
+    }
+}
