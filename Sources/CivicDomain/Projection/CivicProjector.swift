@@ -320,8 +320,17 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         loaded = []
     }
 
+    /// A row of a table the projection inserts ``rowsPerInsert`` to a statement.
+    private protocol GroupedRow {
+        /// The table and columns: `INSERT OR ROLLBACK INTO table(a, b, …)`.
+        static var insertHead: String { get }
+        static var columnCount: Int { get }
+        /// Binds the row's values from parameter `base + 1` on.
+        func bind(to insert: FastStatement, at base: Int32)
+    }
+
     /// A `civic_costs` row.
-    private struct CostRow {
+    private struct CostRow: GroupedRow {
         let rowid: Int64
         let system: String
         let amount: Int64
@@ -332,74 +341,74 @@ final class CivicProjectionTransaction: ProjectionTransaction, @unchecked Sendab
         let wall: Int64
         let arrived: Int64
         let logical: Int64
+
+        static let insertHead =
+            "INSERT OR ROLLBACK INTO civic_costs(event_rowid, system, amount, currency, category, source, effective, hlc_wall, arrived_ms, hlc_logical)"
+        static let columnCount = 10
+
+        func bind(to insert: FastStatement, at base: Int32) {
+            insert.bind(base + 1, rowid)
+            insert.bind(base + 2, system)
+            insert.bind(base + 3, amount)
+            insert.bind(base + 4, currency)
+            insert.bind(base + 5, category)
+            insert.bind(base + 6, source)
+            insert.bind(base + 7, effective)
+            insert.bind(base + 8, wall)
+            insert.bind(base + 9, arrived)
+            insert.bind(base + 10, logical)
+        }
     }
 
     /// A `civic_facts` row.
-    private struct FactRow {
+    private struct FactRow: GroupedRow {
         let rowid: Int64
         let system: String?
         let effective: String
         let wall: Int64
         let arrived: Int64
         let ruleKey: String?
+
+        static let insertHead = "INSERT OR ROLLBACK INTO civic_facts(event_rowid, system, effective, hlc_wall, arrived_ms, rule_key)"
+        static let columnCount = 6
+
+        func bind(to insert: FastStatement, at base: Int32) {
+            insert.bind(base + 1, rowid)
+            insert.bind(base + 2, system)
+            insert.bind(base + 3, effective)
+            insert.bind(base + 4, wall)
+            insert.bind(base + 5, arrived)
+            insert.bind(base + 6, ruleKey)
+        }
     }
 
     /// Cost or fact rows inserted by one statement. A statement per row cost each its own execution
     /// (opening the table, a descent of its tree to the end, halting and resetting): 11 % of a
     /// 10,000-event transaction of costs, a third of the writer's time receiving facts. One
-    /// statement of many rows keeps its cursor at the end of the table.
+    /// statement of many rows keeps its cursor at the end of the table. `OR ROLLBACK`: no
+    /// statement journal, as for the events (``EventInsert``).
     static let rowsPerInsert = 32
 
-    /// `INSERT OR ROLLBACK INTO civic_costs … VALUES (…), (…), …` of 1 to ``rowsPerInsert`` rows
-    /// (no statement journal, as for the events: ``EventInsert``).
-    private static let costInserts: [String] = (1...rowsPerInsert).map { rows in
-        "INSERT OR ROLLBACK INTO civic_costs(event_rowid, system, amount, currency, category, source, effective, hlc_wall, arrived_ms, hlc_logical) VALUES "
-            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    /// `head VALUES (…), (…), …` of 1 to ``rowsPerInsert`` rows of `Row`.
+    private static func groupedInserts<Row: GroupedRow>(of _: Row.Type) -> [String] {
+        let row = "(" + Array(repeating: "?", count: Row.columnCount).joined(separator: ", ") + ")"
+        return (1...rowsPerInsert).map { rows in Row.insertHead + " VALUES " + Array(repeating: row, count: rows).joined(separator: ", ") }
     }
 
-    /// The same for `civic_facts`.
-    private static let factInserts: [String] = (1...rowsPerInsert).map { rows in
-        "INSERT OR ROLLBACK INTO civic_facts(event_rowid, system, effective, hlc_wall, arrived_ms, rule_key) VALUES "
-            + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
-    }
+    private static let costInserts = groupedInserts(of: CostRow.self)
+    private static let factInserts = groupedInserts(of: FactRow.self)
 
-    /// Inserts the fact rows waiting, in one statement.
-    private func insertFacts(in db: Database) throws {
-        guard !pendingFacts.isEmpty else { return }
-        let insert = try FastStatement(db, sql: Self.factInserts[pendingFacts.count - 1])
-        for (index, row) in pendingFacts.enumerated() {
-            let base = Int32(index * 6)
-            insert.bind(base + 1, row.rowid)
-            insert.bind(base + 2, row.system)
-            insert.bind(base + 3, row.effective)
-            insert.bind(base + 4, row.wall)
-            insert.bind(base + 5, row.arrived)
-            insert.bind(base + 6, row.ruleKey)
-        }
-        pendingFacts.removeAll(keepingCapacity: true)
+    /// Inserts the rows waiting in `rows` by one statement of `inserts`, and empties it.
+    private static func insert<Row: GroupedRow>(_ rows: inout [Row], by inserts: [String], in db: Database) throws {
+        guard !rows.isEmpty else { return }
+        let insert = try FastStatement(db, sql: inserts[rows.count - 1])
+        for (index, row) in rows.enumerated() { row.bind(to: insert, at: Int32(index * Row.columnCount)) }
+        rows.removeAll(keepingCapacity: true)
         try insert.run()
     }
 
-    /// Inserts the cost rows waiting, in one statement.
-    private func insertCosts(in db: Database) throws {
-        guard !pendingCosts.isEmpty else { return }
-        let insert = try FastStatement(db, sql: Self.costInserts[pendingCosts.count - 1])
-        for (index, row) in pendingCosts.enumerated() {
-            let base = Int32(index * 10)
-            insert.bind(base + 1, row.rowid)
-            insert.bind(base + 2, row.system)
-            insert.bind(base + 3, row.amount)
-            insert.bind(base + 4, row.currency)
-            insert.bind(base + 5, row.category)
-            insert.bind(base + 6, row.source)
-            insert.bind(base + 7, row.effective)
-            insert.bind(base + 8, row.wall)
-            insert.bind(base + 9, row.arrived)
-            insert.bind(base + 10, row.logical)
-        }
-        pendingCosts.removeAll(keepingCapacity: true)
-        try insert.run()
-    }
+    private func insertFacts(in db: Database) throws { try Self.insert(&pendingFacts, by: Self.factInserts, in: db) }
+    private func insertCosts(in db: Database) throws { try Self.insert(&pendingCosts, by: Self.costInserts, in: db) }
 
     /// Recording: folds the held facts of the keys `body` reads that are not folded yet (the
     /// batch's earlier events touched only keys loaded before them).
