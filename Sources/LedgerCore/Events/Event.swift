@@ -39,7 +39,7 @@ public struct Event: Sendable, Equatable {
             throw EnvelopeError(.tooLarge(size: bytes.count, limit: EventEnvelope.maximumCanonicalBytes))
         }
         // Almost every event is a version-1 envelope: read without building its tree.
-        if let members = JSONParser.canonicalEnvelope(bytes), let envelope = EventEnvelope(members) {
+        if let envelope = JSONParser.canonicalEnvelope(bytes) {
             self.canonical = bytes
             self.envelope = envelope
             self.leafHash = Hash.leaf(bytes)

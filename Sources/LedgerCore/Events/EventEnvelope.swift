@@ -38,7 +38,9 @@ public struct EventEnvelope: Sendable, Equatable {
             version: Self.version, office: office, seq: seq, prev: prev, hlc: hlc, type: type, effective: effective, author: author, body: body)
     }
 
-    private init(
+    /// Makes an envelope of any version, checking every field (``JSONParser/canonicalEnvelope(_:)``
+    /// and ``init(json:)`` read it from bytes).
+    init(
         version: Int64, office: String, seq: UInt64, prev: Hash?, hlc: HLCTimestamp, type: String, effective: LedgerDate,
         author: String?, body: JSONValue
     ) throws(EnvelopeError) {
@@ -192,20 +194,6 @@ public struct EventEnvelope: Sendable, Equatable {
         try self.init(
             version: versionNumber, office: office, seq: UInt64(seq), prev: prev, hlc: HLCTimestamp(wall: wall, logical: logical),
             type: type, effective: effective, author: author, body: body)
-    }
-
-    /// The envelope of members read straight from canonical bytes (``JSONParser/canonicalEnvelope(_:)``),
-    /// checked as ``init(json:)`` checks them; nil where that would throw (it then says why).
-    init?(_ members: JSONParser.EnvelopeMembers) {
-        guard members.seq >= 1, let effective = LedgerDate(members.effective) else { return nil }
-        do {
-            try self.init(
-                version: Self.version, office: members.office, seq: UInt64(members.seq), prev: members.prev,
-                hlc: HLCTimestamp(wall: members.wall, logical: members.logical), type: members.type, effective: effective,
-                author: members.author, body: members.body)
-        } catch {
-            return nil
-        }
     }
 
     static func string(_ value: JSONValue?, _ path: String) throws(EnvelopeError) -> String {

@@ -361,52 +361,38 @@ public struct JSONParser {
 }
 
 extension JSONParser {
-    /// The members of a version-1 event envelope, read from its canonical bytes in one pass.
-    struct EnvelopeMembers {
-        var author: String?
-        var body: JSONValue
-        var effective: String
-        var logical: Int64
-        var wall: Int64
-        var office: String
-        var prev: Hash?
-        var seq: Int64
-        var type: String
-    }
-
     /// Reads canonical bytes that hold exactly the members of a version-1 envelope, in canonical
     /// order, each of the JSON type it must have (`hlc` written `{"logical":L,"wall":W}`, `prev`
     /// as 64 lowercase hex digits, `v` as 1), without building the envelope's tree: its keys are
     /// matched as bytes and only the body is parsed into a value. The strings, numbers and body go
-    /// through the same canonical checks as ``parseCanonical(_:)``.
+    /// through the same canonical checks as ``parseCanonical(_:)``, the envelope through those of
+    /// ``EventEnvelope/init(json:)``.
     ///
     /// nil for anything else — malformed, not canonical, a member missing, of another type or
-    /// unknown, a later version: ``parseCanonical(_:)`` and ``EventEnvelope/init(json:)`` then
-    /// read the bytes, or say what is wrong with them. What this accepts, they accept as the same
-    /// members (a property the tests check on mutated events).
-    static func canonicalEnvelope(_ bytes: [UInt8]) -> EnvelopeMembers? {
+    /// unknown, a later version, a bad value: ``parseCanonical(_:)`` and
+    /// ``EventEnvelope/init(json:)`` then read the bytes, or say what is wrong with them. What this
+    /// accepts, they accept as the same envelope (a property the tests check on mutated events).
+    static func canonicalEnvelope(_ bytes: [UInt8]) -> EventEnvelope? {
         bytes.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(buffer: buffer, profile: .strict, canonical: true)
-            return try? parser.envelopeMembers()
+            return try? parser.envelope()
         }
     }
 
-    private mutating func envelopeMembers() throws(JSONError) -> EnvelopeMembers? {
+    private mutating func envelope() throws -> EventEnvelope? {
         guard literal("{") else { return nil }
         var author: String?
         if literal(#""author":"#) {
-            guard try peek() == UInt8(ascii: "\"") else { return nil }
-            author = try parseString()
-            guard literal(",") else { return nil }
+            guard case .string(let text) = try parseValue(depth: 1), literal(",") else { return nil }
+            author = text
         }
         guard literal(#""body":"#), try peek() == UInt8(ascii: "{") else { return nil }
         let body = try parseValue(depth: 1)
-        guard literal(#","effective":"#), try peek() == UInt8(ascii: "\"") else { return nil }
-        let effective = try parseString()
-        guard literal(#","hlc":{"logical":"#), case .integer(let logical) = try integer() else { return nil }
-        guard literal(#","wall":"#), case .integer(let wall) = try integer() else { return nil }
-        guard literal(#"},"office":"#), try peek() == UInt8(ascii: "\"") else { return nil }
-        let office = try parseString()
+        guard literal(#","effective":"#), case .string(let effectiveText) = try parseValue(depth: 1), let effective = LedgerDate(effectiveText),
+            literal(#","hlc":{"logical":"#), case .integer(let logical) = try parseValue(depth: 1),
+            literal(#","wall":"#), case .integer(let wall) = try parseValue(depth: 1),
+            literal(#"},"office":"#), case .string(let office) = try parseValue(depth: 1)
+        else { return nil }
         var prev: Hash?
         if literal(#","prev":""#) {
             let digits = 2 * Hash.byteCount
@@ -416,12 +402,14 @@ extension JSONParser {
             prev = Hash(bytes: hash)
             index += digits + 1
         }
-        guard literal(#","seq":"#), case .integer(let seq) = try integer() else { return nil }
-        guard literal(#","type":"#), try peek() == UInt8(ascii: "\"") else { return nil }
-        let type = try parseString()
-        guard literal(#","v":1}"#), index == buffer.count else { return nil }
-        return EnvelopeMembers(
-            author: author, body: body, effective: effective, logical: logical, wall: wall, office: office, prev: prev, seq: seq, type: type)
+        // (A seq below 1 is refused by the general path before it is made unsigned.)
+        guard literal(#","seq":"#), case .integer(let seq) = try parseValue(depth: 1), seq >= 1,
+            literal(#","type":"#), case .string(let type) = try parseValue(depth: 1),
+            literal(#","v":1}"#), index == buffer.count
+        else { return nil }
+        return try EventEnvelope(
+            version: EventEnvelope.version, office: office, seq: UInt64(seq), prev: prev, hlc: HLCTimestamp(wall: wall, logical: logical),
+            type: type, effective: effective, author: author, body: body)
     }
 
     /// Consumes `text` when the bytes at the index are it.
@@ -430,11 +418,5 @@ extension JSONParser {
         guard index + count <= buffer.count, let base = buffer.baseAddress, memcmp(base + index, text.utf8Start, count) == 0 else { return false }
         index += count
         return true
-    }
-
-    /// A number where one must start (nil for anything else).
-    private mutating func integer() throws(JSONError) -> JSONValue? {
-        guard index < buffer.count, buffer[index] == UInt8(ascii: "-") || isDigit(buffer[index]) else { return nil }
-        return try parseNumber()
     }
 }
