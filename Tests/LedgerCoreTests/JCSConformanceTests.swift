@@ -25,6 +25,56 @@ struct JCSConformanceTests {
         #expect(String(decoding: try CanonicalJSON.encode(.number(value)), as: UTF8.self) == expected)
     }
 
+    /// Members are written in UTF-16 order however they stand: objects of 0 to 40 members (a few
+    /// out of order are put in order by insertion, many by a sort; keys ASCII, or some not, then
+    /// ordered by UTF-16 code units), shuffled, against the order written out here.
+    @Test func ordersMembersAsUTF16DoesInEveryPath() throws {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ bound: Int) -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+        // ASCII letters and digits, a quote and a backslash (escaped when written), and beyond
+        // ASCII: é, a CJK scalar, and a pair of surrogates that sorts before U+E000 – U+FFFF.
+        let pieces = ["a", "b", "B", "z", "0", "9", "_", "\"", "\\", "é", "中", "😀", "\u{FB01}"]
+        var sortedCases = 0
+        for round in 0..<3_000 {
+            let count = [0, 1, 2, 5, 9, 16, 17, 40][round % 8]
+            let asciiOnly = round % 3 != 0
+            var keys = Set<String>()
+            while keys.count < count {
+                let length = 1 + next(4)
+                keys.insert((0..<length).map { _ in pieces[next(asciiOnly ? 9 : pieces.count)] }.joined())
+            }
+            var members = keys.map { ($0, JSONValue.integer(Int64(next(100)))) }
+            if round % 5 == 0 {
+                members.sort { $0.0.utf16.lexicographicallyPrecedes($1.0.utf16) }
+                sortedCases += 1
+            } else {
+                var generator = Generator(draw: { UInt64(next(Int.max)) })
+                members.shuffle(using: &generator)
+            }
+            let ordered = members.sorted { $0.0.utf16.lexicographicallyPrecedes($1.0.utf16) }
+            var expected: [UInt8] = Array("{".utf8)
+            for (position, member) in ordered.enumerated() {
+                if position > 0 { expected.append(UInt8(ascii: ",")) }
+                expected += try CanonicalJSON.encode(.string(member.0)) + Array(":".utf8) + CanonicalJSON.encode(member.1)
+            }
+            expected.append(UInt8(ascii: "}"))
+            let written = try CanonicalJSON.encode(.object(members))
+            #expect(written == expected, "\(members.map(\.0))")
+            if written != expected { break }
+        }
+        #expect(sortedCases > 500)
+    }
+
+    private struct Generator: RandomNumberGenerator {
+        let draw: () -> UInt64
+        mutating func next() -> UInt64 { draw() }
+    }
+
     /// The formatter writes bytes (with whole numbers as integers) where it used to build strings of
     /// characters; random doubles of every magnitude, whole numbers about 2⁵³, and figures such as
     /// reports write, against that first version (``reference(_:)``, ECMAScript's rules on Swift's

@@ -40,51 +40,59 @@ public enum CanonicalJSON {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            if isSortedASCII(members) {
-                for (position, member) in members.enumerated() {
-                    if position > 0 { output.append(UInt8(ascii: ",")) }
-                    writeString(member.0, into: &output)
-                    output.append(UInt8(ascii: ":"))
-                    try write(member.1, into: &output)
-                }
-            } else {
-                for (position, index) in sortedMemberIndices(members).enumerated() {
-                    if position > 0 { output.append(UInt8(ascii: ",")) }
-                    writeString(members[index].0, into: &output)
-                    output.append(UInt8(ascii: ":"))
-                    try write(members[index].1, into: &output)
-                }
+            let order = memberOrder(members)
+            for position in members.indices {
+                let member = members[order?[position] ?? position]
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                writeString(member.0, into: &output)
+                output.append(UInt8(ascii: ":"))
+                try write(member.1, into: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
     }
 
-    /// Whether the members are already in canonical order with ASCII keys (the common case for
-    /// bodies written by the tools), so no sort is needed.
-    static func isSortedASCII(_ members: [(String, JSONValue)]) -> Bool {
-        // Two ASCII strings compare as their bytes do (Swift's `<` orders Unicode scalars).
-        // Each key's bytes are checked in place (through the view's generic iterator, the check was
-        // a tenth of pretty-printing a city's state).
+    /// The members' positions in RFC 8785 order (by UTF-16 code units), or nil when they stand in
+    /// it already with ASCII keys (the common case for objects the tools write): one pass reads
+    /// each key's bytes in place for both questions.
+    ///
+    /// Two ASCII strings compare as their bytes do, and so as Swift's `<` orders them (by Unicode
+    /// scalars): a few out of order (a body typed by hand, five or ten members) are put in order
+    /// by insertion, in one array of positions. Other keys are compared as UTF-16 arrays.
+    static func memberOrder(_ members: [(String, JSONValue)]) -> [Int]? {
+        var (ascii, sorted) = (true, true)
         var previous: String? = nil
         for member in members {
             var key = member.0
-            guard key.withUTF8({ bytes in bytes.allSatisfy { $0 < 0x80 } }) else { return false }
-            if let previous, !(previous < key) { return false }
+            if ascii, !key.withUTF8({ bytes in bytes.allSatisfy { $0 < 0x80 } }) { ascii = false }
+            if sorted, let previous, !(previous < key) { sorted = false }
             previous = key
         }
-        return true
+        if ascii, sorted { return nil }
+        var order = Array(members.indices)
+        guard ascii else {
+            let keys = members.map { Array($0.0.utf16) }
+            order.sort { keys[$0].lexicographicallyPrecedes(keys[$1]) }
+            return order
+        }
+        guard members.count <= insertionSortLimit else {
+            order.sort { members[$0].0 < members[$1].0 }
+            return order
+        }
+        for next in 1..<members.count {
+            let moving = order[next]
+            var slot = next
+            while slot > 0, members[moving].0 < members[order[slot - 1]].0 {
+                order[slot] = order[slot - 1]
+                slot -= 1
+            }
+            order[slot] = moving
+        }
+        return order
     }
 
-    /// Member positions in RFC 8785 order: by UTF-16 code units. For ASCII keys that is byte order,
-    /// compared without copying; other keys are compared as UTF-16 arrays.
-    static func sortedMemberIndices(_ members: [(String, JSONValue)]) -> [Int] {
-        let indices = Array(members.indices)
-        if members.allSatisfy({ $0.0.utf8.allSatisfy { $0 < 0x80 } }) {
-            return indices.sorted { members[$0].0 < members[$1].0 }
-        }
-        let keys = members.map { Array($0.0.utf16) }
-        return indices.sorted { keys[$0].lexicographicallyPrecedes(keys[$1]) }
-    }
+    /// Up to this many members out of order are sorted by insertion.
+    static let insertionSortLimit = 16
 
     static func writeString(_ string: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))

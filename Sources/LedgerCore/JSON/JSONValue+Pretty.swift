@@ -53,7 +53,7 @@ extension JSONValue {
             guard !members.isEmpty else { return output.append(contentsOf: "{}".utf8) }
             output.append(UInt8(ascii: "{"))
             let keys = members.map { ($0.0, JSONValue.null) }
-            let order = CanonicalJSON.isSortedASCII(keys) ? nil : CanonicalJSON.sortedMemberIndices(keys)
+            let order = CanonicalJSON.memberOrder(keys)
             for position in members.indices {
                 let (key, member) = members[order?[position] ?? position]
                 if position > 0 { output.append(UInt8(ascii: ",")) }
@@ -108,7 +108,7 @@ extension JSONValue {
             output.append(UInt8(ascii: "{"))
             // Members already in order (as most objects this project builds are) are written as
             // they stand, without an array of their positions.
-            let order = CanonicalJSON.isSortedASCII(members) ? nil : CanonicalJSON.sortedMemberIndices(members)
+            let order = CanonicalJSON.memberOrder(members)
             for position in members.indices {
                 let member = members[order?[position] ?? position]
                 if position > 0 { output.append(UInt8(ascii: ",")) }
