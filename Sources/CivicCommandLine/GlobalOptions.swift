@@ -25,7 +25,7 @@ package struct GlobalOptions: ParsableArguments {
     /// Opens the ledger for a command that reads much of it once, to compute a city's state, and
     /// ends (`state`, `findings`, `diff`, `report`): the memory it frees is kept for what it makes
     /// next and its heap is backed by 2 MB pages (``ReadingMemory/prepare(hugePageBytes:)``), and
-    /// its connection keeps a few pages, not a writer's 64 MB, and reads the file through a memory
+    /// its connection keeps a few pages, not a writer's 16 MB, and reads the file through a memory
     /// map (``LedgerStore/prepareForOneReading()``).
     package func openForOneReading() throws -> LedgerDirectory.Opened {
         ReadingMemory.prepare()

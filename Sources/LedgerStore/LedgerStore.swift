@@ -67,9 +67,13 @@ public final class LedgerStore: Sendable {
         return configuration
     }
 
-    /// Page cache of the writer connection: the random-keyed id index of a million-event log
-    /// (about 50 MB) stays in memory, so appends do not turn into random reads.
-    static let writerCacheKiB = 65_536
+    /// Page cache of the writer connection: the pages its transactions come back to (the tables'
+    /// interior pages, the facts recording loads by key, the runs a merge of settled ids reads).
+    /// It was 64 MB while the ids were one random-keyed index (some 50 MB on a million events);
+    /// settled in sorted runs they need no such room, and a received million filled the 64 MB with
+    /// pages it never read again: `Tools/bench-sync 1000000`'s server peaked at 140 – 147 MB with
+    /// it, at 91 – 97 MB with 16 MB, at the same rates, and recording ran as fast either way.
+    static let writerCacheKiB = 16_384
 
     /// Page cache of a connection that reads much of the ledger once (SQLite's default).
     static let oneReadingCacheKiB = 2_000
@@ -188,9 +192,9 @@ public final class LedgerStore: Sendable {
 
     /// Sets the writer connection up for the rest of a process that reads much of the ledger once
     /// and ends (`civic state`, `civic report`):
-    /// - its page cache is SQLite's default (2 MB). The 64 MB kept for a writer's random-keyed
-    ///   index would take a fresh slot for each page read: memory faulted in and never read again,
-    ///   12 – 16 MB of it in a state as of an instant on a large ledger;
+    /// - its page cache is SQLite's default (2 MB). The writer's 16 MB would take a fresh slot for
+    ///   each page read: memory faulted in and never read again (with the 64 MB a writer kept
+    ///   once, 12 – 16 MB of it in a state as of an instant on a large ledger);
     /// - it reads the database file through a memory map (`PRAGMA mmap_size`), not a `pread` for
     ///   each page: a fold snapshot's blob of some 8 MB is otherwise two thousand system calls, and
     ///   a state as of an instant on a million-event ledger some four thousand. SQLite maps the file

@@ -240,14 +240,14 @@ struct AppendTests {
         #expect(try ledger.store.verify().eventCount == 6)
     }
 
-    /// A writer keeps 64 MB of pages and reads with `pread`; a process that reads the ledger once
+    /// A writer keeps 16 MB of pages and reads with `pread`; a process that reads the ledger once
     /// gives it SQLite's default 2 MB and maps the file (``LedgerStore/prepareForOneReading()``),
     /// and still reads and writes, what it wrote read back through the map.
     @Test(arguments: [LedgerStore.Connections.pool, .single]) func aStoreThatReadsOnceKeepsAFewPagesAndMapsTheFile(connections: LedgerStore.Connections) throws {
         let ledger = try TestLedger()
         _ = try ledger.store.append((0..<3).map { try TestLedger.draft($0) }, signer: ledger.signer)
         let opened = try ledger.directory.open(connections: connections)
-        #expect(try opened.store.pageCacheSetting() == -65_536)
+        #expect(try opened.store.pageCacheSetting() == -16_384)
         #expect(try opened.store.memoryMapSetting() == 0)
         try opened.store.prepareForOneReading()
         #expect(try opened.store.pageCacheSetting() == -2_000)
@@ -255,7 +255,7 @@ struct AppendTests {
         _ = try opened.store.append((3..<5).map { try TestLedger.draft($0) }, signer: opened.signer)
         #expect(try opened.store.eventCount() == 5)
         #expect(try opened.store.verify().eventCount == 5)
-        #expect(try ledger.store.pageCacheSetting() == -65_536, "another store's connections keep theirs")
+        #expect(try ledger.store.pageCacheSetting() == -16_384, "another store's connections keep theirs")
         #expect(try ledger.store.memoryMapSetting() == 0)
     }
 
