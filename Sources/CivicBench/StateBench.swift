@@ -161,4 +161,6 @@ func runReplayBench(directory: String) throws {
     print("snapshots brought up to date: \(String(format: "%.3f", snapshots)) s")
     print("state --as-of (best of 3): " + times.joined(separator: ", "))
     print(String(format: "state (all, best of 3): %.3f s (%d lines)", all.seconds, all.lines))
+    let decoding = try CityState.timeSnapshotDecoding(opened.store, times: 10)
+    print(String(format: "the newest fold snapshot decoded (best of 10): %.1f ms (%.1f MB)", decoding.seconds * 1000, Double(decoding.bytes) / 1e6))
 }

@@ -164,3 +164,34 @@ enum FoldSnapshots {
         try db.execute(sql: "DELETE FROM civic_fold_snapshots; DELETE FROM civic_fact_times; UPDATE civic_fold_snapshots_mark SET through = 0 WHERE id = 1")
     }
 }
+
+extension CityState {
+    /// The newest snapshot decoded `times` times from SQLite's copy of its blob, for the replay
+    /// benchmark (`civic-bench --replay`): its size in bytes and the best time, in seconds (0, 0:
+    /// there is none).
+    package static func timeSnapshotDecoding(_ store: LedgerStore, times: Int) throws -> (bytes: Int, seconds: Double) {
+        let (registrar, city) = (store.identity.registrar, store.identity.city)
+        return try store.read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT through, fold FROM civic_fold_snapshots ORDER BY through DESC LIMIT 1")
+            return try withExtendedLifetime(rows) {
+                guard let row = try rows.next() else { return (0, 0) }
+                return try row.withUnsafeData(atIndex: 1) { data in
+                    try (data ?? Data()).withUnsafeBytes { bytes in
+                        var best = Double.infinity
+                        // Each decoded snapshot is kept until the next is decoded, so that freeing
+                        // it is not timed (a state keeps its snapshot through the fold).
+                        var kept: FoldSnapshot?
+                        for _ in 0..<max(1, times) {
+                            let start = DispatchTime.now().uptimeNanoseconds
+                            let snapshot = try FoldSnapshot(decoding: bytes, registrar: registrar, city: city)
+                            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+                            kept = snapshot
+                        }
+                        withExtendedLifetime(kept) {}
+                        return (bytes.count, best)
+                    }
+                }
+            }
+        }
+    }
+}
