@@ -163,4 +163,9 @@ func runReplayBench(directory: String) throws {
     print(String(format: "state (all, best of 3): %.3f s (%d lines)", all.seconds, all.lines))
     let decoding = try CityState.timeSnapshotDecoding(opened.store, times: 10)
     print(String(format: "the newest fold snapshot decoded (best of 10): %.1f ms (%.1f MB)", decoding.seconds * 1000, Double(decoding.bytes) / 1e6))
+    let periods = try CityState.timeCostPeriodsSum(opened.store, times: 10)
+    print(
+        String(
+            format: "the cost periods summed for all time (best of 10): %.1f ms (%.1f MB, %d lines)", periods.seconds * 1000,
+            Double(periods.bytes) / 1e6, periods.lines))
 }
