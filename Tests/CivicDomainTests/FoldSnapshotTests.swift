@@ -53,7 +53,7 @@ struct FoldSnapshotTests {
         let (districts, systems, algorithms) = (["north", "south", "east", "west"], ["cams", "lights", "lpr", "kiosk"], ["triage", "risk"])
         var deployments: [String: [(event: Event, system: String, district: String)]] = [:]
         var instants: [Int64] = []
-        var served = 0
+        var (served, servedOthers) = (0, 0)
         let hall = city.store("cityhall")
         for step in 0..<260 {
             city.clock += Int64.random(in: 1...6, using: &random) * Self.day + Int64.random(in: 0..<Self.day, using: &random)
@@ -95,11 +95,23 @@ struct FoldSnapshotTests {
                 for instant in instants.suffix(60).enumerated().filter({ $0.offset % 6 == 0 }).map(\.element) {
                     if try Self.same(hall, TimeFilter(asOf: instant), "at step \(step), as of \(instant)") != nil { served += 1 }
                 }
+                // Known at an instant (police's events arrive weeks after they were recorded), in
+                // force on a date, and both with an instant: from the snapshots all of whose facts pass.
+                for instant in instants.suffix(60).enumerated().filter({ $0.offset % 12 == 3 }).map(\.element) {
+                    let date = LedgerDate(unixMilliseconds: instant)
+                    for filter in [
+                        TimeFilter(knownAt: instant), TimeFilter(effectiveOn: date), TimeFilter(asOf: instant, knownAt: city.clock),
+                        TimeFilter(asOf: city.clock, knownAt: instant, effectiveOn: date),
+                    ] where try Self.same(hall, filter, "at step \(step), \(filter)") != nil {
+                        servedOthers += 1
+                    }
+                }
             }
         }
         try city.deliver(from: "it", to: "cityhall")
         #expect(try CityState.foldSnapshots(hall).count >= 10)
         #expect(served >= 60, "\(served) of 120 states started from a snapshot")
+        #expect(servedOthers >= 60, "\(servedOthers) of 260 states known at, in force on, or both, started from a snapshot")
         // The registrar revokes IT's key after half of what IT signed; police's last months arrive late.
         let itSize = try city.store("it").head(office: "it")?.size ?? 0
         try city.record(
@@ -117,6 +129,10 @@ struct FoldSnapshotTests {
             try Self.same(hall, .none, "for all time, pass \(pass)")
             for instant in instants.enumerated().filter({ $0.offset % 5 == pass }).map(\.element) {
                 try Self.same(hall, TimeFilter(asOf: instant), "pass \(pass), as of \(instant)")
+            }
+            for instant in instants.enumerated().filter({ $0.offset % 20 == pass }).map(\.element) {
+                try Self.same(hall, TimeFilter(knownAt: instant), "pass \(pass), known at \(instant)")
+                try Self.same(hall, TimeFilter(effectiveOn: LedgerDate(unixMilliseconds: instant)), "pass \(pass), in force on \(instant)")
             }
             try CityState.updateSnapshots(hall, factsPerSnapshot: 4)
         }
@@ -168,6 +184,86 @@ struct FoldSnapshotTests {
         }
         // The late removal dropped the snapshots it landed in; they were made again with it.
         #expect(try CityState.foldSnapshots(hall).map { LedgerDate(unixMilliseconds: $0).description } == snapshots + ["2024-04-16"])
+    }
+
+    /// Hand-computed: state known at an instant, or in force on a date, starts from the latest
+    /// snapshot every one of whose facts passes that filter too. City hall deploys 5 cameras on
+    /// February 10 and, on March 10, 3 more in force from September 1; police's removal of 2,
+    /// recorded and in force on February 12, reaches city hall on June 1.
+    @Test func knownAtAndEffectiveOnStartFromTheSnapshotsTheirFactsAllPass() throws {
+        let city = try TestCity(offices: ["cityhall", "police"])
+        let hall = city.store("cityhall")
+        city.at("2024-01-02")
+        try city.record("cityhall", "district.defined", "2024-01-02", Bodies.district("north"))
+        try city.record("cityhall", "system.procured", "2024-01-02", Bodies.system("cams"))
+        city.at("2024-02-10")
+        try city.record("cityhall", "deployment.recorded", "2024-02-10", Bodies.deployment("cams", "north", units: 5))
+        city.at("2024-02-12")
+        try city.recordUnchecked("police", "deployment.removed", "2024-02-12", Bodies.deployment("cams", "north", units: 2))
+        city.at("2024-03-10")
+        try city.record("cityhall", "deployment.recorded", "2024-09-01", Bodies.deployment("cams", "north", units: 3))
+        city.at("2024-04-10")
+        try city.record("cityhall", "district.defined", "2024-04-10", Bodies.district("south"))
+        try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
+        func day(_ instant: Int64?) -> String? { instant.map { LedgerDate(unixMilliseconds: $0).description } }
+        #expect(try CityState.foldSnapshots(hall).map { day($0) } == ["2024-01-17", "2024-02-16", "2024-03-17"])
+        func bounds(_ store: LedgerStore? = nil) throws -> [String] {
+            try (store ?? hall).read { db in
+                try Row.fetchAll(db, sql: "SELECT through, arrived_max, effective_max FROM civic_fold_snapshots ORDER BY through").map { row in
+                    "\(day(row[0]) ?? "-") \(day(row[1]) ?? "-") \(row[2] as String? ?? "-")"
+                }
+            }
+        }
+        #expect(try bounds() == ["2024-01-17 2024-01-02 2024-01-02", "2024-02-16 2024-02-10 2024-02-10", "2024-03-17 2024-03-10 2024-09-01"])
+        /// North's cameras under `filter`, and the snapshot state started from.
+        func units(_ filter: TimeFilter, _ label: String) throws -> (units: Int64, from: String?) {
+            let from = try Self.same(hall, filter, label)
+            return (try CityState.load(from: hall, filter: filter).facts.systems["cams"]?.deployments["north"] ?? 0, day(from))
+        }
+        func known(at date: String) -> TimeFilter { TimeFilter(knownAt: TimeFilter.instant(date)) }
+        func inForce(on date: String) -> TimeFilter { TimeFilter(effectiveOn: LedgerDate(date)) }
+        #expect(try units(known(at: "2024-05-01"), "known at May 1") == (8, "2024-03-17"))
+        #expect(try units(known(at: "2024-03-01"), "known at March 1") == (5, "2024-02-16"))
+        #expect(try units(inForce(on: "2024-05-01"), "in force on May 1") == (5, "2024-02-16"))
+        #expect(try units(inForce(on: "2024-09-01"), "in force on September 1") == (8, "2024-03-17"))
+
+        // Police's removal arrives: the snapshots it landed in are left out until they catch up.
+        city.at("2024-06-01")
+        try city.deliver(from: "police", to: "cityhall")
+        try city.record("cityhall", "district.defined", "2024-06-01", Bodies.district("east"))
+        #expect(try units(known(at: "2024-05-01"), "known at May 1, the removal late") == (8, "2024-01-17"))
+        #expect(try units(known(at: "2024-06-02"), "known at June 2, the removal late") == (6, "2024-01-17"))
+        try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
+        #expect(
+            try bounds() == [
+                "2024-01-17 2024-01-02 2024-01-02", "2024-02-16 2024-06-01 2024-02-12", "2024-03-17 2024-06-01 2024-09-01",
+                "2024-04-16 2024-06-01 2024-09-01",
+            ])
+        // Known in May: the snapshots hold the removal, which arrived in June.
+        #expect(try units(known(at: "2024-05-01"), "known at May 1") == (8, "2024-01-17"))
+        #expect(try units(known(at: "2024-06-02"), "known at June 2") == (6, "2024-04-16"))
+        #expect(try units(inForce(on: "2024-05-01"), "in force on May 1") == (3, "2024-02-16"))
+        #expect(try units(inForce(on: "2024-09-30"), "in force on September 30") == (6, "2024-04-16"))
+        let both = TimeFilter(asOf: TimeFilter.instant("2024-03-31"), knownAt: TimeFilter.instant("2024-06-02"))
+        #expect(try units(both, "as of March 31, known at June 2") == (6, "2024-03-17"))
+        let early = TimeFilter(asOf: TimeFilter.instant("2024-03-31"), effectiveOn: LedgerDate("2024-05-01"))
+        #expect(try units(early, "as of March 31, in force on May 1") == (3, "2024-02-16"))
+
+        // A ledger whose snapshots were made before they kept these bounds gets them when opened.
+        let made = try bounds()
+        let pool = try DatabasePool(path: LedgerDirectory(path: city.folder.path("cityhall")).databasePath)
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE civic_fold_snapshots DROP COLUMN arrived_max; ALTER TABLE civic_fold_snapshots DROP COLUMN effective_max;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v10-civic-fold-snapshot-bounds';
+                    """)
+        }
+        try pool.close()
+        let older = try city.copy()
+        let reopened = older.store("cityhall")
+        #expect(try bounds(reopened) == made)
+        #expect(try Self.same(reopened, known(at: "2024-06-02"), "reopened, known at June 2").map { day($0) } == "2024-04-16")
     }
 
     /// A ledger whose snapshots were made before the facts' times were indexed (the table and its

@@ -31,6 +31,54 @@ enum FoldSnapshots {
         INSERT INTO civic_fold_snapshots_mark(id, through) VALUES (1, 0);
         """
 
+    /// Migration v10 of the civic tables: each snapshot's bounds (``bounds(_:through:)``). A
+    /// snapshot without them (none, since this migration) serves only a state as of an instant.
+    static let boundsSchema = """
+        ALTER TABLE civic_fold_snapshots ADD COLUMN arrived_max INTEGER;
+        ALTER TABLE civic_fold_snapshots ADD COLUMN effective_max TEXT;
+        """
+
+    /// The latest arrival and the latest effective date among the facts recorded through
+    /// `through`, as held now: a snapshot made through `through` serves a state known at an
+    /// instant, or in force on a date, at or after them (every fact it folded passes that filter
+    /// too, so the fold from it is the fold of the facts that pass). Nil for a ledger of no facts
+    /// then.
+    ///
+    /// Taken from the newest snapshot before `through` that has them and the facts after it;
+    /// a snapshot held was made after every fact recorded through its instant (one a late fact
+    /// lands in is dropped when the snapshots catch up, and left out until then).
+    static func bounds(_ db: Database, through: Int64) throws -> (arrived: Int64, effective: String)? {
+        let before = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT through, arrived_max, effective_max FROM civic_fold_snapshots
+                WHERE through < ? AND arrived_max IS NOT NULL ORDER BY through DESC LIMIT 1
+                """, arguments: [through])
+        let from: Int64? = before?[0]
+        // The facts up to the mark by their times, those after it by row (as ``LedgerFacts`` reads them).
+        let after = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT max(f.arrived_ms), max(f.effective) FROM civic_facts f WHERE f.event_rowid IN (
+                    SELECT event_rowid FROM civic_fact_times WHERE (?1 IS NULL OR hlc_wall > ?1) AND hlc_wall <= ?2
+                    UNION ALL SELECT event_rowid FROM civic_facts WHERE event_rowid > ?3 AND (?1 IS NULL OR hlc_wall > ?1) AND hlc_wall <= ?2)
+                """, arguments: [from, through, try mark(db)])
+        let arrived = [before?[1] as Int64?, after?[0] as Int64?].compactMap { $0 }.max()
+        let effective = [before?[2] as String?, after?[1] as String?].compactMap { $0 }.max()
+        guard let arrived, let effective else { return nil }
+        return (arrived, effective)
+    }
+
+    /// Gives every snapshot held its bounds, oldest first (migration v10).
+    static func fillBounds(_ db: Database) throws {
+        for through in try instants(db) {
+            let bounds = try self.bounds(db, through: through)
+            try db.execute(
+                sql: "UPDATE civic_fold_snapshots SET arrived_max = ?, effective_max = ? WHERE through = ?",
+                arguments: [bounds?.arrived, bounds?.effective, through])
+        }
+    }
+
     /// The facts up to the mark by the instant they were recorded at (those after it, a few
     /// thousand at most, are read by row): the facts after a snapshot are found without a scan of
     /// every fact, and receiving a range writes no index of their times.
@@ -58,18 +106,26 @@ enum FoldSnapshots {
     }
 
     /// The facts under `filter`, read and folded: from the latest snapshot that serves when
-    /// `snapshots` is true and the filter is an instant's (`asOf` alone), else from the start.
+    /// `snapshots` is true, else from the start. A snapshot serves an instant at or after its
+    /// own, when no late fact landed in it, and (for `knownAt` and `effectiveOn`) when every fact
+    /// it folded passes them too (``bounds(_:through:)``).
     ///
     /// - Returns: the facts, their fold, and the instant of the snapshot it started from (nil: none).
     /// - Throws: ``BinaryCoding/Failure`` for a damaged snapshot (``drop(_:)`` them and ask again).
     static func fold(_ db: Database, filter: TimeFilter, registrar: String?, city: String?, snapshots: Bool) throws -> (
         facts: LedgerFacts, fold: CityFold, from: Int64?
     ) {
-        if snapshots, filter.knownAt == nil, filter.effectiveOn == nil {
+        if snapshots {
             var before = try lateFrom(db) ?? Int64.max
             let latest = try db.cachedStatement(
-                sql: "SELECT through, fold FROM civic_fold_snapshots WHERE through <= ? AND through < ? ORDER BY through DESC LIMIT 1")
-            while let snapshot = try newest(latest, arguments: [filter.asOf ?? Int64.max, before], registrar: registrar, city: city) {
+                sql: """
+                    SELECT through, fold FROM civic_fold_snapshots WHERE through <= ? AND through < ?
+                    AND (?3 IS NULL OR arrived_max <= ?3) AND (?4 IS NULL OR effective_max <= ?4) ORDER BY through DESC LIMIT 1
+                    """)
+            let bounds = filter.bounds
+            while let snapshot = try newest(
+                latest, arguments: [filter.asOf ?? Int64.max, before, bounds.arrivedBy, bounds.effectiveBy], registrar: registrar, city: city)
+            {
                 do {
                     let ledger = try LedgerFacts.load(db, filter: filter, registrar: registrar, city: city, from: snapshot)
                     let through = snapshot.through
@@ -132,9 +188,10 @@ enum FoldSnapshots {
         guard let open = periods.last?.period else { return false }
         func snapshot(through: Int64) throws {
             let (ledger, fold, _) = try self.fold(db, filter: TimeFilter(asOf: through), registrar: registrar, city: city, snapshots: true)
+            let bounds = try self.bounds(db, through: through)
             try db.execute(
-                sql: "INSERT OR REPLACE INTO civic_fold_snapshots(through, fold) VALUES (?, ?)",
-                arguments: [through, Data(try FoldSnapshot(through: through, fold: fold, ledger: ledger).encoded())])
+                sql: "INSERT OR REPLACE INTO civic_fold_snapshots(through, fold, arrived_max, effective_max) VALUES (?, ?, ?, ?)",
+                arguments: [through, Data(try FoldSnapshot(through: through, fold: fold, ledger: ledger).encoded()), bounds?.arrived, bounds?.effective])
         }
         var since = 0
         for (index, (period, facts)) in periods.enumerated() where period < open {

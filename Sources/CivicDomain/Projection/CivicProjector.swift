@@ -153,6 +153,13 @@ public struct CivicProjector: LedgerProjector {
             try db.execute(sql: CostPeriods.times.schema)
             try CostPeriods.times.index(db, after: 0, through: try CostPeriods.mark(db))
         }
+        migrator.registerMigration("v10-civic-fold-snapshot-bounds") { db in
+            // State known at an instant, or in force on a date, starts from a snapshot when every
+            // fact it folded passes that bound too: each snapshot keeps the latest arrival and the
+            // latest effective date among its facts (FoldSnapshots), computed here for those held.
+            try db.execute(sql: FoldSnapshots.boundsSchema)
+            try FoldSnapshots.fillBounds(db)
+        }
     }
 
     /// The few key events (``RuleKey/keyEvents``) by row.
