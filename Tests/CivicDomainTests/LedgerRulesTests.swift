@@ -243,7 +243,7 @@ struct LedgerRulesTests {
                 "civic_fold_snapshots", "civic_fold_snapshots_mark", "civic_fact_times",
             ]
             for table in tables { try db.execute(sql: "DROP TABLE \(table)") }
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v_-civic-%'")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v%-civic-%'")
             try db.execute(sql: "DELETE FROM ledger_meta WHERE key = 'projector'")
         }
         try pool.close()

@@ -14,12 +14,19 @@ struct SnapshotTests {
     static let day: Int64 = 86_400_000
 
     /// What must not differ between the two ways of computing state.
-    static func same(_ store: LedgerStore, _ filter: TimeFilter, _ label: String) throws {
+    ///
+    /// - Returns: how many cost periods state started from.
+    @discardableResult
+    static func same(_ store: LedgerStore, _ filter: TimeFilter, _ label: String) throws -> Int {
         let fast = try CityState.load(from: store, filter: filter)
         let full = try CityState.load(from: store, filter: filter, snapshots: false)
         #expect(fast.costs == full.costs, "costs differ \(label)")
         #expect(fast.findings == full.findings, "findings differ \(label): \(fast.findings.count) against \(full.findings.count)")
         #expect(fast.eventCount == full.eventCount, "event counts differ \(label)")
+        return try store.read { db in
+            let cut = try CostPeriods.cut(db, filter: filter)
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_cost_periods WHERE period < ?", arguments: [cut ?? Int64.max]) ?? 0
+        }
     }
 
     /// Three offices over three years: costs on shared systems, costs on systems unknown, retired or
@@ -37,6 +44,7 @@ struct SnapshotTests {
         var procured: Set<String> = []
         var costs: [String: [Event]] = ["police": [], "it": [], "cityhall": []]
         var instants: [Int64] = []
+        var served = 0
         let hall = city.store("cityhall")
         for step in 0..<220 {
             city.clock += Int64.random(in: 1...9, using: &random) * Self.day + Int64.random(in: 0..<Self.day, using: &random)
@@ -72,6 +80,11 @@ struct SnapshotTests {
                 // Running totals after every period, then after every few.
                 try CityState.updateSnapshots(hall, costBytesPerTotal: step == 100 ? 1 : 600)
                 for instant in instants.suffix(12) { try Self.same(hall, TimeFilter(asOf: instant), "at step \(step), as of \(instant)") }
+                for instant in instants.suffix(24).enumerated().filter({ $0.offset % 2 == 0 }).map(\.element) {
+                    for filter in Self.otherTimes(instant, now: city.clock) where try Self.same(hall, filter, "at step \(step), \(filter)") > 0 {
+                        served += 1
+                    }
+                }
             }
         }
         // The registrar revokes IT's key after half of what IT signed: the rest stops counting.
@@ -100,8 +113,23 @@ struct SnapshotTests {
             for instant in instants.enumerated().filter({ $0.offset % 9 == 0 }).map(\.element) {
                 try Self.same(hall, TimeFilter(asOf: instant), "pass \(pass), as of \(instant)")
             }
+            for instant in instants.enumerated().filter({ $0.offset % 18 == 4 }).map(\.element) {
+                for filter in Self.otherTimes(instant, now: city.clock) where try Self.same(hall, filter, "pass \(pass), \(filter)") > 0 {
+                    served += 1
+                }
+            }
             try CityState.updateSnapshots(hall, costBytesPerTotal: 1)
         }
+        #expect(served >= 40, "\(served) states known at, in force on, or both, started from some of the periods")
+    }
+
+    /// Known at an instant, in force on its date, and each with an instant.
+    static func otherTimes(_ instant: Int64, now: Int64) -> [TimeFilter] {
+        let date = LedgerDate(unixMilliseconds: instant)
+        return [
+            TimeFilter(knownAt: instant), TimeFilter(effectiveOn: date), TimeFilter(asOf: instant, knownAt: now),
+            TimeFilter(asOf: now, knownAt: instant, effectiveOn: date),
+        ]
     }
 
     /// Hand-computed: costs in January, February and March 2024; the snapshots catch up in April;
@@ -155,6 +183,28 @@ struct SnapshotTests {
         #expect(try total("2024-06-30") == 6_050)
         let state = try CityState.load(from: hall, filter: .none)
         #expect(state.eventCount == 5 + 2)  // city hall: a procurement, three costs, a correction; police: a procurement, a cost
+
+        // Known at an instant, in force on a date: the periods before the first holding a cost
+        // outside those bounds serve (January's holds police's cost, which arrived in June; the
+        // correction, recorded and in force in May, is outside both bounds before then).
+        func total(_ filter: TimeFilter, cut: Int64?, _ label: String) throws -> Int64 {
+            #expect(try hall.read { db in try CostPeriods.cut(db, filter: filter) } == cut, "\(label)")
+            let fast = try CityState.load(from: hall, filter: filter).totalCost(system: "lights")
+            #expect(fast == (try CityState.load(from: hall, filter: filter, snapshots: false)).totalCost(system: "lights"), "\(label)")
+            return fast
+        }
+        #expect(try total(TimeFilter(knownAt: TimeFilter.instant("2024-04-01")), cut: periods[0], "known at April 1") == 6_300)
+        #expect(try total(TimeFilter(knownAt: TimeFilter.instant("2024-06-02")), cut: nil, "known at June 2") == 6_050)
+        #expect(try total(TimeFilter(effectiveOn: LedgerDate("2024-02-20")), cut: periods[2], "in force on February 20") == 1_320)
+        #expect(try total(TimeFilter(effectiveOn: LedgerDate("2024-06-30")), cut: nil, "in force on June 30") == 6_050)
+        let both = TimeFilter(asOf: TimeFilter.instant("2024-02-20"), knownAt: TimeFilter.instant("2024-06-02"))
+        #expect(try total(both, cut: periods[2], "as of February 20, known at June 2") == 1_320)
+        let bounds = try hall.read { db in
+            try Row.fetchAll(db, sql: "SELECT arrived_max, effective_max FROM civic_cost_periods ORDER BY period").map { row in
+                "\(LedgerDate(unixMilliseconds: row[0]).description) \(row[1] as String)"
+            }
+        }
+        #expect(bounds == ["2024-06-01 2024-01-15", "2024-02-15 2024-02-15", "2024-03-15 2024-03-15"])
     }
 
     /// An instant's own period is read through the costs' times, which the periods index as they
@@ -201,7 +251,7 @@ struct SnapshotTests {
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_cost_times") ?? -1,
                 try CostPeriods.mark(db),
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'"),
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + CostAggregator.heldInOwnPeriod, arguments: [0, 1, 2])
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + CostAggregator.heldFrom, arguments: [0, 1, 2])
                     .map { $0["detail"] as String? ?? "" }.joined(separator: "; ")
             )
         }

@@ -160,6 +160,12 @@ public struct CivicProjector: LedgerProjector {
             try db.execute(sql: FoldSnapshots.boundsSchema)
             try FoldSnapshots.fillBounds(db)
         }
+        migrator.registerMigration("v11-civic-cost-period-bounds") { db in
+            // The same for the cost periods: each keeps the latest arrival and effective date among
+            // its costs (CostPeriods), and those before the first that does not pass a state's
+            // bounds are summed for it.
+            try CostPeriods.addBounds(db)
+        }
     }
 
     /// The few key events (``RuleKey/keyEvents``) by row.

@@ -70,14 +70,14 @@ struct CostAggregator {
     /// The cost lines under `filter` (in order of system, year, category, source, currency), the
     /// findings of the costs that conflict with their systems, and how many costs pass the filter.
     ///
-    /// With no `knownAt` or `effectiveOn` bound, starts from the snapshots (``CostPeriods``) and
-    /// reads only the costs they do not hold; otherwise reads every cost that passes the filter.
+    /// Starts from the snapshots (``CostPeriods``) that serve the filter (``CostPeriods/cut(_:filter:)``)
+    /// and reads only the costs they do not hold that pass it.
     ///
     /// - Parameters:
     ///   - rules: the facts folded under the same filter (every system's procurement and retirement).
     ///   - replacements: the corrections that apply to costs.
     ///   - periods: false reads every cost (what the snapshots are tested against).
-    ///   - pending: the periods' sum, started by the caller in this transaction for `filter.asOf`.
+    ///   - pending: the periods' sum, started by the caller in this transaction for `filter`.
     static func aggregate(
         _ db: Database, filter: TimeFilter, rules: RuleFacts, replacements: [LedgerFacts.CostReplacement], revoked: RevokedRanges = RevokedRanges(),
         periods: Bool = true, pending: CostPeriods.Pending? = nil
@@ -108,8 +108,7 @@ struct CostAggregator {
             }
         }
         var aggregator = CostAggregator(rules: rules)
-        let snapshots = periods && filter.knownAt == nil && filter.effectiveOn == nil
-        let started = try snapshots && aggregator.startFromPeriods(db, asOf: filter.asOf, replaced: replaced, pending: pending)
+        let started = try periods && aggregator.startFromPeriods(db, filter: filter, replaced: replaced, pending: pending)
         if !started {
             aggregator = CostAggregator(rules: rules)
             let (condition, arguments) = filter.sql(prefix: "")
@@ -197,12 +196,14 @@ struct CostAggregator {
     /// The columns ``scan(_:sql:arguments:replaced:only:)`` reads, in its order.
     private static let columns = "event_rowid, system, effective, category, source, currency, amount, hlc_wall, hlc_logical"
 
-    /// The costs of an instant's own period that the periods hold: recorded from the period's
-    /// start to the instant (the first two arguments) and stored by the periods' mark (the third),
-    /// found by their times (`civic_cost_times`).
-    static let heldInOwnPeriod = """
-        SELECT \(columns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-        FROM civic_cost_times t CROSS JOIN civic_costs c ON c.event_rowid = t.event_rowid
+    /// ``columns`` of `civic_costs` aliased `c`.
+    private static let prefixedColumns = columns.split(separator: ",").map { "c." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+
+    /// The costs the periods hold from the cut's period on: recorded from the period's start to an
+    /// instant (the first two arguments) and stored by the periods' mark (the third), found by
+    /// their times (`civic_cost_times`).
+    static let heldFrom = """
+        SELECT \(prefixedColumns) FROM civic_cost_times t CROSS JOIN civic_costs c ON c.event_rowid = t.event_rowid
         WHERE t.hlc_wall >= ? AND t.hlc_wall <= ? AND t.event_rowid <= ?
         """
 
@@ -261,13 +262,13 @@ struct CostAggregator {
     ///
     /// - Returns: false when a replaced cost cannot be taken out exactly (its line is saturated):
     ///   the caller reads every cost instead.
-    private mutating func startFromPeriods(_ db: Database, asOf: Int64?, replaced: Set<Int64>, pending: CostPeriods.Pending?) throws -> Bool {
-        let cut = asOf.map(CostPeriods.period(of:))
+    private mutating func startFromPeriods(_ db: Database, filter: TimeFilter, replaced: Set<Int64>, pending: CostPeriods.Pending?) throws -> Bool {
+        let cut = try CostPeriods.cut(db, filter: filter)
         let start = cut.map { $0 * CostPeriods.length }
         let (sums, mark) = try pending.flatMap { $0.before == cut ? (try $0.sums(), $0.mark) : nil } ?? CostPeriods.sums(db, before: cut)
         table = sums
         read = sums.events
-        // Held by a period: stored by the mark, recorded before asOf's period.
+        // Held by a period: stored by the mark, recorded before the cut's period.
         func held(_ rowid: Int64, wall: Int64) -> Bool { rowid <= mark && (start.map { wall < $0 } ?? true) }
         for rowid in replaced.sorted() {
             guard let row = try Row.fetchOne(
@@ -290,16 +291,30 @@ struct CostAggregator {
             let system = CostSums.system(of: key)
             if contract[system] != CostSums.currency(of: key) { mixedCurrencies.insert(system) }
         }
-        // The costs the periods do not add up: asOf's own period, those they hold by their recorded
-        // times, and those stored after the mark and recorded by asOf (late events, and any the
-        // periods have not caught up with).
-        if let asOf, let start {
-            try scan(db, sql: Self.heldInOwnPeriod, arguments: [start, asOf, mark], replaced: replaced)
-            try scan(
-                db, sql: "SELECT \(Self.columns) FROM civic_costs WHERE event_rowid > ? AND hlc_wall <= ?", arguments: [mark, asOf], replaced: replaced)
-        } else {
-            try scan(db, sql: "SELECT \(Self.columns) FROM civic_costs WHERE event_rowid > ?", arguments: [mark], replaced: replaced)
+        // The costs the periods do not add up that pass the filter: those from the cut's period on
+        // that the periods hold, found by their recorded times, and those stored after the mark
+        // (late events, and any the periods have not caught up with).
+        let (condition, arguments) = filter.sql(prefix: "c.")
+        if let start, let cut {
+            // By their times when they are few (an instant's own period); in storage order when
+            // the periods from the cut to the instant are more than a quarter of them (a date long
+            // before the latest arrival, or in force long ago): a look-up a cost costs more than
+            // reading past it.
+            let periods = try Row.fetchOne(
+                db, sql: "SELECT count(*), count(*) FILTER (WHERE period >= ? AND period <= ?) FROM civic_cost_periods",
+                arguments: [cut, filter.asOf.map(CostPeriods.period(of:)) ?? Int64.max])
+            let (all, from) = (periods?[0] as Int? ?? 0, periods?[1] as Int? ?? 0)
+            if from * 4 > all {
+                try scan(
+                    db, sql: "SELECT \(Self.prefixedColumns) FROM civic_costs c WHERE c.event_rowid <= ? AND c.hlc_wall >= ? AND \(condition)",
+                    arguments: [mark, start] + arguments, replaced: replaced)
+            } else {
+                try scan(db, sql: Self.heldFrom + " AND " + condition, arguments: [start, filter.asOf ?? Int64.max, mark] + arguments, replaced: replaced)
+            }
         }
+        try scan(
+            db, sql: "SELECT \(Self.prefixedColumns) FROM civic_costs c WHERE c.event_rowid > ? AND \(condition)", arguments: [mark] + arguments,
+            replaced: replaced)
         // A system whose held costs may conflict has them read one by one (one pass over what the periods hold).
         var suspectSystems: [[UInt8]: Int] = [:]
         for case (let system, let span?) in spans.enumerated()

@@ -44,6 +44,43 @@ enum CostPeriods {
         INSERT INTO civic_cost_periods_mark(id, through) VALUES (1, 0);
         """
 
+    /// Migration v11 of the civic tables: each period's latest arrival and latest effective date
+    /// among its costs, computed for the periods held (one pass over the costs up to the mark).
+    /// Every period before the first whose costs do not all pass a state's `knownAt` and
+    /// `effectiveOn` bounds serves it (``cut(_:filter:)``).
+    static func addBounds(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE civic_cost_periods ADD COLUMN arrived_max INTEGER;
+                ALTER TABLE civic_cost_periods ADD COLUMN effective_max TEXT;
+                """)
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT CASE WHEN hlc_wall >= 0 THEN hlc_wall / :length ELSE -((:length - 1 - hlc_wall) / :length) END AS period,
+                max(arrived_ms), max(effective) FROM civic_costs WHERE event_rowid <= :mark GROUP BY period
+                """, arguments: ["length": length, "mark": try mark(db)])
+        let update = try db.makeStatement(sql: "UPDATE civic_cost_periods SET arrived_max = ?, effective_max = ? WHERE period = ?")
+        for row in rows { try update.execute(arguments: [row[1], row[2], row[0]]) }
+    }
+
+    /// The period the stored sums serve `filter` before: its instant's period, or the first period
+    /// holding a cost that arrived after `knownAt` or is in force after `effectiveOn`, whichever is
+    /// earlier (nil: every period, for a filter with no instant none of whose periods holds one).
+    static func cut(_ db: Database, filter: TimeFilter) throws -> Int64? {
+        let cut = filter.asOf.map(period(of:))
+        let bounds = filter.bounds
+        guard bounds.arrivedBy != nil || bounds.effectiveBy != nil else { return cut }
+        let first = try Int64.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT min(period) FROM civic_cost_periods WHERE arrived_max IS NULL OR effective_max IS NULL
+                    OR (?1 IS NOT NULL AND arrived_max > ?1) OR (?2 IS NOT NULL AND effective_max > ?2)
+                    """), arguments: [bounds.arrivedBy, bounds.effectiveBy])
+        guard let first else { return cut }
+        return min(cut ?? first, first)
+    }
+
     /// The costs up to the mark by the instant they were recorded at, filled as the periods catch
     /// up, in key order: an instant's own period is read by it, so no event carries an index of
     /// its time while it is stored (one B-tree less on every append and every received event).
@@ -77,15 +114,21 @@ enum CostPeriods {
     static func catchUp(_ db: Database) throws {
         let mark = try mark(db)
         guard let last = try Int64.fetchOne(db, sql: "SELECT max(event_rowid) FROM civic_costs"), last > mark else { return }
-        var touched: [Int64: CostSums] = [:]
+        /// A period being rewritten: its sums, and the latest arrival and effective date among its costs.
+        struct Touched {
+            var sums = CostSums(keepsSpans: true)
+            var arrived = Int64.min
+            var effective = ""
+        }
+        var touched: [Int64: Touched] = [:]
         let statement = try db.makeStatement(
             sql: """
-                SELECT system, effective, category, source, currency, amount, hlc_wall, hlc_logical FROM civic_costs
+                SELECT system, effective, category, source, currency, amount, hlc_wall, hlc_logical, arrived_ms FROM civic_costs
                 WHERE event_rowid > ? AND event_rowid <= ?
                 """)
         try statement.setArguments([mark, last])
         let handle = statement.sqliteStatement
-        let load = try db.cachedStatement(sql: "SELECT sums FROM civic_cost_periods WHERE period = ?")
+        let load = try db.cachedStatement(sql: "SELECT sums, arrived_max, effective_max FROM civic_cost_periods WHERE period = ?")
         while true {
             let step = sqlite3_step(handle)
             if step == SQLITE_DONE { break }
@@ -93,18 +136,30 @@ enum CostPeriods {
             let wall = sqlite3_column_int64(handle, 6)
             let period = period(of: wall)
             if touched[period] == nil {
-                var sums = CostSums(keepsSpans: true)
-                if let stored = try Data.fetchOne(load, arguments: [period]) {
-                    try stored.withUnsafeBytes { try sums.merge($0.bindMemory(to: UInt8.self)) }
+                var held = Touched()
+                if let stored = try Row.fetchOne(load, arguments: [period]) {
+                    try (stored[0] as Data).withUnsafeBytes { try held.sums.merge($0.bindMemory(to: UInt8.self)) }
+                    // A period without bounds (none, since migration v11) gets none again: it serves no such filter.
+                    (held.arrived, held.effective) = (stored[1] as Int64? ?? Int64.max, stored[2] as String? ?? "\u{10FFFF}")
                 }
-                touched[period] = sums
+                touched[period] = held
             }
-            _ = try touched[period]!.add(
-                system: text(handle, 0), effective: text(handle, 1), category: text(handle, 2), source: text(handle, 3), currency: text(handle, 4),
+            let effective = text(handle, 1)
+            _ = try touched[period]!.sums.add(
+                system: text(handle, 0), effective: effective, category: text(handle, 2), source: text(handle, 3), currency: text(handle, 4),
                 amount: sqlite3_column_int64(handle, 5), wall: wall, logical: sqlite3_column_int64(handle, 7))
+            touched[period]!.arrived = max(touched[period]!.arrived, sqlite3_column_int64(handle, 8))
+            if touched[period]!.effective.utf8.lexicographicallyPrecedes(effective) {
+                touched[period]!.effective = String(decoding: effective, as: UTF8.self)
+            }
         }
-        let store = try db.cachedStatement(sql: "INSERT OR REPLACE INTO civic_cost_periods(period, sums) VALUES (?, ?)")
-        for (period, sums) in touched { try store.execute(arguments: [period, Data(sums.encoded())]) }
+        let store = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO civic_cost_periods(period, sums, arrived_max, effective_max) VALUES (?, ?, ?, ?)")
+        for (period, held) in touched {
+            let bounded = held.arrived != Int64.max
+            try store.execute(
+                arguments: [period, Data(held.sums.encoded()), bounded ? held.arrived : nil, bounded ? held.effective : nil])
+        }
         // A total after a rewritten period no longer holds its sum.
         if let earliest = touched.keys.min() { try db.execute(sql: "DELETE FROM civic_cost_totals WHERE period > ?", arguments: [earliest]) }
         try times.index(db, after: mark, through: last)
@@ -182,8 +237,9 @@ enum CostPeriods {
         let mark: Int64
         private let thread: JoinableThread<Result<CostSums, any Error>>
 
-        init(_ db: Database, asOf: Int64?) throws {
-            before = asOf.map(CostPeriods.period(of:))
+        /// - Parameter before: the period whose predecessors are summed (``cut(_:filter:)``; nil: every period).
+        init(_ db: Database, before: Int64?) throws {
+            self.before = before
             let (blobs, mark) = try CostPeriods.stored(db, before: before)
             self.mark = mark
             thread = JoinableThread(name: "civic-cost-periods") {
