@@ -138,12 +138,12 @@ struct FoldSnapshotTests {
         }
     }
 
-    /// Hand-computed: city hall deploys 5 cameras in February and 3 in March; snapshots are made in
-    /// April; police's removal of 2, recorded in February, arrives in June, and a correction of the
-    /// February deployment to 4 is recorded in May.
-    @Test func lateFactsAndCorrectionsGiveTheHandComputedDeploymentsAcrossSnapshots() throws {
+    /// North defined and cameras procured by city hall on 2024-01-02, 5 of them deployed on
+    /// February 10 (returned), police's removal of 2 recorded on February 12 (not yet delivered),
+    /// 3 more deployed on March 10 (in force from `marchInForceFrom`), south defined on April 10;
+    /// then the snapshots made, one a period.
+    static func camerasInFebruary(marchInForceFrom: String) throws -> (city: TestCity, hall: LedgerStore, february: Event) {
         let city = try TestCity(offices: ["cityhall", "police"])
-        let hall = city.store("cityhall")
         city.at("2024-01-02")
         try city.record("cityhall", "district.defined", "2024-01-02", Bodies.district("north"))
         try city.record("cityhall", "system.procured", "2024-01-02", Bodies.system("cams"))
@@ -152,10 +152,18 @@ struct FoldSnapshotTests {
         city.at("2024-02-12")
         try city.recordUnchecked("police", "deployment.removed", "2024-02-12", Bodies.deployment("cams", "north", units: 2))
         city.at("2024-03-10")
-        try city.record("cityhall", "deployment.recorded", "2024-03-10", Bodies.deployment("cams", "north", units: 3))
+        try city.record("cityhall", "deployment.recorded", marchInForceFrom, Bodies.deployment("cams", "north", units: 3))
         city.at("2024-04-10")
         try city.record("cityhall", "district.defined", "2024-04-10", Bodies.district("south"))
-        try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
+        try CityState.updateSnapshots(city.store("cityhall"), factsPerSnapshot: 1)
+        return (city, city.store("cityhall"), february)
+    }
+
+    /// Hand-computed: city hall deploys 5 cameras in February and 3 in March; snapshots are made in
+    /// April; police's removal of 2, recorded in February, arrives in June, and a correction of the
+    /// February deployment to 4 is recorded in May.
+    @Test func lateFactsAndCorrectionsGiveTheHandComputedDeploymentsAcrossSnapshots() throws {
+        let (city, hall, february) = try Self.camerasInFebruary(marchInForceFrom: "2024-03-10")
         // 30-day periods from 1970: they end on 2024-01-17, 02-16 and 03-17; April's is still open.
         let snapshots = try CityState.foldSnapshots(hall).map { LedgerDate(unixMilliseconds: $0).description }
         #expect(snapshots == ["2024-01-17", "2024-02-16", "2024-03-17"])
@@ -191,20 +199,7 @@ struct FoldSnapshotTests {
     /// February 10 and, on March 10, 3 more in force from September 1; police's removal of 2,
     /// recorded and in force on February 12, reaches city hall on June 1.
     @Test func knownAtAndEffectiveOnStartFromTheSnapshotsTheirFactsAllPass() throws {
-        let city = try TestCity(offices: ["cityhall", "police"])
-        let hall = city.store("cityhall")
-        city.at("2024-01-02")
-        try city.record("cityhall", "district.defined", "2024-01-02", Bodies.district("north"))
-        try city.record("cityhall", "system.procured", "2024-01-02", Bodies.system("cams"))
-        city.at("2024-02-10")
-        try city.record("cityhall", "deployment.recorded", "2024-02-10", Bodies.deployment("cams", "north", units: 5))
-        city.at("2024-02-12")
-        try city.recordUnchecked("police", "deployment.removed", "2024-02-12", Bodies.deployment("cams", "north", units: 2))
-        city.at("2024-03-10")
-        try city.record("cityhall", "deployment.recorded", "2024-09-01", Bodies.deployment("cams", "north", units: 3))
-        city.at("2024-04-10")
-        try city.record("cityhall", "district.defined", "2024-04-10", Bodies.district("south"))
-        try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
+        let (city, hall, _) = try Self.camerasInFebruary(marchInForceFrom: "2024-09-01")
         func day(_ instant: Int64?) -> String? { instant.map { LedgerDate(unixMilliseconds: $0).description } }
         #expect(try CityState.foldSnapshots(hall).map { day($0) } == ["2024-01-17", "2024-02-16", "2024-03-17"])
         func bounds(_ store: LedgerStore? = nil) throws -> [String] {
