@@ -263,9 +263,10 @@ struct CostAggregator {
     /// - Returns: false when a replaced cost cannot be taken out exactly (its line is saturated):
     ///   the caller reads every cost instead.
     private mutating func startFromPeriods(_ db: Database, filter: TimeFilter, replaced: Set<Int64>, pending: CostPeriods.Pending?) throws -> Bool {
-        let cut = try CostPeriods.cut(db, filter: filter)
+        // The caller's pending sum was started for this filter's cut, in this transaction.
+        let cut = try pending.map(\.before) ?? CostPeriods.cut(db, filter: filter)
         let start = cut.map { $0 * CostPeriods.length }
-        let (sums, mark) = try pending.flatMap { $0.before == cut ? (try $0.sums(), $0.mark) : nil } ?? CostPeriods.sums(db, before: cut)
+        let (sums, mark) = try pending.map { (try $0.sums(), $0.mark) } ?? CostPeriods.sums(db, before: cut)
         table = sums
         read = sums.events
         // Held by a period: stored by the mark, recorded before the cut's period.

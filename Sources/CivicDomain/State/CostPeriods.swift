@@ -114,11 +114,25 @@ enum CostPeriods {
     static func catchUp(_ db: Database) throws {
         let mark = try mark(db)
         guard let last = try Int64.fetchOne(db, sql: "SELECT max(event_rowid) FROM civic_costs"), last > mark else { return }
-        /// A period being rewritten: its sums, and the latest arrival and effective date among its costs.
+        /// A period being rewritten: its sums, and the latest arrival and effective date among its
+        /// costs (none kept for a period stored without them, none since migration v11: it serves
+        /// no such filter).
         struct Touched {
             var sums = CostSums(keepsSpans: true)
+            var bounded = true
             var arrived = Int64.min
             var effective = ""
+
+            /// Adds the cost of the statement's current row.
+            mutating func add(_ handle: OpaquePointer?) throws {
+                let text = { CostPeriods.text(handle, $0) }
+                let (wall, effective) = (sqlite3_column_int64(handle, 6), text(1))
+                _ = try sums.add(
+                    system: text(0), effective: effective, category: text(2), source: text(3), currency: text(4),
+                    amount: sqlite3_column_int64(handle, 5), wall: wall, logical: sqlite3_column_int64(handle, 7))
+                arrived = max(arrived, sqlite3_column_int64(handle, 8))
+                if self.effective.utf8.lexicographicallyPrecedes(effective) { self.effective = String(decoding: effective, as: UTF8.self) }
+            }
         }
         var touched: [Int64: Touched] = [:]
         let statement = try db.makeStatement(
@@ -133,32 +147,26 @@ enum CostPeriods {
             let step = sqlite3_step(handle)
             if step == SQLITE_DONE { break }
             guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: "summing costs by period") }
-            let wall = sqlite3_column_int64(handle, 6)
-            let period = period(of: wall)
+            let period = period(of: sqlite3_column_int64(handle, 6))
             if touched[period] == nil {
                 var held = Touched()
                 if let stored = try Row.fetchOne(load, arguments: [period]) {
                     try (stored[0] as Data).withUnsafeBytes { try held.sums.merge($0.bindMemory(to: UInt8.self)) }
-                    // A period without bounds (none, since migration v11) gets none again: it serves no such filter.
-                    (held.arrived, held.effective) = (stored[1] as Int64? ?? Int64.max, stored[2] as String? ?? "\u{10FFFF}")
+                    if let arrived = stored[1] as Int64?, let effective = stored[2] as String? {
+                        (held.arrived, held.effective) = (arrived, effective)
+                    } else {
+                        held.bounded = false
+                    }
                 }
                 touched[period] = held
             }
-            let effective = text(handle, 1)
-            _ = try touched[period]!.sums.add(
-                system: text(handle, 0), effective: effective, category: text(handle, 2), source: text(handle, 3), currency: text(handle, 4),
-                amount: sqlite3_column_int64(handle, 5), wall: wall, logical: sqlite3_column_int64(handle, 7))
-            touched[period]!.arrived = max(touched[period]!.arrived, sqlite3_column_int64(handle, 8))
-            if touched[period]!.effective.utf8.lexicographicallyPrecedes(effective) {
-                touched[period]!.effective = String(decoding: effective, as: UTF8.self)
-            }
+            try touched[period]!.add(handle)
         }
         let store = try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO civic_cost_periods(period, sums, arrived_max, effective_max) VALUES (?, ?, ?, ?)")
         for (period, held) in touched {
-            let bounded = held.arrived != Int64.max
             try store.execute(
-                arguments: [period, Data(held.sums.encoded()), bounded ? held.arrived : nil, bounded ? held.effective : nil])
+                arguments: [period, Data(held.sums.encoded()), held.bounded ? held.arrived : nil, held.bounded ? held.effective : nil])
         }
         // A total after a rewritten period no longer holds its sum.
         if let earliest = touched.keys.min() { try db.execute(sql: "DELETE FROM civic_cost_totals WHERE period > ?", arguments: [earliest]) }
@@ -228,9 +236,9 @@ enum CostPeriods {
         return sums
     }
 
-    /// The periods before an instant's own, read in the caller's transaction and summed on another
-    /// thread while that transaction goes on (folding the facts): the two halves of state use the
-    /// two cores of a small machine, and both see the same ledger.
+    /// The periods before a state's cut (``cut(_:filter:)``), read in the caller's transaction and
+    /// summed on another thread while that transaction goes on (folding the facts): the two halves
+    /// of state use the two cores of a small machine, and both see the same ledger.
     struct Pending: Sendable {
         /// The period whose predecessors are summed (nil: every period).
         let before: Int64?
