@@ -1,6 +1,7 @@
 // civic-bench: measures the offline ledger (issue 2). Build and run in release:
 //   Tools/bench (or: swift build -c release --product civic-bench && .build/release/civic-bench --events 100000)
 //   civic-bench --state 1000000 [--offices 10] [--held-facts 100000] [--keep]   time travel (issues 3 and 12)
+//               [--sync-every 7] [--spread-facts]   offices syncing every 7 days; facts over the ten years, not first
 //   civic-bench --replay DIR      state as of 5 random instants and for all time, in process, on a kept ledger
 //                                 (then the newest fold snapshot decoded alone, and the cost periods summed alone)
 //   civic-bench --facts 1000,100000 [--civic PATH] [--peer SCRIPT] [--batches 1,100,10000] [--repeat 3] [--keep]   recording on a grown ledger (issue 12)
@@ -27,6 +28,7 @@ struct Options {
     var civic: String?
     var peer: String?
     var heldFacts: Int?
+    var stateLayout = StateBenchLayout()
     var replay: String?
     var parse: Int?
     var latency: Int?
@@ -51,6 +53,8 @@ struct Options {
             case "--civic": civic = iterator.next()
             case "--peer": peer = iterator.next()
             case "--held-facts": heldFacts = Int(iterator.next() ?? "")
+            case "--sync-every": stateLayout.syncEveryDays = Int(iterator.next() ?? "").map { max(1, $0) }
+            case "--spread-facts": stateLayout.spreadFacts = true
             case "--replay": replay = iterator.next()
             case "--parse": parse = Int(iterator.next() ?? "")
             case "--latency": latency = Int(iterator.next() ?? "")
@@ -243,7 +247,8 @@ if let total = options.latency {
 if let count = options.parse { runAlone { try runParseBench(count: count, directory: options.directory + "-parse") } }
 if let total = options.stateEvents {
     runAlone {
-        try runStateBench(total: total, offices: options.offices, heldFacts: options.heldFacts, directory: options.directory + "-state", keep: options.keep)
+        try runStateBench(total: total, offices: options.offices, heldFacts: options.heldFacts, layout: options.stateLayout,
+            directory: options.directory + "-state", keep: options.keep)
     }
 }
 print("| events | batched append ev/s | plain SQLite insert ev/s | ratio | single append ev/s (in-process) | verify ev/s | bytes/event on disk |")
