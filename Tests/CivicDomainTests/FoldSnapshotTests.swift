@@ -15,18 +15,39 @@ import Testing
 struct FoldSnapshotTests {
     static let day: Int64 = 86_400_000
 
-    /// What must not differ between starting from the snapshots and folding every fact.
+    /// What must not differ between starting from the snapshots and folding every fact: both as
+    /// the snapshots stand (late facts left out of those they landed in) and after state has
+    /// caught them up (``CityState/load(from:filter:snapshots:systemsInOrder:)`` does when a late
+    /// fact landed in one).
     ///
     /// - Returns: the instant of the snapshot state started from (nil: none served).
     @discardableResult
     static func same(_ store: LedgerStore, _ filter: TimeFilter, _ label: String) throws -> Int64? {
+        let (registrar, city) = (store.identity.registrar, store.identity.city)
+        // A damaged snapshot cannot be read as it stands (state drops it and reads again).
+        let standing: CityState?
+        do {
+            standing = try store.read { db in try CityState.load(db, filter: filter, registrar: registrar, city: city) }
+        } catch is BinaryCoding.Failure {
+            standing = nil
+        } catch is CostSums.Failure {
+            standing = nil
+        }
         let fast = try CityState.load(from: store, filter: filter)
         let full = try CityState.load(from: store, filter: filter, snapshots: false)
-        #expect(fast.facts == full.facts, "facts differ \(label)")
-        #expect(fast.findings == full.findings, "findings differ \(label): \(fast.findings.count) against \(full.findings.count)")
-        #expect(fast.corrections == full.corrections, "corrections differ \(label)")
-        #expect(fast.costs == full.costs, "costs differ \(label)")
-        #expect(fast.eventCount == full.eventCount, "event counts differ \(label)")
+        for (state, when) in [(standing, "before catching up"), (fast, "caught up")] {
+            guard let state else { continue }
+            #expect(state.facts == full.facts, "facts differ \(label), \(when)")
+            #expect(state.findings == full.findings, "findings differ \(label), \(when): \(state.findings.count) against \(full.findings.count)")
+            #expect(state.corrections == full.corrections, "corrections differ \(label), \(when)")
+            #expect(state.costs == full.costs, "costs differ \(label), \(when)")
+            #expect(state.eventCount == full.eventCount, "event counts differ \(label), \(when)")
+        }
+        return try store.read { db in try FoldSnapshots.fold(db, filter: filter, registrar: registrar, city: city, snapshots: true).from }
+    }
+
+    /// The instant of the snapshot state would start from now, without catching up first (nil: none).
+    static func servedAsTheyStand(_ store: LedgerStore, _ filter: TimeFilter) throws -> Int64? {
         let (registrar, city) = (store.identity.registrar, store.identity.city)
         return try store.read { db in try FoldSnapshots.fold(db, filter: filter, registrar: registrar, city: city, snapshots: true).from }
     }
@@ -88,8 +109,8 @@ struct FoldSnapshotTests {
             }
             if step % 4 == 0 { try city.deliver(from: "it", to: "cityhall") }
             if step % 60 == 59 { try city.deliver(from: "police", to: "cityhall") }
-            // Every 40 steps the snapshots catch up; in between (police's late events among them),
-            // state leaves out those late events landed in.
+            // Every 40 steps the snapshots catch up with new ones every 4 facts; in between, state
+            // makes again those police's late events landed in (and is checked before it does).
             if step % 20 == 19 {
                 if step % 40 == 39 { try CityState.updateSnapshots(hall, factsPerSnapshot: 4) }
                 for instant in instants.suffix(60).enumerated().filter({ $0.offset % 6 == 0 }).map(\.element) {
@@ -181,6 +202,20 @@ struct FoldSnapshotTests {
         try city.record("cityhall", "event.corrected", "2024-05-02", Bodies.correction(of: february.id, replacement: fewer))
         city.at("2024-06-01")
         try city.deliver(from: "police", to: "cityhall")
+        // One transaction of catching up makes one of the two snapshots the removal landed in
+        // again; the other waits, and state starts before it meanwhile.
+        let (registrar, name) = (hall.identity.registrar, hall.identity.city)
+        #expect(try hall.updateDerived { db in try FoldSnapshots.catchUp(db, registrar: registrar, city: name, every: 1) })
+        func days(_ sql: String) throws -> [String] {
+            try hall.read { db in try Int64.fetchAll(db, sql: sql).map { LedgerDate(unixMilliseconds: $0).description } }
+        }
+        #expect(try days("SELECT through FROM civic_fold_snapshots ORDER BY through") == ["2024-01-17", "2024-02-16"])
+        #expect(try days("SELECT through FROM civic_fold_snapshots_due") == ["2024-03-17"])
+        let waiting = try hall.read { db in
+            try CityState.load(db, filter: TimeFilter(asOf: TimeFilter.instant("2024-03-31")), registrar: registrar, city: name)
+        }
+        #expect(waiting.facts.systems["cams"]?.deployments["north"] == 6)
+        #expect(try Self.servedAsTheyStand(hall, TimeFilter(asOf: TimeFilter.instant("2024-03-31"))).map { LedgerDate(unixMilliseconds: $0).description } == "2024-02-16")
         for pass in 0..<2 {
             // Police's removal counts from February 12 on, though it arrived in June; the February
             // deployment is 5 until the correction was recorded in May, then 4.
@@ -190,7 +225,8 @@ struct FoldSnapshotTests {
             #expect(try units("2024-05-31") == 5, "pass \(pass)")
             try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
         }
-        // The late removal dropped the snapshots it landed in; they were made again with it.
+        // The late removal dropped the snapshots it landed in; the next state made them again with
+        // it, at their instants, and the catch-up after it made April's.
         #expect(try CityState.foldSnapshots(hall).map { LedgerDate(unixMilliseconds: $0).description } == snapshots + ["2024-04-16"])
     }
 
@@ -222,12 +258,18 @@ struct FoldSnapshotTests {
         #expect(try units(inForce(on: "2024-05-01"), "in force on May 1") == (5, "2024-02-16"))
         #expect(try units(inForce(on: "2024-09-01"), "in force on September 1") == (8, "2024-03-17"))
 
-        // Police's removal arrives: the snapshots it landed in are left out until they catch up.
+        // Police's removal arrives: the snapshots it landed in are left out until they catch up,
+        // which the next state does, making them again at their own instants.
         city.at("2024-06-01")
         try city.deliver(from: "police", to: "cityhall")
         try city.record("cityhall", "district.defined", "2024-06-01", Bodies.district("east"))
+        #expect(try day(Self.servedAsTheyStand(hall, known(at: "2024-06-02"))) == "2024-01-17")
         #expect(try units(known(at: "2024-05-01"), "known at May 1, the removal late") == (8, "2024-01-17"))
-        #expect(try units(known(at: "2024-06-02"), "known at June 2, the removal late") == (6, "2024-01-17"))
+        #expect(
+            try bounds() == [
+                "2024-01-17 2024-01-02 2024-01-02", "2024-02-16 2024-06-01 2024-02-12", "2024-03-17 2024-06-01 2024-09-01",
+            ])
+        #expect(try units(known(at: "2024-06-02"), "known at June 2, the removal late") == (6, "2024-03-17"))
         try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
         #expect(
             try bounds() == [
@@ -323,10 +365,11 @@ struct FoldSnapshotTests {
         city.clock = times[20] + 1
         try city.recordUnchecked("police", "deployment.recorded", "2024-03-02", Bodies.deployment("cams", "d3", units: 2))
         try city.deliver(from: "police", to: "cityhall")
-        #expect(try Self.same(hall, TimeFilter(asOf: times[39]), "with the late fact") == nil)
+        #expect(try Self.servedAsTheyStand(hall, TimeFilter(asOf: times[39])) == nil)
+        // State makes it again with it, at its own instant: 42 facts through it now (the
+        // procurement, 21 districts, police's deployment and 11 more districts).
+        #expect(try Self.same(hall, TimeFilter(asOf: times[39]), "with the late fact") == times[31])
         #expect(try CityState.load(from: hall, filter: TimeFilter(asOf: times[39])).facts.systems["cams"]?.deployments["d3"] == 2)
-        // Made again with it: 42 facts, through the 34th (the procurement, 21 districts, police's
-        // deployment and 11 more districts).
         try CityState.updateSnapshots(hall, factsPerSnapshot: 8)
         #expect(try CityState.foldSnapshots(hall) == [times[31]])
         #expect(try Self.same(hall, TimeFilter(asOf: times[39]), "caught up") == times[31])

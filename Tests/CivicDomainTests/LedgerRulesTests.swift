@@ -240,7 +240,7 @@ struct LedgerRulesTests {
             let tables = [
                 "civic_costs", "civic_facts", "civic_corrections", "civic_correction_keys", "civic_rule_index", "civic_rule_index_mark",
                 "civic_cost_periods", "civic_cost_periods_mark", "civic_cost_totals", "civic_cost_times",
-                "civic_fold_snapshots", "civic_fold_snapshots_mark", "civic_fact_times",
+                "civic_fold_snapshots", "civic_fold_snapshots_mark", "civic_fold_snapshots_due", "civic_fact_times",
             ]
             for table in tables { try db.execute(sql: "DROP TABLE \(table)") }
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v%-civic-%'")

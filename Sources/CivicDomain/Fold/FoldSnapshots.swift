@@ -12,7 +12,10 @@ import LedgerStore
 /// last snapshot (most of them, then, in the open period), one is made inside them, through the
 /// time of the fact ``factsPerSnapshot`` facts before the latest. A fact stored after the mark and
 /// recorded at or before a snapshot's instant (a late event) makes state leave that snapshot out
-/// until the snapshots catch up, which drops it and makes it again.
+/// until the snapshots catch up, which drops it and makes it again at its own instant (one
+/// snapshot per transaction; the instants still to be made again wait in
+/// `civic_fold_snapshots_due`). State catches up as soon as a late fact lands in a snapshot
+/// (``stale(_:)``): a few late facts would otherwise turn off every snapshot after them.
 enum FoldSnapshots {
     /// Facts recorded between two snapshots, at least.
     static let factsPerSnapshot = 8_192
@@ -67,6 +70,26 @@ enum FoldSnapshots {
         let effective = [before?[2] as String?, after?[1] as String?].compactMap { $0 }.max()
         guard let arrived, let effective else { return nil }
         return (arrived, effective)
+    }
+
+    /// Migration v12 of the civic tables: the instants of snapshots a late fact landed in, dropped
+    /// and waiting to be made again (``catchUp(_:registrar:city:every:)``). Every snapshot held
+    /// is before the earliest of them.
+    static let dueSchema = """
+        CREATE TABLE civic_fold_snapshots_due (
+            through INTEGER PRIMARY KEY
+        );
+        """
+
+    /// Whether the snapshots should catch up now: a fact stored after the mark was recorded at or
+    /// before a snapshot's instant (state leaves that snapshot, and every later one, out), or
+    /// dropped snapshots wait to be made again.
+    static func stale(_ db: Database) throws -> Bool {
+        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM civic_fold_snapshots_due)")) == true { return true }
+        guard let late = try lateFrom(db),
+            let newest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(through) FROM civic_fold_snapshots"))
+        else { return false }
+        return late <= newest
     }
 
     /// Gives every snapshot held its bounds, oldest first (migration v10).
@@ -160,20 +183,30 @@ enum FoldSnapshots {
         }
     }
 
-    /// Drops the snapshots late facts landed in, moves the mark to the last fact, and makes the
-    /// next snapshot due since the last one, in the caller's write transaction (of these tables
-    /// alone): one snapshot per transaction, so the writer is never held for a whole ledger's fold.
+    /// Drops the snapshots late facts landed in (their instants wait to be made again), moves the
+    /// mark to the last fact, and makes the earliest snapshot waiting to be made again, or else
+    /// the next one due since the last, in the caller's write transaction (of these tables alone):
+    /// one snapshot per transaction, so the writer is never held for a whole ledger's fold.
     ///
     /// - Parameter every: facts recorded between two snapshots, at least.
     /// - Returns: whether another snapshot is due (catch up again, in another transaction).
     static func catchUp(_ db: Database, registrar: String?, city: String?, every: Int = factsPerSnapshot) throws -> Bool {
         guard let last = try Int64.fetchOne(db, sql: "SELECT max(event_rowid) FROM civic_facts") else { return false }
         if let late = try lateFrom(db) {
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO civic_fold_snapshots_due(through) SELECT through FROM civic_fold_snapshots WHERE through >= ?",
+                arguments: [late])
             try db.execute(sql: "DELETE FROM civic_fold_snapshots WHERE through >= ?", arguments: [late])
         }
         // Every snapshot left holds every fact up to the last: the new ones start from them.
         try times.index(db, after: try mark(db), through: last)
         try db.execute(sql: "UPDATE civic_fold_snapshots_mark SET through = ? WHERE id = 1", arguments: [last])
+        // Those dropped are made again first, each at its own instant, from the one before it.
+        if let due = try Int64.fetchOne(db, sql: "SELECT min(through) FROM civic_fold_snapshots_due") {
+            try Self.snapshot(db, through: due, registrar: registrar, city: city)
+            try db.execute(sql: "DELETE FROM civic_fold_snapshots_due WHERE through = ?", arguments: [due])
+            return true
+        }
         let newest = try Int64.fetchOne(db, sql: "SELECT max(through) FROM civic_fold_snapshots") ?? Int64.min
         // The facts recorded since, counted by period (``CostPeriods/period(of:)``, in SQL): a row
         // a period, not one a fact.
@@ -186,13 +219,7 @@ enum FoldSnapshots {
         ).map { (period: $0[0] as Int64, facts: $0[1] as Int) }
         // The period of the latest fact is left open: most of what is still to come lands there.
         guard let open = periods.last?.period else { return false }
-        func snapshot(through: Int64) throws {
-            let (ledger, fold, _) = try self.fold(db, filter: TimeFilter(asOf: through), registrar: registrar, city: city, snapshots: true)
-            let bounds = try self.bounds(db, through: through)
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO civic_fold_snapshots(through, fold, arrived_max, effective_max) VALUES (?, ?, ?, ?)",
-                arguments: [through, Data(try FoldSnapshot(through: through, fold: fold, ledger: ledger).encoded()), bounds?.arrived, bounds?.effective])
-        }
+        func snapshot(through: Int64) throws { try self.snapshot(db, through: through, registrar: registrar, city: city) }
         var since = 0
         for (index, (period, facts)) in periods.enumerated() where period < open {
             since += facts
@@ -215,10 +242,23 @@ enum FoldSnapshots {
         return false
     }
 
+    /// Makes the snapshot through `through` from the latest one before it and the facts after.
+    private static func snapshot(_ db: Database, through: Int64, registrar: String?, city: String?) throws {
+        let (ledger, fold, _) = try self.fold(db, filter: TimeFilter(asOf: through), registrar: registrar, city: city, snapshots: true)
+        let bounds = try self.bounds(db, through: through)
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO civic_fold_snapshots(through, fold, arrived_max, effective_max) VALUES (?, ?, ?, ?)",
+            arguments: [through, Data(try FoldSnapshot(through: through, fold: fold, ledger: ledger).encoded()), bounds?.arrived, bounds?.effective])
+    }
+
     /// Drops every snapshot (a damaged one, or one of another format): they are made again when
     /// the snapshots next catch up.
     static func drop(_ db: Database) throws {
-        try db.execute(sql: "DELETE FROM civic_fold_snapshots; DELETE FROM civic_fact_times; UPDATE civic_fold_snapshots_mark SET through = 0 WHERE id = 1")
+        try db.execute(
+            sql: """
+                DELETE FROM civic_fold_snapshots; DELETE FROM civic_fold_snapshots_due; DELETE FROM civic_fact_times;
+                UPDATE civic_fold_snapshots_mark SET through = 0 WHERE id = 1
+                """)
     }
 }
 

@@ -166,6 +166,11 @@ public struct CivicProjector: LedgerProjector {
             // bounds are summed for it.
             try CostPeriods.addBounds(db)
         }
+        migrator.registerMigration("v12-civic-fold-snapshots-due") { db in
+            // A late fact landing in a snapshot has it made again at its own instant, one per
+            // transaction: the instants waiting are kept between them (FoldSnapshots).
+            try db.execute(sql: FoldSnapshots.dueSchema)
+        }
     }
 
     /// The few key events (``RuleKey/keyEvents``) by row.

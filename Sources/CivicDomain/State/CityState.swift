@@ -78,13 +78,13 @@ public struct CityState: Sendable {
                 try load(db, filter: filter, registrar: registrar, city: city, periods: snapshots, systemsInOrder: systemsInOrder)
             }
         }
-        // The snapshots catch up first when many costs or facts arrived since (a write of a cache,
-        // never of the events; skipped when another writer holds the file: the answer is the same,
-        // only slower).
+        // The snapshots catch up first when many costs or facts arrived since, or a late fact
+        // landed in a snapshot (a write of a cache, never of the events; skipped when another
+        // writer holds the file: the answer is the same, only slower).
         if snapshots,
             try store.read({ db in
                 try CostPeriods.behind(db) > CostPeriods.catchUpAfter || FoldSnapshots.behind(db) > FoldSnapshots.catchUpAfter
-                    || CostPeriods.totalDue(db) != nil
+                    || CostPeriods.totalDue(db) != nil || FoldSnapshots.stale(db)
             })
         {
             try? updateSnapshots(store)
