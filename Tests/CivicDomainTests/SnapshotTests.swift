@@ -200,11 +200,46 @@ struct SnapshotTests {
         let both = TimeFilter(asOf: TimeFilter.instant("2024-02-20"), knownAt: TimeFilter.instant("2024-06-02"))
         #expect(try total(both, cut: periods[2], "as of February 20, known at June 2") == 1_320)
         let bounds = try hall.read { db in
-            try Row.fetchAll(db, sql: "SELECT arrived_max, effective_max FROM civic_cost_periods ORDER BY period").map { row in
-                "\(LedgerDate(unixMilliseconds: row[0]).description) \(row[1] as String)"
+            try Row.fetchAll(
+                db, sql: "SELECT arrived_min, arrived_max, effective_min, effective_max FROM civic_cost_periods ORDER BY period"
+            ).map { row in
+                "\(LedgerDate(unixMilliseconds: row[0]).description)…\(LedgerDate(unixMilliseconds: row[1]).description) \(row[2] as String)…\(row[3] as String)"
             }
         }
-        #expect(bounds == ["2024-06-01 2024-01-15", "2024-02-15 2024-02-15", "2024-03-15 2024-03-15"])
+        #expect(
+            bounds == [
+                "2024-01-15…2024-06-01 2024-01-15…2024-01-15", "2024-02-15…2024-02-15 2024-02-15…2024-02-15",
+                "2024-03-15…2024-03-15 2024-03-15…2024-03-15",
+            ])
+        // The costs the periods hold from the cut on are read only up to the last period not all
+        // of whose costs fail the bounds: known on January 20, January's (February's and March's
+        // arrived later); in force on February 20, none from March's cut on.
+        let length = 30 * Self.day
+        func end(_ filter: TimeFilter) throws -> Int64? {
+            try hall.read { db in try CostPeriods.cut(db, filter: filter).flatMap { try CostPeriods.end(db, filter: filter, from: $0) } }
+        }
+        let januaryTwentieth = TimeFilter(knownAt: TimeFilter.instant("2024-01-20"))
+        #expect(try end(januaryTwentieth) == (periods[0] + 1) * length - 1)
+        #expect(try total(januaryTwentieth, cut: periods[0], "known at January 20") == 1_000)
+        #expect(try end(TimeFilter(effectiveOn: LedgerDate("2024-02-20"))) == periods[2] * length - 1)
+
+        // A ledger whose periods were summed before they kept the earliest bounds gets them when opened.
+        let pool = try DatabasePool(path: LedgerDirectory(path: city.folder.path("cityhall")).databasePath)
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE civic_cost_periods DROP COLUMN arrived_min; ALTER TABLE civic_cost_periods DROP COLUMN effective_min;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v13-civic-cost-period-lower-bounds';
+                    """)
+        }
+        try pool.close()
+        let reopened = try city.copy().store("cityhall")
+        #expect(
+            try reopened.read { db in
+                try Row.fetchAll(db, sql: "SELECT arrived_min, effective_min FROM civic_cost_periods ORDER BY period").map { row in
+                    "\((row[0] as Int64?).map { LedgerDate(unixMilliseconds: $0).description } ?? "-") \(row[1] as String? ?? "-")"
+                }
+            } == ["2024-01-15 2024-01-15", "2024-02-15 2024-02-15", "2024-03-15 2024-03-15"])
     }
 
     /// An instant's own period is read through the costs' times, which the periods index as they

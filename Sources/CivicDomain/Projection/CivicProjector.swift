@@ -171,6 +171,12 @@ public struct CivicProjector: LedgerProjector {
             // transaction: the instants waiting are kept between them (FoldSnapshots).
             try db.execute(sql: FoldSnapshots.dueSchema)
         }
+        migrator.registerMigration("v13-civic-cost-period-lower-bounds") { db in
+            // A state known at an instant, or in force on a date, reads the costs the periods from
+            // its cut on hold only up to the last period that may hold one that passes: each
+            // period keeps the earliest arrival and effective date among its costs (CostPeriods).
+            try CostPeriods.addLowerBounds(db)
+        }
     }
 
     /// The few key events (``RuleKey/keyEvents``) by row.

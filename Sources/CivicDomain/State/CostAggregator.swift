@@ -297,20 +297,29 @@ struct CostAggregator {
         // (late events, and any the periods have not caught up with).
         let (condition, arguments) = filter.sql(prefix: "c.")
         if let start, let cut {
+            // Up to the filter's instant, and the last period whose costs do not all fail its
+            // arrival and effective bounds (the periods after it hold none that pass).
+            let end = min(filter.asOf ?? Int64.max, try CostPeriods.end(db, filter: filter, from: cut) ?? Int64.max)
             // By their times when they are few (an instant's own period); in storage order when
-            // the periods from the cut to the instant are more than a quarter of them (a date long
+            // the periods from the cut to the end are more than a quarter of them (a date long
             // before the latest arrival, or in force long ago): a look-up a cost costs more than
             // reading past it.
             let periods = try Row.fetchOne(
                 db, sql: "SELECT count(*), count(*) FILTER (WHERE period >= ? AND period <= ?) FROM civic_cost_periods",
-                arguments: [cut, filter.asOf.map(CostPeriods.period(of:)) ?? Int64.max])
+                arguments: [cut, CostPeriods.period(of: end)])
             let (all, from) = (periods?[0] as Int? ?? 0, periods?[1] as Int? ?? 0)
-            if from * 4 > all {
+            if end < start {
+                // No cost the periods hold from the cut on passes.
+            } else if from * 4 > all {
                 try scan(
-                    db, sql: "SELECT \(Self.prefixedColumns) FROM civic_costs c WHERE c.event_rowid <= ? AND c.hlc_wall >= ? AND \(condition)",
-                    arguments: [mark, start] + arguments, replaced: replaced)
+                    db,
+                    sql: """
+                        SELECT \(Self.prefixedColumns) FROM civic_costs c WHERE c.event_rowid <= ? AND c.hlc_wall >= ? AND c.hlc_wall <= ?
+                        AND \(condition)
+                        """,
+                    arguments: [mark, start, end] + arguments, replaced: replaced)
             } else {
-                try scan(db, sql: Self.heldFrom + " AND " + condition, arguments: [start, filter.asOf ?? Int64.max, mark] + arguments, replaced: replaced)
+                try scan(db, sql: Self.heldFrom + " AND " + condition, arguments: [start, end, mark] + arguments, replaced: replaced)
             }
         }
         try scan(

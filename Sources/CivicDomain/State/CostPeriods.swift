@@ -109,19 +109,58 @@ enum CostPeriods {
         return max(0, last - (try mark(db)))
     }
 
+    /// Migration v13 of the civic tables: each period's earliest arrival and earliest effective
+    /// date among its costs, computed for the periods held (one pass over the costs up to the
+    /// mark). A period all of whose costs arrived after a state's `knownAt`, or are in force after
+    /// its `effectiveOn`, holds none of its costs (``end(_:filter:from:)``).
+    static func addLowerBounds(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE civic_cost_periods ADD COLUMN arrived_min INTEGER;
+                ALTER TABLE civic_cost_periods ADD COLUMN effective_min TEXT;
+                """)
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT CASE WHEN hlc_wall >= 0 THEN hlc_wall / :length ELSE -((:length - 1 - hlc_wall) / :length) END AS period,
+                min(arrived_ms), min(effective) FROM civic_costs WHERE event_rowid <= :mark GROUP BY period
+                """, arguments: ["length": length, "mark": try mark(db)])
+        let update = try db.makeStatement(sql: "UPDATE civic_cost_periods SET arrived_min = ?, effective_min = ? WHERE period = ?")
+        for row in rows { try update.execute(arguments: [row[1], row[2], row[0]]) }
+    }
+
+    /// The latest instant a cost held by the periods from `cut` on may pass `filter` at, by the
+    /// periods' earliest arrivals and effective dates: the end of the last such period none of
+    /// whose costs is sure to fail it (nil: no bound but the filter's instant, for a filter
+    /// without `knownAt` or `effectiveOn`; before `cut`'s period: none can). A state known at an
+    /// instant has no instant of its own, and the costs recorded long after it are all known later.
+    static func end(_ db: Database, filter: TimeFilter, from cut: Int64) throws -> Int64? {
+        let bounds = filter.bounds
+        guard bounds.arrivedBy != nil || bounds.effectiveBy != nil else { return nil }
+        let last = try Int64.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT max(period) FROM civic_cost_periods WHERE period >= ?3 AND (arrived_min IS NULL OR effective_min IS NULL
+                    OR NOT ((?1 IS NOT NULL AND arrived_min > ?1) OR (?2 IS NOT NULL AND effective_min > ?2)))
+                    """), arguments: [bounds.arrivedBy, bounds.effectiveBy, cut])
+        return (last ?? cut - 1) * length + length - 1
+    }
+
     /// Adds the costs stored after the mark to their periods and moves the mark, in the caller's
     /// write transaction. Reads those costs once; rewrites only the periods they fall in.
     static func catchUp(_ db: Database) throws {
         let mark = try mark(db)
         guard let last = try Int64.fetchOne(db, sql: "SELECT max(event_rowid) FROM civic_costs"), last > mark else { return }
-        /// A period being rewritten: its sums, and the latest arrival and effective date among its
-        /// costs (none kept for a period stored without them, none since migration v11: it serves
-        /// no such filter).
+        /// A period being rewritten: its sums, and the latest and earliest arrival and effective
+        /// date among its costs (none kept for a period stored without them, none since migrations
+        /// v11 and v13: it serves no such filter, and is never skipped).
         struct Touched {
             var sums = CostSums(keepsSpans: true)
             var bounded = true
             var arrived = Int64.min
             var effective = ""
+            var arrivedMin = Int64.max
+            var effectiveMin: String?
 
             /// Adds the cost of the statement's current row.
             mutating func add(_ handle: OpaquePointer?) throws {
@@ -130,8 +169,12 @@ enum CostPeriods {
                 _ = try sums.add(
                     system: text(0), effective: effective, category: text(2), source: text(3), currency: text(4),
                     amount: sqlite3_column_int64(handle, 5), wall: wall, logical: sqlite3_column_int64(handle, 7))
-                arrived = max(arrived, sqlite3_column_int64(handle, 8))
+                let arrival = sqlite3_column_int64(handle, 8)
+                (arrived, arrivedMin) = (max(arrived, arrival), min(arrivedMin, arrival))
                 if self.effective.utf8.lexicographicallyPrecedes(effective) { self.effective = String(decoding: effective, as: UTF8.self) }
+                if effectiveMin.map({ effective.lexicographicallyPrecedes($0.utf8) }) ?? true {
+                    effectiveMin = String(decoding: effective, as: UTF8.self)
+                }
             }
         }
         var touched: [Int64: Touched] = [:]
@@ -142,7 +185,8 @@ enum CostPeriods {
                 """)
         try statement.setArguments([mark, last])
         let handle = statement.sqliteStatement
-        let load = try db.cachedStatement(sql: "SELECT sums, arrived_max, effective_max FROM civic_cost_periods WHERE period = ?")
+        let load = try db.cachedStatement(
+            sql: "SELECT sums, arrived_max, effective_max, arrived_min, effective_min FROM civic_cost_periods WHERE period = ?")
         while true {
             let step = sqlite3_step(handle)
             if step == SQLITE_DONE { break }
@@ -152,8 +196,10 @@ enum CostPeriods {
                 var held = Touched()
                 if let stored = try Row.fetchOne(load, arguments: [period]) {
                     try (stored[0] as Data).withUnsafeBytes { try held.sums.merge($0.bindMemory(to: UInt8.self)) }
-                    if let arrived = stored[1] as Int64?, let effective = stored[2] as String? {
-                        (held.arrived, held.effective) = (arrived, effective)
+                    if let arrived = stored[1] as Int64?, let effective = stored[2] as String?, let arrivedMin = stored[3] as Int64?,
+                        let effectiveMin = stored[4] as String?
+                    {
+                        (held.arrived, held.effective, held.arrivedMin, held.effectiveMin) = (arrived, effective, arrivedMin, effectiveMin)
                     } else {
                         held.bounded = false
                     }
@@ -163,10 +209,16 @@ enum CostPeriods {
             try touched[period]!.add(handle)
         }
         let store = try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO civic_cost_periods(period, sums, arrived_max, effective_max) VALUES (?, ?, ?, ?)")
+            sql: """
+                INSERT OR REPLACE INTO civic_cost_periods(period, sums, arrived_max, effective_max, arrived_min, effective_min)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """)
         for (period, held) in touched {
             try store.execute(
-                arguments: [period, Data(held.sums.encoded()), held.bounded ? held.arrived : nil, held.bounded ? held.effective : nil])
+                arguments: [
+                    period, Data(held.sums.encoded()), held.bounded ? held.arrived : nil, held.bounded ? held.effective : nil,
+                    held.bounded ? held.arrivedMin : nil, held.bounded ? held.effectiveMin : nil,
+                ])
         }
         // A total after a rewritten period no longer holds its sum.
         if let earliest = touched.keys.min() { try db.execute(sql: "DELETE FROM civic_cost_totals WHERE period > ?", arguments: [earliest]) }
