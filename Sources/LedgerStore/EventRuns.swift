@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 /// Where an office's event with a given seq is found: `event_runs` holds, for each office, the runs
 /// of its events stored at consecutive rowids, in place of a unique index on `events(office, seq)`.
@@ -106,6 +107,54 @@ package enum EventRuns {
     /// Events of office `?1` with seq in `(?2, ?3]`, in seq order: `SELECT columns FROM … ORDER BY …`.
     package static func select(_ columns: String) -> String {
         "SELECT \(columns) FROM \(from()) ORDER BY r.first_seq, e.rowid"
+    }
+
+    /// Finds single events by office and seq through the office's runs, read once per office (in
+    /// one read transaction): for a caller looking up many scattered events (a node's flags),
+    /// where each ``select(_:)`` query looks the runs up again and a GRDB row costs more than the
+    /// look-up. Like every read through a run, it checks the row it finds, so a wrong run makes an
+    /// event missing, never another one.
+    package struct Finder {
+        private var starts: [String: [(seq: Int64, rowid: Int64)]] = [:]
+
+        package init() {}
+
+        /// Reads the event at `seq` of `office`: `body` gets the statement's handle on its row,
+        /// whose columns from 0 are `columns` (of `events`, e.g. `id, type`). Nil when it is not held.
+        package mutating func read<T>(
+            _ db: Database, office: String, seq: Int64, columns: String, _ body: (OpaquePointer?) throws -> T
+        ) throws -> T? {
+            let runs: [(seq: Int64, rowid: Int64)]
+            if let known = starts[office] {
+                runs = known
+            } else {
+                runs = try Row.fetchAll(
+                    db.cachedStatement(sql: "SELECT first_seq, first_rowid FROM event_runs WHERE office = ? ORDER BY first_seq"), arguments: [office]
+                ).map { (seq: $0[0], rowid: $0[1]) }
+                starts[office] = runs
+            }
+            // The last run that begins at or before `seq`.
+            var (low, high) = (0, runs.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if runs[middle].seq <= seq { low = middle + 1 } else { high = middle }
+            }
+            guard low > 0 else { return nil }
+            let run = runs[low - 1]
+            let statement = try db.cachedStatement(sql: "SELECT \(columns), office, seq FROM events WHERE rowid = ?")
+            try statement.setArguments([run.rowid + seq - run.seq])
+            let handle = statement.sqliteStatement
+            defer { sqlite3_reset(handle) }
+            let step = sqlite3_step(handle)
+            guard step == SQLITE_ROW else {
+                if step == SQLITE_DONE { return nil }
+                throw DatabaseError(resultCode: ResultCode(rawValue: step), message: "reading \(office)#\(seq)")
+            }
+            let count = sqlite3_column_count(handle)
+            let found = sqlite3_column_text(handle, count - 2).map { String(cString: $0) }
+            guard found == office, sqlite3_column_int64(handle, count - 1) == seq else { return nil }
+            return try body(handle)
+        }
     }
 
     /// Where a transaction's events of one office go: the seq the next must have and the office's

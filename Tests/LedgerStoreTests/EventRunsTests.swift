@@ -2,6 +2,7 @@ import CivicDomain
 import CivicTestSupport
 import Foundation
 import GRDB
+import GRDBSQLite
 import LedgerCore
 @testable import LedgerStore
 import Testing
@@ -68,14 +69,25 @@ struct EventRunsTests {
         // transport 2, police 3, parks 1, transport 40, police 1 (each office's first included).
         #expect(runs.count == 7, "\(runs)")
         var total = 0
+        var finder = EventRuns.Finder()
         for office in ["transport", "police", "parks"] {
             let size = try #require(try hub.head(office: office)).size
             for seq in 1...size {
                 let event = try #require(try hub.event(office: office, seq: seq))
                 #expect(event.office == office && event.seq == seq)
+                // The finder (runs read once per office) finds the same event.
+                let found = try hub.read { db in
+                    try finder.read(db, office: office, seq: Int64(seq), columns: "id") { handle in
+                        Array(UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, 0), count: Int(sqlite3_column_bytes(handle, 0))))
+                    }
+                }
+                #expect(found == event.id.bytes, "\(office) \(seq)")
             }
             #expect(try hub.event(office: office, seq: size + 1) == nil)
             #expect(try hub.event(office: office, seq: 0) == nil)
+            for seq in [0, Int64(size) + 1] {
+                #expect(try hub.read { db in try finder.read(db, office: office, seq: seq, columns: "seq") { sqlite3_column_int64($0, 0) } } == nil, "\(office) \(seq)")
+            }
             var seqs: [UInt64] = []
             try hub.forEachEvent(office: office) { seqs.append($0.seq); return true }
             #expect(seqs == Array(1...size))
@@ -174,6 +186,9 @@ struct EventRunsTests {
         }
         #expect(try hub.event(office: "police", seq: 4) == nil)
         #expect(try hub.event(office: "police", seq: 3)?.seq == 3)
+        var finder = EventRuns.Finder()
+        #expect(try hub.read { db in try finder.read(db, office: "police", seq: 4, columns: "seq") { sqlite3_column_int64($0, 0) } } == nil)
+        #expect(try hub.read { db in try finder.read(db, office: "police", seq: 3, columns: "seq") { sqlite3_column_int64($0, 0) } } == 3)
         #expect(throws: VerificationFailure.self) { try hub.verify() }
     }
 

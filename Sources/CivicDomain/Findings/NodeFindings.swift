@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import LedgerCore
 import LedgerStore
 
@@ -9,13 +10,19 @@ import LedgerStore
 enum NodeFindings {
     static func load(_ db: Database, filter: TimeFilter) throws -> [Finding] {
         var findings: [Finding] = []
+        // A node flags every range of an office whose clock runs ahead: thousands of flags, two
+        // events each, found through each office's runs read once.
+        var finder = EventRuns.Finder()
         func ref(_ office: String, _ seq: UInt64?) throws -> EventRef? {
-            guard let seq, let row = try Row.fetchOne(
-                db.cachedStatement(sql: EventRuns.select("e.id, e.hlc_wall, e.hlc_logical, e.type")), arguments: [office, Int64(seq) - 1, Int64(seq)])
-            else { return nil }
-            return EventRef(
-                key: OrderKey(hlc: HLCTimestamp(wall: row["hlc_wall"], logical: row["hlc_logical"]), office: office, seq: seq),
-                id: Hash(bytes: Array(row["id"] as Data)), type: row["type"])
+            guard let seq else { return nil }
+            return try finder.read(db, office: office, seq: Int64(seq), columns: "id, hlc_wall, hlc_logical, type") { handle in
+                let id = UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, 0), count: Int(sqlite3_column_bytes(handle, 0)))
+                return EventRef(
+                    key: OrderKey(
+                        hlc: HLCTimestamp(wall: sqlite3_column_int64(handle, 1), logical: sqlite3_column_int64(handle, 2)),
+                        office: office, seq: seq),
+                    id: Hash(bytes: Array(id)), type: sqlite3_column_text(handle, 3).map { String(cString: $0) } ?? "")
+            }
         }
         for flag in try LedgerStore.arrivalFlags(db, arrivedBy: filter.knownAt) {
             var events: [EventRef] = []
