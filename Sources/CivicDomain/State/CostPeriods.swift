@@ -49,18 +49,24 @@ enum CostPeriods {
     /// Every period before the first whose costs do not all pass a state's `knownAt` and
     /// `effectiveOn` bounds serves it (``cut(_:filter:)``).
     static func addBounds(_ db: Database) throws {
+        try addBounds(db, arrived: "arrived_max", effective: "effective_max", taking: "max")
+    }
+
+    /// Adds two columns of bounds to the periods and fills them for those held: `taking` (`min`
+    /// or `max`) of the arrivals and effective dates of each period's costs up to the mark.
+    private static func addBounds(_ db: Database, arrived: String, effective: String, taking aggregate: String) throws {
         try db.execute(
             sql: """
-                ALTER TABLE civic_cost_periods ADD COLUMN arrived_max INTEGER;
-                ALTER TABLE civic_cost_periods ADD COLUMN effective_max TEXT;
+                ALTER TABLE civic_cost_periods ADD COLUMN \(arrived) INTEGER;
+                ALTER TABLE civic_cost_periods ADD COLUMN \(effective) TEXT;
                 """)
         let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT CASE WHEN hlc_wall >= 0 THEN hlc_wall / :length ELSE -((:length - 1 - hlc_wall) / :length) END AS period,
-                max(arrived_ms), max(effective) FROM civic_costs WHERE event_rowid <= :mark GROUP BY period
+                \(aggregate)(arrived_ms), \(aggregate)(effective) FROM civic_costs WHERE event_rowid <= :mark GROUP BY period
                 """, arguments: ["length": length, "mark": try mark(db)])
-        let update = try db.makeStatement(sql: "UPDATE civic_cost_periods SET arrived_max = ?, effective_max = ? WHERE period = ?")
+        let update = try db.makeStatement(sql: "UPDATE civic_cost_periods SET \(arrived) = ?, \(effective) = ? WHERE period = ?")
         for row in rows { try update.execute(arguments: [row[1], row[2], row[0]]) }
     }
 
@@ -114,19 +120,7 @@ enum CostPeriods {
     /// mark). A period all of whose costs arrived after a state's `knownAt`, or are in force after
     /// its `effectiveOn`, holds none of its costs (``end(_:filter:from:)``).
     static func addLowerBounds(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                ALTER TABLE civic_cost_periods ADD COLUMN arrived_min INTEGER;
-                ALTER TABLE civic_cost_periods ADD COLUMN effective_min TEXT;
-                """)
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT CASE WHEN hlc_wall >= 0 THEN hlc_wall / :length ELSE -((:length - 1 - hlc_wall) / :length) END AS period,
-                min(arrived_ms), min(effective) FROM civic_costs WHERE event_rowid <= :mark GROUP BY period
-                """, arguments: ["length": length, "mark": try mark(db)])
-        let update = try db.makeStatement(sql: "UPDATE civic_cost_periods SET arrived_min = ?, effective_min = ? WHERE period = ?")
-        for row in rows { try update.execute(arguments: [row[1], row[2], row[0]]) }
+        try addBounds(db, arrived: "arrived_min", effective: "effective_min", taking: "min")
     }
 
     /// The latest instant a cost held by the periods from `cut` on may pass `filter` at, by the
