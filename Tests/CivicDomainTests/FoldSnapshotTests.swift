@@ -43,7 +43,7 @@ struct FoldSnapshotTests {
             #expect(state.costs == full.costs, "costs differ \(label), \(when)")
             #expect(state.eventCount == full.eventCount, "event counts differ \(label), \(when)")
         }
-        return try store.read { db in try FoldSnapshots.fold(db, filter: filter, registrar: registrar, city: city, snapshots: true).from }
+        return try servedAsTheyStand(store, filter)
     }
 
     /// The instant of the snapshot state would start from now, without catching up first (nil: none).
@@ -288,16 +288,11 @@ struct FoldSnapshotTests {
 
         // A ledger whose snapshots were made before they kept these bounds gets them when opened.
         let made = try bounds()
-        let pool = try DatabasePool(path: LedgerDirectory(path: city.folder.path("cityhall")).databasePath)
-        try pool.write { db in
-            try db.execute(
-                sql: """
-                    ALTER TABLE civic_fold_snapshots DROP COLUMN arrived_max; ALTER TABLE civic_fold_snapshots DROP COLUMN effective_max;
-                    DELETE FROM grdb_migrations WHERE identifier = 'v10-civic-fold-snapshot-bounds';
-                    """)
-        }
-        try pool.close()
-        let older = try city.copy()
+        let older = try city.copy(
+            afterRunning: """
+                ALTER TABLE civic_fold_snapshots DROP COLUMN arrived_max; ALTER TABLE civic_fold_snapshots DROP COLUMN effective_max;
+                DELETE FROM grdb_migrations WHERE identifier = 'v10-civic-fold-snapshot-bounds';
+                """, on: "cityhall")
         let reopened = older.store("cityhall")
         #expect(try bounds(reopened) == made)
         #expect(try Self.same(reopened, known(at: "2024-06-02"), "reopened, known at June 2").map { day($0) } == "2024-04-16")
@@ -317,16 +312,11 @@ struct FoldSnapshotTests {
         }
         try CityState.updateSnapshots(city.store("cityhall"), factsPerSnapshot: 1)
         #expect(try CityState.foldSnapshots(city.store("cityhall")).count == 4)
-        let pool = try DatabasePool(path: LedgerDirectory(path: city.folder.path("cityhall")).databasePath)
-        try pool.write { db in
-            try db.execute(
-                sql: """
-                    DROP TABLE civic_fact_times; DROP INDEX civic_facts_key_events;
-                    DELETE FROM grdb_migrations WHERE identifier = 'v8-civic-fact-times';
-                    """)
-        }
-        try pool.close()
-        let older = try city.copy()
+        let older = try city.copy(
+            afterRunning: """
+                DROP TABLE civic_fact_times; DROP INDEX civic_facts_key_events;
+                DELETE FROM grdb_migrations WHERE identifier = 'v8-civic-fact-times';
+                """, on: "cityhall")
         let hall = older.store("cityhall")
         let times = try hall.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_fact_times") }
         #expect(times == 6)

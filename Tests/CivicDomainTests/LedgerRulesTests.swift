@@ -146,19 +146,14 @@ struct LedgerRulesTests {
         let cams = try city.record("it", "system.procured", "2024-01-10", Bodies.system("cams"))
         try city.record("it", "event.corrected", "2024-01-11", Bodies.correction(of: cams.id, replacement: Bodies.system("cams-2")))
         try city.record("it", "deployment.recorded", "2024-01-12", Bodies.deployment("cams-2", "north", units: 2))
-        let pool = try DatabasePool(path: LedgerDirectory(path: city.folder.path("it")).databasePath)
-        try pool.write { db in
-            try db.execute(
-                sql: """
-                    DROP TABLE civic_rule_index; DROP TABLE civic_rule_index_mark; DROP TABLE civic_correction_keys;
-                    DROP INDEX civic_facts_key_events; DROP TABLE civic_fact_times;
-                    ALTER TABLE civic_facts DROP COLUMN rule_key;
-                    DELETE FROM grdb_migrations WHERE identifier IN ('v4-civic-rule-keys', 'v8-civic-fact-times');
-                    DELETE FROM ledger_meta WHERE key = 'projector';
-                    """)
-        }
-        try pool.close()
-        let older = try city.copy()
+        let older = try city.copy(
+            afterRunning: """
+                DROP TABLE civic_rule_index; DROP TABLE civic_rule_index_mark; DROP TABLE civic_correction_keys;
+                DROP INDEX civic_facts_key_events; DROP TABLE civic_fact_times;
+                ALTER TABLE civic_facts DROP COLUMN rule_key;
+                DELETE FROM grdb_migrations WHERE identifier IN ('v4-civic-rule-keys', 'v8-civic-fact-times');
+                DELETE FROM ledger_meta WHERE key = 'projector';
+                """, on: "it")
         let rules = try RuleFacts.load(from: older.store("it"), systems: ["cams", "cams-2"])
         #expect(rules.systems["cams"] == nil && rules.systems["cams-2"]?.deployments == ["north": 2])
         try older.record("it", "cost.incurred", "2024-02-01", Bodies.cost("cams-2", 10))
@@ -235,19 +230,15 @@ struct LedgerRulesTests {
         let before = try CityState.load(from: hall, filter: .none, snapshots: false)
         #expect(before.totalCost(system: "cams") == 900 && before.totalCost(system: "lights") == 30)
         #expect(before.facts.systems["cams"]?.deployments["north"] == 4)
-        let pool = try DatabasePool(path: LedgerDirectory(path: city.folder.path("cityhall")).databasePath)
-        try pool.write { db in
-            let tables = [
-                "civic_costs", "civic_facts", "civic_corrections", "civic_correction_keys", "civic_rule_index", "civic_rule_index_mark",
-                "civic_cost_periods", "civic_cost_periods_mark", "civic_cost_totals", "civic_cost_times",
-                "civic_fold_snapshots", "civic_fold_snapshots_mark", "civic_fold_snapshots_due", "civic_fact_times",
-            ]
-            for table in tables { try db.execute(sql: "DROP TABLE \(table)") }
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v%-civic-%'")
-            try db.execute(sql: "DELETE FROM ledger_meta WHERE key = 'projector'")
-        }
-        try pool.close()
-        let older = try city.copy()
+        let tables = [
+            "civic_costs", "civic_facts", "civic_corrections", "civic_correction_keys", "civic_rule_index", "civic_rule_index_mark",
+            "civic_cost_periods", "civic_cost_periods_mark", "civic_cost_totals", "civic_cost_times",
+            "civic_fold_snapshots", "civic_fold_snapshots_mark", "civic_fold_snapshots_due", "civic_fact_times",
+        ]
+        let older = try city.copy(
+            afterRunning: tables.map { "DROP TABLE \($0);" }.joined()
+                + "DELETE FROM grdb_migrations WHERE identifier LIKE 'v%-civic-%'; DELETE FROM ledger_meta WHERE key = 'projector';",
+            on: "cityhall")
         let store = older.store("cityhall")
         let projected = try store.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_costs") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_facts") ?? 0)

@@ -224,16 +224,11 @@ struct SnapshotTests {
         #expect(try end(TimeFilter(effectiveOn: LedgerDate("2024-02-20"))) == periods[2] * length - 1)
 
         // A ledger whose periods were summed before they kept the earliest bounds gets them when opened.
-        let pool = try DatabasePool(path: LedgerDirectory(path: city.folder.path("cityhall")).databasePath)
-        try pool.write { db in
-            try db.execute(
-                sql: """
-                    ALTER TABLE civic_cost_periods DROP COLUMN arrived_min; ALTER TABLE civic_cost_periods DROP COLUMN effective_min;
-                    DELETE FROM grdb_migrations WHERE identifier = 'v13-civic-cost-period-lower-bounds';
-                    """)
-        }
-        try pool.close()
-        let reopened = try city.copy().store("cityhall")
+        let reopened = try city.copy(
+            afterRunning: """
+                ALTER TABLE civic_cost_periods DROP COLUMN arrived_min; ALTER TABLE civic_cost_periods DROP COLUMN effective_min;
+                DELETE FROM grdb_migrations WHERE identifier = 'v13-civic-cost-period-lower-bounds';
+                """, on: "cityhall").store("cityhall")
         #expect(
             try reopened.read { db in
                 try Row.fetchAll(db, sql: "SELECT arrived_min, effective_min FROM civic_cost_periods ORDER BY period").map { row in
@@ -315,17 +310,12 @@ struct SnapshotTests {
             try city.record("it", "cost.incurred", day, Bodies.cost("cams", amount))
         }
         try CityState.updateSnapshots(city.store("it"))
-        let pool = try DatabasePool(path: LedgerDirectory(path: city.folder.path("it")).databasePath)
-        try pool.write { db in
-            try db.execute(
-                sql: """
-                    DROP TABLE civic_cost_times;
-                    CREATE INDEX events_in_city_order ON events(hlc_wall, hlc_logical, office, seq);
-                    DELETE FROM grdb_migrations WHERE identifier IN ('v14-no-city-order-index', 'v9-civic-cost-times');
-                    """)
-        }
-        try pool.close()
-        let older = try city.copy()
+        let older = try city.copy(
+            afterRunning: """
+                DROP TABLE civic_cost_times;
+                CREATE INDEX events_in_city_order ON events(hlc_wall, hlc_logical, office, seq);
+                DELETE FROM grdb_migrations WHERE identifier IN ('v14-no-city-order-index', 'v9-civic-cost-times');
+                """, on: "it")
         let store = older.store("it")
         let (times, indexes) = try store.read { db in
             (

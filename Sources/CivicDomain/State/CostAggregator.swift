@@ -296,10 +296,11 @@ struct CostAggregator {
         // that the periods hold, found by their recorded times, and those stored after the mark
         // (late events, and any the periods have not caught up with).
         let (condition, arguments) = filter.sql(prefix: "c.")
-        if let start, let cut {
-            // Up to the filter's instant, and the last period whose costs do not all fail its
-            // arrival and effective bounds (the periods after it hold none that pass).
-            let end = min(filter.asOf ?? Int64.max, try CostPeriods.end(db, filter: filter, from: cut) ?? Int64.max)
+        // Up to the filter's instant, and the last period whose costs do not all fail its arrival
+        // and effective bounds (the periods after it hold none that pass; before the cut: none does).
+        if let start, let cut, case let end = min(filter.asOf ?? Int64.max, try CostPeriods.end(db, filter: filter, from: cut) ?? Int64.max),
+            end >= start
+        {
             // By their times when they are few (an instant's own period); in storage order when
             // the periods from the cut to the end are more than a quarter of them (a date long
             // before the latest arrival, or in force long ago): a look-up a cost costs more than
@@ -308,9 +309,7 @@ struct CostAggregator {
                 db, sql: "SELECT count(*), count(*) FILTER (WHERE period >= ? AND period <= ?) FROM civic_cost_periods",
                 arguments: [cut, CostPeriods.period(of: end)])
             let (all, from) = (periods?[0] as Int? ?? 0, periods?[1] as Int? ?? 0)
-            if end < start {
-                // No cost the periods hold from the cut on passes.
-            } else if from * 4 > all {
+            if from * 4 > all {
                 try scan(
                     db,
                     sql: """
