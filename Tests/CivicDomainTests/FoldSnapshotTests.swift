@@ -52,6 +52,12 @@ struct FoldSnapshotTests {
         return try store.read { db in try FoldSnapshots.fold(db, filter: filter, registrar: registrar, city: city, snapshots: true).from }
     }
 
+    /// Whether state would start from a superseded snapshot now, without catching up first.
+    static func servedSuperseded(_ store: LedgerStore, _ filter: TimeFilter) throws -> Bool {
+        let (registrar, city) = (store.identity.registrar, store.identity.city)
+        return try store.read { db in try FoldSnapshots.fold(db, filter: filter, registrar: registrar, city: city, snapshots: true).superseded }
+    }
+
     /// The one snapshot of city hall's ledger, as stored and as read.
     static func onlySnapshot(_ store: LedgerStore, _ city: TestCity) throws -> (blob: Data, snapshot: FoldSnapshot) {
         let blob = try #require(try store.read { db in try Data.fetchOne(db, sql: "SELECT fold FROM civic_fold_snapshots") })
@@ -74,7 +80,7 @@ struct FoldSnapshotTests {
         let (districts, systems, algorithms) = (["north", "south", "east", "west"], ["cams", "lights", "lpr", "kiosk"], ["triage", "risk"])
         var deployments: [String: [(event: Event, system: String, district: String)]] = [:]
         var instants: [Int64] = []
-        var (served, servedOthers) = (0, 0)
+        var (served, servedOthers, fromSuperseded) = (0, 0, 0)
         let hall = city.store("cityhall")
         for step in 0..<260 {
             city.clock += Int64.random(in: 1...6, using: &random) * Self.day + Int64.random(in: 0..<Self.day, using: &random)
@@ -113,6 +119,14 @@ struct FoldSnapshotTests {
             // makes again those police's late events landed in (and is checked before it does).
             if step % 20 == 19 {
                 if step % 40 == 39 { try CityState.updateSnapshots(hall, factsPerSnapshot: 4) }
+                // Superseded snapshots are kept up to as many as the snapshots held and due, or 8.
+                let (kept, limit) = try hall.read { db in
+                    (
+                        try Int.fetchOne(db, sql: "SELECT count(*) FROM civic_fold_snapshots_superseded") ?? 0,
+                        try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM civic_fold_snapshots) + (SELECT count(*) FROM civic_fold_snapshots_due)") ?? 0
+                    )
+                }
+                #expect(kept <= max(limit, 8), "at step \(step): \(kept) superseded snapshots kept, \(limit) held")
                 for instant in instants.suffix(60).enumerated().filter({ $0.offset % 6 == 0 }).map(\.element) {
                     if try Self.same(hall, TimeFilter(asOf: instant), "at step \(step), as of \(instant)") != nil { served += 1 }
                 }
@@ -125,6 +139,7 @@ struct FoldSnapshotTests {
                         TimeFilter(asOf: city.clock, knownAt: instant, effectiveOn: date),
                     ] where try Self.same(hall, filter, "at step \(step), \(filter)") != nil {
                         servedOthers += 1
+                        if try Self.servedSuperseded(hall, filter) { fromSuperseded += 1 }
                     }
                 }
             }
@@ -133,6 +148,7 @@ struct FoldSnapshotTests {
         #expect(try CityState.foldSnapshots(hall).count >= 10)
         #expect(served >= 60, "\(served) of 120 states started from a snapshot")
         #expect(servedOthers >= 60, "\(servedOthers) of 260 states known at, in force on, or both, started from a snapshot")
+        #expect(fromSuperseded >= 20, "\(fromSuperseded) of them from a snapshot police's late events superseded")
         // The registrar revokes IT's key after half of what IT signed; police's last months arrive late.
         let itSize = try city.store("it").head(office: "it")?.size ?? 0
         try city.record(
@@ -230,6 +246,48 @@ struct FoldSnapshotTests {
         #expect(try CityState.foldSnapshots(hall).map { LedgerDate(unixMilliseconds: $0).description } == snapshots + ["2024-04-16"])
     }
 
+    /// Superseded snapshots are kept up to as many as the snapshots held and due (at least 8), the
+    /// last superseded first: city hall deploys 2 cameras a month through 2024; police's removals,
+    /// recorded in the first days of 2024, reach it in three deliveries in 2025, each landing in
+    /// every snapshot.
+    @Test func supersededSnapshotsAreKeptUpToAsManyAsTheSnapshotsHeld() throws {
+        let city = try TestCity(offices: ["cityhall", "police"])
+        city.at("2024-01-02")
+        try city.record("cityhall", "district.defined", "2024-01-02", Bodies.district("north"))
+        try city.record("cityhall", "system.procured", "2024-01-02", Bodies.system("cams"))
+        try city.record("cityhall", "deployment.recorded", "2024-01-02", Bodies.deployment("cams", "north", units: 2))
+        for month in 2...12 {
+            let date = "2024-\(month < 10 ? "0" : "")\(month)-10"
+            city.at(date)
+            try city.record("cityhall", "deployment.recorded", date, Bodies.deployment("cams", "north", units: 2))
+        }
+        let hall = city.store("cityhall")
+        try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
+        let held = try CityState.foldSnapshots(hall).count
+        #expect(held >= 9)
+        func day(_ instant: Int64?) -> String? { instant.map { LedgerDate(unixMilliseconds: $0).description } }
+        func known(at date: String) -> TimeFilter { TimeFilter(knownAt: TimeFilter.instant(date)) }
+        for (recorded, arrives) in [("2024-01-05", "2025-02-01"), ("2024-01-06", "2025-03-01"), ("2024-01-07", "2025-04-01")] {
+            city.at(recorded)
+            try city.recordUnchecked("police", "deployment.removed", recorded, Bodies.deployment("cams", "north", units: 1))
+            city.at(arrives)
+            try city.deliver(from: "police", to: "cityhall")
+            try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
+        }
+        #expect(try CityState.foldSnapshots(hall).count == held)
+        let windows = try hall.read { db in
+            try Row.fetchAll(db, sql: "SELECT arrived_max, known_before FROM civic_fold_snapshots_superseded").map { "\(day($0[0]) ?? "-") \(day($0[1]) ?? "-")" }
+        }
+        // Only the last delivery's: in force from the second one's arrival to the third's.
+        #expect(windows == Array(repeating: "2025-03-01 2025-04-01", count: max(held, FoldSnapshots.supersededAtLeast)))
+        #expect(try day(Self.same(hall, known(at: "2025-03-15"), "known at March 15, 2025")) == day(try CityState.foldSnapshots(hall).last))
+        #expect(try Self.servedSuperseded(hall, known(at: "2025-03-15")))
+        // Known in 2024 and in February 2025: the first two deliveries' were dropped; from the start.
+        #expect(try Self.same(hall, known(at: "2024-12-31"), "known at the end of 2024") == nil)
+        #expect(try Self.same(hall, known(at: "2025-02-15"), "known at February 15, 2025") == nil)
+        #expect(try CityState.load(from: hall, filter: known(at: "2025-02-15")).facts.systems["cams"]?.deployments["north"] == 23)
+    }
+
     /// Hand-computed: state known at an instant, or in force on a date, starts from the latest
     /// snapshot every one of whose facts passes that filter too. City hall deploys 5 cameras on
     /// February 10 and, on March 10, 3 more in force from September 1; police's removal of 2,
@@ -246,6 +304,13 @@ struct FoldSnapshotTests {
             }
         }
         #expect(try bounds() == ["2024-01-17 2024-01-02 2024-01-02", "2024-02-16 2024-02-10 2024-02-10", "2024-03-17 2024-03-10 2024-09-01"])
+        /// The superseded snapshots: instant, latest arrival, end of their window.
+        func superseded() throws -> [String] {
+            try hall.read { db in
+                try Row.fetchAll(db, sql: "SELECT through, arrived_max, known_before FROM civic_fold_snapshots_superseded ORDER BY through, known_before")
+                    .map { row in "\(day(row[0]) ?? "-") \(day(row[1]) ?? "-") \(day(row[2]) ?? "-")" }
+            }
+        }
         /// North's cameras under `filter`, and the snapshot state started from.
         func units(_ filter: TimeFilter, _ label: String) throws -> (units: Int64, from: String?) {
             let from = try Self.same(hall, filter, label)
@@ -264,7 +329,8 @@ struct FoldSnapshotTests {
         try city.deliver(from: "police", to: "cityhall")
         try city.record("cityhall", "district.defined", "2024-06-01", Bodies.district("east"))
         #expect(try day(Self.servedAsTheyStand(hall, known(at: "2024-06-02"))) == "2024-01-17")
-        #expect(try units(known(at: "2024-05-01"), "known at May 1, the removal late") == (8, "2024-01-17"))
+        // State caught up first: the snapshots the removal landed in are made again, and kept aside.
+        #expect(try units(known(at: "2024-05-01"), "known at May 1, the removal late") == (8, "2024-03-17"))
         #expect(
             try bounds() == [
                 "2024-01-17 2024-01-02 2024-01-02", "2024-02-16 2024-06-01 2024-02-12", "2024-03-17 2024-06-01 2024-09-01",
@@ -276,15 +342,34 @@ struct FoldSnapshotTests {
                 "2024-01-17 2024-01-02 2024-01-02", "2024-02-16 2024-06-01 2024-02-12", "2024-03-17 2024-06-01 2024-09-01",
                 "2024-04-16 2024-06-01 2024-09-01",
             ])
-        // Known in May: the snapshots hold the removal, which arrived in June.
-        #expect(try units(known(at: "2024-05-01"), "known at May 1") == (8, "2024-01-17"))
+        // Known in May: the snapshots held hold the removal, which arrived in June; the two it
+        // landed in were kept aside, for states known after their facts and before June 1.
+        #expect(try superseded() == ["2024-02-16 2024-02-10 2024-06-01", "2024-03-17 2024-03-10 2024-06-01"])
+        #expect(try units(known(at: "2024-05-01"), "known at May 1") == (8, "2024-03-17"))
+        #expect(try Self.servedSuperseded(hall, known(at: "2024-05-01")))
+        #expect(try units(known(at: "2024-03-01"), "known at March 1") == (5, "2024-02-16"))
+        #expect(try Self.servedSuperseded(hall, known(at: "2024-03-01")))
         #expect(try units(known(at: "2024-06-02"), "known at June 2") == (6, "2024-04-16"))
+        #expect(try !Self.servedSuperseded(hall, known(at: "2024-06-02")))
         #expect(try units(inForce(on: "2024-05-01"), "in force on May 1") == (3, "2024-02-16"))
         #expect(try units(inForce(on: "2024-09-30"), "in force on September 30") == (6, "2024-04-16"))
         let both = TimeFilter(asOf: TimeFilter.instant("2024-03-31"), knownAt: TimeFilter.instant("2024-06-02"))
         #expect(try units(both, "as of March 31, known at June 2") == (6, "2024-03-17"))
         let early = TimeFilter(asOf: TimeFilter.instant("2024-03-31"), effectiveOn: LedgerDate("2024-05-01"))
         #expect(try units(early, "as of March 31, in force on May 1") == (3, "2024-02-16"))
+
+        // Police removes 1 more on February 20; it reaches city hall on May 20, by a clock that
+        // has stepped back from June: the superseded March snapshot lacks it, so its window ends
+        // there, and a state known on May 25 (7 cameras) starts from February's.
+        city.at("2024-02-20")
+        try city.recordUnchecked("police", "deployment.removed", "2024-02-20", Bodies.deployment("cams", "north", units: 1))
+        city.at("2024-05-20")
+        try city.deliver(from: "police", to: "cityhall")
+        try CityState.updateSnapshots(hall, factsPerSnapshot: 1)
+        #expect(try superseded() == ["2024-02-16 2024-02-10 2024-06-01", "2024-03-17 2024-03-10 2024-05-20"])
+        #expect(try units(known(at: "2024-05-25"), "known at May 25, a clock stepped back") == (7, "2024-02-16"))
+        #expect(try units(known(at: "2024-05-15"), "known at May 15, a clock stepped back") == (8, "2024-03-17"))
+        #expect(try units(known(at: "2024-06-02"), "known at June 2, a clock stepped back") == (5, "2024-04-16"))
 
         // A ledger whose snapshots were made before they kept these bounds gets them when opened.
         let made = try bounds()

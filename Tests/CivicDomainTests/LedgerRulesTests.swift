@@ -233,7 +233,8 @@ struct LedgerRulesTests {
         let tables = [
             "civic_costs", "civic_facts", "civic_corrections", "civic_correction_keys", "civic_rule_index", "civic_rule_index_mark",
             "civic_cost_periods", "civic_cost_periods_mark", "civic_cost_totals", "civic_cost_times",
-            "civic_fold_snapshots", "civic_fold_snapshots_mark", "civic_fold_snapshots_due", "civic_fact_times",
+            "civic_fold_snapshots", "civic_fold_snapshots_mark", "civic_fold_snapshots_due", "civic_fold_snapshots_superseded",
+            "civic_fact_times",
         ]
         let older = try city.copy(
             afterRunning: tables.map { "DROP TABLE \($0);" }.joined()

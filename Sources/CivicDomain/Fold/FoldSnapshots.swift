@@ -16,6 +16,12 @@ import LedgerStore
 /// snapshot per transaction; the instants still to be made again wait in
 /// `civic_fold_snapshots_due`). State catches up as soon as a late fact lands in a snapshot
 /// (``stale(_:)``): a few late facts would otherwise turn off every snapshot after them.
+///
+/// A snapshot dropped so is kept aside as superseded (`civic_fold_snapshots_superseded`): it is
+/// still the fold of every fact recorded through its instant that arrived before the late fact
+/// did, so it serves a state known at an instant from the latest arrival among its facts up to
+/// that late arrival (``supersede(_:late:)``): a city whose office syncs years late still answers
+/// what it knew in those years from a snapshot, not by folding them all.
 enum FoldSnapshots {
     /// Facts recorded between two snapshots, at least.
     static let factsPerSnapshot = 8_192
@@ -81,6 +87,65 @@ enum FoldSnapshots {
         );
         """
 
+    /// Migration v14 of the civic tables: snapshots a late fact landed in, kept for the states
+    /// known before it arrived. Each is the fold of the facts recorded through `through` that
+    /// arrived before `known_before` (the earliest arrival among those it does not hold), and
+    /// every fact it holds arrived by `arrived_max`: it serves a state known at an instant K with
+    /// `arrived_max <= K < known_before` exactly as a snapshot held serves the states after it.
+    static let supersededSchema = """
+        CREATE TABLE civic_fold_snapshots_superseded (
+            through INTEGER NOT NULL,
+            known_before INTEGER NOT NULL,
+            arrived_max INTEGER NOT NULL,
+            effective_max TEXT NOT NULL,
+            fold BLOB NOT NULL,
+            PRIMARY KEY (through, known_before)
+        );
+        """
+
+    /// Superseded snapshots kept, at most: as many as the snapshots held and due, and never fewer
+    /// than this (so they at most double the space the snapshots take on a grown ledger).
+    static let supersededAtLeast = 8
+
+    /// Keeps the snapshots a late fact landed in (made through `late` or after) aside as
+    /// superseded, before the caller drops them, with the earliest arrival among the facts after
+    /// the mark recorded through each one's instant; ends the window of every superseded one such
+    /// a fact lands in at its arrival (a node's clock may step back: a late fact can arrive
+    /// "before" one that came earlier); drops those whose window is empty, then the oldest
+    /// superseded (by the end of their window) past the limit.
+    static func supersede(_ db: Database, late: Int64) throws {
+        func firstArrival(_ table: String) -> String {
+            "(SELECT min(f.arrived_ms) FROM civic_facts f WHERE f.event_rowid > ?1 AND f.hlc_wall <= \(table).through)"
+        }
+        let mark = try mark(db)
+        // Those whose window closes first (so that no two of an instant end up with one key: of
+        // two superseded at one instant, the later holds the facts that ended the earlier's window).
+        let arrival = firstArrival("civic_fold_snapshots_superseded")
+        try db.execute(
+            sql: "DELETE FROM civic_fold_snapshots_superseded WHERE through >= ?2 AND arrived_max >= coalesce(\(arrival), known_before)",
+            arguments: [mark, late])
+        try db.execute(
+            sql: "UPDATE civic_fold_snapshots_superseded SET known_before = min(known_before, coalesce(\(arrival), known_before)) WHERE through >= ?2",
+            arguments: [mark, late])
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO civic_fold_snapshots_superseded(through, known_before, arrived_max, effective_max, fold)
+                SELECT through, known_before, arrived_max, effective_max, fold FROM (
+                    SELECT s.through, \(firstArrival("s")) AS known_before, s.arrived_max, s.effective_max, s.fold FROM civic_fold_snapshots s
+                    WHERE s.through >= ?2 AND s.arrived_max IS NOT NULL AND s.effective_max IS NOT NULL)
+                WHERE known_before IS NOT NULL AND arrived_max < known_before
+                """, arguments: [mark, late])
+        let kept = try Int.fetchOne(
+            db,
+            sql: "SELECT (SELECT count(*) FROM civic_fold_snapshots) + (SELECT count(*) FROM civic_fold_snapshots_due WHERE through NOT IN (SELECT through FROM civic_fold_snapshots))"
+        ) ?? 0
+        try db.execute(
+            sql: """
+                DELETE FROM civic_fold_snapshots_superseded WHERE rowid IN (
+                    SELECT rowid FROM civic_fold_snapshots_superseded ORDER BY known_before DESC, through DESC LIMIT -1 OFFSET ?)
+                """, arguments: [max(kept, supersededAtLeast)])
+    }
+
     /// Whether the snapshots should catch up now: a fact stored after the mark was recorded at or
     /// before a snapshot's instant (state leaves that snapshot, and every later one, out), or
     /// dropped snapshots wait to be made again.
@@ -131,30 +196,38 @@ enum FoldSnapshots {
     /// The facts under `filter`, read and folded: from the latest snapshot that serves when
     /// `snapshots` is true, else from the start. A snapshot serves an instant at or after its
     /// own, when no late fact landed in it, and (for `knownAt` and `effectiveOn`) when every fact
-    /// it folded passes them too (``bounds(_:through:)``).
+    /// it folded passes them too (``bounds(_:through:)``); a superseded one serves `knownAt` in
+    /// its window too (``supersededSchema``).
     ///
-    /// - Returns: the facts, their fold, and the instant of the snapshot it started from (nil: none).
+    /// - Returns: the facts, their fold, the instant of the snapshot it started from (nil: none),
+    ///   and whether that snapshot was a superseded one.
     /// - Throws: ``BinaryCoding/Failure`` for a damaged snapshot (``drop(_:)`` them and ask again).
     static func fold(_ db: Database, filter: TimeFilter, registrar: String?, city: String?, snapshots: Bool) throws -> (
-        facts: LedgerFacts, fold: CityFold, from: Int64?
+        facts: LedgerFacts, fold: CityFold, from: Int64?, superseded: Bool
     ) {
         if snapshots {
             var before = try lateFrom(db) ?? Int64.max
+            // The latest that serves, held or superseded (a held one first at one instant); its
+            // blob is read once it is chosen.
             let latest = try db.cachedStatement(
                 sql: """
-                    SELECT through, fold FROM civic_fold_snapshots WHERE through <= ? AND through < ?
-                    AND (?3 IS NULL OR arrived_max <= ?3) AND (?4 IS NULL OR effective_max <= ?4) ORDER BY through DESC LIMIT 1
+                    SELECT through, NULL, 0 FROM civic_fold_snapshots WHERE through <= ?1 AND through < ?2
+                    AND (?3 IS NULL OR arrived_max <= ?3) AND (?4 IS NULL OR effective_max <= ?4)
+                    UNION ALL
+                    SELECT through, known_before, 1 FROM civic_fold_snapshots_superseded WHERE through <= ?1 AND through < ?2
+                    AND arrived_max <= ?3 AND ?3 < known_before AND (?4 IS NULL OR effective_max <= ?4)
+                    ORDER BY 1 DESC, 3 LIMIT 1
                     """)
             let bounds = filter.bounds
-            while let snapshot = try newest(
-                latest, arguments: [filter.asOf ?? Int64.max, before, bounds.arrivedBy, bounds.effectiveBy], registrar: registrar, city: city)
+            while let found = try Row.fetchOne(latest, arguments: [filter.asOf ?? Int64.max, before, bounds.arrivedBy, bounds.effectiveBy]),
+                let snapshot = try read(db, through: found[0], knownBefore: found[1], registrar: registrar, city: city)
             {
                 do {
                     let ledger = try LedgerFacts.load(db, filter: filter, registrar: registrar, city: city, from: snapshot)
                     let through = snapshot.through
                     var fold = CityFold(from: snapshot)
                     fold.fold(ledger)
-                    return (ledger, fold, through)
+                    return (ledger, fold, through, found[1] as Int64? != nil)
                 } catch let unusable as FoldSnapshot.Unusable {
                     // An earlier snapshot may serve (one made before the fact a late correction changes).
                     guard let earlier = unusable.before else { break }
@@ -165,19 +238,26 @@ enum FoldSnapshots {
         let ledger = try LedgerFacts.load(db, filter: filter, registrar: registrar, city: city)
         var fold = CityFold(registrar: registrar, city: city)
         fold.fold(ledger)
-        return (ledger, fold, nil)
+        return (ledger, fold, nil, false)
     }
 
-    /// The snapshot `statement` finds first, decoded from SQLite's own copy of its blob (the row of
-    /// a cursor kept until it is decoded), not from another copy made for a row to keep: a large
-    /// city's snapshot is megabytes.
-    private static func newest(_ statement: Statement, arguments: StatementArguments, registrar: String?, city: String?) throws
+    /// The snapshot made through `through` (superseded, when `knownBefore` is given), decoded from
+    /// SQLite's own copy of its blob (the row of a cursor kept until it is decoded), not from
+    /// another copy made for a row to keep: a large city's snapshot is megabytes.
+    private static func read(_ db: Database, through: Int64, knownBefore: Int64?, registrar: String?, city: String?) throws
         -> FoldSnapshot?
     {
-        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        let rows =
+            if let knownBefore {
+                try Row.fetchCursor(
+                    db.cachedStatement(sql: "SELECT fold FROM civic_fold_snapshots_superseded WHERE through = ? AND known_before = ?"),
+                    arguments: [through, knownBefore])
+            } else {
+                try Row.fetchCursor(db.cachedStatement(sql: "SELECT fold FROM civic_fold_snapshots WHERE through = ?"), arguments: [through])
+            }
         return try withExtendedLifetime(rows) {
             guard let row = try rows.next() else { return nil }
-            return try row.withUnsafeData(atIndex: 1) { bytes in
+            return try row.withUnsafeData(atIndex: 0) { bytes in
                 try (bytes ?? Data()).withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: registrar, city: city) }
             }
         }
@@ -193,6 +273,7 @@ enum FoldSnapshots {
     static func catchUp(_ db: Database, registrar: String?, city: String?, every: Int = factsPerSnapshot) throws -> Bool {
         guard let last = try Int64.fetchOne(db, sql: "SELECT max(event_rowid) FROM civic_facts") else { return false }
         if let late = try lateFrom(db) {
+            try supersede(db, late: late)
             try db.execute(
                 sql: "INSERT OR IGNORE INTO civic_fold_snapshots_due(through) SELECT through FROM civic_fold_snapshots WHERE through >= ?",
                 arguments: [late])
@@ -244,7 +325,7 @@ enum FoldSnapshots {
 
     /// Makes the snapshot through `through` from the latest one before it and the facts after.
     private static func snapshot(_ db: Database, through: Int64, registrar: String?, city: String?) throws {
-        let (ledger, fold, _) = try self.fold(db, filter: TimeFilter(asOf: through), registrar: registrar, city: city, snapshots: true)
+        let (ledger, fold, _, _) = try self.fold(db, filter: TimeFilter(asOf: through), registrar: registrar, city: city, snapshots: true)
         let bounds = try self.bounds(db, through: through)
         try db.execute(
             sql: "INSERT OR REPLACE INTO civic_fold_snapshots(through, fold, arrived_max, effective_max) VALUES (?, ?, ?, ?)",
@@ -256,7 +337,8 @@ enum FoldSnapshots {
     static func drop(_ db: Database) throws {
         try db.execute(
             sql: """
-                DELETE FROM civic_fold_snapshots; DELETE FROM civic_fold_snapshots_due; DELETE FROM civic_fact_times;
+                DELETE FROM civic_fold_snapshots; DELETE FROM civic_fold_snapshots_due; DELETE FROM civic_fold_snapshots_superseded;
+                DELETE FROM civic_fact_times;
                 UPDATE civic_fold_snapshots_mark SET through = 0 WHERE id = 1
                 """)
     }

@@ -177,6 +177,11 @@ public struct CivicProjector: LedgerProjector {
             // period keeps the earliest arrival and effective date among its costs (CostPeriods).
             try CostPeriods.addLowerBounds(db)
         }
+        migrator.registerMigration("v14-civic-fold-snapshots-superseded") { db in
+            // A snapshot a late fact lands in is kept aside for the states known before that fact
+            // arrived (FoldSnapshots); those dropped before this migration are not.
+            try db.execute(sql: FoldSnapshots.supersededSchema)
+        }
     }
 
     /// The few key events (``RuleKey/keyEvents``) by row.
