@@ -29,6 +29,11 @@ struct SnapshotTests {
         }
     }
 
+    /// How many periods after the cut state sums whole under `filter` (``CostPeriods/whole(_:filter:after:)``).
+    static func summedWhole(_ store: LedgerStore, _ filter: TimeFilter) throws -> Int {
+        try store.read { db in try CostPeriods.whole(db, filter: filter, after: try CostPeriods.cut(db, filter: filter)).count }
+    }
+
     /// Three offices over three years: costs on shared systems, costs on systems unknown, retired or
     /// not yet procured, in another currency or dated before their procurement; corrections of
     /// costs; police's events reaching city hall months late; the registrar revoking a key.
@@ -44,7 +49,7 @@ struct SnapshotTests {
         var procured: Set<String> = []
         var costs: [String: [Event]] = ["police": [], "it": [], "cityhall": []]
         var instants: [Int64] = []
-        var served = 0
+        var (served, servedWhole) = (0, 0)
         let hall = city.store("cityhall")
         for step in 0..<220 {
             city.clock += Int64.random(in: 1...9, using: &random) * Self.day + Int64.random(in: 0..<Self.day, using: &random)
@@ -83,6 +88,7 @@ struct SnapshotTests {
                 for instant in instants.suffix(24).enumerated().filter({ $0.offset % 2 == 0 }).map(\.element) {
                     for filter in Self.otherTimes(instant, now: city.clock) where try Self.same(hall, filter, "at step \(step), \(filter)") > 0 {
                         served += 1
+                        if try Self.summedWhole(hall, filter) > 0 { servedWhole += 1 }
                     }
                 }
             }
@@ -116,11 +122,13 @@ struct SnapshotTests {
             for instant in instants.enumerated().filter({ $0.offset % 18 == 4 }).map(\.element) {
                 for filter in Self.otherTimes(instant, now: city.clock) where try Self.same(hall, filter, "pass \(pass), \(filter)") > 0 {
                     served += 1
+                    if try Self.summedWhole(hall, filter) > 0 { servedWhole += 1 }
                 }
             }
             try CityState.updateSnapshots(hall, costBytesPerTotal: 1)
         }
         #expect(served >= 40, "\(served) states known at, in force on, or both, started from some of the periods")
+        #expect(servedWhole >= 3, "\(servedWhole) of them summed periods after their cut whole")
     }
 
     /// Known at an instant, in force on its date, and each with an instant.
@@ -194,6 +202,13 @@ struct SnapshotTests {
             return fast
         }
         #expect(try total(TimeFilter(knownAt: TimeFilter.instant("2024-04-01")), cut: periods[0], "known at April 1") == 6_300)
+        // After January's cut, February's and March's periods pass whole: summed, not read. Known
+        // on May 15, the correction of February's cost is known too: taken out of February's sums.
+        #expect(try hall.read { db in try CostPeriods.whole(db, filter: TimeFilter(knownAt: TimeFilter.instant("2024-04-01")), after: periods[0]) } == [periods[1], periods[2]])
+        #expect(try Self.summedWhole(hall, TimeFilter(knownAt: TimeFilter.instant("2024-05-15"))) == 2)
+        #expect(try total(TimeFilter(knownAt: TimeFilter.instant("2024-05-15")), cut: periods[0], "known at May 15") == 6_030)
+        #expect(try Self.summedWhole(hall, TimeFilter(knownAt: TimeFilter.instant("2024-03-01"))) == 1)
+        #expect(try total(TimeFilter(knownAt: TimeFilter.instant("2024-03-01")), cut: periods[0], "known at March 1") == 1_300)
         #expect(try total(TimeFilter(knownAt: TimeFilter.instant("2024-06-02")), cut: nil, "known at June 2") == 6_050)
         #expect(try total(TimeFilter(effectiveOn: LedgerDate("2024-02-20")), cut: periods[2], "in force on February 20") == 1_320)
         #expect(try total(TimeFilter(effectiveOn: LedgerDate("2024-06-30")), cut: nil, "in force on June 30") == 6_050)

@@ -143,7 +143,7 @@ public struct CityState: Sendable {
     ) throws -> CityState {
         var state = CityState(filter: filter)
         // The cost periods are summed on another thread while the facts are read and folded here.
-        let pending = periods ? try CostPeriods.Pending(db, before: CostPeriods.cut(db, filter: filter)) : nil
+        let pending = periods ? try CostPeriods.Pending(db, filter: filter) : nil
         let (ledger, fold, _, _) = try FoldSnapshots.fold(db, filter: filter, registrar: registrar, city: city, snapshots: periods)
         state.facts = fold.state
         let systems = fold.state.systems

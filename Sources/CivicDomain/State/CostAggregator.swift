@@ -263,14 +263,19 @@ struct CostAggregator {
     /// - Returns: false when a replaced cost cannot be taken out exactly (its line is saturated):
     ///   the caller reads every cost instead.
     private mutating func startFromPeriods(_ db: Database, filter: TimeFilter, replaced: Set<Int64>, pending: CostPeriods.Pending?) throws -> Bool {
-        // The caller's pending sum was started for this filter's cut, in this transaction.
+        // The caller's pending sum was started for this filter, in this transaction: the periods
+        // before its cut, and those after it that pass whole.
         let cut = try pending.map(\.before) ?? CostPeriods.cut(db, filter: filter)
+        let whole = try pending.map(\.whole) ?? CostPeriods.whole(db, filter: filter, after: cut)
         let start = cut.map { $0 * CostPeriods.length }
-        let (sums, mark) = try pending.map { (try $0.sums(), $0.mark) } ?? CostPeriods.sums(db, before: cut)
+        let (sums, mark) = try pending.map { (try $0.sums(), $0.mark) } ?? CostPeriods.sums(db, before: cut, whole: whole)
         table = sums
         read = sums.events
-        // Held by a period: stored by the mark, recorded before the cut's period.
-        func held(_ rowid: Int64, wall: Int64) -> Bool { rowid <= mark && (start.map { wall < $0 } ?? true) }
+        let summedAfter = Set(whole)
+        // Held by a period summed: stored by the mark, recorded before the cut's period or in a period after it that passes whole.
+        func held(_ rowid: Int64, wall: Int64) -> Bool {
+            rowid <= mark && (start.map { wall < $0 || summedAfter.contains(CostPeriods.period(of: wall)) } ?? true)
+        }
         for rowid in replaced.sorted() {
             guard let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT system, effective, category, source, currency, amount, hlc_wall FROM civic_costs WHERE event_rowid = ?"),
@@ -301,24 +306,32 @@ struct CostAggregator {
         if let start, let cut, case let end = min(filter.asOf ?? Int64.max, try CostPeriods.end(db, filter: filter, from: cut) ?? Int64.max),
             end >= start
         {
+            // The instants from the cut to the end outside the periods summed whole.
+            let last = CostPeriods.period(of: end)
+            var ranges: [ClosedRange<Int64>] = []
+            var next = cut
+            for period in whole where period <= last {
+                if period > next { ranges.append((next * CostPeriods.length)...(period * CostPeriods.length - 1)) }
+                next = period + 1
+            }
+            if next <= last { ranges.append((next * CostPeriods.length)...end) }
             // By their times when they are few (an instant's own period); in storage order when
-            // the periods from the cut to the end are more than a quarter of them (a date long
-            // before the latest arrival, or in force long ago): a look-up a cost costs more than
-            // reading past it.
+            // the periods they lie in are more than a quarter of them (a date long before the
+            // latest arrival, or in force long ago): a look-up a cost costs more than reading past it.
             let periods = try Row.fetchOne(
-                db, sql: "SELECT count(*), count(*) FILTER (WHERE period >= ? AND period <= ?) FROM civic_cost_periods",
-                arguments: [cut, CostPeriods.period(of: end)])
-            let (all, from) = (periods?[0] as Int? ?? 0, periods?[1] as Int? ?? 0)
+                db, sql: "SELECT count(*), count(*) FILTER (WHERE period >= ? AND period <= ?) FROM civic_cost_periods", arguments: [cut, last])
+            let (all, from) = (periods?[0] as Int? ?? 0, (periods?[1] as Int? ?? 0) - whole.count { $0 <= last })
             if from * 4 > all {
+                let (within, instants) = Self.within(ranges, column: "c.hlc_wall")
                 try scan(
-                    db,
-                    sql: """
-                        SELECT \(Self.prefixedColumns) FROM civic_costs c WHERE c.event_rowid <= ? AND c.hlc_wall >= ? AND c.hlc_wall <= ?
-                        AND \(condition)
-                        """,
-                    arguments: [mark, start, end] + arguments, replaced: replaced)
+                    db, sql: "SELECT \(Self.prefixedColumns) FROM civic_costs c WHERE c.event_rowid <= ? AND \(within) AND \(condition)",
+                    arguments: [mark] + instants + arguments, replaced: replaced)
             } else {
-                try scan(db, sql: Self.heldFrom + " AND " + condition, arguments: [start, end, mark] + arguments, replaced: replaced)
+                for range in ranges {
+                    try scan(
+                        db, sql: Self.heldFrom + " AND " + condition, arguments: [range.lowerBound, range.upperBound, mark] + arguments,
+                        replaced: replaced)
+                }
             }
         }
         try scan(
@@ -331,12 +344,24 @@ struct CostAggregator {
             suspectSystems[Array(table.systems.values[system].utf8)] = system
         }
         if !suspectSystems.isEmpty {
-            let bound = start.map { " AND hlc_wall < \($0)" } ?? ""
+            var bound = ""
+            var instants: StatementArguments = []
+            if let start {
+                let (within, arguments) = Self.within([Int64.min...(start - 1)] + CostPeriods.spans(whole), column: "hlc_wall")
+                (bound, instants) = (" AND " + within, arguments)
+            }
             try scan(
-                db, sql: "SELECT \(Self.columns) FROM civic_costs WHERE event_rowid <= ?\(bound)", arguments: [mark], replaced: replaced,
+                db, sql: "SELECT \(Self.columns) FROM civic_costs WHERE event_rowid <= ?\(bound)", arguments: [mark] + instants, replaced: replaced,
                 only: suspectSystems)
         }
         return true
+    }
+
+    /// An SQL condition that `column` lies in one of `ranges` (none: false), and its arguments.
+    private static func within(_ ranges: [ClosedRange<Int64>], column: String) -> (String, StatementArguments) {
+        guard !ranges.isEmpty else { return ("0", []) }
+        let condition = ranges.map { _ in "\(column) BETWEEN ? AND ?" }.joined(separator: " OR ")
+        return ("(\(condition))", StatementArguments(ranges.flatMap { [$0.lowerBound, $0.upperBound] }))
     }
 
     private static func findings(_ conflicts: [Conflict], events: [EventRef]) -> [Finding] {

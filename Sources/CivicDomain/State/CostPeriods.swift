@@ -87,6 +87,36 @@ enum CostPeriods {
         return min(cut ?? first, first)
     }
 
+    /// The periods after `cut` whose costs all pass `filter` (each with its bounds, and before the
+    /// period of the filter's instant), in order: the stored sums serve it whole, beside those
+    /// before the cut. A late office's period makes the cut of a state known at any instant after
+    /// the office recorded and before it arrived; the periods after it pass whole (none, for a
+    /// filter with neither `knownAt` nor `effectiveOn`: its cut is its instant's period).
+    static func whole(_ db: Database, filter: TimeFilter, after cut: Int64?) throws -> [Int64] {
+        let bounds = filter.bounds
+        guard let cut, bounds.arrivedBy != nil || bounds.effectiveBy != nil else { return [] }
+        return try Int64.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT period FROM civic_cost_periods WHERE period > ?1 AND (?2 IS NULL OR period < ?2)
+                    AND arrived_max IS NOT NULL AND effective_max IS NOT NULL
+                    AND (?3 IS NULL OR arrived_max <= ?3) AND (?4 IS NULL OR effective_max <= ?4) ORDER BY period
+                    """), arguments: [cut, filter.asOf.map(period(of:)), bounds.arrivedBy, bounds.effectiveBy])
+    }
+
+    /// Periods (in order) as runs of consecutive ones, each as the recorded instants it spans.
+    static func spans(_ periods: [Int64]) -> [ClosedRange<Int64>] {
+        var runs: [ClosedRange<Int64>] = []
+        for period in periods {
+            if let last = runs.last, last.upperBound + 1 == period {
+                runs[runs.count - 1] = last.lowerBound...period
+            } else {
+                runs.append(period...period)
+            }
+        }
+        return runs.map { ($0.lowerBound * length)...($0.upperBound * length + length - 1) }
+    }
+
     /// The costs up to the mark by the instant they were recorded at, filled as the periods catch
     /// up, in key order: an instant's own period is read by it, so no event carries an index of
     /// its time while it is stored (one B-tree less on every append and every received event).
@@ -256,22 +286,33 @@ enum CostPeriods {
         return true
     }
 
-    /// The periods that end before `period` (all of them when nil), summed, with the mark they hold to.
-    static func sums(_ db: Database, before period: Int64?) throws -> (sums: CostSums, mark: Int64) {
-        let (blobs, mark) = try stored(db, before: period)
+    /// The periods that end before `period` (all of them when nil) and the periods `whole`, summed,
+    /// with the mark they hold to.
+    static func sums(_ db: Database, before period: Int64?, whole: [Int64] = []) throws -> (sums: CostSums, mark: Int64) {
+        let (blobs, mark) = try stored(db, before: period, whole: whole)
         return (try sum(blobs), mark)
     }
 
     /// The stored sums that add up to the periods that end before `period` (all of them when nil),
     /// as the caller's transaction reads them: the latest running total at or before it, then the
-    /// periods after that total; with the mark they hold to.
-    static func stored(_ db: Database, before period: Int64?) throws -> (blobs: [Data], mark: Int64) {
+    /// periods after that total; then the periods `whole` (after `period`, in order); with the
+    /// mark they hold to.
+    static func stored(_ db: Database, before period: Int64?, whole: [Int64] = []) throws -> (blobs: [Data], mark: Int64) {
         let cut = period ?? Int64.max
         let total = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT period, sums FROM civic_cost_totals WHERE period <= ? ORDER BY period DESC LIMIT 1"), arguments: [cut])
-        let blobs = try Data.fetchAll(
+        var blobs = try Data.fetchAll(
             db.cachedStatement(sql: "SELECT sums FROM civic_cost_periods WHERE period >= ? AND period < ? ORDER BY period"),
             arguments: [total.map { $0[0] as Int64 } ?? Int64.min, cut])
+        if let first = whole.first, let last = whole.last {
+            let wanted = Set(whole)
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT period, sums FROM civic_cost_periods WHERE period >= ? AND period <= ? ORDER BY period"),
+                arguments: [first, last])
+            while let row = try rows.next() {
+                if wanted.contains(row[0]) { blobs.append(row[1]) }
+            }
+        }
         return ((total.map { [$0[1] as Data] } ?? []) + blobs, try mark(db))
     }
 
@@ -285,16 +326,21 @@ enum CostPeriods {
     /// The periods before a state's cut (``cut(_:filter:)``), read in the caller's transaction and
     /// summed on another thread while that transaction goes on (folding the facts): the two halves
     /// of state use the two cores of a small machine, and both see the same ledger.
+    /// With them, the periods after the cut that pass whole (``whole(_:filter:after:)``).
     struct Pending: Sendable {
         /// The period whose predecessors are summed (nil: every period).
         let before: Int64?
+        /// The periods after it summed too.
+        let whole: [Int64]
         let mark: Int64
         private let thread: JoinableThread<Result<CostSums, any Error>>
 
-        /// - Parameter before: the period whose predecessors are summed (``cut(_:filter:)``; nil: every period).
-        init(_ db: Database, before: Int64?) throws {
-            self.before = before
-            let (blobs, mark) = try CostPeriods.stored(db, before: before)
+        /// Sums the periods that serve `filter`: those before its cut, and those after it that pass whole.
+        init(_ db: Database, filter: TimeFilter) throws {
+            let before = try CostPeriods.cut(db, filter: filter)
+            let whole = try CostPeriods.whole(db, filter: filter, after: before)
+            (self.before, self.whole) = (before, whole)
+            let (blobs, mark) = try CostPeriods.stored(db, before: before, whole: whole)
             self.mark = mark
             thread = JoinableThread(name: "civic-cost-periods") {
                 ReadingMemory.prepareThisThread(bytes: 32 << 20)
