@@ -79,11 +79,11 @@ func runStateBench(total: Int, offices officeCount: Int, heldFacts: Int?, layout
     var asOf: [Double] = []
     var knownAt: [Double] = []
     var effectiveOn: [Double] = []
+    // Known at: over the days the ranges arrived in (after the ten years when they arrive at once,
+    // over the ten years when offices sync every few days).
+    let firstArrival = cityLayout.syncEveryDays == nil ? start + span : start
     for _ in 0..<5 {
         asOf.append(try timed(TimeFilter(asOf: start + Int64.random(in: 0..<span, using: &generator))).0)
-        // Known at: over the days the ranges arrived in (after the ten years when they arrive at
-        // once, over the ten years when offices sync every few days).
-        let firstArrival = cityLayout.syncEveryDays == nil ? start + span : start
         knownAt.append(try timed(TimeFilter(knownAt: Int64.random(in: firstArrival...lastArrival, using: &generator))).0)
         let date = LedgerDate(unixMilliseconds: start + Int64.random(in: 0..<span, using: &generator))
         effectiveOn.append(try timed(TimeFilter(effectiveOn: date)).0)
@@ -106,7 +106,6 @@ func runStateBench(total: Int, offices officeCount: Int, heldFacts: Int?, layout
     // leave them out, though the snapshots made again hold them.
     var knownAtLate: [Double] = []
     for _ in 0..<5 {
-        let firstArrival = cityLayout.syncEveryDays == nil ? start + span : start
         knownAtLate.append(try timed(TimeFilter(knownAt: Int64.random(in: firstArrival...lastArrival, using: &generator))).0)
     }
 

@@ -347,7 +347,7 @@ struct CostAggregator {
             var bound = ""
             var instants: StatementArguments = []
             if let start {
-                let (within, arguments) = Self.within([Int64.min...(start - 1)] + CostPeriods.spans(whole), column: "hlc_wall")
+                let (within, arguments) = Self.within([Int64.min...(start - 1)] + CostPeriods.instants(of: whole), column: "hlc_wall")
                 (bound, instants) = (" AND " + within, arguments)
             }
             try scan(

@@ -104,8 +104,8 @@ enum CostPeriods {
                     """), arguments: [cut, filter.asOf.map(period(of:)), bounds.arrivedBy, bounds.effectiveBy])
     }
 
-    /// Periods (in order) as runs of consecutive ones, each as the recorded instants it spans.
-    static func spans(_ periods: [Int64]) -> [ClosedRange<Int64>] {
+    /// Periods (in order) as runs of consecutive ones, each as the recorded instants it covers.
+    static func instants(of periods: [Int64]) -> [ClosedRange<Int64>] {
         var runs: [ClosedRange<Int64>] = []
         for period in periods {
             if let last = runs.last, last.upperBound + 1 == period {
@@ -325,8 +325,8 @@ enum CostPeriods {
 
     /// The periods before a state's cut (``cut(_:filter:)``), read in the caller's transaction and
     /// summed on another thread while that transaction goes on (folding the facts): the two halves
-    /// of state use the two cores of a small machine, and both see the same ledger.
-    /// With them, the periods after the cut that pass whole (``whole(_:filter:after:)``).
+    /// of state use the two cores of a small machine, and both see the same ledger; with them, the
+    /// periods after the cut that pass whole (``whole(_:filter:after:)``).
     struct Pending: Sendable {
         /// The period whose predecessors are summed (nil: every period).
         let before: Int64?
