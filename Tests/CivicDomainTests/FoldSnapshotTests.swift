@@ -558,6 +558,21 @@ struct FoldSnapshotTests {
                 try damaged.withUnsafeBytes { try BinaryCoding.decode([String: [String]].self, from: $0) }
             }
         }
+        // Many texts (the table of texts grows past its first slots): short and long, the empty
+        // one, equal texts made apart (another string's storage) and texts alike but for their
+        // length or one byte. Each is written once and read back where it stood.
+        var many: [String: [String]] = ["": ["", String(repeating: "a", count: 40), "a", "aa", "é"]]
+        for number in 0..<600 {
+            let long = "system-with-a-long-identifier-\(number)"
+            many["s\(number)"] = [long, String(decoding: Array(long.utf8), as: UTF8.self), "s\(number)", "s\(number + 1)", ""]
+        }
+        let manyBytes = try BinaryCoding.encode(many)
+        #expect(try manyBytes.withUnsafeBytes { try BinaryCoding.decode([String: [String]].self, from: $0) } == many)
+        // 1,206 distinct texts, each written once: the fields hold their numbers (4 bytes each).
+        let texts = Set(many.keys).union(many.values.joined())
+        let tableBytes = texts.reduce(4) { $0 + 4 + $1.utf8.count }
+        let fieldBytes = 4 + many.reduce(0) { $0 + 4 + 4 + 4 * $1.value.count }
+        #expect(texts.count == 1_206 && manyBytes.count == fieldBytes + tableBytes + 8)
     }
 
     @Test func deploymentsAreWrittenOnceAndAnOldFormatIsMadeAgain() throws {

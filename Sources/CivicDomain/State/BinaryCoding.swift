@@ -81,11 +81,13 @@ extension Dictionary: BinaryPairs where Key == String, Value: Codable {
 
 extension BinaryCoding {
     final class Writer: Encoder {
-        /// The value's fields (``finished()`` adds the table of texts).
-        var bytes: [UInt8] = []
-        /// Each distinct string's number in the table, and the strings in that order.
-        private var numbers: [String: UInt32] = [:]
-        private var texts: [String] = []
+        /// The value's fields (``finished()`` adds the table of texts). Only this writer's own
+        /// calls touch it, one at a time: unchecked, it is not checked for overlapping access on
+        /// every byte appended (a tenth of a snapshot's encoding).
+        @exclusivity(unchecked) var bytes: [UInt8] = []
+        /// Each distinct string numbered in the order first written (the table of texts): looked
+        /// up by its bytes, not by Swift's hashing of strings (a third of a snapshot's encoding).
+        @exclusivity(unchecked) private var texts = Interner()
         var codingPath: [any CodingKey] { [] }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -93,8 +95,8 @@ extension BinaryCoding {
         /// them (once: the writer is done with).
         func finished() -> [UInt8] {
             let start = UInt64(bytes.count)
-            count(texts.count)
-            for var text in texts {
+            count(texts.values.count)
+            for var text in texts.values {
                 text.withUTF8 { utf8 in
                     count(utf8.count)
                     bytes.append(contentsOf: utf8)
@@ -113,11 +115,8 @@ extension BinaryCoding {
 
         /// A string by its number in the table of texts (given it when first written).
         func string(_ value: String) {
-            if let number = numbers[value] { return fixed(number) }
-            let number = UInt32(truncatingIfNeeded: texts.count)
-            numbers[value] = number
-            texts.append(value)
-            fixed(number)
+            var value = value
+            fixed(UInt32(truncatingIfNeeded: value.withUTF8 { texts.index($0) }))
         }
 
         func write<T: Encodable>(_ value: T) throws {
