@@ -297,6 +297,8 @@ func runReplayBench(directory: String) throws {
     print(String(format: "state (all, best of 3): %.3f s (%d lines)", all.seconds, all.lines))
     let decoding = try CityState.timeSnapshotDecoding(opened.store, times: 10)
     print(String(format: "the newest fold snapshot decoded (best of 10): %.1f ms (%.1f MB)", decoding.seconds * 1000, Double(decoding.bytes) / 1e6))
+    let encoding = try CityState.timeSnapshotEncoding(opened.store, times: 10)
+    print(String(format: "the newest fold snapshot encoded again (best of 10): %.1f ms (%.1f MB)", encoding.seconds * 1000, Double(encoding.bytes) / 1e6))
     let periods = try CityState.timeCostPeriodsSum(opened.store, times: 10)
     print(
         String(

@@ -15,7 +15,7 @@ extension EventRef: BinaryFields {
         writer.fixed(key.hlc.logical)
         writer.string(office)
         writer.fixed(seq)
-        try writer.write(id.bytes)
+        writer.blob(id.bytes)
         writer.string(type)
     }
 }
@@ -54,14 +54,14 @@ extension RuleFacts.System: BinaryFields {
         writer.string(currency.code)
         writer.string(procuredOn)
         try procuredBy.write(binary: writer)
-        try writer.present(retiredOn)
+        writer.optionalString(retiredOn)
         try writer.present(retiredBy)
         if let shared, shared.deployments == deployments {
-            try writer.write(true)
+            writer.flag(true)
             writer.fixed(UInt32(truncatingIfNeeded: shared.place))
         } else {
-            try writer.write(false)
-            try writer.write(deployments)
+            writer.flag(false)
+            writer.pairs(deployments)
         }
     }
 }
@@ -82,11 +82,20 @@ extension SystemProcured: BinaryFields {
     }
 
     func write(binary writer: BinaryCoding.Writer) throws {
-        for text in [system, title, category.rawValue, vendor, method.rawValue] { writer.string(text) }
+        writer.string(system)
+        writer.string(title)
+        writer.string(category.rawValue)
+        writer.string(vendor)
+        writer.string(method.rawValue)
         writer.fixed(contract.value)
-        for text in [contract.currency.code, contract.start, contract.end] { writer.string(text) }
-        try writer.present(ocid)
-        for flag in [terms.dataPortability, terms.openFormats, terms.sourceAvailable, terms.exitClause] { try writer.write(flag) }
+        writer.string(contract.currency.code)
+        writer.string(contract.start)
+        writer.string(contract.end)
+        writer.optionalString(ocid)
+        writer.flag(terms.dataPortability)
+        writer.flag(terms.openFormats)
+        writer.flag(terms.sourceAvailable)
+        writer.flag(terms.exitClause)
         writer.count(funding.count)
         for share in funding {
             writer.string(share.source.rawValue)
@@ -114,11 +123,11 @@ extension SystemRecord: BinaryFields {
         writer.fixed(contractValue)
         writer.string(contractEnd)
         try writer.write(amendments)
-        try writer.present(retiredOn)
-        try writer.present(retiredReason)
-        try writer.write(deployments)
+        writer.optionalString(retiredOn)
+        writer.optionalString(retiredReason)
+        writer.pairs(deployments)
         try writer.present(surveillance)
-        try writer.present(assessedOn)
+        writer.optionalString(assessedOn)
     }
 }
 
@@ -135,7 +144,7 @@ extension DistrictDefined: BinaryFields {
         writer.string(name)
         writer.fixed(population)
         writer.fixed(needIndex)
-        try writer.write(priority)
+        writer.flag(priority)
         try writer.present(geometry)
     }
 }

@@ -170,17 +170,25 @@ extension FoldSnapshot.Stored {
         try writer.present(city)
         try writer.write(ruleDistricts)
         try writer.write(offices)
-        var places: [String: Int] = [:]
+        // Each state system's place among those written, by its name's number in the table of
+        // texts (a rule system of the same name gets the same number), and its deployments by
+        // place: a rule system finds the state's system of its name without hashing the name.
+        var places: [Int32] = []
+        var deployments: [[String: Int64]] = []
+        deployments.reserveCapacity(systems.count)
         writer.count(systems.count)
         for (place, (name, system)) in systems.enumerated() {
-            writer.string(name)
+            let number = writer.string(name)
             try system.write(binary: writer)
-            places[name] = place
+            if number >= places.count { places.append(contentsOf: repeatElement(-1, count: number + 1 - places.count)) }
+            places[number] = Int32(place)
+            deployments.append(system.deployments)
         }
         writer.count(ruleSystems.count)
         for (name, system) in ruleSystems {
-            writer.string(name)
-            try system.write(binary: writer, sharing: places[name].flatMap { place in systems[name].map { (place, $0.deployments) } })
+            let number = writer.string(name)
+            let place = number < places.count ? Int(places[number]) : -1
+            try system.write(binary: writer, sharing: place >= 0 ? (place, deployments[place]) : nil)
         }
         try writer.write(ruleAlgorithms)
         try writer.write(districts)

@@ -372,6 +372,24 @@ extension CityState {
         }
     }
 
+    /// The newest snapshot, decoded once, encoded again `times` times (as a catch-up writes each
+    /// snapshot it makes), for the replay benchmark: the bytes written and the best time, in
+    /// seconds (0, 0: there is none).
+    package static func timeSnapshotEncoding(_ store: LedgerStore, times: Int) throws -> (bytes: Int, seconds: Double) {
+        let (registrar, city) = (store.identity.registrar, store.identity.city)
+        let blob = try store.read { db in try Data.fetchOne(db, sql: "SELECT fold FROM civic_fold_snapshots ORDER BY through DESC LIMIT 1") }
+        guard let blob else { return (0, 0) }
+        let snapshot = try blob.withUnsafeBytes { try FoldSnapshot(decoding: $0, registrar: registrar, city: city) }
+        var (best, bytes) = (Double.infinity, 0)
+        for _ in 0..<max(1, times) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let encoded = try snapshot.encoded()
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            bytes = encoded.count
+        }
+        return (bytes, best)
+    }
+
     /// Every stored cost period summed `times` times as state for all time sums them (the latest
     /// running total, then the periods after it), for the replay benchmark: the bytes read, the
     /// lines summed and the best time, in seconds.

@@ -113,10 +113,43 @@ extension BinaryCoding {
         func fixed<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
         func count(_ count: Int) { fixed(UInt32(truncatingIfNeeded: count)) }
 
-        /// A string by its number in the table of texts (given it when first written).
-        func string(_ value: String) {
+        /// A string by its number in the table of texts (given it when first written); returns
+        /// that number.
+        @discardableResult
+        func string(_ value: String) -> Int {
             var value = value
-            fixed(UInt32(truncatingIfNeeded: value.withUTF8 { texts.index($0) }))
+            let number = value.withUTF8 { texts.index($0) }
+            fixed(UInt32(truncatingIfNeeded: number))
+            return number
+        }
+
+        /// A flag, as ``write(_:)`` writes a `Bool`.
+        func flag(_ value: Bool) { bytes.append(value ? 1 : 0) }
+
+        /// An optional string, as ``present(_:)`` writes one.
+        func optionalString(_ value: String?) {
+            guard let value else { return bytes.append(0) }
+            bytes.append(1)
+            string(value)
+        }
+
+        /// Bytes, as ``write(_:)`` writes a `[UInt8]`: their count, then themselves.
+        func blob(_ data: [UInt8]) {
+            count(data.count)
+            bytes.append(contentsOf: data)
+        }
+
+        /// A dictionary of numbers, as ``write(_:)`` writes one (its pairs).
+        ///
+        /// These four are called by the types a snapshot holds tens of thousands of, where
+        /// ``write(_:)`` would test the value against each type it knows, protocols among them, at
+        /// run time.
+        func pairs(_ dictionary: [String: Int64]) {
+            count(dictionary.count)
+            for (key, value) in dictionary {
+                string(key)
+                fixed(value)
+            }
         }
 
         func write<T: Encodable>(_ value: T) throws {
