@@ -2,8 +2,8 @@
 //   Tools/bench (or: swift build -c release --product civic-bench && .build/release/civic-bench --events 100000)
 //   civic-bench --state 1000000 [--offices 10] [--held-facts 100000] [--keep]   time travel (issues 3 and 12)
 //               [--sync-every 7] [--spread-facts]   offices syncing every 7 days; facts over the ten years, not first
-//   civic-bench --replay DIR      state as of 5 random instants and for all time, in process, on a kept ledger; its newest snapshot decoded and encoded
-//                                 (then the newest fold snapshot decoded alone, and the cost periods summed alone)
+//   civic-bench --replay DIR      state as of 5 random instants and for all time, in process, on a kept ledger
+//                                 (then the newest fold snapshot decoded alone and encoded again, and the cost periods summed alone)
 //   civic-bench --facts 1000,100000 [--civic PATH] [--peer SCRIPT] [--batches 1,100,10000] [--repeat 3] [--keep]   recording on a grown ledger (issue 12)
 //   civic-bench --latency 2200000 [--singles 20000] [--batch 10000]   each write transaction's time as a ledger grows (issue 12)
 //   civic-bench --parse 100000    checking received canonical events (Event(canonical:)), in process

@@ -123,6 +123,10 @@ extension BinaryCoding {
             return number
         }
 
+        // The four below write what ``write(_:)`` and ``present(_:)`` would, for the fields a
+        // snapshot's tens of thousands of systems hold: ``write(_:)`` tests a value against each
+        // type it knows, protocols among them, at run time.
+
         /// A flag, as ``write(_:)`` writes a `Bool`.
         func flag(_ value: Bool) { bytes.append(value ? 1 : 0) }
 
@@ -140,10 +144,6 @@ extension BinaryCoding {
         }
 
         /// A dictionary of numbers, as ``write(_:)`` writes one (its pairs).
-        ///
-        /// These four are called by the types a snapshot holds tens of thousands of, where
-        /// ``write(_:)`` would test the value against each type it knows, protocols among them, at
-        /// run time.
         func pairs(_ dictionary: [String: Int64]) {
             count(dictionary.count)
             for (key, value) in dictionary {
