@@ -117,33 +117,33 @@ extension BinaryCoding {
         /// that number.
         @discardableResult
         func string(_ value: String) -> Int {
-            var value = value
-            let number = value.withUTF8 { texts.index($0) }
+            let number = texts.index(value)
             fixed(UInt32(truncatingIfNeeded: number))
             return number
         }
 
-        // The four below write what ``write(_:)`` and ``present(_:)`` would, for the fields a
-        // snapshot's tens of thousands of systems hold: ``write(_:)`` tests a value against each
-        // type it knows, protocols among them, at run time.
+        // The forms of a flag, an optional string, bytes and a dictionary of numbers. ``write(_:)``
+        // and ``present(_:)`` write these types through them; the fields a snapshot's tens of
+        // thousands of systems hold call them directly, where ``write(_:)`` would test the value
+        // against each type it knows, protocols among them, at run time.
 
-        /// A flag, as ``write(_:)`` writes a `Bool`.
+        /// A flag (a `Bool`): one byte, 0 or 1.
         func flag(_ value: Bool) { bytes.append(value ? 1 : 0) }
 
-        /// An optional string, as ``present(_:)`` writes one.
+        /// An optional string, as ``present(_:)`` writes one: a flag, then the string if present.
         func optionalString(_ value: String?) {
             guard let value else { return bytes.append(0) }
             bytes.append(1)
             string(value)
         }
 
-        /// Bytes, as ``write(_:)`` writes a `[UInt8]`: their count, then themselves.
+        /// Bytes (a `[UInt8]`): their count, then themselves.
         func blob(_ data: [UInt8]) {
             count(data.count)
             bytes.append(contentsOf: data)
         }
 
-        /// A dictionary of numbers, as ``write(_:)`` writes one (its pairs).
+        /// A dictionary of numbers (a `[String: Int64]`): its count, then its pairs.
         func pairs(_ dictionary: [String: Int64]) {
             count(dictionary.count)
             for (key, value) in dictionary {
@@ -156,14 +156,13 @@ extension BinaryCoding {
             switch value {
             case let text as String: string(text)
             case let number as Int64: fixed(number)
-            case let flag as Bool: bytes.append(flag ? 1 : 0)
+            case let value as Bool: flag(value)
             // Every primitive is written here: its own conformance would call this container again.
             case let number as any FixedWidthInteger: fixed(Int64(truncatingIfNeeded: number))
             case let number as Double: fixed(number.bitPattern)
             case let number as Float: fixed(number.bitPattern)
-            case let data as [UInt8]:
-                count(data.count)
-                bytes.append(contentsOf: data)
+            case let data as [UInt8]: blob(data)
+            case let numbers as [String: Int64]: pairs(numbers)
             case let fields as any BinaryFields: try fields.write(binary: self)
             case let pairs as any BinaryPairs: try pairs.writePairs(self)
             default: try value.encode(to: self)

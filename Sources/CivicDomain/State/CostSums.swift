@@ -36,8 +36,10 @@ struct Interner {
         return index
     }
 
+    /// A string's number, read from its own bytes (no copy of them for a native string).
     mutating func index(_ text: String) -> Int {
-        Array(text.utf8).withUnsafeBufferPointer { index($0) }
+        var text = text
+        return text.withUTF8 { index($0) }
     }
 
     /// Whether text `left` sorts before text `right`, as their strings do. ASCII texts (every
